@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Entry point of the `uavmec` command: runs the TypeScript sources directly through tsx,
+// so `npx uavmec …` works from a checkout with no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../apps/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));
