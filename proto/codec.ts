@@ -1,0 +1,72 @@
+/**
+ * Encoding and decoding of contract messages. `decode` never throws: bytes off the wire either
+ * become a validated message or a `fail` with a reason that the caller logs, counts and drops.
+ */
+import { fail, ok, type Result } from '../core/result.ts';
+import type { Messages } from './gen/types.ts';
+import { CONTRACT_VERSION, lookupType } from './schema.ts';
+import { validateMessage } from './validate.ts';
+
+export type MessageName = keyof Messages;
+
+/** Input shape for encoding: every field optional (proto3 defaults fill the rest). */
+export type MessageInput<T> = T extends Uint8Array
+  ? T
+  : T extends (infer E)[]
+    ? MessageInput<E>[]
+    : T extends object
+      ? { [K in keyof T]?: MessageInput<T[K]> }
+      : T;
+
+export type DecodeFailure = 'undecodable' | 'invalid' | 'bad_version' | 'bad_header';
+
+const TO_OBJECT = { longs: Number, enums: Number, bytes: Uint8Array, defaults: true, arrays: true } as const;
+
+/** Encodes a message; throws `TypeError` on a shape protobufjs cannot represent (a bug, not input). */
+export function encode<N extends MessageName>(name: N, msg: MessageInput<Messages[N]>): Uint8Array {
+  const type = lookupType(name);
+  const err = type.verify(msg as Record<string, unknown>);
+  if (err) throw new TypeError(`cannot encode ${name}: ${err}`);
+  return type.encode(type.fromObject(msg as Record<string, unknown>)).finish();
+}
+
+/** Decodes bytes into a message without semantic checks (for tools that inspect recordings). */
+export function decodeRaw<N extends MessageName>(name: N, bytes: Uint8Array): Result<Messages[N], 'undecodable'> {
+  const type = lookupType(name);
+  try {
+    const obj = type.toObject(type.decode(bytes), TO_OBJECT);
+    return ok(stripNulls(obj) as Messages[N]);
+  } catch (e) {
+    return fail('undecodable', (e as Error).message);
+  }
+}
+
+/**
+ * Decodes and validates: header present with the contract version, a sender and a time, then the
+ * per-type semantic rules of `validate.ts`.
+ */
+export function decode<N extends MessageName>(name: N, bytes: Uint8Array): Result<Messages[N], DecodeFailure> {
+  const raw = decodeRaw(name, bytes);
+  if (!raw.ok) return raw;
+  const header = (raw.value as { header?: Messages['Header'] }).header;
+  if (name !== 'RecordedMessage' && name !== 'Header' && name !== 'Position' && name !== 'Velocity') {
+    if (!header) return fail('bad_header', 'header missing');
+    if (header.version !== CONTRACT_VERSION) {
+      return fail('bad_version', `contract version ${header.version}, this build speaks ${CONTRACT_VERSION}`);
+    }
+    if (header.sender === '') return fail('bad_header', 'header.sender empty');
+    if (!(header.t_us > 0)) return fail('bad_header', 'header.t_us missing');
+  }
+  const problem = validateMessage(name, raw.value);
+  if (problem) return fail('invalid', problem);
+  return raw;
+}
+
+/** protobufjs represents unset message fields as null; the contract says absent. */
+function stripNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stripNulls);
+  if (v instanceof Uint8Array || v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = stripNulls(x);
+  return out;
+}

@@ -1,0 +1,83 @@
+/**
+ * The topic map, as data: every MQTT topic of the system with its direction, message type, QoS
+ * and expected rate. The apps publish and subscribe through it, the broker ACLs are generated from
+ * it, and `docs/topics.md` is rendered from it — there is no other list.
+ *
+ * Patterns use `{uav}` and `{user}` placeholders (decimal ids ≥ 1).
+ */
+import type { MessageName } from './codec.ts';
+
+/** Who speaks on the bus. `world` is the simulated (or gateway-relayed) user devices. */
+export type Role = 'controller' | 'agent' | 'world';
+
+export interface TopicSpec {
+  /** Stable key used in code. */
+  key: string;
+  pattern: string;
+  type: MessageName;
+  /** The only role allowed to publish. An agent may publish only with its own `{uav}`. */
+  publisher: Role;
+  /** Roles that read it; an agent reads only topics with its own `{uav}`, or none. */
+  subscribers: Role[];
+  qos: 0 | 1;
+  retain: boolean;
+  /** Expected rate, for the docs and for rate monitoring. */
+  rate: string;
+  description: string;
+}
+
+export const TOPICS = [
+  { key: 'twin', pattern: 'uavmec/v1/uav/{uav}/twin', type: 'TwinState', publisher: 'agent', subscribers: ['controller'], qos: 1, retain: false, rate: '1 per slot + on change', description: 'Digital-twin state of one UAV (SPEC §2).' },
+  { key: 'plan', pattern: 'uavmec/v1/uav/{uav}/plan', type: 'Plan', publisher: 'controller', subscribers: ['agent'], qos: 1, retain: false, rate: '1 per slot', description: 'The slot plan for one UAV: flight, compute assignments, subtask schedule.' },
+  { key: 'ack', pattern: 'uavmec/v1/uav/{uav}/ack', type: 'PlanAck', publisher: 'agent', subscribers: ['controller'], qos: 1, retain: false, rate: '1 per plan', description: 'Plan accepted, or refused with a reason.' },
+  { key: 'uavCompletion', pattern: 'uavmec/v1/uav/{uav}/completion', type: 'TaskCompletion', publisher: 'agent', subscribers: ['controller'], qos: 1, retain: false, rate: 'per task', description: 'A task or subtask finished (or abandoned) on a UAV.' },
+  { key: 'uavEvent', pattern: 'uavmec/v1/uav/{uav}/event', type: 'Event', publisher: 'agent', subscribers: ['controller'], qos: 1, retain: false, rate: 'on event', description: 'Failsafes, link changes, plan refusals, model switches.' },
+  { key: 'health', pattern: 'uavmec/v1/uav/{uav}/health', type: 'Health', publisher: 'agent', subscribers: ['controller'], qos: 0, retain: false, rate: '1 Hz', description: 'Agent process health.' },
+  { key: 'fleet', pattern: 'uavmec/v1/fleet', type: 'FleetState', publisher: 'controller', subscribers: ['agent'], qos: 0, retain: false, rate: '1 per slot', description: 'Fleet positions for separation; the controller heartbeat.' },
+  { key: 'controllerEvent', pattern: 'uavmec/v1/controller/event', type: 'Event', publisher: 'controller', subscribers: [], qos: 1, retain: false, rate: 'on event', description: 'Controller events (rejected messages, slot overruns).' },
+  { key: 'task', pattern: 'uavmec/v1/user/{user}/task', type: 'TaskRequest', publisher: 'world', subscribers: ['controller'], qos: 1, retain: false, rate: '1 per user per slot', description: 'A user device task, as relayed by the UAV that hears it.' },
+  { key: 'userCompletion', pattern: 'uavmec/v1/user/{user}/completion', type: 'TaskCompletion', publisher: 'world', subscribers: ['controller'], qos: 1, retain: false, rate: 'per local task', description: 'A task the user device computed itself.' },
+] as const satisfies readonly TopicSpec[];
+
+export type TopicKey = (typeof TOPICS)[number]['key'];
+export type TopicParams = { uav?: number; user?: number };
+type TopicOf<K extends TopicKey> = Extract<(typeof TOPICS)[number], { key: K }>;
+export type TopicType<K extends TopicKey> = TopicOf<K>['type'];
+
+const BY_KEY = new Map<string, TopicSpec>(TOPICS.map((t) => [t.key, t]));
+
+export function topicSpec(key: TopicKey): TopicSpec {
+  return BY_KEY.get(key)!;
+}
+
+/** Fills the placeholders; throws RangeError when one is missing or not a positive integer. */
+export function topicName(key: TopicKey, params: TopicParams = {}): string {
+  return topicSpec(key).pattern.replace(/\{(uav|user)\}/g, (_, p: 'uav' | 'user') => {
+    const v = params[p];
+    if (v === undefined || !Number.isInteger(v) || v < 1) throw new RangeError(`topic ${key} needs a ${p} id ≥ 1, got ${String(v)}`);
+    return String(v);
+  });
+}
+
+/** MQTT subscription filter: given ids fill placeholders, the others become `+`. */
+export function topicFilter(key: TopicKey, params: TopicParams = {}): string {
+  return topicSpec(key).pattern.replace(/\{(uav|user)\}/g, (_, p: 'uav' | 'user') => (params[p] === undefined ? '+' : String(params[p])));
+}
+
+const MATCHERS = TOPICS.map((t) => ({
+  spec: t as TopicSpec,
+  re: new RegExp(`^${t.pattern.replace(/\{(uav|user)\}/g, '(?<$1>[1-9][0-9]{0,8})')}$`),
+}));
+
+/** Which topic a concrete name is, with its ids; undefined for topics outside the contract. */
+export function matchTopic(topic: string): { spec: TopicSpec; params: TopicParams } | undefined {
+  for (const m of MATCHERS) {
+    const r = m.re.exec(topic);
+    if (!r) continue;
+    const params: TopicParams = {};
+    if (r.groups?.uav) params.uav = Number(r.groups.uav);
+    if (r.groups?.user) params.user = Number(r.groups.user);
+    return { spec: m.spec, params };
+  }
+  return undefined;
+}

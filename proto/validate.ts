@@ -1,0 +1,137 @@
+/**
+ * Semantic validation of decoded messages: the ranges and required fields that the `.proto`
+ * comments promise. Returns a reason naming the field, or undefined when the message is valid.
+ */
+import type { Messages, Position, Velocity } from './gen/types.ts';
+
+type Check = (m: never) => string | undefined;
+
+const finite = (v: number) => Number.isFinite(v);
+
+function position(p: Position | undefined, field: string, required: boolean): string | undefined {
+  if (!p) return required ? `${field} missing` : undefined;
+  for (const k of ['x_east_m', 'y_north_m', 'alt_m'] as const) {
+    if (!finite(p[k])) return `${field}.${k} not finite`;
+    if (Math.abs(p[k]) > 1e6) return `${field}.${k} out of range (|v| > 1000 km)`;
+  }
+  return undefined;
+}
+
+function velocity(v: Velocity | undefined, field: string): string | undefined {
+  if (!v) return undefined;
+  for (const k of ['vx_east_m_s', 'vy_north_m_s', 'vz_up_m_s'] as const) {
+    if (!finite(v[k]) || Math.abs(v[k]) > 200) return `${field}.${k} out of range (|v| > 200 m/s)`;
+  }
+  return undefined;
+}
+
+function positive(m: Record<string, unknown>, fields: string[]): string | undefined {
+  for (const f of fields) {
+    const v = m[f];
+    if (typeof v !== 'number' || !(v > 0) || !finite(v)) return `${f} must be > 0`;
+  }
+  return undefined;
+}
+
+function nonNegative(m: Record<string, unknown>, fields: string[]): string | undefined {
+  for (const f of fields) {
+    const v = m[f];
+    if (typeof v === 'number' && (!(v >= 0) || !finite(v))) return `${f} must be ≥ 0`;
+  }
+  return undefined;
+}
+
+const id = (v: number, field: string) => (v >= 1 ? undefined : `${field} must be ≥ 1`);
+
+const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined } = {
+  TwinState: (m) =>
+    id(m.uav_id, 'uav_id') ??
+    position(m.position, 'position', false) ??
+    velocity(m.velocity, 'velocity') ??
+    nonNegative(m as unknown as Record<string, unknown>, [
+      'battery_remaining_j', 'flight_energy_used_j', 'compute_energy_used_j', 'cpu_hz_available',
+      'cpu_hz_measured', 'bandwidth_hz', 'cache_bits_available', 'hover_power_w',
+    ]) ??
+    (m.battery_pct !== undefined && !(m.battery_pct >= 0 && m.battery_pct <= 100) ? 'battery_pct must be 0–100' : undefined),
+  FleetState: (m) => {
+    if (!(m.slot_s > 0)) return 'slot_s must be > 0';
+    for (const [i, f] of m.members.entries()) {
+      const r = id(f.uav_id, `members[${i}].uav_id`) ?? position(f.position, `members[${i}].position`, true) ?? velocity(f.velocity, `members[${i}].velocity`);
+      if (r) return r;
+    }
+    return undefined;
+  },
+  TaskRequest: (m) => {
+    const r =
+      (m.task_id > 0 ? undefined : 'task_id must be > 0') ??
+      id(m.user_id, 'user_id') ??
+      position(m.user_position, 'user_position', true) ??
+      positive(m as unknown as Record<string, unknown>, ['data_bits', 'cycles_per_bit', 'local_cpu_hz', 'tx_power_w']) ??
+      nonNegative(m as unknown as Record<string, unknown>, ['deadline_s']);
+    if (r) return r;
+    const ids = new Set<string>();
+    for (const [i, s] of m.subtasks.entries()) {
+      if (s.id === '') return `subtasks[${i}].id empty`;
+      if (ids.has(s.id)) return `subtasks[${i}].id '${s.id}' repeated`;
+      ids.add(s.id);
+      const e = positive(s as unknown as Record<string, unknown>, ['cycles']) ?? nonNegative(s as unknown as Record<string, unknown>, ['input_bits', 'output_bits']);
+      if (e) return `subtasks[${i}].${e}`;
+    }
+    for (const [i, e] of m.edges.entries()) {
+      if (!ids.has(e.from) || !ids.has(e.to)) return `edges[${i}] references an unknown subtask`;
+      if (e.from === e.to) return `edges[${i}] is a self-loop`;
+    }
+    return undefined;
+  },
+  TaskCompletion: (m) =>
+    (m.task_id > 0 ? undefined : 'task_id must be > 0') ??
+    id(m.user_id, 'user_id') ??
+    (m.site === 0 ? 'site unspecified' : undefined) ??
+    (m.site === 2 ? id(m.uav_id, 'uav_id') : undefined) ??
+    (m.done_t_us >= m.release_t_us ? undefined : 'done_t_us before release_t_us') ??
+    positive(m as unknown as Record<string, unknown>, ['local_s']) ??
+    nonNegative(m as unknown as Record<string, unknown>, ['uplink_s', 'relay_s', 'compute_s', 'predicted_s', 'compute_energy_j']),
+  Plan: (m) => {
+    const r =
+      id(m.uav_id, 'uav_id') ??
+      (m.plan_seq > 0 ? undefined : 'plan_seq must be > 0') ??
+      (m.expires_t_us > m.valid_from_t_us ? undefined : 'expires_t_us must be after valid_from_t_us') ??
+      (m.flight ? undefined : 'flight missing');
+    if (r || !m.flight) return r;
+    const f = m.flight;
+    if (f.mode === 0) return 'flight.mode unspecified';
+    if (f.mode === 1) {
+      const e = position(f.target, 'flight.target', true);
+      if (e) return e;
+    }
+    if (f.mode === 2 && f.waypoints.length === 0) return 'flight.waypoints empty';
+    for (const [i, w] of f.waypoints.entries()) {
+      const e = position(w, `flight.waypoints[${i}]`, true);
+      if (e) return e;
+    }
+    if (!(f.speed_m_s >= 0 && f.speed_m_s <= 100)) return 'flight.speed_m_s must be 0–100';
+    for (const [i, a] of m.assignments.entries()) {
+      const e =
+        (a.task_id > 0 ? undefined : 'task_id must be > 0') ??
+        id(a.access_uav_id, 'access_uav_id') ??
+        id(a.exec_uav_id, 'exec_uav_id') ??
+        position(a.user_position, 'user_position', true) ??
+        positive(a as unknown as Record<string, unknown>, ['data_bits', 'cycles', 'bandwidth_hz', 'cpu_hz', 'local_s']);
+      if (e) return `assignments[${i}].${e}`;
+    }
+    for (const [i, s] of m.schedule.entries()) {
+      if (s.predecessor_ids.length !== s.predecessor_uav_ids.length) return `schedule[${i}] predecessor lists differ in length`;
+      const e = positive(s as unknown as Record<string, unknown>, ['cycles', 'cpu_hz']) ?? nonNegative(s as unknown as Record<string, unknown>, ['start_s', 'output_bits']);
+      if (e) return `schedule[${i}].${e}`;
+    }
+    return undefined;
+  },
+  PlanAck: (m) => id(m.uav_id, 'uav_id') ?? (m.plan_seq > 0 ? undefined : 'plan_seq must be > 0') ?? (m.accepted || m.reason !== 0 ? undefined : 'a nack needs a reason'),
+  Event: (m) => (m.code === '' ? 'code empty' : undefined),
+  Health: (m) => id(m.uav_id, 'uav_id'),
+};
+
+export function validateMessage<N extends keyof Messages>(name: N, m: Messages[N]): string | undefined {
+  const check = checks[name] as Check | undefined;
+  return check ? check(m as never) : undefined;
+}
