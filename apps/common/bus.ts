@@ -1,0 +1,189 @@
+/**
+ * The message bus: MQTT (mqtt:// or mqtts://) carrying contract messages on the topics of the
+ * topic table. Publishing fills the header (version, sender, time from the injected clock,
+ * per-topic sequence). Every inbound message is decoded and validated before a handler sees it;
+ * one that fails is logged with topic and reason, counted and dropped — never acted on, never a
+ * crash. A handler that throws is logged and counted too.
+ */
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Clock } from '../../core/clock.ts';
+import {
+  CONTRACT_VERSION,
+  decode,
+  encode,
+  matchTopic,
+  topicFilter,
+  topicName,
+  topicSpec,
+  type MessageInput,
+  type Messages,
+  type TopicKey,
+  type TopicParams,
+  type TopicType,
+} from '../../proto/index.ts';
+import type { Logger } from './log.ts';
+
+export type MessageOf<K extends TopicKey> = Messages[TopicType<K>];
+
+export interface Delivery {
+  topic: string;
+  params: TopicParams;
+  /** Receive time on this process's clock, µs. */
+  recvUs: number;
+}
+
+export interface BusOptions {
+  url: string;
+  clientId: string;
+  /** Goes into every header: "controller", "uav-<id>", "world". */
+  sender: string;
+  clock: Clock;
+  log: Logger;
+  /** Keep the session (subscriptions and queued QoS 1 messages) across disconnects. */
+  persistentSession?: boolean;
+  username?: string;
+  password?: string;
+  /** TLS material for mqtts:// (PEM). */
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** How long to keep retrying the first connection, ms of wall time (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+export interface BusStats {
+  published: number;
+  received: number;
+  /** Dropped inbound messages by reason: undecodable, invalid, bad_version, bad_header, unknown_topic, handler_error. */
+  dropped: Record<string, number>;
+}
+
+type Handler = (msg: never, d: Delivery) => void;
+
+export class Bus {
+  readonly stats: BusStats = { published: 0, received: 0, dropped: {} };
+  private readonly handlers = new Map<string, Handler[]>();
+  private readonly seq = new Map<string, number>();
+  private constructor(
+    private readonly client: MqttClient,
+    private readonly opts: BusOptions,
+  ) {
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+  }
+
+  static async connect(opts: BusOptions): Promise<Bus> {
+    const url = new URL(opts.url);
+    if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') {
+      throw new Error(`broker URL must start with mqtt:// or mqtts://, got '${opts.url}'`);
+    }
+    const options: IClientOptions = {
+      clientId: opts.clientId,
+      clean: !opts.persistentSession,
+      reconnectPeriod: 500,
+      connectTimeout: opts.connectTimeoutMs ?? 10_000,
+      protocolVersion: 4,
+    };
+    if (opts.username !== undefined) options.username = opts.username;
+    if (opts.password !== undefined) options.password = opts.password;
+    if (opts.ca) options.ca = opts.ca;
+    if (opts.cert) options.cert = opts.cert;
+    if (opts.key) options.key = opts.key;
+    try {
+      const client = await mqtt.connectAsync(opts.url, options);
+      return new Bus(client, opts);
+    } catch (e) {
+      throw new Error(`cannot connect to the MQTT broker at ${opts.url}: ${(e as Error).message}. Is it running, and are the credentials right?`, { cause: e });
+    }
+  }
+
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  onConnectionChange(fn: (up: boolean) => void): void {
+    this.client.on('connect', () => fn(true));
+    this.client.on('offline', () => fn(false));
+    this.client.on('close', () => fn(false));
+  }
+
+  /** Fills the header and publishes. Resolves when the broker has the message (QoS 1) or it is sent (QoS 0). */
+  async publish<K extends TopicKey>(key: K, params: TopicParams, msg: MessageInput<MessageOf<K>>): Promise<void> {
+    const topic = topicName(key, params);
+    const bytes = this.encodeWithHeader(key, topic, msg);
+    await this.publishBytes(topic, bytes, topicSpec(key).qos);
+  }
+
+  /** Encodes with a fresh header without sending (for outboxes and signing). */
+  encodeWithHeader<K extends TopicKey>(key: K, topic: string, msg: MessageInput<MessageOf<K>>): Uint8Array {
+    const seq = (this.seq.get(topic) ?? 0) + 1;
+    this.seq.set(topic, seq);
+    const header = { version: CONTRACT_VERSION, sender: this.opts.sender, t_us: Math.round(this.opts.clock.nowUs()), seq };
+    return encode(topicSpec(key).type, { ...(msg as object), header } as never);
+  }
+
+  /** Publishes bytes as they are (recorded replays, outbox delivery, fuzzing). */
+  async publishBytes(topic: string, bytes: Uint8Array, qos: 0 | 1): Promise<void> {
+    await this.client.publishAsync(topic, Buffer.from(bytes), { qos });
+    this.stats.published++;
+  }
+
+  /** Subscribes to a topic of the table; unset ids are wildcards. */
+  async subscribe<K extends TopicKey>(key: K, params: TopicParams, handler: (msg: MessageOf<K>, d: Delivery) => void): Promise<void> {
+    const filter = topicFilter(key, params);
+    const list = this.handlers.get(key) ?? [];
+    list.push(handler as Handler);
+    this.handlers.set(key, list);
+    await this.client.subscribeAsync(filter, { qos: topicSpec(key).qos });
+  }
+
+  /** Subscribes to raw bytes under a filter (the recorder). */
+  async subscribeRaw(filter: string, handler: (topic: string, payload: Buffer, recvUs: number) => void): Promise<void> {
+    this.client.on('message', (topic, payload) => {
+      if (mqttMatch(filter, topic)) handler(topic, payload, this.opts.clock.nowUs());
+    });
+    await this.client.subscribeAsync(filter, { qos: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.client.endAsync();
+  }
+
+  private drop(topic: string, reason: string, detail?: string): void {
+    this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
+    this.opts.log.warn({ topic, reason, detail }, 'dropped inbound message');
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const m = matchTopic(topic);
+    if (!m) {
+      if (this.handlers.size > 0 && [...this.handlers.keys()].some((k) => mqttMatch(topicFilter(k as TopicKey), topic))) this.drop(topic, 'unknown_topic');
+      return;
+    }
+    const handlers = this.handlers.get(m.spec.key);
+    if (!handlers) return;
+    this.stats.received++;
+    const r = decode(m.spec.type, payload);
+    if (!r.ok) return this.drop(topic, r.reason, r.detail);
+    const d: Delivery = { topic, params: m.params, recvUs: this.opts.clock.nowUs() };
+    for (const h of handlers) {
+      try {
+        h(r.value as never, d);
+      } catch (e) {
+        this.stats.dropped.handler_error = (this.stats.dropped.handler_error ?? 0) + 1;
+        this.opts.log.error({ topic, err: e }, 'message handler failed');
+      }
+    }
+  }
+}
+
+/** MQTT filter matching (`+` one level, `#` the rest). */
+export function mqttMatch(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
