@@ -158,6 +158,7 @@ export interface ComputeAssignment {
   deadline_s: number;
   predicted_s: number;
   local_s: number;
+  relay_bandwidth_hz: number;
 }
 
 export interface ScheduledSubtask {

@@ -1,0 +1,210 @@
+/**
+ * The controller process's core loop, wired to the bus: it keeps the digital twin from the agents'
+ * telemetry, and every slot announces the slot (FleetState — the agents' separation data and the
+ * controller's heartbeat), waits a collection window for the slot's task requests, plans
+ * (`planSlot`) and publishes one plan per UAV. Acks, completions and events feed the metrics and
+ * the twin's fidelity. After the last slot it sends every UAV home (RTL) and resolves `finished`.
+ */
+import type { Clock, Timer } from '../../core/clock.ts';
+import type { Bus } from '../common/bus.ts';
+import type { Logger } from '../common/log.ts';
+import { FlightMode, type TaskCompletion } from '../../proto/index.ts';
+import type { ChannelParams, OffloadAlgo } from './planning/offload/index.ts';
+import { MetricsLedger, type SlotMetrics } from './metrics.ts';
+import { planSlot, type Point2, type SlotTask } from './slot/index.ts';
+import { applyTwinState, emptyTwin, recordCompletion, type Twin } from './twin/index.ts';
+
+export interface ControllerConfig {
+  slots: number;
+  slotS: number;
+  algo: OffloadAlgo;
+  channel: ChannelParams;
+  cruiseAltM: number;
+  speedMS: number;
+  uavTxPowerW: number;
+  seed: number;
+  /** Fraction of a slot spent collecting task requests before planning (default 0.1). */
+  collectFraction?: number;
+  /** Start once this many UAVs have reported (default: start at once). */
+  waitForUavs?: number;
+  /** Give up waiting for UAVs after this many clock seconds (default 60). */
+  readyTimeoutS?: number;
+  /** Slots to wait after the last one for late completions (default 1). */
+  drainSlots?: number;
+}
+
+export interface ControllerEvents {
+  onSlot?: (m: SlotMetrics, slot: number) => void;
+}
+
+export class ControllerService {
+  twin: Twin = emptyTwin();
+  readonly ledger = new MetricsLedger();
+  readonly events: { uavId: number; code: string; text: string; tUs: number }[] = [];
+  /** Every slot's hover targets, for reports. */
+  readonly targetsBySlot: Map<number, Point2>[] = [];
+  private readonly pending = new Map<number, SlotTask>();
+  private readonly predicted = new Map<number, { uavId: number; predictedS: number; computeS: number }>();
+  private prevTargets = new Map<number, Point2>();
+  private slot = -1;
+  private timer: Timer | undefined;
+  private stopped = false;
+  private resolveFinished!: () => void;
+  readonly finished = new Promise<void>((r) => (this.resolveFinished = r));
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly clock: Clock,
+    private readonly cfg: ControllerConfig,
+    private readonly log: Logger,
+    private readonly hooks: ControllerEvents = {},
+  ) {}
+
+  async start(): Promise<void> {
+    await this.bus.subscribe('twin', {}, (m, d) => {
+      if (d.params.uav !== m.uav_id) return this.log.warn({ topic: d.topic, uav: m.uav_id }, 'twin state for another UAV on this topic: ignored');
+      this.twin = applyTwinState(this.twin, m, d.recvUs);
+    });
+    await this.bus.subscribe('task', {}, (m) => {
+      if (this.slot < 0) return;
+      this.pending.set(m.task_id, {
+        taskId: m.task_id,
+        userId: m.user_id,
+        pos: [m.user_position!.x_east_m, m.user_position!.y_north_m, m.user_position!.alt_m],
+        dataBits: m.data_bits,
+        cyclesPerBit: m.cycles_per_bit,
+        localCpuHz: m.local_cpu_hz,
+        txPowerW: m.tx_power_w,
+        deadlineS: m.deadline_s > 0 ? m.deadline_s : this.cfg.slotS,
+        releaseUs: m.release_t_us || m.header!.t_us,
+      });
+      this.ledger.taskReleased(m.task_id, this.slot);
+    });
+    await this.bus.subscribe('ack', {}, (m) => {
+      this.ledger.planAnswered(m.uav_id, m.plan_seq, m.accepted);
+      if (!m.accepted) this.log.warn({ uav: m.uav_id, seq: m.plan_seq, reason: m.reason, detail: m.detail }, 'plan refused');
+    });
+    await this.bus.subscribe('uavCompletion', {}, (m) => this.onCompletion(m));
+    await this.bus.subscribe('userCompletion', {}, (m) => this.onCompletion(m));
+    await this.bus.subscribe('uavEvent', {}, (m, d) => this.events.push({ uavId: d.params.uav ?? 0, code: m.code, text: m.text, tUs: m.header!.t_us }));
+    await this.waitForFleet();
+    if (!this.stopped) this.runSlot(0, this.clock.nowUs());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+    this.resolveFinished();
+  }
+
+  private async waitForFleet(): Promise<void> {
+    const want = this.cfg.waitForUavs ?? 0;
+    const until = this.clock.nowUs() + (this.cfg.readyTimeoutS ?? 60) * 1e6;
+    while (!this.stopped && this.twin.size < want && this.clock.nowUs() < until) await this.clock.sleep(100);
+    if (this.twin.size < want) this.log.warn({ have: this.twin.size, want }, 'starting without every UAV reporting');
+  }
+
+  private runSlot(k: number, t0Us: number): void {
+    if (this.stopped) return;
+    if (k >= this.cfg.slots) return this.finish();
+    this.slot = k;
+    const startUs = this.clock.nowUs();
+    this.ledger.beginSlot(k, startUs);
+    const members = [...this.twin.values()]
+      .filter((u) => u.pos)
+      .map((u) => ({
+        uav_id: u.id,
+        position: { x_east_m: u.pos![0], y_north_m: u.pos![1], alt_m: u.pos![2] },
+        ...(u.vel ? { velocity: { vx_east_m_s: u.vel[0], vy_north_m_s: u.vel[1], vz_up_m_s: u.vel[2] } } : {}),
+        reported_t_us: Math.round(u.reportedUs),
+      }));
+    this.publish(this.bus.publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members }), 'fleet state');
+    const collectMs = (this.cfg.collectFraction ?? 0.1) * this.cfg.slotS * 1000;
+    this.timer = this.clock.setTimeout(() => {
+      this.planAndPublish(k);
+      const nextUs = t0Us + (k + 1) * this.cfg.slotS * 1e6;
+      this.timer = this.clock.setTimeout(() => this.runSlot(k + 1, t0Us), Math.max(0, (nextUs - this.clock.nowUs()) / 1000));
+    }, collectMs);
+  }
+
+  private planAndPublish(k: number): void {
+    const tasks = [...this.pending.values()];
+    this.pending.clear();
+    const out = planSlot({
+      slot: k,
+      nowUs: this.clock.nowUs(),
+      slotS: this.cfg.slotS,
+      twin: this.twin,
+      tasks,
+      channel: this.cfg.channel,
+      algo: this.cfg.algo,
+      cruiseAltM: this.cfg.cruiseAltM,
+      speedMS: this.cfg.speedMS,
+      uavTxPowerW: this.cfg.uavTxPowerW,
+      prevTargets: this.prevTargets,
+      validSlots: 2,
+      seed: this.cfg.seed,
+      planner: this.cfg.algo,
+    });
+    this.prevTargets = out.targets;
+    this.targetsBySlot[k] = out.targets;
+    const m = this.ledger.slots[k]!;
+    m.servingUavs = out.serving.length;
+    m.predictedDor = out.predictedDor;
+    out.offload?.decisions.forEach((d, i) => {
+      if (d.mode !== 'edge') return;
+      m.offloaded++;
+      const t = tasks[i]!;
+      this.predicted.set(t.taskId, { uavId: Number(d.execUav), predictedS: out.offload!.perUser[i]!.tS, computeS: out.offload!.perUser[i]!.computeS });
+    });
+    for (const [uavId, plan] of out.plans) {
+      this.ledger.planSent(uavId, plan.plan_seq as number, k);
+      this.publish(this.bus.publish('plan', { uav: uavId }, plan), `plan for UAV ${uavId}`);
+    }
+    for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
+    this.hooks.onSlot?.(m, k);
+  }
+
+  private onCompletion(c: TaskCompletion): void {
+    if (!this.ledger.completion(c)) return;
+    const p = this.predicted.get(c.task_id);
+    if (p && c.site === 2 && !c.failed) {
+      this.predicted.delete(c.task_id);
+      this.twin = recordCompletion(this.twin, c.uav_id, {
+        predictedS: p.predictedS,
+        actualS: (c.done_t_us - c.release_t_us) / 1e6,
+        predictedComputeS: p.computeS,
+        actualComputeS: c.compute_s,
+      });
+    }
+  }
+
+  private finish(): void {
+    const nowUs = Math.round(this.clock.nowUs());
+    for (const u of this.twin.values()) {
+      const plan = {
+        uav_id: u.id,
+        plan_seq: Math.floor(nowUs / 1000),
+        slot: this.cfg.slots,
+        valid_from_t_us: nowUs,
+        expires_t_us: nowUs + Math.round(10 * this.cfg.slotS * 1e6),
+        flight: { mode: FlightMode.FLIGHT_MODE_RTL },
+        planner: 'mission-end',
+      };
+      this.publish(this.bus.publish('plan', { uav: u.id }, plan), `final plan for UAV ${u.id}`);
+    }
+    const drainMs = (this.cfg.drainSlots ?? 1) * this.cfg.slotS * 1000;
+    this.timer = this.clock.setTimeout(() => {
+      for (const u of this.twin.values()) {
+        const last = this.ledger.slots[this.cfg.slots - 1];
+        if (last) last.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
+      }
+      this.stopped = true;
+      this.resolveFinished();
+    }, drainMs);
+  }
+
+  private publish(p: Promise<void>, what: string): void {
+    p.catch((e: unknown) => this.log.error({ err: e }, `${what} not published`));
+  }
+}

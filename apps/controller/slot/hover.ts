@@ -1,0 +1,101 @@
+/**
+ * Where the UAVs hover: over user clusters (issue 2's simplest planner with SPEC §5.1). The users
+ * are clustered by Lloyd's k-means into as many clusters as there are UAVs, warm-started from the
+ * previous slot's targets so that targets move smoothly as users walk; each UAV is then sent to a
+ * cluster so that the total flight distance is least (exhaustive over assignments up to 7 UAVs,
+ * greedy nearest pair beyond).
+ */
+import type { Rng } from '../../../core/rng.ts';
+
+export type Point2 = readonly [number, number];
+
+/** k-means over points; `init` (length k) seeds the centroids, else k-means++ seeding from `rng`. */
+export function kMeans(points: readonly Point2[], k: number, rng: Rng, init?: readonly Point2[], iterations = 30): Point2[] {
+  if (k <= 0) return [];
+  if (points.length === 0) return init ? [...init] : [];
+  let centres: Point2[] = init && init.length === k ? init.map((c) => [c[0], c[1]] as const) : seedPlusPlus(points, k, rng);
+  for (let it = 0; it < iterations; it++) {
+    const sum = centres.map(() => [0, 0, 0]);
+    for (const p of points) {
+      const j = nearest(centres, p);
+      sum[j]![0]! += p[0];
+      sum[j]![1]! += p[1];
+      sum[j]![2]! += 1;
+    }
+    const next = centres.map((c, j) => (sum[j]![2]! > 0 ? ([sum[j]![0]! / sum[j]![2]!, sum[j]![1]! / sum[j]![2]!] as const) : c));
+    const moved = next.some((c, j) => Math.hypot(c[0] - centres[j]![0], c[1] - centres[j]![1]) > 1e-6);
+    centres = next;
+    if (!moved) break;
+  }
+  return centres;
+}
+
+function seedPlusPlus(points: readonly Point2[], k: number, rng: Rng): Point2[] {
+  const centres: Point2[] = [rng.pick(points)];
+  while (centres.length < k) {
+    const d2 = points.map((p) => {
+      const c = centres[nearest(centres, p)]!;
+      return (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2;
+    });
+    const total = d2.reduce((a, b) => a + b, 0);
+    if (total === 0) {
+      centres.push(rng.pick(points));
+      continue;
+    }
+    let r = rng.next() * total;
+    let idx = 0;
+    for (; idx < d2.length - 1 && r > d2[idx]!; idx++) r -= d2[idx]!;
+    centres.push(points[idx]!);
+  }
+  return centres;
+}
+
+function nearest(centres: readonly Point2[], p: Point2): number {
+  let best = 0;
+  let bestD = Infinity;
+  for (let j = 0; j < centres.length; j++) {
+    const d = (p[0] - centres[j]![0]) ** 2 + (p[1] - centres[j]![1]) ** 2;
+    if (d < bestD) {
+      bestD = d;
+      best = j;
+    }
+  }
+  return best;
+}
+
+/** Assigns targets to UAVs (index i → target index) minimising the total distance. */
+export function assignTargets(uavs: readonly Point2[], targets: readonly Point2[]): number[] {
+  const n = uavs.length;
+  const dist = (i: number, j: number) => Math.hypot(uavs[i]![0] - targets[j]![0], uavs[i]![1] - targets[j]![1]);
+  if (n <= 7 && targets.length === n) {
+    let best: number[] = [];
+    let bestCost = Infinity;
+    const perm = [...Array(n).keys()];
+    const visit = (i: number, cost: number) => {
+      if (cost >= bestCost) return;
+      if (i === n) {
+        bestCost = cost;
+        best = [...perm];
+        return;
+      }
+      for (let j = i; j < n; j++) {
+        [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+        visit(i + 1, cost + dist(i, perm[i]!));
+        [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+      }
+    };
+    visit(0, 0);
+    return best;
+  }
+  const out = new Array<number>(n).fill(-1);
+  const free = new Set(targets.keys());
+  const pairs = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < targets.length; j++) pairs.push([dist(i, j), i, j] as const);
+  pairs.sort((a, b) => a[0] - b[0]);
+  for (const [, i, j] of pairs) {
+    if (out[i] !== -1 || !free.has(j)) continue;
+    out[i] = j;
+    free.delete(j);
+  }
+  return out;
+}

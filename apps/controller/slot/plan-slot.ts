@@ -1,0 +1,133 @@
+/**
+ * One slot's plan for the whole fleet, from the digital twin and the slot's task requests:
+ * hover targets over user clusters (hover.ts), then offloading decisions and KKT allocations
+ * (SPEC §5.1, `planOffloading`) with the UAVs where the twin says they are now and the compute the
+ * twin trusts (`plannedCpuHz`, SPEC §2). Pure: the same inputs give the same plans.
+ */
+import { createRng } from '../../../core/rng.ts';
+import type { MessageInput, Plan } from '../../../proto/index.ts';
+import { FlightMode, FlightState } from '../../../proto/index.ts';
+import { planOffloading, type ChannelParams, type OffloadAlgo, type OffloadInstance, type OffloadPlan } from '../planning/offload/index.ts';
+import { plannedCpuHz, type Twin, type UavTwin } from '../twin/index.ts';
+import { assignTargets, kMeans, type Point2 } from './hover.ts';
+
+export interface SlotTask {
+  taskId: number;
+  userId: number;
+  pos: [number, number, number];
+  dataBits: number;
+  cyclesPerBit: number;
+  localCpuHz: number;
+  txPowerW: number;
+  deadlineS: number;
+  releaseUs: number;
+}
+
+export interface SlotPlanInput {
+  slot: number;
+  nowUs: number;
+  slotS: number;
+  twin: Twin;
+  tasks: readonly SlotTask[];
+  channel: ChannelParams;
+  algo: OffloadAlgo;
+  cruiseAltM: number;
+  /** Cruise speed sent with GOTO commands, m/s. */
+  speedMS: number;
+  /** UAV→UAV transmit power for relays, W. */
+  uavTxPowerW: number;
+  /** Last slot's hover targets, to keep clusters stable. */
+  prevTargets: ReadonlyMap<number, Point2>;
+  /** Plans stay valid for this many slots. */
+  validSlots: number;
+  seed: number;
+  planner: string;
+}
+
+export type PlanBody = MessageInput<Omit<Plan, 'header'>>;
+
+export interface SlotPlanOutput {
+  plans: Map<number, PlanBody>;
+  targets: Map<number, Point2>;
+  /** UAVs that could serve this slot (airborne, linked, positioned). */
+  serving: number[];
+  offload?: OffloadPlan;
+  /** The planner's predicted DOR over the slot's tasks (0 when nothing can be offloaded). */
+  predictedDor: number;
+}
+
+/** Airborne, linked and following plans: it can receive and compute this slot. */
+export function canServe(u: UavTwin): boolean {
+  return u.pos !== undefined && u.autopilotLinkUp && u.pos[2] >= 1 && (u.flightState === FlightState.FLIGHT_STATE_FLYING || u.flightState === FlightState.FLIGHT_STATE_TAKING_OFF);
+}
+
+export function planSlot(inp: SlotPlanInput): SlotPlanOutput {
+  const uavs = [...inp.twin.values()].filter((u) => u.pos !== undefined).sort((a, b) => a.id - b.id);
+  const rng = createRng(inp.seed * 31 + inp.slot);
+  const userPts: Point2[] = inp.tasks.map((t) => [t.pos[0], t.pos[1]]);
+  const init = uavs.map((u) => inp.prevTargets.get(u.id)).filter((p): p is Point2 => p !== undefined);
+  const centres = kMeans(userPts, uavs.length, rng, init.length === uavs.length ? init : undefined);
+  const order = assignTargets(uavs.map((u) => [u.pos![0], u.pos![1]]), centres);
+  const targets = new Map<number, Point2>();
+  uavs.forEach((u, i) => {
+    const c = centres[order[i]!];
+    targets.set(u.id, c ?? [u.pos![0], u.pos![1]]);
+  });
+
+  const serving = uavs.filter(canServe);
+  let offload: OffloadPlan | undefined;
+  const assignments = new Map<number, NonNullable<PlanBody['assignments']>>();
+  if (serving.length > 0 && inp.tasks.length > 0) {
+    const inst: OffloadInstance = {
+      users: inp.tasks.map((t) => ({ id: String(t.taskId), pos: t.pos, dataBits: t.dataBits, cyclesPerBit: t.cyclesPerBit, fLocalHz: t.localCpuHz, txPowerW: t.txPowerW, deadlineS: t.deadlineS })),
+      uavs: serving.map((u) => ({ id: String(u.id), pos: u.pos!, bandwidthHz: u.bandwidthHz, cpuHz: plannedCpuHz(u), txPowerW: inp.uavTxPowerW })),
+      params: inp.channel,
+    };
+    offload = planOffloading(inst, inp.algo);
+    offload.decisions.forEach((d, i) => {
+      if (d.mode !== 'edge') return;
+      const t = inp.tasks[i]!;
+      const out = offload!.perUser[i]!;
+      const a = {
+        task_id: t.taskId,
+        user_id: t.userId,
+        user_position: { x_east_m: t.pos[0], y_north_m: t.pos[1], alt_m: t.pos[2] },
+        data_bits: t.dataBits,
+        cycles: t.dataBits * t.cyclesPerBit,
+        access_uav_id: Number(d.accessUav),
+        exec_uav_id: Number(d.execUav),
+        bandwidth_hz: d.bandwidthHz,
+        cpu_hz: d.cpuHz,
+        relay_bandwidth_hz: d.relayBandwidthHz,
+        tx_power_w: t.txPowerW,
+        release_t_us: t.releaseUs,
+        deadline_s: t.deadlineS,
+        predicted_s: out.tS,
+        local_s: out.tLocalS,
+      };
+      for (const id of new Set([a.access_uav_id, a.exec_uav_id])) {
+        const list = assignments.get(id) ?? [];
+        list.push(a);
+        assignments.set(id, list);
+      }
+    });
+  }
+
+  const plans = new Map<number, PlanBody>();
+  const nowUs = Math.round(inp.nowUs);
+  for (const u of uavs) {
+    const [x, y] = targets.get(u.id)!;
+    plans.set(u.id, {
+      uav_id: u.id,
+      plan_seq: Math.floor(nowUs / 1000),
+      slot: inp.slot,
+      valid_from_t_us: nowUs,
+      expires_t_us: nowUs + Math.round(inp.validSlots * inp.slotS * 1e6),
+      flight: { mode: FlightMode.FLIGHT_MODE_GOTO, target: { x_east_m: x, y_north_m: y, alt_m: inp.cruiseAltM }, speed_m_s: inp.speedMS },
+      assignments: assignments.get(u.id) ?? [],
+      planner: inp.planner,
+      objective: offload?.dor ?? 0,
+    });
+  }
+  return { plans, targets, serving: serving.map((u) => u.id), ...(offload ? { offload } : {}), predictedDor: offload?.dor ?? 0 };
+}

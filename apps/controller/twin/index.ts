@@ -1,0 +1,2 @@
+/** The controller's digital twin of the fleet, with fidelity tracking (SPEC §2). */
+export * from './twin.ts';

@@ -1,0 +1,124 @@
+/**
+ * The controller's digital twin of the fleet (SPEC §2, S0 §III-B): the last reported state of each
+ * UAV plus how far the twin's predictions can be trusted.
+ *
+ * Fidelity (SPEC §2): for a twin quantity N with estimate N̂ and measured value Ñ,
+ * `F_N = 1 − |(N̂ − Ñ) / Ñ|`. The twin scores every completed task's predicted completion time
+ * against the reported one and keeps an exponentially weighted mean per UAV. It also keeps the
+ * ratio of actual to predicted compute time, ρ = ϑs/f̃ ÷ ϑs/f (S0 Eq. 18–19: the actual compute
+ * time is ϑ s_j / f̃_j), and plans with the corrected compute `f / ρ` — so a UAV whose processor is
+ * slower than it claims gets less work next slot.
+ *
+ * Pure: functions take the twin and return a new one.
+ */
+import type { TwinState } from '../../../proto/index.ts';
+
+export interface Fidelity {
+  /** Completed tasks scored. */
+  samples: number;
+  /** EWMA of F = 1 − |Δ/actual| of completion times; 1 before any sample. */
+  completionFidelity: number;
+  /** EWMA of actual ÷ predicted compute time (ρ); 1 before any sample. */
+  computeRatio: number;
+}
+
+export interface UavTwin {
+  id: number;
+  /** Mission frame [x east, y north, altitude], m. Undefined until the UAV has a fix. */
+  pos?: [number, number, number];
+  vel?: [number, number, number];
+  batteryJ?: number;
+  batteryPct?: number;
+  flightEnergyJ?: number;
+  computeEnergyJ: number;
+  cpuHzAvailable: number;
+  cpuHzMeasured?: number;
+  bandwidthHz: number;
+  cacheBits: number;
+  hoverPowerW?: number;
+  flightState: number;
+  planSeq: number;
+  autopilotLinkUp: boolean;
+  armed: boolean;
+  mode: string;
+  /** When the controller received the last report, µs. */
+  reportedUs: number;
+  fidelity: Fidelity;
+}
+
+export type Twin = ReadonlyMap<number, UavTwin>;
+
+/** Weight of a new sample in the EWMAs (≈ the last 10 tasks dominate). */
+export const FIDELITY_ALPHA = 0.1;
+/** ρ is kept within these bounds so one outlier cannot starve or flood a UAV. */
+export const COMPUTE_RATIO_BOUNDS = [0.25, 4] as const;
+
+export function emptyTwin(): Twin {
+  return new Map();
+}
+
+export function applyTwinState(twin: Twin, m: TwinState, recvUs: number): Twin {
+  const prev = twin.get(m.uav_id);
+  const next: UavTwin = {
+    id: m.uav_id,
+    computeEnergyJ: m.compute_energy_used_j,
+    cpuHzAvailable: m.cpu_hz_available,
+    bandwidthHz: m.bandwidth_hz,
+    cacheBits: m.cache_bits_available,
+    flightState: m.flight_state,
+    planSeq: m.plan_seq,
+    autopilotLinkUp: m.autopilot_link_up,
+    armed: m.armed,
+    mode: m.autopilot_mode,
+    reportedUs: recvUs,
+    fidelity: prev?.fidelity ?? { samples: 0, completionFidelity: 1, computeRatio: 1 },
+  };
+  if (m.position) next.pos = [m.position.x_east_m, m.position.y_north_m, m.position.alt_m];
+  if (m.velocity) next.vel = [m.velocity.vx_east_m_s, m.velocity.vy_north_m_s, m.velocity.vz_up_m_s];
+  if (m.battery_remaining_j !== undefined) next.batteryJ = m.battery_remaining_j;
+  if (m.battery_pct !== undefined) next.batteryPct = m.battery_pct;
+  if (m.flight_energy_used_j !== undefined) next.flightEnergyJ = m.flight_energy_used_j;
+  if (m.cpu_hz_measured !== undefined) next.cpuHzMeasured = m.cpu_hz_measured;
+  if (m.hover_power_w !== undefined) next.hoverPowerW = m.hover_power_w;
+  const out = new Map(twin);
+  out.set(m.uav_id, next);
+  return out;
+}
+
+/** SPEC §2 fidelity of one estimate against its measured value, clamped to [0, 1]. */
+export function fidelityOf(estimate: number, measured: number): number {
+  if (!(measured > 0)) return estimate === measured ? 1 : 0;
+  return Math.max(0, 1 - Math.abs((estimate - measured) / measured));
+}
+
+/**
+ * Scores one completed task on `uavId`: predicted vs actual completion time (s after release) and
+ * predicted vs actual compute time. Unknown UAVs are ignored (the twin is unchanged).
+ */
+export function recordCompletion(
+  twin: Twin,
+  uavId: number,
+  sample: { predictedS: number; actualS: number; predictedComputeS: number; actualComputeS: number },
+): Twin {
+  const u = twin.get(uavId);
+  if (!u) return twin;
+  const a = FIDELITY_ALPHA;
+  const f = u.fidelity;
+  const fid = fidelityOf(sample.predictedS, sample.actualS);
+  let ratio = f.computeRatio;
+  if (sample.predictedComputeS > 0 && sample.actualComputeS > 0) {
+    const r = sample.actualComputeS / sample.predictedComputeS;
+    ratio = Math.min(COMPUTE_RATIO_BOUNDS[1], Math.max(COMPUTE_RATIO_BOUNDS[0], (1 - a) * f.computeRatio + a * r));
+  }
+  const out = new Map(twin);
+  out.set(uavId, {
+    ...u,
+    fidelity: { samples: f.samples + 1, completionFidelity: f.samples === 0 ? fid : (1 - a) * f.completionFidelity + a * fid, computeRatio: ratio },
+  });
+  return out;
+}
+
+/** The compute the planner should count on for this UAV: its reported f corrected by ρ. */
+export function plannedCpuHz(u: UavTwin): number {
+  return u.cpuHzAvailable / u.fidelity.computeRatio;
+}

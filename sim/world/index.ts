@@ -1,0 +1,4 @@
+/** The simulated MEC world: scenario, user devices and their tasks, and the service that plays them on the bus. */
+export * from './scenario.ts';
+export * from './users.ts';
+export { WorldService, type WorldStats } from './service.ts';
