@@ -59,10 +59,13 @@ export interface BusStats {
 }
 
 type Handler = (msg: never, d: Delivery) => void;
+/** Told about an inbound message on a subscribed topic that was dropped (after it was counted). */
+export type RejectHandler = (reason: string, detail: string | undefined, payload: Uint8Array, d: Delivery) => void;
 
 export class Bus {
   readonly stats: BusStats = { published: 0, received: 0, dropped: {} };
   private readonly handlers = new Map<string, Handler[]>();
+  private readonly rejectHandlers = new Map<string, RejectHandler>();
   private readonly seq = new Map<string, number>();
   private constructor(
     private readonly client: MqttClient,
@@ -128,11 +131,17 @@ export class Bus {
   }
 
   /** Subscribes to a topic of the table; unset ids are wildcards. */
-  async subscribe<K extends TopicKey>(key: K, params: TopicParams, handler: (msg: MessageOf<K>, d: Delivery) => void): Promise<void> {
+  async subscribe<K extends TopicKey>(
+    key: K,
+    params: TopicParams,
+    handler: (msg: MessageOf<K>, d: Delivery) => void,
+    onReject?: RejectHandler,
+  ): Promise<void> {
     const filter = topicFilter(key, params);
     const list = this.handlers.get(key) ?? [];
     list.push(handler as Handler);
     this.handlers.set(key, list);
+    if (onReject) this.rejectHandlers.set(key, onReject);
     await this.client.subscribeAsync(filter, { qos: topicSpec(key).qos });
   }
 
@@ -162,9 +171,17 @@ export class Bus {
     const handlers = this.handlers.get(m.spec.key);
     if (!handlers) return;
     this.stats.received++;
-    const r = decode(m.spec.type, payload);
-    if (!r.ok) return this.drop(topic, r.reason, r.detail);
     const d: Delivery = { topic, params: m.params, recvUs: this.opts.clock.nowUs() };
+    const r = decode(m.spec.type, payload);
+    if (!r.ok) {
+      this.drop(topic, r.reason, r.detail);
+      try {
+        this.rejectHandlers.get(m.spec.key)?.(r.reason, r.detail, payload, d);
+      } catch (e) {
+        this.opts.log.error({ topic, err: e }, 'reject handler failed');
+      }
+      return;
+    }
     for (const h of handlers) {
       try {
         h(r.value as never, d);

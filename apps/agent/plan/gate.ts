@@ -1,0 +1,34 @@
+/**
+ * Whether an agent may act on a plan (issue 6 §3): addressed to this UAV, newer than the last plan
+ * it accepted, inside its validity window, and flying somewhere the safety envelope allows. Schema
+ * and ranges are checked before this, when the message is decoded (proto/validate.ts). Pure.
+ */
+import { NackReason, type Plan } from '../../../proto/index.ts';
+
+export interface GateInput {
+  uavId: number;
+  /** plan_seq of the last accepted plan; 0 before the first. */
+  lastSeq: number;
+  nowUs: number;
+  /** Says why a position is outside the envelope (fence, altitude band), or undefined when it is inside. */
+  positionProblem?: (p: { x_east_m: number; y_north_m: number; alt_m: number }) => string | undefined;
+}
+
+export type GateVerdict = { accepted: true } | { accepted: false; reason: NackReason; detail: string };
+
+export function gatePlan(plan: Plan, g: GateInput): GateVerdict {
+  if (plan.uav_id !== g.uavId) return { accepted: false, reason: NackReason.NACK_REASON_WRONG_UAV, detail: `plan for UAV ${plan.uav_id}, this is UAV ${g.uavId}` };
+  if (plan.plan_seq <= g.lastSeq) return { accepted: false, reason: NackReason.NACK_REASON_STALE_SEQ, detail: `plan_seq ${plan.plan_seq} not newer than ${g.lastSeq}` };
+  if (g.nowUs > plan.expires_t_us) {
+    return { accepted: false, reason: NackReason.NACK_REASON_EXPIRED, detail: `expired ${((g.nowUs - plan.expires_t_us) / 1e6).toFixed(3)} s ago` };
+  }
+  const f = plan.flight;
+  if (f && g.positionProblem) {
+    const points = [...(f.target ? [f.target] : []), ...f.waypoints];
+    for (const p of points) {
+      const why = g.positionProblem(p);
+      if (why) return { accepted: false, reason: NackReason.NACK_REASON_UNSAFE, detail: why };
+    }
+  }
+  return { accepted: true };
+}
