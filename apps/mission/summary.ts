@@ -1,0 +1,68 @@
+/**
+ * The mission summary: per-slot rows and totals, as a table for people and as JSON for tools.
+ */
+import type { SlotMetrics } from '../controller/metrics.ts';
+
+export interface UavSummary {
+  uavId: number;
+  /** Horizontal + vertical path length flown, m. */
+  distanceM: number;
+  maxAltM: number;
+  /** Flight energy metered by the autopilot (propulsion + avionics), J. */
+  flightEnergyJ: number;
+  computeEnergyJ: number;
+  tasksComputed: number;
+  plansAccepted: number;
+  plansRefused: number;
+  setpointsSent: number;
+}
+
+export interface MissionSummary {
+  scenario: Record<string, unknown>;
+  wallS: number;
+  simS: number;
+  slots: SlotMetrics[];
+  totals: {
+    released: number;
+    completed: number;
+    completedOnUav: number;
+    late: number;
+    failed: number;
+    dor: number;
+    meanDorPerSlot: number;
+    plansSent: number;
+    plansAcked: number;
+    plansNacked: number;
+  };
+  uavs: UavSummary[];
+  bus: { published: number; dropped: Record<string, number> };
+  recording: { file: string; messages: number };
+  tlogs: string[];
+}
+
+const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
+
+export function formatSummary(s: MissionSummary): string {
+  const ids = s.uavs.map((u) => u.uavId);
+  const head = ['slot', 'tasks', 'offl', 'done', 'late', 'DOR', 'DOR plan', 'acked', ...ids.map((i) => `E${i} kJ`)];
+  const rows = s.slots.map((m) => [
+    String(m.slot), String(m.released), String(m.offloaded), String(m.completed), String(m.late), f(m.dor), f(m.predictedDor),
+    `${m.plansAcked}/${m.plansSent}`, ...ids.map((i) => f((m.energyJ[i] ?? 0) / 1000, 1)),
+  ]);
+  const t = s.totals;
+  const last = s.slots[s.slots.length - 1];
+  rows.push(['total', String(t.released), String(s.slots.reduce((a, m) => a + m.offloaded, 0)), String(t.completed), String(t.late), f(t.dor), f(s.slots.reduce((a, m) => a + m.predictedDor, 0)), `${t.plansAcked}/${t.plansSent}`, ...ids.map((i) => f((last?.energyJ[i] ?? 0) / 1000, 1))]);
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => r.map((v, c) => v.padStart(widths[c]!)).join('  ');
+  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(0, -1).map(line), widths.map((w) => '-'.repeat(w)).join('  '), line(rows[rows.length - 1]!)];
+  out.push('');
+  out.push('UAV  flown m  max alt m  flight kJ  compute J  tasks  plans ok/refused  setpoints');
+  for (const u of s.uavs) {
+    out.push(`${String(u.uavId).padStart(3)}  ${f(u.distanceM, 0).padStart(7)}  ${f(u.maxAltM, 1).padStart(9)}  ${f(u.flightEnergyJ / 1000, 1).padStart(9)}  ${f(u.computeEnergyJ, 2).padStart(9)}  ${String(u.tasksComputed).padStart(5)}  ${`${u.plansAccepted}/${u.plansRefused}`.padStart(16)}  ${String(u.setpointsSent).padStart(9)}`);
+  }
+  out.push('');
+  out.push(`DOR: ${f(t.dor)} in total, ${f(t.meanDorPerSlot)} per slot (all-local = 0, upper bound = tasks per slot); ${t.completed}/${t.released} tasks completed (${t.completedOnUav} on UAVs), ${t.late} late, ${t.failed} failed.`);
+  out.push(`Plans: ${t.plansAcked} acked, ${t.plansNacked} refused, of ${t.plansSent}. Bus: ${s.bus.published} messages published, dropped ${JSON.stringify(s.bus.dropped)}.`);
+  out.push(`Simulated ${f(s.simS, 0)} s in ${f(s.wallS, 1)} s of wall time.`);
+  return out.join('\n');
+}
