@@ -27,12 +27,26 @@ export interface Clock {
 }
 
 export class ScaledClock implements Clock {
-  private readonly wall0 = performance.now();
+  private readonly wall0: number;
+  private readonly epochUs: number;
+  /**
+   * Simulated time starts at `epochUs` now and runs `scale` times faster than wall time. With
+   * `anchorMs` (a Unix time in ms) it instead equals wall time at that instant: processes on
+   * different machines given the same scale and anchor share one accelerated clock.
+   */
   constructor(
     readonly scale = 1,
-    private readonly epochUs = Date.now() * 1000,
+    epochUs?: number,
+    anchorMs?: number,
   ) {
     if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`clock scale must be > 0, got ${scale}`);
+    if (anchorMs !== undefined) {
+      this.wall0 = performance.now() - (Date.now() - anchorMs);
+      this.epochUs = anchorMs * 1000;
+    } else {
+      this.wall0 = performance.now();
+      this.epochUs = epochUs ?? Date.now() * 1000;
+    }
   }
   nowUs(): number {
     return this.epochUs + (performance.now() - this.wall0) * 1000 * this.scale;

@@ -69,12 +69,17 @@ export class AgentService {
   private readonly timers = new Set<Timer>();
   private lastTickUs: number | undefined;
   private stopped = false;
-  readonly stats = { ticks: 0, setpoints: 0, held: 0, clamped: 0, plansAccepted: 0, plansRefused: 0, tasksDone: 0 };
+  readonly stats = { ticks: 0, setpoints: 0, held: 0, clamped: 0, plansAccepted: 0, plansRefused: 0, tasksDone: 0, distanceM: 0, maxAltM: 0 };
+  private lastPos: Vec3 | undefined;
 
   constructor(
     private readonly d: { bus: Bus; vehicle: Vehicle; clock: Clock; log: Logger; envelope: Envelope; executor: ComputeExecutor },
     private readonly cfg: AgentConfig,
   ) {}
+
+  get uavId(): number {
+    return this.cfg.uavId;
+  }
 
   async start(): Promise<void> {
     const { bus, clock, vehicle } = this.d;
@@ -115,6 +120,7 @@ export class AgentService {
     this.lastTickUs = nowUs;
     this.stats.ticks++;
     if (!s.connected) return;
+    this.odometry(s);
     if (this.phase === 'takeoff' && s.flavour === 'ardupilot' && !this.reachedTakeoffAlt(s)) return;
     if (this.phase === 'takeoff' && this.reachedTakeoffAlt(s)) this.setPhase('flying');
     if (this.phase !== 'flying' && this.phase !== 'takeoff') return;
@@ -132,6 +138,14 @@ export class AgentService {
     if (out.action === 'clamped') this.stats.clamped++;
     vehicle.offerSetpoint(out.setpoint);
     this.stats.setpoints++;
+  }
+
+  private odometry(s: VehicleState): void {
+    const p = this.positionNed(s);
+    if (!p) return;
+    if (this.lastPos) this.stats.distanceM += Math.hypot(p.x - this.lastPos.x, p.y - this.lastPos.y, p.z - this.lastPos.z);
+    this.lastPos = p;
+    this.stats.maxAltM = Math.max(this.stats.maxAltM, -p.z);
   }
 
   private desired(pos: Vec3): Setpoint {

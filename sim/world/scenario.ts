@@ -45,7 +45,8 @@ export interface Scenario {
     /** Deadline after release, s (0 = the slot length). */
     deadlineS: number;
   };
-  uav: { cpuHz: number; bandwidthHz: number; txPowerW: number; cacheBits: number };
+  /** UAV capabilities; `batteryJ` is the pack's usable energy (≈ 111 Wh: SPEC's 20 kJ would not lift a real quadrotor for two minutes). */
+  uav: { cpuHz: number; bandwidthHz: number; txPowerW: number; cacheBits: number; batteryJ: number };
   channel: ChannelParams;
 }
 
@@ -66,7 +67,7 @@ export function defaultScenario(overrides: Partial<Scenario> = {}): Scenario {
     hotspotSigmaM: 12,
     userSpeedMS: 0.5,
     task: { dataBits: [100e3, 150e3], cyclesPerBit: [500, 1000], localCpuHz: [0.8e9, 1e9], txPowerW: 1, deadlineS: 0 },
-    uav: { cpuHz: 10e9, bandwidthHz: 20e6, txPowerW: 5, cacheBits: 8e6 * 64 },
+    uav: { cpuHz: 10e9, bandwidthHz: 20e6, txPowerW: 5, cacheBits: 8e6 * 64, batteryJ: 400e3 },
     channel: defaultChannelParams(),
     ...overrides,
   };

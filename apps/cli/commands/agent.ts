@@ -1,0 +1,59 @@
+import { createLogger } from '../../common/index.ts';
+import { createAgent } from '../../agent/create.ts';
+import { int, parse } from '../args.ts';
+import { UsageError, type Command } from '../command.ts';
+import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
+
+const command: Command = {
+  name: 'agent',
+  summary: 'run the on-UAV agent: drives one autopilot, talks to the controller over MQTT',
+  help: `Usage: uavmec agent --uav N --autopilot URL --broker URL [options]
+
+Runs on the UAV's companion computer. Connects to the autopilot over MAVLink 2 (PX4 or
+ArduPilot, real or SITL), executes the controller's plans inside the safety envelope, computes the
+tasks assigned to this UAV and reports its twin state. Runs until Ctrl-C.
+
+Options:
+  --uav N            this UAV's id (1-based; also the autopilot's MAVLink system id to bind to)
+  --autopilot URL    udp://:14540 (listen; PX4 SITL's offboard port), udpout://host:port,
+                     tcp://127.0.0.1:5760 (ArduPilot SITL), serial:///dev/ttyACM0:921600
+  --broker URL       mqtt://host:1883 or mqtts://host:8883
+  --tlog FILE        record every MAVLink frame to this .tlog
+  --username U --password P   MQTT credentials
+${SCENARIO_HELP}
+${CLOCK_HELP}
+
+Examples:
+  uavmec agent --uav 1 --autopilot udp://:14540 --broker mqtt://10.0.0.2:1883        # PX4 SITL
+  uavmec agent --uav 1 --autopilot tcp://127.0.0.1:5760 --broker mqtt://10.0.0.2:1883 # ArduPilot SITL`,
+  async run(argv) {
+    const { values: v } = parse(argv, {
+      uav: { type: 'string' },
+      autopilot: { type: 'string' },
+      broker: { type: 'string' },
+      tlog: { type: 'string' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      ...SCENARIO_OPTIONS,
+      ...CLOCK_OPTIONS,
+    });
+    if (!v.uav) throw new UsageError('--uav is required');
+    if (!v.autopilot) throw new UsageError('--autopilot is required (e.g. udp://:14540 or tcp://127.0.0.1:5760)');
+    if (!v.broker) throw new UsageError('--broker is required (e.g. mqtt://127.0.0.1:1883)');
+    const uavId = int(v.uav, 'uav', 1, 1, 255);
+    const clock = clockFrom(v);
+    const log = createLogger({ name: `uav-${uavId}` });
+    const agent = await createAgent({
+      uavId, autopilotUrl: v.autopilot, clock, log, scenario: scenarioFrom(v),
+      broker: { url: v.broker, ...(v.username ? { username: v.username } : {}), ...(v.password ? { password: v.password } : {}) },
+      ...(v.tlog ? { tlogPath: v.tlog } : {}),
+    });
+    const up = await agent.vehicle.waitConnected(30_000);
+    if (!up.ok) log.warn('no autopilot heartbeat yet; still waiting (check --autopilot and that the autopilot streams to this port)');
+    else log.info({ flavour: up.value.flavour, sysid: up.value.sysid }, 'autopilot connected');
+    await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+    await agent.close();
+    return 0;
+  },
+};
+export default command;

@@ -1,0 +1,61 @@
+import { Bus, createLogger } from '../../common/index.ts';
+import { ControllerService } from '../../controller/service.ts';
+import { oneOf, parse } from '../args.ts';
+import { UsageError, type Command } from '../command.ts';
+import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
+
+const ALGOS = ['cd-kkt', 'ao', 'al'] as const;
+
+const command: Command = {
+  name: 'controller',
+  summary: 'run the ground/HAP controller: digital twin, per-slot planning, plans to the fleet',
+  help: `Usage: uavmec controller --broker URL [options]
+
+Runs the controller: keeps the digital twin from the agents' telemetry and, every slot, plans
+offloading and allocation (SPEC §5.1) and publishes one plan per UAV. Runs until the last slot,
+then sends every UAV home (RTL), prints the mission totals and exits.
+
+Options:
+  --broker URL      MQTT broker, mqtt://host:port or mqtts://host:port (required)
+  --algo NAME       planner: ${ALGOS.join(', ')} (default cd-kkt)
+  --wait-uavs N     start slot 0 once N UAVs have reported (default: the scenario's UAV count)
+  --client-id ID    MQTT client id (default uavmec-controller)
+  --username U --password P   MQTT credentials
+${SCENARIO_HELP}
+${CLOCK_HELP}
+
+Example:
+  uavmec controller --broker mqtt://10.0.0.2:1883 --uavs 4 --slots 600 --slot-s 1`,
+  async run(argv) {
+    const { values: v } = parse(argv, {
+      broker: { type: 'string' },
+      algo: { type: 'string' },
+      'wait-uavs': { type: 'string' },
+      'client-id': { type: 'string' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      ...SCENARIO_OPTIONS,
+      ...CLOCK_OPTIONS,
+    });
+    if (!v.broker) throw new UsageError('--broker is required');
+    const scenario = scenarioFrom(v);
+    const clock = clockFrom(v);
+    const log = createLogger({ name: 'controller' });
+    const bus = await Bus.connect({
+      url: v.broker, clientId: v['client-id'] ?? 'uavmec-controller', sender: 'controller', clock, log,
+      ...(v.username ? { username: v.username } : {}), ...(v.password ? { password: v.password } : {}),
+    });
+    const ctl = new ControllerService(bus, clock, {
+      slots: scenario.slots, slotS: scenario.slotS, algo: oneOf(v.algo, 'algo', ALGOS, 'cd-kkt'), channel: scenario.channel,
+      cruiseAltM: scenario.cruiseAltM, speedMS: scenario.uavSpeedMS, uavTxPowerW: scenario.uav.txPowerW, seed: scenario.seed,
+      waitForUavs: v['wait-uavs'] ? Number(v['wait-uavs']) : scenario.uavs,
+    }, log, { onSlot: (m) => log.info({ slot: m.slot, released: m.released, predictedDor: m.predictedDor, serving: m.servingUavs }, 'slot planned') });
+    process.once('SIGINT', () => ctl.stop());
+    await ctl.start();
+    await ctl.finished;
+    console.log(JSON.stringify(ctl.ledger.totals(), null, 2));
+    await bus.close();
+    return 0;
+  },
+};
+export default command;

@@ -1,0 +1,47 @@
+import { Bus, createLogger } from '../../common/index.ts';
+import { WorldService } from '../../../sim/world/index.ts';
+import { parse } from '../args.ts';
+import { UsageError, type Command } from '../command.ts';
+import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
+
+const command: Command = {
+  name: 'world',
+  summary: 'simulate the user devices: release tasks each slot, compute the ones no UAV takes',
+  help: `Usage: uavmec world --broker URL [options]
+
+Plays the ground users of a scenario on the bus: on every slot the controller announces, users
+walk, release one task each (as the UAV that hears them would relay it) and compute locally the
+tasks no plan assigned to a UAV. Stops after the scenario's last slot or on Ctrl-C.
+
+Options:
+  --broker URL      MQTT broker (required)
+${SCENARIO_HELP}
+${CLOCK_HELP}
+
+Example:
+  uavmec world --broker mqtt://127.0.0.1:1883 --users 30`,
+  async run(argv) {
+    const { values: v } = parse(argv, { broker: { type: 'string' }, ...SCENARIO_OPTIONS, ...CLOCK_OPTIONS });
+    if (!v.broker) throw new UsageError('--broker is required');
+    const scenario = scenarioFrom(v);
+    const clock = clockFrom(v);
+    const log = createLogger({ name: 'world' });
+    const bus = await Bus.connect({ url: v.broker, clientId: `uavmec-world-${process.pid}`, sender: 'world', clock, log });
+    const world = new WorldService(bus, clock, scenario, log);
+    await world.start();
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      const poll = setInterval(() => {
+        if (world.stats.slots >= scenario.slots) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 500);
+    });
+    world.stop();
+    console.log(JSON.stringify(world.stats));
+    await bus.close();
+    return 0;
+  },
+};
+export default command;

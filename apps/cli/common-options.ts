@@ -1,0 +1,59 @@
+/**
+ * Options shared by the commands that take part in a mission: the scenario (fleet, users, slots,
+ * radio), the clock and the broker.
+ */
+import fs from 'node:fs';
+import { ScaledClock, type Clock } from '../../core/clock.ts';
+import { defaultScenario, validateScenario, type Scenario } from '../../sim/world/index.ts';
+import { int, num, type OptionSpec } from './args.ts';
+import { UsageError } from './command.ts';
+
+export const SCENARIO_OPTIONS = {
+  scenario: { type: 'string' },
+  uavs: { type: 'string' },
+  users: { type: 'string' },
+  slots: { type: 'string' },
+  'slot-s': { type: 'string' },
+  seed: { type: 'string' },
+} as const satisfies OptionSpec;
+
+export const SCENARIO_HELP = `Scenario (defaults: paper S3's setting, see README):
+  --scenario FILE   JSON object overriding fields of the default scenario (sim/world/scenario.ts)
+  --uavs N          number of UAVs (default 4)
+  --users N         number of user devices (default 20)
+  --slots N         number of slots (default 60)
+  --slot-s S        slot length in seconds (default 2)
+  --seed N          random seed (default 1)`;
+
+export const CLOCK_OPTIONS = { speed: { type: 'string' }, anchor: { type: 'string' } } as const satisfies OptionSpec;
+
+export const CLOCK_HELP = `Clock:
+  --speed X         simulated seconds per wall second (default 1 = wall time)
+  --anchor MS       Unix time (ms) at which simulated time equals wall time; give every process of a
+                    mission the same --speed and --anchor to share one accelerated clock`;
+
+export function scenarioFrom(v: Record<string, string | boolean | undefined>): Scenario {
+  let base: Partial<Scenario> = {};
+  if (typeof v.scenario === 'string') {
+    try {
+      base = JSON.parse(fs.readFileSync(v.scenario, 'utf8')) as Partial<Scenario>;
+    } catch (e) {
+      throw new UsageError(`cannot read scenario file '${v.scenario}': ${(e as Error).message}`);
+    }
+  }
+  const s = defaultScenario(base);
+  s.uavs = int(v.uavs, 'uavs', s.uavs, 1, 250);
+  s.users = int(v.users, 'users', s.users, 0, 100_000);
+  s.slots = int(v.slots, 'slots', s.slots, 1, 1_000_000);
+  s.slotS = num(v['slot-s'], 'slot-s', s.slotS, 0.05, 3600);
+  s.seed = int(v.seed, 'seed', s.seed);
+  const bad = validateScenario(s);
+  if (bad) throw new UsageError(`scenario: ${bad}`);
+  return s;
+}
+
+export function clockFrom(v: Record<string, string | boolean | undefined>): Clock {
+  const speed = num(v.speed, 'speed', 1, 0.01, 1000);
+  const anchor = v.anchor === undefined ? undefined : num(v.anchor, 'anchor', 0, 0);
+  return new ScaledClock(speed, undefined, anchor);
+}

@@ -1,0 +1,155 @@
+/**
+ * A whole mission on one machine: an MQTT broker (the embedded aedes on a free loopback port, or
+ * one given by URL), a SITL fleet speaking MAVLink 2 over UDP loopback, one agent per UAV driving
+ * its autopilot through the bridge, the simulated users, and the controller — all on one
+ * (accelerated) clock. Writes the run folder: summary.json, the MQTT recording, one .tlog per UAV.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ScaledClock } from '../../core/clock.ts';
+import { startSitl, type SitlFleet } from '../../sim/autopilot/index.ts';
+import { WorldService, type Scenario } from '../../sim/world/index.ts';
+import { createAgent, type RunningAgent } from '../agent/create.ts';
+import { Bus, createLogger, Recorder, startEmbeddedBroker, type EmbeddedBroker } from '../common/index.ts';
+import { ControllerService } from '../controller/service.ts';
+import type { OffloadAlgo } from '../controller/planning/offload/index.ts';
+import type { SlotMetrics } from '../controller/metrics.ts';
+import type { MissionSummary } from './summary.ts';
+
+export interface MissionOptions {
+  scenario: Scenario;
+  /** Simulated seconds per wall second. */
+  speed: number;
+  flavour: 'ardupilot' | 'px4';
+  algo: OffloadAlgo;
+  /** Use this broker instead of starting the embedded one. */
+  brokerUrl?: string;
+  runDir: string;
+  onSlot?: (m: SlotMetrics, slot: number) => void;
+  onPhase?: (what: string) => void;
+  /** How long to wait for the UAVs to land after the last slot, simulated s (default 120). */
+  landTimeoutS?: number;
+}
+
+export async function runMission(o: MissionOptions): Promise<MissionSummary> {
+  const s = o.scenario;
+  fs.mkdirSync(o.runDir, { recursive: true });
+  const log = createLogger({ name: 'mission', file: path.join(o.runDir, 'mission.log') });
+  const wall0 = performance.now();
+  const clock = new ScaledClock(o.speed);
+  const sim0 = clock.nowUs();
+  const phase = (p: string) => {
+    log.info(p);
+    o.onPhase?.(p);
+  };
+  const cleanup: (() => Promise<void> | void)[] = [];
+  try {
+    let broker: EmbeddedBroker | undefined;
+    if (!o.brokerUrl) {
+      broker = await startEmbeddedBroker();
+      cleanup.push(() => broker!.close());
+    }
+    const url = o.brokerUrl ?? broker!.url;
+    phase(`broker ${url}`);
+    const uniq = `${process.pid}-${Date.now().toString(36)}`;
+
+    const recBus = await Bus.connect({ url, clientId: `uavmec-recorder-${uniq}`, sender: 'recorder', clock, log: log.child({ c: 'recorder' }) });
+    const recorder = new Recorder(path.join(o.runDir, 'mqtt.rec'));
+    await recorder.attach(recBus);
+    cleanup.push(async () => {
+      await recBus.close();
+      await recorder.close();
+    });
+
+    const sitl: SitlFleet = await startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ });
+    cleanup.push(() => sitl.stop());
+    phase(`SITL: ${s.uavs} ${o.flavour} vehicles on ${sitl.vehicles.map((v) => v.url).join(', ')}`);
+
+    const agents: RunningAgent[] = [];
+    for (const v of sitl.vehicles) {
+      const a = await createAgent({
+        uavId: v.sysid, autopilotUrl: v.url, broker: { url: url.replace(/^mqtt:\/\//, 'mqtt://') }, clock, log: log.child({ c: `uav-${v.sysid}` }), scenario: s,
+        tlogPath: path.join(o.runDir, `uav-${v.sysid}.tlog`),
+      });
+      agents.push(a);
+      cleanup.push(() => a.close());
+    }
+    await Promise.all(agents.map(async (a) => {
+      const r = await a.vehicle.waitConnected(10_000);
+      if (!r.ok) throw new Error(`agent could not reach its autopilot (${r.reason})`);
+    }));
+    phase(`${agents.length} agents connected to their autopilots`);
+
+    const worldBus = await Bus.connect({ url, clientId: `uavmec-world-${uniq}`, sender: 'world', clock, log: log.child({ c: 'world' }) });
+    const world = new WorldService(worldBus, clock, s, log.child({ c: 'world' }));
+    await world.start();
+    cleanup.push(async () => {
+      world.stop();
+      await worldBus.close();
+    });
+
+    const ctlBus = await Bus.connect({ url, clientId: `uavmec-controller-${uniq}`, sender: 'controller', clock, log: log.child({ c: 'controller' }) });
+    cleanup.push(() => ctlBus.close());
+    const ctl = new ControllerService(ctlBus, clock, {
+      slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
+      uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30,
+    }, log.child({ c: 'controller' }), { ...(o.onSlot ? { onSlot: o.onSlot } : {}) });
+    for (const a of agents) a.service.publishTwin();
+    await ctl.start();
+    await ctl.finished;
+    phase('last slot done; UAVs returning to launch');
+
+    const landBy = clock.nowUs() + (o.landTimeoutS ?? 120) * 1e6;
+    while (clock.nowUs() < landBy && agents.some((a) => a.vehicle.state().armed)) await clock.sleep(500);
+    const landed = agents.filter((a) => !a.vehicle.state().armed).length;
+    phase(`${landed}/${agents.length} UAVs landed and disarmed`);
+
+    const summary: MissionSummary = {
+      scenario: { ...s, flavour: o.flavour, algo: o.algo, speed: o.speed, broker: o.brokerUrl ? 'external' : 'embedded' } as unknown as Record<string, unknown>,
+      wallS: (performance.now() - wall0) / 1000,
+      simS: (clock.nowUs() - sim0) / 1e6,
+      slots: ctl.ledger.slots,
+      totals: ctl.ledger.totals(),
+      uavs: agents.map((a) => {
+        const st = a.vehicle.state();
+        const tw = ctl.twin.get(a.service.uavId);
+        return {
+          uavId: a.service.uavId,
+          distanceM: a.service.stats.distanceM,
+          maxAltM: a.service.stats.maxAltM,
+          flightEnergyJ: st.batteryConsumedJ ?? tw?.flightEnergyJ ?? 0,
+          computeEnergyJ: tw?.computeEnergyJ ?? 0,
+          tasksComputed: a.service.stats.tasksDone,
+          plansAccepted: a.service.stats.plansAccepted,
+          plansRefused: a.service.stats.plansRefused,
+          setpointsSent: a.service.stats.setpoints,
+        };
+      }),
+      bus: {
+        published: ctlBus.stats.published + worldBus.stats.published + agents.reduce((n, a) => n + a.bus.stats.published, 0),
+        dropped: mergeCounts([ctlBus.stats.dropped, worldBus.stats.dropped, ...agents.map((a) => a.bus.stats.dropped)]),
+      },
+      recording: { file: 'mqtt.rec', messages: recorder.count },
+      tlogs: agents.map((a) => `uav-${a.service.uavId}.tlog`),
+    };
+    fs.writeFileSync(path.join(o.runDir, 'summary.json'), JSON.stringify(summary, null, 2));
+    return summary;
+  } finally {
+    for (const c of cleanup.reverse()) {
+      try {
+        await c();
+      } catch (e) {
+        log.warn({ err: e }, 'cleanup step failed');
+      }
+    }
+    log.flush();
+  }
+}
+
+function mergeCounts(list: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of list) for (const [k, v] of Object.entries(c)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+
