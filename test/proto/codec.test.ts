@@ -71,3 +71,8 @@ function hasProtoc(): boolean {
     return false;
   }
 }
+
+test('docs/topics.md is rendered from the current topic table', async () => {
+  const { topicsMarkdown } = await import('../../scripts/gen-topics-doc.ts');
+  assert.equal(fs.readFileSync(new URL('../../docs/topics.md', import.meta.url), 'utf8'), topicsMarkdown());
+});
