@@ -1,0 +1,147 @@
+/**
+ * Separation from the other UAVs along the *braking path* of a command.
+ *
+ * Model: the command v is flown for one tick, then the envelope can brake at `aMax` along the same
+ * line (|v| shrinking by aMax·dt per tick) until stopped. Checking the whole braking path — not
+ * just one tick — makes the check recursively feasible: if last tick's command was accepted, the
+ * braking command (v − aMax·dt·v̂) is accepted now against any stationary obstacle, because its
+ * braking path is the tail of the old one. Each neighbour is assumed to keep its velocity over
+ * the horizon (every UAV runs this envelope, so each one takes care of its own motion).
+ *
+ * Fleet data is conservative:
+ * - fresh with velocity: extrapolated to `nowUs`; keep-out radius d_min + ½·a_fleet·age²;
+ * - no velocity, or older than `staleS`: assumed stationary at the last position, keep-out radius
+ *   d_min + v_fleet·age (everywhere it could have flown since), capped at d_min + maxUncertaintyM.
+ *   An entry is never dropped here: the caller removes UAVs that have landed or left.
+ */
+import { add, dot, isFiniteVec, minNormOnSegment, norm, scale, sub, unit, ZERO, type Vec3 } from './vec.ts';
+
+export interface FleetEntry {
+  id: string;
+  posNedM: Vec3;
+  velNedMS?: Vec3;
+  /** Time of the report, µs. */
+  tUs: number;
+}
+
+export interface SeparationParams {
+  dMinM: number;
+  horizonS: number;
+  staleS: number;
+  fleetMaxSpeedMS: number;
+  fleetMaxAccelMS2: number;
+  maxUncertaintyM: number;
+}
+
+export interface Neighbour {
+  id: string;
+  /** Predicted position at `nowUs`. */
+  pos: Vec3;
+  /** Assumed constant velocity over the horizon (zero when unknown or stale). */
+  vel: Vec3;
+  /** Keep-out radius (d_min plus position uncertainty), m. */
+  radiusM: number;
+  stale: boolean;
+}
+
+/** Turns fleet reports into neighbours at `nowUs`; entries with non-finite positions are returned in `invalid`. */
+export function predictNeighbours(
+  fleet: readonly FleetEntry[],
+  nowUs: number,
+  p: SeparationParams,
+  selfId?: string,
+): { neighbours: Neighbour[]; invalid: string[] } {
+  const neighbours: Neighbour[] = [];
+  const invalid: string[] = [];
+  for (const f of fleet) {
+    if (selfId !== undefined && f.id === selfId) continue;
+    if (!isFiniteVec(f.posNedM) || !Number.isFinite(f.tUs)) {
+      invalid.push(f.id);
+      continue;
+    }
+    // A report from the future (clock skew) is as uncertain as one equally old.
+    const ageS = Math.abs(nowUs - f.tUs) / 1e6;
+    const hasVel = isFiniteVec(f.velNedMS);
+    const stale = !hasVel || ageS > p.staleS;
+    if (!stale) {
+      const unc = Math.min(p.maxUncertaintyM, 0.5 * p.fleetMaxAccelMS2 * ageS * ageS);
+      neighbours.push({ id: f.id, pos: add(f.posNedM, scale(f.velNedMS!, ageS)), vel: f.velNedMS!, radiusM: p.dMinM + unc, stale });
+    } else {
+      const unc = Math.min(p.maxUncertaintyM, p.fleetMaxSpeedMS * ageS);
+      neighbours.push({ id: f.id, pos: f.posNedM, vel: ZERO, radiusM: p.dMinM + unc, stale });
+    }
+  }
+  return { neighbours, invalid };
+}
+
+/** Speeds per tick of the braking profile: u_k = max(0, |v| − k·aMax·dt), k = 0 … until 0. */
+function brakingSpeeds(speed: number, aMax: number, dt: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; ; k++) {
+    const u = speed - k * aMax * dt;
+    if (u <= 0) break;
+    out.push(u);
+  }
+  return out;
+}
+
+/** Length of the braking path of a command of magnitude `speed` (m): dt·Σ u_k. */
+export function brakingDistanceM(speed: number, aMax: number, dt: number): number {
+  return brakingSpeeds(speed, aMax, dt).reduce((s, u) => s + u * dt, 0);
+}
+
+export interface SeparationCheck {
+  /** min over neighbours and path of (distance − keep-out radius), m; +Infinity with no neighbours. */
+  clearanceM: number;
+  worstId?: string;
+  /** Unit vector from the worst neighbour to us at the closest approach (escape direction). */
+  awayDir?: Vec3;
+}
+
+/**
+ * Closest approach to every neighbour along the braking path of command `v` from `p`, over
+ * max(horizon, stopping time). Exact per tick (relative motion is linear within a tick).
+ */
+export function checkSeparation(p: Vec3, v: Vec3, nbs: readonly Neighbour[], aMax: number, dt: number, horizonS: number): SeparationCheck {
+  const res: SeparationCheck = { clearanceM: Infinity };
+  if (nbs.length === 0) return res;
+  const dir = unit(v);
+  const speeds = brakingSpeeds(norm(v), aMax, dt);
+  for (const nb of nbs) {
+    let own = p;
+    let other = nb.pos;
+    let t = 0;
+    let best = Infinity;
+    let bestR: Vec3 = sub(p, nb.pos);
+    const step = (ownVel: Vec3, len: number) => {
+      const r0 = sub(own, other);
+      const d = scale(sub(ownVel, nb.vel), len);
+      const m = minNormOnSegment(r0, d);
+      if (m < best) {
+        best = m;
+        const s = dot(d, d) === 0 ? 0 : Math.min(1, Math.max(0, -dot(r0, d) / dot(d, d)));
+        bestR = add(r0, scale(d, s));
+      }
+      own = add(own, scale(ownVel, len));
+      other = add(other, scale(nb.vel, len));
+      t += len;
+    };
+    for (const u of speeds) step(scale(dir, u), dt);
+    if (t < horizonS) step(ZERO, horizonS - t);
+    if (speeds.length === 0 && horizonS <= 0) step(ZERO, 0);
+    const c = best - nb.radiusM;
+    if (c < res.clearanceM) {
+      res.clearanceM = c;
+      res.worstId = nb.id;
+      res.awayDir = norm(bestR) > 0 ? unit(bestR) : unit(sub(p, nb.pos));
+    }
+  }
+  return res;
+}
+
+/** Clearance after exactly one tick at command v (used to rank recovery options), m. */
+export function oneTickClearance(p: Vec3, v: Vec3, nbs: readonly Neighbour[], dt: number): number {
+  let c = Infinity;
+  for (const nb of nbs) c = Math.min(c, norm(sub(add(p, scale(v, dt)), add(nb.pos, scale(nb.vel, dt)))) - nb.radiusM);
+  return c;
+}

@@ -1,0 +1,149 @@
+/**
+ * Slot planner for S0's task assignment (SPEC §5.2) with several MEDs.
+ *
+ * Multiple MEDs [choice]: S0 serves one MED per coalition and gives each request one coalition.
+ * Requests are taken in earliest-deadline-first order (ties: larger task first, then id); for each,
+ * the chosen algorithm runs over the UAVs not yet assigned, and the UAVs that received work
+ * (s_j > 0) are assigned to that MED and leave the pool. Later MEDs thus see fewer UAVs; a MED
+ * may get no coalition when no positive-utility coalition remains.
+ */
+import { dbmToW, distance3 } from '../../../../core/models/channel.ts';
+import { grandCoalition, nashEquilibrium } from './baselines.ts';
+import type { F3Input } from './f3.ts';
+import { formCoalitions } from './formation.ts';
+import type { CoalitionEval, CoalitionInstance, CoalitionParams } from './types.ts';
+
+export type CoalitionAlgo = 'coalition' | 'grand' | 'nash';
+
+/**
+ * [choice] weights for S0's setting (SPEC §5.6), which prints none: revenue φ = 10 per ln-Mbit,
+ * ε = 10/J of MED transmission energy, α = 1/J of computing energy, β = 0.01/J of hovering
+ * energy (168 W over ~0.3 s is ~50 J per member, so β ≪ α keeps hovering from swamping the rest);
+ * B_max = 16 MHz, σ² = −110 dBm, γ = 4.
+ */
+export function defaultCoalitionParams(): CoalitionParams {
+  return { phi: 10, epsilon: 10, alpha: 1, beta: 0.01, revenueUnitBits: 1e6, coalitionBandwidthHz: 16e6, noiseW: dbmToW(-110), pathLossExp: 4 };
+}
+
+export interface MedAssignment {
+  medId: string;
+  /** UAV ids with work, index-aligned with the arrays below. */
+  uavIds: string[];
+  shareBits: number[];
+  bandwidthHz: number[];
+  cpuHz: number[];
+  participantUtility: number[];
+  /** U_g of the serving coalition (0 if none). */
+  coalitionUtility: number;
+  delayS: number;
+  /** E_tr + E_cp + E_h (S0 Eq. 7) of this assignment (J). */
+  energyJ: number;
+  /** Σ s_j / s_i. */
+  servedFraction: number;
+  /** Formation statistics (coalition) or best-response rounds (nash). */
+  iterations: number;
+  u2uMessagesWithDt: number;
+  u2uMessagesWithoutDt: number;
+  converged: boolean;
+}
+
+export interface CoalitionPlan {
+  algo: CoalitionAlgo;
+  assignments: MedAssignment[];
+  /** Mean μ_j = f_j* ÷ f_j,max over UAVs with work (S0 Eq. 12); 0 when none works. */
+  utilisation: number;
+  /** Mean μ_j over every UAV (idle ones count 0). */
+  utilisationAll: number;
+  totalEnergyJ: number;
+  /** Mean u_j over UAVs with work. */
+  meanParticipantUtility: number;
+  iterations: number;
+}
+
+export interface CoalitionPlanOptions {
+  /** Warm start per MED id: UAV-id groups (e.g. from the generative model). */
+  initial?: Record<string, string[][]>;
+  maxIterations?: number;
+  nashMaxRounds?: number;
+}
+
+/** Spectral efficiency log2(1 + |g|² p / σ²), |g|² = d^(−γ)·fading (SPEC §3 S0), [med][uav]. */
+export function efficiencies(inst: CoalitionInstance): Float64Array[] {
+  const { meds, uavs, params } = inst;
+  return meds.map((m, i) => {
+    const row = new Float64Array(uavs.length);
+    uavs.forEach((u, j) => {
+      const gain = distance3(m.pos, u.pos) ** -params.pathLossExp * (inst.fading?.[i]?.[j] ?? 1);
+      row[j] = Math.log2(1 + (gain * m.txPowerW) / params.noiseW);
+    });
+    return row;
+  });
+}
+
+export function planCoalitions(inst: CoalitionInstance, algo: CoalitionAlgo = 'coalition', opts: CoalitionPlanOptions = {}): CoalitionPlan {
+  const eff = efficiencies(inst);
+  const uavIndex = new Map(inst.uavs.map((u, j) => [u.id, j]));
+  const order = inst.meds.map((_, i) => i).sort((a, b) => {
+    const A = inst.meds[a]!, B = inst.meds[b]!;
+    return A.deadlineS - B.deadlineS || B.taskBits - A.taskBits || (A.id < B.id ? -1 : A.id > B.id ? 1 : 0);
+  });
+  const free = new Set(inst.uavs.map((_, j) => j));
+  const assignments: MedAssignment[] = [];
+  for (const i of order) {
+    const med = inst.meds[i]!;
+    const input: F3Input = { med, uavs: inst.uavs, eff: eff[i]!, params: inst.params };
+    const cand = [...free].sort((a, b) => a - b);
+    let ev: CoalitionEval | undefined;
+    let stats = { iterations: 0, u2uMessagesWithDt: 0, u2uMessagesWithoutDt: 0, converged: true };
+    if (cand.length > 0) {
+      if (algo === 'grand') ev = grandCoalition(input, cand);
+      else if (algo === 'nash') {
+        const r = nashEquilibrium(input, cand, opts.nashMaxRounds ?? 200);
+        ev = r.eval;
+        stats = { iterations: r.rounds, u2uMessagesWithDt: 0, u2uMessagesWithoutDt: 0, converged: r.converged };
+      } else {
+        const init = opts.initial?.[med.id]?.map((g) => g.map((id) => uavIndex.get(id)!).filter((j) => j !== undefined && free.has(j)));
+        const r = formCoalitions(input, cand, { initial: init, maxIterations: opts.maxIterations });
+        ev = r.servingEval;
+        stats = { iterations: r.iterations, u2uMessagesWithDt: r.u2uMessagesWithDt, u2uMessagesWithoutDt: r.u2uMessagesWithoutDt, converged: r.converged };
+      }
+    }
+    const a: MedAssignment = { medId: med.id, uavIds: [], shareBits: [], bandwidthHz: [], cpuHz: [], participantUtility: [], coalitionUtility: 0, delayS: 0, energyJ: 0, servedFraction: 0, ...stats };
+    if (ev && ev.utility > 0) {
+      ev.members.forEach((j, m) => {
+        if (!(ev.shareBits[m]! > 0)) return;
+        a.uavIds.push(inst.uavs[j]!.id);
+        a.shareBits.push(ev.shareBits[m]!);
+        a.bandwidthHz.push(ev.bandwidthHz[m]!);
+        a.cpuHz.push(ev.cpuHz[m]!);
+        a.participantUtility.push(ev.participantUtility[m]!);
+        free.delete(j);
+      });
+      a.coalitionUtility = ev.utility;
+      a.delayS = ev.delayS;
+      // Hover energy of the UAVs that work (members without work are dropped from the assignment).
+      const workers = ev.members.filter((_, m) => ev.shareBits[m]! > 0);
+      a.energyJ = ev.energyTrJ + ev.energyCpJ + workers.reduce((s, j) => s + inst.uavs[j]!.hoverW * ev.delayS, 0);
+      a.servedFraction = a.shareBits.reduce((s, x) => s + x, 0) / med.taskBits;
+    }
+    assignments.push(a);
+  }
+  const mus: number[] = [];
+  const utils: number[] = [];
+  for (const a of assignments) {
+    a.uavIds.forEach((id, m) => {
+      mus.push(a.cpuHz[m]! / inst.uavs[uavIndex.get(id)!]!.cpuHz);
+      utils.push(a.participantUtility[m]!);
+    });
+  }
+  const mean = (v: number[]) => (v.length ? v.reduce((s, x) => s + x, 0) / v.length : 0);
+  return {
+    algo,
+    assignments: order.map((_, q) => assignments[q]!),
+    utilisation: mean(mus),
+    utilisationAll: inst.uavs.length ? mus.reduce((s, x) => s + x, 0) / inst.uavs.length : 0,
+    totalEnergyJ: assignments.reduce((s, a) => s + a.energyJ, 0),
+    meanParticipantUtility: mean(utils),
+    iterations: assignments.reduce((s, a) => s + a.iterations, 0),
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * Decision search for SPEC §5.1: coordinate descent (CD) over users with KKT allocation, plus
+ * the AO and AL baselines of S3 §V. Works on `Prepared` data with incremental pool sums, so
+ * evaluating one user's option costs O(1) instead of re-allocating every pool.
+ *
+ * By kkt.ts, with user i removed and S_p the pools' √a sums, adding option o changes the DOR by
+ *     gain(o) = 1 − Σ_{p∈o} ((S_p + r_p)² − S_p²) / X_p = 1 − Σ_{p∈o} (2 S_p r_p + r_p²) / X_p,
+ * and staying local changes it by 0. CD keeps, for each user in turn, the option of largest gain.
+ */
+import { a2aPool, type Option, type Prepared } from './prepare.ts';
+
+/** Index into `prep.options[i]`, or −1 for local. */
+export type ChoiceVector = Int32Array;
+
+/** Strict-improvement threshold: a user switches only if the DOR rises by more than this. */
+const IMPROVE_EPS = 1e-12;
+
+export class PoolSums {
+  readonly sum: Float64Array;
+  readonly count: Int32Array;
+  private readonly a2a: number;
+  constructor(private readonly prep: Prepared) {
+    this.sum = new Float64Array(prep.capacity.length);
+    this.count = new Int32Array(prep.capacity.length);
+    this.a2a = a2aPool(prep.nUavs);
+  }
+
+  private bump(p: number, r: number, sign: 1 | -1): void {
+    this.count[p]! += sign;
+    this.sum[p] = this.count[p] === 0 ? 0 : this.sum[p]! + sign * r;
+  }
+
+  add(o: Option, sign: 1 | -1 = 1): void {
+    const K = this.prep.nUavs;
+    this.bump(o.access, o.g2aRoot, sign);
+    this.bump(K + o.exec, o.cpuRoot, sign);
+    if (o.exec !== o.access) this.bump(this.a2a, o.a2aRoot, sign);
+  }
+
+  remove(o: Option): void {
+    this.add(o, -1);
+  }
+
+  /** DOR change from adding option `o` to the current pools (formula in the module comment). */
+  gain(o: Option): number {
+    const K = this.prep.nUavs;
+    const cap = this.prep.capacity;
+    const sg = this.sum[o.access]!;
+    const sc = this.sum[K + o.exec]!;
+    let cost = (2 * sg * o.g2aRoot + o.g2aRoot * o.g2aRoot) / cap[o.access]! + (2 * sc * o.cpuRoot + o.cpuRoot * o.cpuRoot) / cap[K + o.exec]!;
+    if (o.exec !== o.access) {
+      const sa = this.sum[this.a2a]!;
+      cost += (2 * sa * o.a2aRoot + o.a2aRoot * o.a2aRoot) / cap[this.a2a]!;
+    }
+    return 1 - cost;
+  }
+}
+
+export interface CdResult {
+  choice: ChoiceVector;
+  sweeps: number;
+}
+
+/**
+ * S3 CD (SPEC §5.1): start all-local (or from `init`); for each user in turn (in `order`, default
+ * index order), with the others fixed, evaluate local and every option, keep the best (ties keep
+ * the current choice); stop after a sweep with no change or after `maxSweeps`. Every accepted
+ * change raises the DOR by more than IMPROVE_EPS, so the loop terminates.
+ */
+export function coordinateDescent(prep: Prepared, maxSweeps = 1000, init?: ChoiceVector, order?: readonly number[]): CdResult {
+  const choice = init ? Int32Array.from(init) : new Int32Array(prep.nUsers).fill(-1);
+  const visit = order ?? Array.from({ length: prep.nUsers }, (_, i) => i);
+  const pools = new PoolSums(prep);
+  for (let i = 0; i < prep.nUsers; i++) if (choice[i]! >= 0) pools.add(prep.options[i]![choice[i]!]!);
+  let sweeps = 0;
+  while (sweeps < maxSweeps) {
+    sweeps++;
+    let changed = false;
+    for (const i of visit) {
+      const opts = prep.options[i]!;
+      if (opts.length === 0) continue;
+      const cur = choice[i]!;
+      if (cur >= 0) pools.remove(opts[cur]!);
+      let best = cur;
+      let bestGain = cur >= 0 ? pools.gain(opts[cur]!) : 0;
+      if (cur >= 0 && 0 > bestGain + IMPROVE_EPS) {
+        best = -1;
+        bestGain = 0;
+      }
+      for (let o = 0; o < opts.length; o++) {
+        if (o === cur) continue;
+        const g = pools.gain(opts[o]!);
+        if (g > bestGain + IMPROVE_EPS) {
+          best = o;
+          bestGain = g;
+        }
+      }
+      if (best >= 0) pools.add(opts[best]!);
+      if (best !== cur) {
+        choice[i] = best;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  return { choice, sweeps };
+}
+
+/** Each user's best DOR gain when alone on empty pools (0 when no option beats local). */
+export function standaloneGains(prep: Prepared): Float64Array {
+  const empty = new PoolSums(prep);
+  const out = new Float64Array(prep.nUsers);
+  for (let i = 0; i < prep.nUsers; i++) for (const o of prep.options[i]!) out[i] = Math.max(out[i]!, empty.gain(o));
+  return out;
+}
+
+export interface MultiStartResult extends CdResult {
+  /** Sweeps summed over all runs. */
+  sweepsTotal: number;
+  /** Which run won: 0 = all-local, descending standalone gain; 1 = all-local, ascending; 2 = from AO. */
+  winner: number;
+}
+
+/**
+ * The planner's CD. S3 fixes the start (all-local) and the stopping rule but not the order in
+ * which users are visited, and with index order CD often locks in whichever user comes first
+ * (a measured 94 % of the exhaustive optimum on small random instances). [choice] We therefore run
+ * CD three times and keep the best: all-local visiting users by decreasing standalone gain (the
+ * primary run: users that gain most claim the pools first), all-local by increasing gain, and
+ * starting from the AO decisions. Measured 99.8 % of the optimum on average (cd.test.ts).
+ * With `single`, only the primary run is made.
+ */
+export function cdMultiStart(prep: Prepared, maxSweeps = 1000, single = false): MultiStartResult {
+  const g = standaloneGains(prep);
+  const desc = Array.from({ length: prep.nUsers }, (_, i) => i).sort((a, b) => g[b]! - g[a]! || a - b);
+  const runs: CdResult[] = [coordinateDescent(prep, maxSweeps, undefined, desc)];
+  if (!single) {
+    runs.push(coordinateDescent(prep, maxSweeps, undefined, [...desc].reverse()));
+    runs.push(coordinateDescent(prep, maxSweeps, allOffload(prep), desc));
+  }
+  let winner = 0;
+  let best = -Infinity;
+  runs.forEach((r, k) => {
+    const v = dorOfChoice(prep, r.choice);
+    if (v > best + IMPROVE_EPS) {
+      best = v;
+      winner = k;
+    }
+  });
+  return { choice: runs[winner]!.choice, sweeps: runs[winner]!.sweeps, sweepsTotal: runs.reduce((s, r) => s + r.sweeps, 0), winner };
+}
+
+/**
+ * AO baseline (S3 §V "all offload"): every covered user offloads. [choice] S3 does not say to
+ * which covering UAV; here users in index order each take the direct (non-relayed) covering option
+ * of largest gain given the earlier users, then KKT allocates. Uncovered users stay local.
+ */
+export function allOffload(prep: Prepared): ChoiceVector {
+  const choice = new Int32Array(prep.nUsers).fill(-1);
+  const pools = new PoolSums(prep);
+  for (let i = 0; i < prep.nUsers; i++) {
+    const opts = prep.options[i]!;
+    let best = -1;
+    let bestGain = -Infinity;
+    for (let o = 0; o < opts.length; o++) {
+      if (opts[o]!.exec !== opts[o]!.access) continue;
+      const g = pools.gain(opts[o]!);
+      if (g > bestGain) {
+        best = o;
+        bestGain = g;
+      }
+    }
+    if (best >= 0) {
+      pools.add(opts[best]!);
+      choice[i] = best;
+    }
+  }
+  return choice;
+}
+
+/** DOR of a choice vector under KKT allocation, recomputed from scratch: |edge| − Σ_p S_p²/X_p. */
+export function dorOfChoice(prep: Prepared, choice: ChoiceVector): number {
+  const pools = new PoolSums(prep);
+  let edge = 0;
+  for (let i = 0; i < prep.nUsers; i++) {
+    if (choice[i]! < 0) continue;
+    pools.add(prep.options[i]![choice[i]!]!);
+    edge++;
+  }
+  let cost = 0;
+  for (let p = 0; p < pools.sum.length; p++) {
+    const s = pools.sum[p]!;
+    if (s > 0) cost += (s * s) / prep.capacity[p]!;
+  }
+  return edge - cost;
+}

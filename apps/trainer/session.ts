@@ -1,0 +1,121 @@
+/**
+ * One training run end to end: backend, environment(s), learner, optional resume from a
+ * checkpoint, the loop, a greedy evaluation, ONNX export and the report. File writes are left to
+ * the caller (the CLI) through the returned bytes and the `onCheckpoint` callback.
+ */
+import { createRng } from '../../core/rng.ts';
+import { envHash } from '../../core/onnx/index.ts';
+import { makeEnv, type EnvId } from '../../sim/envs/index.ts';
+import { algoConfig, createLearner, type AlgoName } from './algos/index.ts';
+import { initBackend } from './backend.ts';
+import { buildPolicyFiles, type PolicyFile } from './export.ts';
+import { evaluatePolicy, runTraining, type EpisodeStats, type EvalStats } from './loop.ts';
+
+export interface Checkpoint {
+  version: 1;
+  algo: AlgoName;
+  env: EnvId;
+  seed: number;
+  envOverrides: Record<string, unknown>;
+  algoOverrides: Record<string, unknown>;
+  copies: number;
+  episode: number;
+  curve: EpisodeStats[];
+  learner: unknown;
+}
+
+export interface TrainRequest {
+  algo: AlgoName;
+  env: EnvId;
+  episodes: number;
+  seed: number;
+  envOverrides?: Record<string, unknown>;
+  algoOverrides?: Record<string, unknown>;
+  /** Independent environment copies stepped together (default 1). */
+  copies?: number;
+  resume?: Checkpoint;
+  checkpointEvery?: number;
+  onCheckpoint?: (c: Checkpoint) => void;
+  onEpisode?: (s: EpisodeStats) => void;
+  evalEpisodes?: number;
+  gitCommit?: string;
+  backend?: 'wasm' | 'cpu';
+  log?: (line: string) => void;
+  /** Wall-clock reader for the report (the shell passes performance.now). */
+  nowMs?: () => number;
+}
+
+export interface TrainReport {
+  algo: AlgoName;
+  env: string;
+  seed: number;
+  episodes: number;
+  backend: string;
+  wallTimeS: number;
+  envSteps: number;
+  envHash: string;
+  gitCommit: string;
+  config: { env: Record<string, unknown>; algo: unknown; copies: number };
+  final: { last10MeanReward: number; last10MeanObjective: number; eval: EvalStats };
+  policyAgents: string[];
+}
+
+export interface TrainOutcome { files: PolicyFile[]; report: TrainReport; curve: EpisodeStats[] }
+
+/** CEJOMU is MADDPG on the fixed-altitude variant (SPEC §5.5). */
+export function resolveEnv(algo: AlgoName, env: EnvId): EnvId {
+  return algo === 'cejomu' && env === 's3' ? 's3-2d' : env;
+}
+
+export async function trainPolicy(req: TrainRequest): Promise<TrainOutcome> {
+  const log = req.log ?? ((l: string) => console.error(l));
+  const now = req.nowMs ?? (() => 0);
+  const t0 = now();
+  const { tf, name: backend } = await initBackend(log, req.backend);
+  const r = req.resume;
+  const algo = r?.algo ?? req.algo;
+  const envId = resolveEnv(algo, r?.env ?? req.env);
+  const seed = r?.seed ?? req.seed;
+  const envOverrides = r?.envOverrides ?? req.envOverrides ?? {};
+  // [choice] S2's Q is O(100) per slot: scale rewards by 0.01 for the critics unless overridden.
+  const algoOverrides = r?.algoOverrides ?? { ...(resolveEnv(algo, req.env) === 's2' ? { rewardScale: 0.01 } : {}), ...req.algoOverrides };
+  const copies = r?.copies ?? req.copies ?? 1;
+  const root = createRng(seed);
+  const envs = Array.from({ length: copies }, () => makeEnv(envId, root.int(0, 0x7fffffff), envOverrides));
+  const spec = envs[0]!.spec;
+  // A resumed run continues from a fresh stream derived from (seed, episode): reproducible, though
+  // not bit-identical to an uninterrupted run (the replay buffer is not checkpointed).
+  const learnerRng = r ? createRng(seed ^ (0x9e3779b9 * (r.episode + 1))) : root.fork();
+  const learner = createLearner(algo, tf, spec, learnerRng, algoOverrides);
+  const prior = r?.curve ?? [];
+  if (r) {
+    learner.restore(r.learner);
+    log(`[trainer] resumed ${algo} on ${envId} at episode ${r.episode}`);
+  }
+  const ckpt = (episode: number, state: unknown, curve: EpisodeStats[]): Checkpoint => ({
+    version: 1, algo, env: envId, seed, envOverrides, algoOverrides, copies, episode, curve, learner: state,
+  });
+  const curve: EpisodeStats[] = [...prior];
+  runTraining({
+    envs, learner, episodes: req.episodes, startEpisode: r?.episode ?? 0,
+    onEpisode: (s) => (curve.push(s), req.onEpisode?.(s)),
+    checkpointEvery: req.checkpointEvery,
+    onCheckpoint: req.onCheckpoint ? (ep, state) => req.onCheckpoint!(ckpt(ep, state, curve)) : undefined,
+  });
+  req.onCheckpoint?.(ckpt(Math.max(req.episodes, r?.episode ?? 0), learner.checkpoint(), curve));
+  const evalEnv = makeEnv(envId, seed + 1_000_003, envOverrides);
+  const evalStats = await evaluatePolicy(evalEnv, (obs) => learner.act(obs, false), req.evalEpisodes ?? 3);
+  const training = { algo, env: envId, seed, episodes: req.episodes, copies, envOverrides, hyper: algoConfig(algo, algoOverrides), backend };
+  const files = buildPolicyFiles(learner.exportActors(), spec, algo, training, req.gitCommit ?? 'unknown');
+  const last = curve.slice(-10);
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+  const report: TrainReport = {
+    algo, env: envId, seed, episodes: req.episodes, backend, wallTimeS: (now() - t0) / 1000,
+    envSteps: curve.reduce((a, s) => a + s.steps, 0), envHash: envHash(spec.config), gitCommit: req.gitCommit ?? 'unknown',
+    config: { env: spec.config, algo: algoConfig(algo, algoOverrides), copies },
+    final: { last10MeanReward: mean(last.map((s) => s.reward)), last10MeanObjective: mean(last.map((s) => s.objective)), eval: evalStats },
+    policyAgents: files.map((f) => f.agent),
+  };
+  learner.dispose();
+  return { files, report, curve };
+}

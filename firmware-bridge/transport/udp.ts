@@ -1,0 +1,171 @@
+/**
+ * UDP transports.
+ * - 'last-peer' (udp://, udpin://): bound socket; `send` answers the last peer heard (MAVProxy
+ *   `udpin` behaviour; one GCS or one agent per socket).
+ * - 'all-peers' (udpserver://): bound socket; `send` goes to the fixed peers plus every peer heard
+ *   within `peerTimeoutMs`; `sendTo` addresses one peer.
+ * - 'fixed' (udpout://): ephemeral socket sending to one configured peer; receives replies.
+ */
+import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { Clock } from '../../core/clock.ts';
+import { Listeners } from './listeners.ts';
+import { emptyTransportStats, peerKey } from './types.ts';
+import type { MultiPeerTransport, Peer, TransportStats } from './types.ts';
+
+export type UdpMode = 'last-peer' | 'all-peers' | 'fixed';
+
+export interface UdpOptions {
+  url: string;
+  mode: UdpMode;
+  /** Address to bind ('0.0.0.0' for any); ignored for 'fixed'. */
+  host: string;
+  /** Port to bind (0 = ephemeral); for 'fixed' the destination port. */
+  port: number;
+  /** Time source for peer expiry; default wall time. */
+  clock?: Pick<Clock, 'nowUs'>;
+  /** 'all-peers': forget peers not heard from for this long. Default 10 000 ms. */
+  peerTimeoutMs?: number;
+  /** Allow sending to broadcast addresses. Default false. */
+  broadcast?: boolean;
+}
+
+export class UdpTransport implements MultiPeerTransport {
+  readonly datagram = true;
+  readonly url: string;
+  private readonly sock: dgram.Socket;
+  private readonly mode: UdpMode;
+  private readonly data = new Listeners<[Buffer]>((e) => this.fail(e));
+  private readonly dataFrom = new Listeners<[Buffer, Peer]>((e) => this.fail(e));
+  private readonly errors = new Listeners<[Error]>();
+  private readonly st: TransportStats = emptyTransportStats();
+  private readonly fixed: Peer[] = [];
+  private readonly heard = new Map<string, { peer: Peer; lastUs: number }>();
+  private last: Peer | undefined;
+  private closed = false;
+  private readonly nowUs: () => number;
+  private readonly peerTimeoutUs: number;
+
+  private constructor(opts: UdpOptions, sock: dgram.Socket) {
+    this.url = opts.url;
+    this.mode = opts.mode;
+    this.sock = sock;
+    this.nowUs = opts.clock ? () => opts.clock!.nowUs() : () => performance.now() * 1000;
+    this.peerTimeoutUs = (opts.peerTimeoutMs ?? 10_000) * 1000;
+    sock.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
+    sock.on('error', (e) => this.fail(e));
+  }
+
+  /** Binds (or, for 'fixed', opens an ephemeral socket); rejects on bind errors (EADDRINUSE…). */
+  static async open(opts: UdpOptions): Promise<UdpTransport> {
+    const v6 = isIPv6(opts.host);
+    const sock = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: false });
+    await new Promise<void>((resolve, reject) => {
+      sock.once('error', reject);
+      const done = () => {
+        sock.off('error', reject);
+        resolve();
+      };
+      if (opts.mode === 'fixed') sock.bind(0, done);
+      else sock.bind(opts.port, opts.host, done);
+    });
+    if (opts.broadcast) sock.setBroadcast(true);
+    const t = new UdpTransport(opts, sock);
+    if (opts.mode === 'fixed') t.fixed.push({ kind: 'udp', address: opts.host, port: opts.port });
+    return t;
+  }
+
+  get localPort(): number {
+    return this.sock.address().port;
+  }
+
+  private fail(e: unknown): void {
+    this.st.errors++;
+    this.errors.emit(e instanceof Error ? e : new Error(String(e)));
+  }
+
+  private onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    this.st.bytesIn += msg.length;
+    this.st.chunksIn++;
+    const peer: Peer = { kind: 'udp', address: rinfo.address, port: rinfo.port };
+    this.last = peer;
+    const k = peerKey(peer);
+    this.heard.delete(k); // re-insert to keep most recent last
+    this.heard.set(k, { peer, lastUs: this.nowUs() });
+    this.data.emit(msg);
+    this.dataFrom.emit(msg, peer);
+  }
+
+  peers(): Peer[] {
+    this.expire();
+    const seen = new Set(this.fixed.map(peerKey));
+    return [...this.fixed, ...[...this.heard.values()].map((h) => h.peer).filter((p) => !seen.has(peerKey(p)))];
+  }
+
+  addFixedPeer(peer: Peer): void {
+    if (!this.fixed.some((p) => peerKey(p) === peerKey(peer))) this.fixed.push(peer);
+  }
+
+  private expire(): void {
+    const now = this.nowUs();
+    for (const [k, h] of this.heard) if (now - h.lastUs > this.peerTimeoutUs) this.heard.delete(k);
+  }
+
+  send(buf: Uint8Array): void {
+    if (this.closed) {
+      this.st.sendDropped++;
+      return;
+    }
+    let targets: Peer[];
+    if (this.mode === 'last-peer') targets = this.last ? [this.last, ...this.fixed] : [...this.fixed];
+    else if (this.mode === 'fixed') targets = this.fixed;
+    else targets = this.peers();
+    if (targets.length === 0) {
+      this.st.sendDropped++;
+      return;
+    }
+    for (const p of targets) this.sendTo(buf, p);
+  }
+
+  sendTo(buf: Uint8Array, peer: Peer): void {
+    if (this.closed) {
+      this.st.sendDropped++;
+      return;
+    }
+    this.st.bytesOut += buf.length;
+    this.st.chunksOut++;
+    try {
+      this.sock.send(buf, peer.port, peer.address, (err) => {
+        if (err) {
+          this.st.sendDropped++;
+          this.fail(err);
+        }
+      });
+    } catch (e) {
+      this.st.sendDropped++;
+      this.fail(e);
+    }
+  }
+
+  onData(fn: (buf: Buffer) => void): () => void {
+    return this.data.add(fn);
+  }
+
+  onDataFrom(fn: (buf: Buffer, peer: Peer) => void): () => void {
+    return this.dataFrom.add(fn);
+  }
+
+  onError(fn: (err: Error) => void): () => void {
+    return this.errors.add(fn);
+  }
+
+  stats(): TransportStats {
+    return { ...this.st };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await new Promise<void>((resolve) => this.sock.close(() => resolve()));
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * A fleet of SITL multicopters in one process, one MAVLink UDP endpoint each, driven by one
+ * clock timer. Numbering:
+ * - 'px4' (PX4 SITL): instance i → sysid i+1, UDP port basePort+i (default basePort 14540, the
+ *   port PX4's offboard/API link uses; an agent connects with `udpout://127.0.0.1:14540+i`).
+ * - 'ardupilot' (sim_vehicle.py -I i): sysid i+1, port basePort+10·i (default basePort 5760;
+ *   ArduPilot serves TCP there, this SITL serves UDP).
+ * `basePort: 0` lets the OS pick free ports (parallel tests). Vehicle i's home is the fleet home
+ * moved `i·spacingM` east, like PX4's multi-vehicle spawn line. With `gcsUrl`
+ * (`udpout://127.0.0.1:14550`) every vehicle also pushes its traffic to that GCS (QGC listens
+ * there) and answers it.
+ */
+import path from 'node:path';
+import type { Clock, Timer } from '../../core/clock.ts';
+import { parseTransportUrl } from '../../firmware-bridge/transport/index.ts';
+import { nedToGeo, type GeoPoint } from './core/geo.ts';
+import type { AutopilotFlavour } from './core/params.ts';
+import { SitlServer, type ServerStats, type VehicleTruth } from './server/server.ts';
+
+export interface SitlFleetOptions {
+  vehicles: number;
+  flavour: AutopilotFlavour;
+  numbering?: AutopilotFlavour;
+  clock: Clock;
+  home: GeoPoint;
+  /** East spacing of the vehicles' homes, m (default 5). */
+  spacingM?: number;
+  /** First port; 0 = free ports. Default per numbering (14540 / 5760). */
+  basePort?: number;
+  /** Bind address (default 127.0.0.1). */
+  host?: string;
+  /** A GCS to push to, `udpout://host:port` or `udp://host:port`. */
+  gcsUrl?: string;
+  /** Directory for one `sitl-<sysid>.tlog` per vehicle. */
+  tlogDir?: string;
+  /** Parameter overrides (firmware names), applied to every vehicle. */
+  params?: Record<string, number>;
+  /** Battery capacity, J (sets BATT_CAPACITY / BAT1_CAPACITY from the pack voltage). */
+  batteryJ?: number;
+  physicsHz?: number;
+}
+
+export interface SitlVehicle {
+  sysid: number;
+  port: number;
+  /** What an agent connects to (`udpout://127.0.0.1:<port>`). */
+  url: string;
+  home: GeoPoint;
+  truth(): VehicleTruth;
+  /** Power of the on-board computer, W (drains the battery). */
+  setComputePowerW(w: number): void;
+  stats(): ServerStats;
+  stop(): Promise<void>;
+}
+
+export interface SitlFleet {
+  vehicles: SitlVehicle[];
+  /** Loop ticks so far (all vehicles are ticked together). */
+  ticks(): number;
+  stop(): Promise<void>;
+}
+
+export class SitlStartError extends Error {
+  override name = 'SitlStartError';
+}
+
+/** Battery capacity parameter (mAh) that yields `joules` for the flavour's default pack voltage. */
+export function capacityParams(flavour: AutopilotFlavour, joules: number, params: Record<string, number> = {}): Record<string, number> {
+  const volts = flavour === 'px4' ? (params['BAT1_N_CELLS'] ?? 6) * 3.7 : (params['SIM_BATT_VOLTAGE'] ?? 22.2);
+  const mAh = (joules / volts / 3600) * 1000;
+  return flavour === 'px4' ? { BAT1_CAPACITY: mAh } : { BATT_CAPACITY: Math.round(mAh) };
+}
+
+/** Starts the fleet; throws `SitlStartError` (after closing what was opened) if a port cannot be bound. */
+export async function startSitl(o: SitlFleetOptions): Promise<SitlFleet> {
+  if (!Number.isInteger(o.vehicles) || o.vehicles < 1 || o.vehicles > 250) throw new RangeError(`vehicles must be 1–250, got ${o.vehicles}`);
+  const numbering = o.numbering ?? o.flavour;
+  const base = o.basePort ?? (numbering === 'px4' ? 14540 : 5760);
+  const stride = numbering === 'px4' ? 1 : 10;
+  const gcsPeers = [];
+  if (o.gcsUrl) {
+    const g = parseTransportUrl(o.gcsUrl);
+    if (!g.ok || !('host' in g.value)) throw new SitlStartError(`bad --gcs URL ${o.gcsUrl}: ${g.ok ? 'needs host:port' : g.detail}`);
+    gcsPeers.push({ kind: 'udp' as const, address: g.value.host, port: g.value.port });
+  }
+  const params = { ...o.params, ...(o.batteryJ !== undefined ? capacityParams(o.flavour, o.batteryJ, o.params) : {}) };
+  const servers: { s: SitlServer; home: GeoPoint }[] = [];
+  const stopAll = async () => void (await Promise.all(servers.map((x) => x.s.stop())));
+  for (let i = 0; i < o.vehicles; i++) {
+    const sysid = i + 1;
+    const home = nedToGeo(o.home, { x: 0, y: i * (o.spacingM ?? 5), z: 0 });
+    const r = await SitlServer.start({
+      flavour: o.flavour, clock: o.clock, home, sysid, port: base === 0 ? 0 : base + stride * i, params, gcsPeers, autoTick: false,
+      ...(o.host ? { host: o.host } : {}),
+      ...(o.tlogDir ? { tlogPath: path.join(o.tlogDir, `sitl-${sysid}.tlog`) } : {}),
+    });
+    if (!r.ok) {
+      await stopAll();
+      throw new SitlStartError(`vehicle ${sysid}: ${r.detail ?? r.reason}`);
+    }
+    servers.push({ s: r.value, home });
+  }
+  let ticks = 0;
+  const timer: Timer = o.clock.setInterval(() => {
+    ticks++;
+    for (const x of servers) x.s.tick();
+  }, 1000 / (o.physicsHz ?? 50));
+  let stopped = false;
+  return {
+    vehicles: servers.map(({ s, home }) => ({
+      sysid: s.sysid, port: s.port, url: s.url, home,
+      truth: () => s.truth(),
+      setComputePowerW: (w: number) => s.setComputePowerW(w),
+      stats: () => s.stats(),
+      stop: () => s.stop(),
+    })),
+    ticks: () => ticks,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      timer.cancel();
+      await stopAll();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+/**
+ * SITL multicopter autopilot speaking MAVLink 2 (ArduCopter or PX4 flavour).
+ * - `startSitl(options) → SitlFleet`: many vehicles in one process, one UDP endpoint each.
+ * - `SitlServer`: one vehicle behind one endpoint.
+ * - `core/`: the pure vehicle model (parameters, modes, commands, physics `step`).
+ */
+export { startSitl, capacityParams, SitlStartError } from './fleet.ts';
+export type { SitlFleet, SitlFleetOptions, SitlVehicle } from './fleet.ts';
+export { SitlServer } from './server/server.ts';
+export type { SitlServerOptions, VehicleTruth, ServerStats } from './server/server.ts';
+export * as sitlCore from './core/index.ts';

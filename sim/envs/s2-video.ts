@@ -1,0 +1,209 @@
+/**
+ * S2's video-offloading environment with D2D, transcoding and prices (SPEC §5.4; paper S2 §III–IV).
+ * One centralised agent (S2 trains a single TD3 agent for the whole system).
+ *
+ * Observation (S2 Eq. 28): busy-UD positions (x, y), their video sizes D_i (bits), the slot's
+ * complexity C (cycles/bit), UAV positions (x, y, z) and UAV remaining energy (J).
+ * Action (S2 Eq. 29), every column mapped from the actor's [-1, 1]:
+ *   e1, e2, e3 — offloading weights, normalised to ratios ε1+ε2+ε3 = 1;
+ *   fi, fj, fk — CPU of busy UDs / idle UDs / UAVs as fractions of f_max;
+ *   pk, pj     — unit prices of UAV / idle-UD compute (per GHz);
+ *   level      — transcoding level, [0, 1) → index into b_O ∈ {0.4, 0.8, 1.5, 2.0, 2.3} Mbps;
+ *   per UAV vx, vy, vz — velocity (m/s), each axis in [−v_max, v_max]; |v| > v_max is clipped and penalised.
+ * Reward (S2 Eq. 30): Q − F with Q = ω1 U_K + ω2 U_J + ω3 U_I (SPEC §5.4) and F = F1 (pairs
+ * closer than d_min) + F2 (UAVs whose cumulative energy exceeds E_r) + F3 (speed violations) +
+ * area/altitude violations (clipped).
+ *
+ * [choice]s and simplifications, stated:
+ * - ω1..ω3 are configuration, not actions: S2 lists them in the action, but an agent that picks the
+ *   weights of its own reward just maximises the largest utility; we fix ω = (1/3, 1/3, 1/3).
+ * - Association: each busy UD sends ε1 to its horizontally nearest UAV (Ω_ik) and ε2 to its nearest
+ *   idle UD; a UAV's B1 is split equally among its busy UDs; D2D uses B0 per link.
+ * - Units in the utilities: compute f in GHz and prices per GHz, energies in J (S2 mixes them
+ *   without units); β_k = 1/(1−ε1) (S2), β_j = 1/(1−ε2) by analogy, β capped at 100; β_i = 1 (busy UDs
+ *   bear their own energy; 1/(1−ε3) would make all-local infinitely costly).
+ *   A UAV/idle UD sells f (and earns u·f) only if it received work this slot.
+ * - Transcoding: C_k = m1·b_O^m2 cycles per input bit; transcoded size D' = ε1 D b_O / 2.75 Mbps;
+ *   transcoding energy s1 f^y1 t (SPEC §5.4); processing of D' costs κ f_k² D' C (S2 Eq. 18).
+ * - Channel: S2 Rician (SPEC §3) with [choice] β0 = 1e-4, Γ = 10, χ = 2 (UD→UAV), χ = 3 (D2D);
+ *   κ = 1e-28 (SPEC §4). Slot τ = 1 s [choice] (S2 gives N = 50 slots, not τ). UDs are static.
+ */
+import { createRng, type Rng } from '../../core/rng.ts';
+import { dbmToW, s2Gain, s2Rate, type S2RicianParams } from '../../core/models/channel.ts';
+import { propulsionPowerW } from '../../core/models/propulsion.ts';
+import type { Env, EnvSpec, StepResult } from './types.ts';
+
+export interface S2EnvConfig {
+  busy: number; idle: number; uavs: number; areaM: number; altitudeM: [number, number]; vMaxMS: number;
+  dMinM: number; slotS: number; horizon: number; dataBits: [number, number]; cyclesPerBit: [number, number];
+  noiseDbm: number; b0Hz: number; b1Hz: number; fkMaxHz: number; fiMaxHz: number; fjMaxHz: number; pdMaxW: number;
+  batteryJ: number; kappa: number; s1: number; y1: number; m1: number; m2: number; levelsMbps: number[]; sourceMbps: number;
+  priceMax: number; omega: [number, number, number]; uav: S2RicianParams; d2d: S2RicianParams;
+  penaltySeparation: number; penaltyBattery: number; penaltySpeed: number; penaltyArea: number; layoutSeed: number;
+}
+
+/** SPEC §5.4 S2 setting (20 UDs = 10 busy + 10 idle, 5 UAVs, N = 50 slots) plus the [choice]s above. */
+export function defaultS2Config(overrides: Partial<S2EnvConfig> = {}): S2EnvConfig {
+  return {
+    busy: 10, idle: 10, uavs: 5, areaM: 200, altitudeM: [100, 200], vMaxMS: 25, dMinM: 3, slotS: 1, horizon: 50,
+    dataBits: [1.5e6, 3.5e6], cyclesPerBit: [700, 1500], noiseDbm: -100, b0Hz: 10e6, b1Hz: 15e6,
+    fkMaxHz: 30e9, fiMaxHz: 1.5e9, fjMaxHz: 1.5e9, pdMaxW: 0.5, batteryJ: 20e3, kappa: 1e-28, s1: 1e-27, y1: 3,
+    m1: 1.54, m2: 0.08, levelsMbps: [0.4, 0.8, 1.5, 2.0, 2.3], sourceMbps: 2.75, priceMax: 1, omega: [1 / 3, 1 / 3, 1 / 3],
+    uav: { beta0: 1e-4, chi: 2, gamma: 10 }, d2d: { beta0: 1e-4, chi: 3, gamma: 10 },
+    penaltySeparation: 10, penaltyBattery: 10, penaltySpeed: 1, penaltyArea: 1, layoutSeed: 1,
+    ...overrides,
+  };
+}
+
+type P3 = [number, number, number];
+const GHZ = 1e9;
+const dist = (a: readonly number[], b: readonly number[]) => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, (a[2] ?? 0) - (b[2] ?? 0));
+
+export class S2VideoEnv implements Env {
+  readonly spec: EnvSpec;
+  readonly config: S2EnvConfig;
+  private readonly rng: Rng;
+  private readonly busyPos: P3[];
+  private readonly idlePos: P3[];
+  private uav: P3[] = [];
+  private used: number[] = [];
+  private data: number[] = [];
+  private cpb = 0;
+  private t = 0;
+
+  constructor(config: S2EnvConfig, seed: number) {
+    const c = (this.config = config);
+    this.rng = createRng(seed);
+    const layout = createRng(c.layoutSeed);
+    const ground = (): P3 => [layout.uniform(0, c.areaM), layout.uniform(0, c.areaM), 0];
+    this.busyPos = Array.from({ length: c.busy }, ground);
+    this.idlePos = Array.from({ length: c.idle }, ground);
+    const names: string[] = [];
+    const low: number[] = [];
+    const high: number[] = [];
+    const add = (n: string, lo: number, hi: number) => (names.push(n), low.push(lo), high.push(hi));
+    for (let i = 0; i < c.busy; i++) add(`busy${i}.x`, 0, c.areaM), add(`busy${i}.y`, 0, c.areaM);
+    for (let i = 0; i < c.busy; i++) add(`busy${i}.D`, c.dataBits[0], c.dataBits[1]);
+    add('C', c.cyclesPerBit[0], c.cyclesPerBit[1]);
+    for (let k = 0; k < c.uavs; k++) add(`uav${k}.x`, 0, c.areaM), add(`uav${k}.y`, 0, c.areaM), add(`uav${k}.z`, c.altitudeM[0], c.altitudeM[1]);
+    for (let k = 0; k < c.uavs; k++) add(`uav${k}.E`, 0, c.batteryJ);
+    const an: string[] = ['e1', 'e2', 'e3', 'fi', 'fj', 'fk', 'pk', 'pj', 'level'];
+    const al = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const ah = [1, 1, 1, 1, 1, 1, c.priceMax, c.priceMax, 1];
+    for (let k = 0; k < c.uavs; k++) for (const ax of ['vx', 'vy', 'vz']) an.push(`uav${k}.${ax}`), al.push(-c.vMaxMS), ah.push(c.vMaxMS);
+    this.spec = {
+      id: 's2', nAgents: 1, space: { obsNames: names, obsLow: low, obsHigh: high, actNames: an, actLow: al, actHigh: ah },
+      // Motion columns of UAV 0; UAV k's are 9 + 3k … 11 + 3k (documented in the action names).
+      actionKind: 'velocity', actionUnits: 'm/s', motion: [9, 10, 11], horizon: c.horizon, config: { env: 's2', ...c },
+    };
+  }
+
+  private drawTasks(): void {
+    const c = this.config;
+    this.data = this.busyPos.map(() => this.rng.uniform(c.dataBits[0], c.dataBits[1]));
+    this.cpb = this.rng.uniform(c.cyclesPerBit[0], c.cyclesPerBit[1]);
+  }
+
+  private observe(): number[][] {
+    return [[...this.busyPos.flatMap((p) => [p[0], p[1]]), ...this.data, this.cpb, ...this.uav.flat(), ...this.used.map((u) => Math.max(0, this.config.batteryJ - u))]];
+  }
+
+  reset(): number[][] {
+    const c = this.config;
+    // UAVs start evenly spaced along the south edge at H_min ([choice]; S2's start points are not given).
+    this.uav = Array.from({ length: c.uavs }, (_, k) => [((k + 0.5) * c.areaM) / c.uavs, 0, c.altitudeM[0]] as P3);
+    this.used = this.uav.map(() => 0);
+    this.t = 0;
+    this.drawTasks();
+    return this.observe();
+  }
+
+  step(actions: number[][]): StepResult {
+    const c = this.config;
+    if (this.uav.length === 0) throw new Error('S2 env: step() before reset()');
+    const { actLow, actHigh } = this.spec.space;
+    const a = actLow.map((lo, d) => Math.min(actHigh[d]!, Math.max(lo, actions[0]?.[d] ?? 0)));
+    const wsum = a[0]! + a[1]! + a[2]!;
+    const [e1, e2, e3] = wsum > 1e-9 ? [a[0]! / wsum, a[1]! / wsum, a[2]! / wsum] : [0, 0, 1];
+    const fi = a[3]! * c.fiMaxHz, fj = a[4]! * c.fjMaxHz, fk = a[5]! * c.fkMaxHz, pk = a[6]!, pj = a[7]!;
+    const bO = c.levelsMbps[Math.min(c.levelsMbps.length - 1, Math.floor(a[8]! * c.levelsMbps.length))]!;
+
+    // Motion, speed / area / altitude violations and flight energy (SPEC §4 propulsion model).
+    let speed = 0, area = 0;
+    const fly = this.uav.map((p, k) => {
+      let v = [a[9 + 3 * k]!, a[10 + 3 * k]!, a[11 + 3 * k]!];
+      const n = Math.hypot(v[0]!, v[1]!, v[2]!);
+      if (n > c.vMaxMS + 1e-9) (speed++, (v = v.map((x) => (x * c.vMaxMS) / n)));
+      const lo = [0, 0, c.altitudeM[0]], hi = [c.areaM, c.areaM, c.altitudeM[1]];
+      for (let d = 0; d < 3; d++) {
+        const x = p[d]! + v[d]! * c.slotS;
+        if (x < lo[d]! - 1e-9 || x > hi[d]! + 1e-9) area++;
+        p[d] = Math.min(hi[d]!, Math.max(lo[d]!, x));
+      }
+      return propulsionPowerW(Math.min(n, c.vMaxMS)) * c.slotS;
+    });
+    let separation = 0;
+    for (let x = 0; x < this.uav.length; x++) for (let y = x + 1; y < this.uav.length; y++) if (dist(this.uav[x]!, this.uav[y]!) < c.dMinM) separation++;
+
+    // Offloading of every busy UD (SPEC §5.4 / S2 Eqs. 10–22).
+    const noise = dbmToW(c.noiseDbm);
+    const nearest = (p: P3, set: P3[]) => set.reduce((best, q, j) => (dist(p, q) < dist(p, set[best]!) ? j : best), 0);
+    const access = this.busyPos.map((p) => nearest(p, this.uav));
+    const helper = this.busyPos.map((p) => nearest(p, this.idlePos));
+    const perUav = this.uav.map((_, k) => access.filter((x) => x === k).length);
+    const uavE = this.uav.map(() => 0);
+    const uavServes = this.uav.map(() => false);
+    const idleE = this.idlePos.map(() => 0);
+    const idleServes = this.idlePos.map(() => false);
+    let busyCost = 0;
+    const bI = 1, bK = Math.min(100, 1 / Math.max(1e-9, 1 - e1)), bJ = Math.min(100, 1 / Math.max(1e-9, 1 - e2));
+    this.busyPos.forEach((p, i) => {
+      const D = this.data[i]!, C = this.cpb;
+      const eLoc = c.kappa * fi * fi * e3 * D * C; // S2 Eq. 11
+      let eOff = 0, eD2d = 0;
+      if (e1 > 0) {
+        const k = access[i]!;
+        const r = s2Rate(c.b1Hz / perUav[k]!, c.pdMaxW, s2Gain(c.uav, dist(p, this.uav[k]!), this.rng), noise);
+        eOff = c.pdMaxW * ((e1 * D) / r); // S2 Eqs. 13–14
+        if (fk > 0) {
+          const cyclesTrans = c.m1 * bO ** c.m2 * e1 * D; // C_k = m1 b_O^m2 per input bit
+          const dPrime = (e1 * D * bO) / c.sourceMbps;
+          uavE[k] = uavE[k]! + c.s1 * fk ** c.y1 * (cyclesTrans / fk) + c.kappa * fk * fk * dPrime * C; // Eqs. 15–18
+          uavServes[k] = true;
+        }
+      }
+      if (e2 > 0) {
+        const j = helper[i]!;
+        const r = s2Rate(c.b0Hz, c.pdMaxW, s2Gain(c.d2d, Math.max(1, dist(p, this.idlePos[j]!)), this.rng), noise);
+        eD2d = c.pdMaxW * ((e2 * D) / r); // Eqs. 19–20
+        if (fj > 0) (idleE[j] = idleE[j]! + c.kappa * fj * fj * e2 * D * C), (idleServes[j] = true); // Eq. 22
+      }
+      busyCost += bI * (eLoc + eOff + eD2d);
+    });
+
+    // Utilities (SPEC §5.4); f in GHz, prices per GHz.
+    const [fiG, fjG, fkG] = [fi / GHZ, fj / GHZ, fk / GHZ];
+    const ui = c.fiMaxHz / ((c.fiMaxHz + c.fkMaxHz + c.fjMaxHz) / 3), uki = c.fkMaxHz / c.fiMaxHz, uji = c.fjMaxHz / c.fiMaxHz;
+    let UK = 0, UJ = 0, UI = c.busy * ui * fiG - busyCost;
+    this.uav.forEach((_, k) => {
+      const sold = uavServes[k] ? fkG : 0;
+      UK += sold * pk - bK * (uavE[k]! + fly[k]!);
+      UI += uki * sold - pk * sold;
+      this.used[k] = this.used[k]! + uavE[k]! + fly[k]!;
+    });
+    idleServes.forEach((s, j) => {
+      const sold = s ? fjG : 0;
+      UJ += sold * pj - bJ * idleE[j]!;
+      UI += uji * sold - pj * sold;
+    });
+    const Q = c.omega[0] * UK + c.omega[1] * UJ + c.omega[2] * UI;
+    const battery = this.used.filter((u) => u > c.batteryJ).length;
+    const penalty = c.penaltySeparation * separation + c.penaltyBattery * battery + c.penaltySpeed * speed + c.penaltyArea * area;
+    this.t++;
+    this.drawTasks();
+    return {
+      obs: this.observe(), reward: Q - penalty, done: this.t >= c.horizon,
+      info: { objective: Q, penalty, violations: { separation, battery, speed, area }, },
+    };
+  }
+}
