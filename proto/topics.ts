@@ -27,13 +27,13 @@ export interface TopicSpec {
 }
 
 export const TOPICS = [
-  { key: 'twin', pattern: 'uavmec/v1/uav/{uav}/twin', type: 'TwinState', publisher: 'agent', subscribers: ['controller'], qos: 1, retain: false, rate: '1 per slot + on change', description: 'Digital-twin state of one UAV (SPEC §2).' },
+  { key: 'twin', pattern: 'uavmec/v1/uav/{uav}/twin', type: 'TwinState', publisher: 'agent', subscribers: ['controller'], qos: 1, retain: false, rate: '5 Hz + on change', description: 'Digital-twin state of one UAV (SPEC §2).' },
   { key: 'plan', pattern: 'uavmec/v1/uav/{uav}/plan', type: 'Plan', publisher: 'controller', subscribers: ['agent', 'world'], qos: 1, retain: false, rate: '1 per slot', description: 'The slot plan for one UAV: flight, compute assignments, subtask schedule. The world (user devices) reads it to learn which tasks a UAV took.' },
   { key: 'ack', pattern: 'uavmec/v1/uav/{uav}/ack', type: 'PlanAck', publisher: 'agent', subscribers: ['controller'], qos: 1, retain: false, rate: '1 per plan', description: 'Plan accepted, or refused with a reason.' },
   { key: 'uavCompletion', pattern: 'uavmec/v1/uav/{uav}/completion', type: 'TaskCompletion', publisher: 'agent', subscribers: ['controller'], qos: 1, retain: false, rate: 'per task', description: 'A task or subtask finished (or abandoned) on a UAV.' },
   { key: 'uavEvent', pattern: 'uavmec/v1/uav/{uav}/event', type: 'Event', publisher: 'agent', subscribers: ['controller'], qos: 1, retain: false, rate: 'on event', description: 'Failsafes, link changes, plan refusals, model switches.' },
   { key: 'health', pattern: 'uavmec/v1/uav/{uav}/health', type: 'Health', publisher: 'agent', subscribers: ['controller'], qos: 0, retain: false, rate: '1 Hz', description: 'Agent process health.' },
-  { key: 'fleet', pattern: 'uavmec/v1/fleet', type: 'FleetState', publisher: 'controller', subscribers: ['agent', 'world'], qos: 0, retain: false, rate: '1 per slot', description: 'Fleet positions for separation; the controller heartbeat and slot clock (the world releases tasks on it).' },
+  { key: 'fleet', pattern: 'uavmec/v1/fleet', type: 'FleetState', publisher: 'controller', subscribers: ['agent', 'world'], qos: 0, retain: false, rate: '5 Hz + at each slot start', description: 'Fleet positions for separation; the controller heartbeat and slot clock (the world releases tasks on it).' },
   { key: 'controllerEvent', pattern: 'uavmec/v1/controller/event', type: 'Event', publisher: 'controller', subscribers: [], qos: 1, retain: false, rate: 'on event', description: 'Controller events (rejected messages, slot overruns).' },
   { key: 'task', pattern: 'uavmec/v1/user/{user}/task', type: 'TaskRequest', publisher: 'world', subscribers: ['controller'], qos: 1, retain: false, rate: '1 per user per slot', description: 'A user device task, as relayed by the UAV that hears it.' },
   { key: 'userCompletion', pattern: 'uavmec/v1/user/{user}/completion', type: 'TaskCompletion', publisher: 'world', subscribers: ['controller'], qos: 1, retain: false, rate: 'per local task', description: 'A task the user device computed itself.' },

@@ -36,15 +36,20 @@ export interface RunningAgent {
   close(): Promise<void>;
 }
 
-/** The envelope a scenario implies: its area plus 20 m, its altitude band, 12 m/s, 3 m/s², 3 m separation (S2/S3's d_min). */
+/**
+ * The envelope a scenario implies: its area plus 20 m, its altitude band, 1.5 × the cruise speed,
+ * 3 m separation (S2/S3's d_min). The acceleration bound must not exceed what the autopilot
+ * achieves on any axis, or braking paths are longer than the envelope thinks: ArduCopter's default
+ * vertical acceleration (WPNAV_ACCEL_Z) is 1 m/s², so 1 m/s² it is.
+ */
 export function scenarioEnvelope(s: Scenario, uavId: number): EnvelopeConfigInput {
   const m = 20;
   return {
     fence: { kind: 'box', northM: [-m, s.areaM + m], eastM: [-m, s.areaM + m] },
     altitude: { minAltM: 0, maxAltM: s.altMaxM },
     maxSpeedMS: Math.max(s.uavSpeedMS * 1.5, 5),
-    maxVerticalSpeedMS: 3,
-    maxAccelMS2: 3,
+    maxVerticalSpeedMS: 2.5,
+    maxAccelMS2: 1,
     dMinM: 3,
     selfId: String(uavId),
     battery: {},
@@ -64,7 +69,7 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
     { bus, vehicle, clock: o.clock, log: o.log, envelope: env.value, executor: new SimulatedExecutor(o.clock, { cpuHz: s.uav.cpuHz }) },
     {
       uavId: o.uavId, origin: s.origin, channel: s.channel, cpuHz: s.uav.cpuHz, bandwidthHz: s.uav.bandwidthHz, cacheBits: s.uav.cacheBits,
-      txPowerW: s.uav.txPowerW, batteryCapacityJ: s.uav.batteryJ, kappa: 1e-28, controlRateHz: 10, takeoffAltM: s.cruiseAltM,
+      txPowerW: s.uav.txPowerW, batteryCapacityJ: s.uav.batteryJ, kappa: 1e-28, controlRateHz: 10, telemetryRateHz: 5, takeoffAltM: s.cruiseAltM,
       guidance: { speedMS: s.uavSpeedMS, slowRadiusM: 8, reachedM: 1.5 },
     },
   );

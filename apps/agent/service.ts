@@ -51,6 +51,8 @@ export interface AgentConfig {
   /** CPU energy coefficient κ (SPEC §4). */
   kappa: number;
   controlRateHz: number;
+  /** Twin-state reports per second (plus one on every flight-state change). */
+  telemetryRateHz: number;
   takeoffAltM: number;
   guidance?: GuidanceParams;
 }
@@ -71,6 +73,10 @@ export class AgentService {
   private stopped = false;
   readonly stats = { ticks: 0, setpoints: 0, held: 0, clamped: 0, plansAccepted: 0, plansRefused: 0, tasksDone: 0, distanceM: 0, maxAltM: 0 };
   private lastPos: Vec3 | undefined;
+  /** The safety envelope's last verdict (for health reports and debugging). */
+  lastEnvelope: { action: string; reasons: string[] } | undefined;
+  /** How often each envelope reason fired (prefix before ':'). */
+  readonly envelopeReasons: Record<string, number> = {};
 
   constructor(
     private readonly d: { bus: Bus; vehicle: Vehicle; clock: Clock; log: Logger; envelope: Envelope; executor: ComputeExecutor },
@@ -87,8 +93,8 @@ export class AgentService {
     await bus.subscribe('plan', me, (p) => this.onPlan(p), (reason, detail, payload) => this.onBadPlan(reason, detail, payload));
     await bus.subscribe('fleet', {}, (f) => {
       this.fleet = f;
-      this.publishTwin();
     });
+    this.every(1000 / this.cfg.telemetryRateHz, () => this.publishTwin());
     vehicle.on('linkLost', () => this.event(Severity.SEVERITY_ERROR, 'link.autopilot.lost', 'no autopilot heartbeat: setpoints stopped'));
     vehicle.on('linkRegained', () => this.event(Severity.SEVERITY_INFO, 'link.autopilot.regained', 'autopilot heartbeat back'));
     this.every(1000 / this.cfg.controlRateHz, () => this.tick());
@@ -134,6 +140,11 @@ export class AgentService {
       nowUs,
       dtS,
     });
+    this.lastEnvelope = { action: out.action, reasons: out.reasons };
+    for (const r of out.reasons) {
+      const k = r.replace(/:.*/, '');
+      this.envelopeReasons[k] = (this.envelopeReasons[k] ?? 0) + 1;
+    }
     if (out.action === 'hold') this.stats.held++;
     if (out.action === 'clamped') this.stats.clamped++;
     vehicle.offerSetpoint(out.setpoint);
@@ -214,7 +225,7 @@ export class AgentService {
     if (newFlight) this.waypoint = 0;
     this.ack(p.plan_seq, true, NackReason.NACK_REASON_UNSPECIFIED, '');
     this.applyFlight(p);
-    for (const a of p.assignments) if (a.exec_uav_id === this.cfg.uavId) this.execute(a);
+    for (const a of p.assignments) if (a.exec_uav_id === this.cfg.uavId) this.execute(a, Math.max(a.release_t_us, p.valid_from_t_us));
   }
 
   private applyFlight(p: Plan): void {
@@ -265,7 +276,12 @@ export class AgentService {
     this.publishTwin();
   }
 
-  private execute(a: ComputeAssignment): void {
+  /**
+   * Receives (and relays) then computes one task. Times are computed from the service start — the
+   * plan's decision time — and the channel at the UAVs' positions now, not read off when timers
+   * fire: on an accelerated clock a millisecond of timer jitter is many simulated ones.
+   */
+  private execute(a: ComputeAssignment, serviceStartUs: number): void {
     const own = this.missionPos();
     if (!own) return this.fail(a, 'no position fix');
     const access = a.access_uav_id === this.cfg.uavId ? own : this.memberPos(a.access_uav_id) ?? own;
@@ -283,11 +299,12 @@ export class AgentService {
     });
     if (!Number.isFinite(t.uplinkS + t.relayS)) return this.fail(a, 'user out of radio range');
     this.tasksInProgress++;
+    const uploadedUs = serviceStartUs + (t.uplinkS + t.relayS) * 1e6;
     const timer = this.d.clock.setTimeout(() => {
       this.timers.delete(timer);
       if (this.stopped) return;
       this.d.executor
-        .run({ id: String(a.task_id), cycles: a.cycles, cpuHz: a.cpu_hz }, this.d.clock.nowUs())
+        .run({ id: String(a.task_id), cycles: a.cycles, cpuHz: a.cpu_hz }, uploadedUs)
         .then((r) => {
           this.tasksInProgress--;
           this.stats.tasksDone++;
@@ -299,15 +316,15 @@ export class AgentService {
           const release = a.release_t_us;
           void this.d.bus.publish('uavCompletion', { uav: this.cfg.uavId }, {
             task_id: a.task_id, user_id: a.user_id, site: ExecutionSite.EXECUTION_SITE_UAV, uav_id: this.cfg.uavId,
-            release_t_us: release, done_t_us: Math.max(doneUs, release), uplink_s: t.uplinkS, relay_s: t.relayS, compute_s: computeS,
-            predicted_s: a.predicted_s, local_s: a.local_s, late: a.deadline_s > 0 && (doneUs - release) / 1e6 > a.deadline_s, compute_energy_j: energy,
+            release_t_us: release, service_start_t_us: Math.round(serviceStartUs), done_t_us: Math.max(doneUs, release), uplink_s: t.uplinkS, relay_s: t.relayS, compute_s: computeS,
+            predicted_s: a.predicted_s, local_s: a.local_s, late: a.deadline_s > 0 && (doneUs - serviceStartUs) / 1e6 > a.deadline_s, compute_energy_j: energy,
           }).catch((e: unknown) => this.d.log.warn({ err: e }, 'completion not published'));
         })
         .catch((e: unknown) => {
           this.tasksInProgress--;
           this.fail(a, `executor failed: ${(e as Error).message}`);
         });
-    }, (t.uplinkS + t.relayS) * 1000);
+    }, Math.max(0, (uploadedUs - this.d.clock.nowUs()) / 1000));
     this.timers.add(timer);
   }
 

@@ -19,20 +19,26 @@ export interface SlotMetrics {
   completedOnUav: number;
   late: number;
   failed: number;
-  /** Achieved DOR of the slot's completed tasks. */
+  /** Achieved DOR of the slot's completed tasks (T_i from service start, SPEC §5.1). */
   dor: number;
+  /** Tasks that reached the controller after the slot's plan was made (left to the device). */
+  missedWindow: number;
+  /** Sum of decision latencies (service start − release) of offloaded completions, s. */
+  decisionLatencySumS: number;
   /** Energy used by each UAV by the end of the slot (flight + compute), J. */
   energyJ: Record<number, number>;
 }
 
 export class MetricsLedger {
   readonly slots: SlotMetrics[] = [];
+  /** Plans sent before slot 0 (take-off) and their answers. */
+  readonly launch = { plansSent: 0, plansAcked: 0, plansNacked: 0 };
   private readonly taskSlot = new Map<number, number>();
   private readonly done = new Set<number>();
   private readonly planSlot = new Map<string, number>();
 
   beginSlot(slot: number, startUs: number): SlotMetrics {
-    const m: SlotMetrics = { slot, startUs, released: 0, servingUavs: 0, predictedDor: 0, plansSent: 0, plansAcked: 0, plansNacked: 0, offloaded: 0, completed: 0, completedOnUav: 0, late: 0, failed: 0, dor: 0, energyJ: {} };
+    const m: SlotMetrics = { slot, startUs, released: 0, servingUavs: 0, predictedDor: 0, plansSent: 0, plansAcked: 0, plansNacked: 0, offloaded: 0, completed: 0, completedOnUav: 0, late: 0, failed: 0, dor: 0, missedWindow: 0, decisionLatencySumS: 0, energyJ: {} };
     this.slots[slot] = m;
     return m;
   }
@@ -44,9 +50,10 @@ export class MetricsLedger {
     if (m) m.released++;
   }
 
+  /** Records a plan; slot −1 is the launch before slot 0. */
   planSent(uavId: number, planSeq: number, slot: number): void {
     this.planSlot.set(`${uavId}:${planSeq}`, slot);
-    const m = this.slots[slot];
+    const m = slot < 0 ? this.launch : this.slots[slot];
     if (m) m.plansSent++;
   }
 
@@ -54,7 +61,7 @@ export class MetricsLedger {
     const slot = this.planSlot.get(`${uavId}:${planSeq}`);
     if (slot === undefined) return;
     this.planSlot.delete(`${uavId}:${planSeq}`);
-    const m = this.slots[slot]!;
+    const m = slot < 0 ? this.launch : this.slots[slot]!;
     if (accepted) m.plansAcked++;
     else m.plansNacked++;
   }
@@ -72,12 +79,22 @@ export class MetricsLedger {
       m.failed++;
       return true;
     }
-    const tS = (c.done_t_us - c.release_t_us) / 1e6;
-    m.dor += 1 - tS / c.local_s;
+    // A task computed locally contributes exactly 0 (T_i = T_i^loc); only offloaded tasks move the DOR.
+    if (c.site === 2) {
+      const start = c.service_start_t_us || c.release_t_us;
+      m.dor += 1 - (c.done_t_us - start) / 1e6 / c.local_s;
+      m.decisionLatencySumS += (start - c.release_t_us) / 1e6;
+    }
     return true;
   }
 
-  totals(): { released: number; completed: number; completedOnUav: number; late: number; failed: number; dor: number; meanDorPerSlot: number; plansSent: number; plansAcked: number; plansNacked: number } {
+  /** A task arrived after its slot was planned. */
+  missed(slot: number): void {
+    const m = this.slots[slot];
+    if (m) m.missedWindow++;
+  }
+
+  totals(): { released: number; completed: number; completedOnUav: number; late: number; failed: number; dor: number; meanDorPerSlot: number; plansSent: number; plansAcked: number; plansNacked: number; missedWindow: number; meanDecisionLatencyS: number } {
     const s = this.slots.filter(Boolean);
     const sum = (f: (m: SlotMetrics) => number) => s.reduce((a, m) => a + f(m), 0);
     const dor = sum((m) => m.dor);
@@ -89,9 +106,11 @@ export class MetricsLedger {
       failed: sum((m) => m.failed),
       dor,
       meanDorPerSlot: s.length ? dor / s.length : 0,
-      plansSent: sum((m) => m.plansSent),
-      plansAcked: sum((m) => m.plansAcked),
-      plansNacked: sum((m) => m.plansNacked),
+      plansSent: sum((m) => m.plansSent) + this.launch.plansSent,
+      plansAcked: sum((m) => m.plansAcked) + this.launch.plansAcked,
+      plansNacked: sum((m) => m.plansNacked) + this.launch.plansNacked,
+      missedWindow: sum((m) => m.missedWindow),
+      meanDecisionLatencyS: sum((m) => m.completedOnUav) > 0 ? sum((m) => m.decisionLatencySumS) / sum((m) => m.completedOnUav) : 0,
     };
   }
 }

@@ -8,7 +8,7 @@
 import type { Clock, Timer } from '../../core/clock.ts';
 import type { Bus } from '../common/bus.ts';
 import type { Logger } from '../common/log.ts';
-import { FlightMode, type TaskCompletion } from '../../proto/index.ts';
+import { FlightMode, FlightState, type TaskCompletion } from '../../proto/index.ts';
 import type { ChannelParams, OffloadAlgo } from './planning/offload/index.ts';
 import { MetricsLedger, type SlotMetrics } from './metrics.ts';
 import { planSlot, type Point2, type SlotTask } from './slot/index.ts';
@@ -23,12 +23,16 @@ export interface ControllerConfig {
   speedMS: number;
   uavTxPowerW: number;
   seed: number;
-  /** Fraction of a slot spent collecting task requests before planning (default 0.1). */
+  /** Fraction of a slot spent collecting task requests before planning (default 0.25). */
   collectFraction?: number;
   /** Start once this many UAVs have reported (default: start at once). */
   waitForUavs?: number;
   /** Give up waiting for UAVs after this many clock seconds (default 60). */
   readyTimeoutS?: number;
+  /** Fleet-state relay rate, Hz of clock time (default 5): the agents' separation data. */
+  fleetRateHz?: number;
+  /** Longest wait for the fleet to take off before slot 0, clock seconds (default 60). */
+  launchTimeoutS?: number;
   /** Slots to wait after the last one for late completions (default 1). */
   drainSlots?: number;
 }
@@ -47,7 +51,10 @@ export class ControllerService {
   private readonly predicted = new Map<number, { uavId: number; predictedS: number; computeS: number }>();
   private prevTargets = new Map<number, Point2>();
   private slot = -1;
+  /** Whether the current slot's plan has been made (later task requests miss it). */
+  private planned = false;
   private timer: Timer | undefined;
+  private fleetTimer: Timer | undefined;
   private stopped = false;
   private resolveFinished!: () => void;
   readonly finished = new Promise<void>((r) => (this.resolveFinished = r));
@@ -67,6 +74,12 @@ export class ControllerService {
     });
     await this.bus.subscribe('task', {}, (m) => {
       if (this.slot < 0) return;
+      this.ledger.taskReleased(m.task_id, this.slot);
+      if (this.planned) {
+        // Too late for this slot's plan: the device computes it (sim/world's rule), so do not plan it next slot.
+        this.ledger.missed(this.slot);
+        return;
+      }
       this.pending.set(m.task_id, {
         taskId: m.task_id,
         userId: m.user_id,
@@ -78,7 +91,6 @@ export class ControllerService {
         deadlineS: m.deadline_s > 0 ? m.deadline_s : this.cfg.slotS,
         releaseUs: m.release_t_us || m.header!.t_us,
       });
-      this.ledger.taskReleased(m.task_id, this.slot);
     });
     await this.bus.subscribe('ack', {}, (m) => {
       this.ledger.planAnswered(m.uav_id, m.plan_seq, m.accepted);
@@ -87,13 +99,45 @@ export class ControllerService {
     await this.bus.subscribe('uavCompletion', {}, (m) => this.onCompletion(m));
     await this.bus.subscribe('userCompletion', {}, (m) => this.onCompletion(m));
     await this.bus.subscribe('uavEvent', {}, (m, d) => this.events.push({ uavId: d.params.uav ?? 0, code: m.code, text: m.text, tUs: m.header!.t_us }));
+    this.fleetTimer = this.clock.setInterval(() => {
+      if (this.slot >= 0 && !this.stopped) this.publishFleet(this.slot);
+    }, 1000 / (this.cfg.fleetRateHz ?? 5));
     await this.waitForFleet();
+    await this.launchFleet();
     if (!this.stopped) this.runSlot(0, this.clock.nowUs());
+  }
+
+  /**
+   * Before slot 0 the fleet takes off: each UAV is sent to hover above where it stands at the
+   * cruise altitude, and slots start once every UAV reports FLYING (or after `launchTimeoutS`), so
+   * the mission starts airborne as S3's does.
+   */
+  private async launchFleet(): Promise<void> {
+    const nowUs = Math.round(this.clock.nowUs());
+    for (const u of this.twin.values()) {
+      if (!u.pos) continue;
+      const plan = {
+        uav_id: u.id,
+        plan_seq: Math.floor(nowUs / 1000),
+        slot: 0,
+        valid_from_t_us: nowUs,
+        expires_t_us: nowUs + Math.round((this.cfg.launchTimeoutS ?? 60) * 1e6),
+        flight: { mode: FlightMode.FLIGHT_MODE_GOTO, target: { x_east_m: u.pos[0], y_north_m: u.pos[1], alt_m: this.cfg.cruiseAltM }, speed_m_s: this.cfg.speedMS },
+        planner: 'launch',
+      };
+      this.ledger.planSent(u.id, plan.plan_seq, -1);
+      this.publish(this.bus.publish('plan', { uav: u.id }, plan), `launch plan for UAV ${u.id}`);
+    }
+    const until = this.clock.nowUs() + (this.cfg.launchTimeoutS ?? 60) * 1e6;
+    const airborne = () => [...this.twin.values()].every((u) => u.flightState === FlightState.FLIGHT_STATE_FLYING);
+    while (!this.stopped && !airborne() && this.clock.nowUs() < until) await this.clock.sleep(250);
+    if (!airborne()) this.log.warn({ flying: [...this.twin.values()].filter((u) => u.flightState === FlightState.FLIGHT_STATE_FLYING).map((u) => u.id) }, 'starting slots before every UAV is airborne');
   }
 
   stop(): void {
     this.stopped = true;
     this.timer?.cancel();
+    this.fleetTimer?.cancel();
     this.resolveFinished();
   }
 
@@ -108,8 +152,20 @@ export class ControllerService {
     if (this.stopped) return;
     if (k >= this.cfg.slots) return this.finish();
     this.slot = k;
+    this.planned = false;
     const startUs = this.clock.nowUs();
     this.ledger.beginSlot(k, startUs);
+    this.publishFleet(k);
+    const collectMs = (this.cfg.collectFraction ?? 0.25) * this.cfg.slotS * 1000;
+    this.timer = this.clock.setTimeout(() => {
+      this.planAndPublish(k);
+      const nextUs = t0Us + (k + 1) * this.cfg.slotS * 1e6;
+      this.timer = this.clock.setTimeout(() => this.runSlot(k + 1, t0Us), Math.max(0, (nextUs - this.clock.nowUs()) / 1000));
+    }, collectMs);
+  }
+
+  /** FleetState: where every UAV is (for the agents' separation) and which slot runs (for the world). */
+  private publishFleet(k: number): void {
     const members = [...this.twin.values()]
       .filter((u) => u.pos)
       .map((u) => ({
@@ -119,15 +175,10 @@ export class ControllerService {
         reported_t_us: Math.round(u.reportedUs),
       }));
     this.publish(this.bus.publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members }), 'fleet state');
-    const collectMs = (this.cfg.collectFraction ?? 0.1) * this.cfg.slotS * 1000;
-    this.timer = this.clock.setTimeout(() => {
-      this.planAndPublish(k);
-      const nextUs = t0Us + (k + 1) * this.cfg.slotS * 1e6;
-      this.timer = this.clock.setTimeout(() => this.runSlot(k + 1, t0Us), Math.max(0, (nextUs - this.clock.nowUs()) / 1000));
-    }, collectMs);
   }
 
   private planAndPublish(k: number): void {
+    this.planned = true;
     const tasks = [...this.pending.values()];
     this.pending.clear();
     const out = planSlot({
@@ -200,6 +251,7 @@ export class ControllerService {
         if (last) last.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
       }
       this.stopped = true;
+      this.fleetTimer?.cancel();
       this.resolveFinished();
     }, drainMs);
   }

@@ -123,6 +123,7 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
           plansAccepted: a.service.stats.plansAccepted,
           plansRefused: a.service.stats.plansRefused,
           setpointsSent: a.service.stats.setpoints,
+          envelope: { ...a.service.envelopeReasons },
         };
       }),
       bus: {

@@ -15,6 +15,8 @@ export interface UavSummary {
   plansAccepted: number;
   plansRefused: number;
   setpointsSent: number;
+  /** How often each safety-envelope reason fired. */
+  envelope: Record<string, number>;
 }
 
 export interface MissionSummary {
@@ -33,6 +35,8 @@ export interface MissionSummary {
     plansSent: number;
     plansAcked: number;
     plansNacked: number;
+    missedWindow: number;
+    meanDecisionLatencyS: number;
   };
   uavs: UavSummary[];
   bus: { published: number; dropped: Record<string, number> };
@@ -62,6 +66,7 @@ export function formatSummary(s: MissionSummary): string {
   }
   out.push('');
   out.push(`DOR: ${f(t.dor)} in total, ${f(t.meanDorPerSlot)} per slot (all-local = 0, upper bound = tasks per slot); ${t.completed}/${t.released} tasks completed (${t.completedOnUav} on UAVs), ${t.late} late, ${t.failed} failed.`);
+  out.push(`Decision latency (release → plan) ${f(t.meanDecisionLatencyS * 1000, 0)} ms on average, excluded from the DOR as in S3; ${t.missedWindow} requests arrived after their slot's plan and ran on the device.`);
   out.push(`Plans: ${t.plansAcked} acked, ${t.plansNacked} refused, of ${t.plansSent}. Bus: ${s.bus.published} messages published, dropped ${JSON.stringify(s.bus.dropped)}.`);
   out.push(`Simulated ${f(s.simS, 0)} s in ${f(s.wallS, 1)} s of wall time.`);
   return out.join('\n');

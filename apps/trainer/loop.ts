@@ -52,7 +52,10 @@ export function runTraining(opts: LoopOptions): EpisodeStats[] {
       if (st) {
         a.cl += st.criticLoss;
         a.nc++;
-        if (st.actorLoss !== undefined) (a.al += st.actorLoss), a.na++;
+        if (st.actorLoss !== undefined) {
+          a.al += st.actorLoss;
+          a.na++;
+        }
       }
       obs[i] = r.obs;
       if (r.done) {
@@ -100,7 +103,10 @@ export async function evaluatePolicy(env: Env, policy: (obs: number[][]) => numb
       penalty += r.info.penalty;
       steps++;
       perSlot[t] = (perSlot[t] ?? 0) + r.info.objective / episodes;
-      if (t >= env.spec.horizon / 2) (second += r.info.objective), secondN++;
+      if (t >= env.spec.horizon / 2) {
+        second += r.info.objective;
+        secondN++;
+      }
       for (const [k, v] of Object.entries(r.info.violations)) violations[k] = (violations[k] ?? 0) + v / episodes;
       obs = r.obs;
       if (r.done) break;

@@ -34,14 +34,21 @@ export class Mlp {
 
   /** Forward pass of a [batch, in] tensor (call inside tf.tidy). */
   apply(x: tfTypes.Tensor2D): tfTypes.Tensor2D {
+    return this.applyWithPre(x).out;
+  }
+
+  /** Forward pass that also returns the last layer's pre-activation (for saturation penalties). */
+  applyWithPre(x: tfTypes.Tensor2D): { out: tfTypes.Tensor2D; pre: tfTypes.Tensor2D } {
     const tf = this.tf;
     let h = x;
+    let pre = x;
     this.acts.forEach((a, k) => {
       h = tf.add(tf.matMul(h, this.vars[2 * k] as tfTypes.Tensor2D), this.vars[2 * k + 1]!);
+      pre = h;
       if (a === 'relu') h = tf.relu(h);
       else if (a === 'tanh') h = tf.tanh(h);
     });
-    return h;
+    return { out: h, pre };
   }
 
   /** Runs one batch from plain arrays and returns plain rows. */

@@ -39,12 +39,12 @@ class ReachEnv implements Env {
   }
 }
 
-test('backend: the log line says which backend runs', () => {
+void test('backend: the log line says which backend runs', () => {
   assert.ok(['tensorflow', 'wasm', 'cpu'].includes(backendName));
   assert.ok(logs.some((l) => l.includes(`backend: ${backendName}`)), logs.join('\n'));
 });
 
-test('replay buffer: ring overwrite and seeded sampling', () => {
+void test('replay buffer: ring overwrite and seeded sampling', () => {
   const b = new ReplayBuffer(4, 2, 1);
   for (let i = 0; i < 6; i++) b.add([i, i], [i], i, [i + 1, i + 1], i === 5);
   assert.equal(b.size, 4);
@@ -57,7 +57,7 @@ test('replay buffer: ring overwrite and seeded sampling', () => {
 });
 
 for (const algo of ['ddpg', 'td3', 'maddpg'] as AlgoName[]) {
-  test(`${algo} learns the reach task (greedy return far above a random policy)`, async () => {
+  void test(`${algo} learns the reach task (greedy return far above a random policy)`, async () => {
     const targets = algo === 'maddpg' ? [0.5, -0.5] : [0.5];
     const env = new ReachEnv(targets, createRng(2));
     const learner = createLearner(algo, tf, env.spec, createRng(5), { warmupSteps: 200, learnStart: 200, batch: 64, noiseDecayEpisodes: 20, actorLr: 3e-3, criticLr: 3e-3 });
@@ -72,7 +72,7 @@ for (const algo of ['ddpg', 'td3', 'maddpg'] as AlgoName[]) {
   });
 }
 
-test('d3qn and ppo run their updates with finite losses on S3 / S2 and are deterministic per seed', () => {
+void test('d3qn and ppo run their updates with finite losses on S3 / S2 and are deterministic per seed', () => {
   const run = (algo: AlgoName, id: 's3' | 's2', seed: number) => {
     const env = makeEnv(id, 1, { horizon: 10 });
     const l = createLearner(algo, tf, env.spec, createRng(seed), algo === 'd3qn' ? { learnStart: 20, batch: 16 } : { rollout: 20, minibatch: 10, epochs: 2 });
@@ -90,7 +90,7 @@ test('d3qn and ppo run their updates with finite losses on S3 / S2 and are deter
   }
 });
 
-test('checkpoint → restore reproduces the greedy actions exactly', () => {
+void test('checkpoint → restore reproduces the greedy actions exactly', () => {
   const env = makeEnv('s3', 1, { horizon: 10 });
   const a = createLearner('maddpg', tf, env.spec, createRng(1), { warmupSteps: 10, learnStart: 10, batch: 16 });
   runTraining({ envs: [env], learner: a, episodes: 3 });
@@ -103,7 +103,7 @@ test('checkpoint → restore reproduces the greedy actions exactly', () => {
   [a, b, c].forEach((l) => l.dispose());
 });
 
-test('exported TD3 actor: onnxruntime equals the tfjs policy within 1e-5 on 1000 seeded observations; metadata decodes', async () => {
+void test('exported TD3 actor: onnxruntime equals the tfjs policy within 1e-5 on 1000 seeded observations; metadata decodes', async () => {
   const env = makeEnv('s2', 1, { horizon: 10 });
   const l = createLearner('td3', tf, env.spec, createRng(3), { warmupSteps: 20, learnStart: 20, batch: 16 });
   runTraining({ envs: [env], learner: l, episodes: 3 });
@@ -136,7 +136,7 @@ test('exported TD3 actor: onnxruntime equals the tfjs policy within 1e-5 on 1000
   assert.ok(maxRel <= 1e-5, `max |onnx − tfjs| / range = ${maxRel}`);
 });
 
-test('trainPolicy: same seed, same curve and bytes; report and per-UAV actors for MADDPG', async () => {
+void test('trainPolicy: same seed, same curve and bytes; report and per-UAV actors for MADDPG', async () => {
   const go = () => trainPolicy({ algo: 'maddpg', env: 's3', episodes: 3, seed: 4, envOverrides: { horizon: 8 }, algoOverrides: { warmupSteps: 8, learnStart: 8, batch: 8 }, evalEpisodes: 1, log: () => {} });
   const a = await go();
   const b = await go();

@@ -89,5 +89,10 @@ void test('setpoint stream: fresh for 3 periods, continuity restarts after a gap
   st.offer(sp, 400_000);
   st.tick(400_000);
   st.offer(sp, 1_500_000);
-  assert.equal(st.streamingForMs(1_500_000), 1100);
+  assert.equal(st.streamingForMs(1_500_000), 0, 'an unobserved gap still breaks continuity');
+  for (let t = 1_500_000; t <= 2_700_000; t += 100_000) {
+    st.offer(sp, t);
+    st.tick(t);
+  }
+  assert.equal(st.streamingForMs(2_700_000), 1200);
 });

@@ -87,6 +87,7 @@ export class SetpointStream {
   ) {}
 
   offer(sp: Setpoint, nowUs: number): void {
+    if (!this.isFresh(nowUs)) this.sinceUs = undefined; // a gap, even if no tick saw it
     this.sp = sp;
     this.offeredUs = nowUs;
   }

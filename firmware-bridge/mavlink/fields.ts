@@ -36,7 +36,8 @@ function writeScalar(
   off: number,
   type: string,
   value: unknown,
-  where: () => [string, string],
+  msgName: string,
+  field: string,
 ): void {
   if (value === undefined || value === null) return; // unset fields are zero (buffer is zeroed)
   // node-mavlink's constructors initialise enum fields to a member *name* (e.g. baseMode =
@@ -56,14 +57,12 @@ function writeScalar(
       try {
         v = typeof value === 'bigint' ? value : BigInt(value as number);
       } catch {
-        const [m, f] = where();
-        throw new MavlinkEncodeError(m, f, `not an integer: ${String(value)}`);
+        throw new MavlinkEncodeError(msgName, field, `not an integer: ${String(value)}`);
       }
       const lo = type === 'int64_t' ? -(1n << 63n) : 0n;
       const hi = type === 'int64_t' ? (1n << 63n) - 1n : (1n << 64n) - 1n;
       if (v < lo || v > hi) {
-        const [m, f] = where();
-        throw new MavlinkEncodeError(m, f, `${v} out of range for ${type}`);
+        throw new MavlinkEncodeError(msgName, field, `${v} out of range for ${type}`);
       }
       if (type === 'int64_t') buf.writeBigInt64LE(v, off);
       else buf.writeBigUInt64LE(v, off);
@@ -72,13 +71,11 @@ function writeScalar(
   }
   const range = INT_RANGES[type];
   if (!range) {
-    const [m, f] = where();
-    throw new MavlinkEncodeError(m, f, `unknown field type ${type}`);
+    throw new MavlinkEncodeError(msgName, field, `unknown field type ${type}`);
   }
   const v = type === 'char' && typeof value === 'string' ? value.charCodeAt(0) || 0 : Number(value);
   if (!Number.isInteger(v) || v < range[0] || v > range[1]) {
-    const [m, f] = where();
-    throw new MavlinkEncodeError(m, f, `${String(value)} is not a ${type}`);
+    throw new MavlinkEncodeError(msgName, field, `${String(value)} is not a ${type}`);
   }
   switch (type) {
     case 'int8_t':
@@ -109,7 +106,6 @@ export function writePayload(msg: MavLinkData, buf: Buffer, offset: number): voi
   const clazz = msg.constructor as unknown as Ctor;
   const rec = msg as unknown as Record<string, unknown>;
   for (const f of clazz.FIELDS) {
-    const where = (): [string, string] => [clazz.MSG_NAME, f.name];
     const at = offset + f.offset;
     if (f.type === 'uint8_t_mavlink_version') {
       buf[at] = 3;
@@ -126,66 +122,71 @@ export function writePayload(msg: MavLinkData, buf: Buffer, offset: number): voi
       }
       const arr = value as ArrayLike<unknown>;
       const n = Math.min(arr.length ?? 0, f.length);
-      for (let i = 0; i < n; i++) writeScalar(buf, at + i * f.size, base, arr[i], where);
+      for (let i = 0; i < n; i++) writeScalar(buf, at + i * f.size, base, arr[i], clazz.MSG_NAME, f.name);
       continue;
     }
-    writeScalar(buf, at, f.type, value, where);
+    if (typeof value === 'number' && f.type === 'float') buf.writeFloatLE(value, at);
+    else writeScalar(buf, at, f.type, value, clazz.MSG_NAME, f.name);
   }
 }
 
-function readScalar(buf: Buffer, off: number, type: string): number | bigint | string {
-  switch (type) {
-    case 'char':
-      return String.fromCharCode(buf[off]!);
-    case 'int8_t':
-      return buf.readInt8(off);
-    case 'uint8_t':
-    case 'uint8_t_mavlink_version':
-      return buf[off]!;
-    case 'int16_t':
-      return buf.readInt16LE(off);
-    case 'uint16_t':
-      return buf.readUInt16LE(off);
-    case 'int32_t':
-      return buf.readInt32LE(off);
-    case 'uint32_t':
-      return buf.readUInt32LE(off);
-    case 'int64_t':
-      return buf.readBigInt64LE(off);
-    case 'uint64_t':
-      return buf.readBigUInt64LE(off);
-    case 'float':
-      return buf.readFloatLE(off);
-    case 'double':
-      return buf.readDoubleLE(off);
-    default:
-      return 0;
-  }
+type Reader = (buf: Buffer, off: number) => unknown;
+
+const SCALAR_READERS: Record<string, Reader> = {
+  char: (b, o) => String.fromCharCode(b[o]!),
+  int8_t: (b, o) => b.readInt8(o),
+  uint8_t: (b, o) => b[o]!,
+  uint8_t_mavlink_version: (b, o) => b[o]!,
+  int16_t: (b, o) => b.readInt16LE(o),
+  uint16_t: (b, o) => b.readUInt16LE(o),
+  int32_t: (b, o) => b.readInt32LE(o),
+  uint32_t: (b, o) => b.readUInt32LE(o),
+  int64_t: (b, o) => b.readBigInt64LE(o),
+  uint64_t: (b, o) => b.readBigUInt64LE(o),
+  float: (b, o) => b.readFloatLE(o),
+  double: (b, o) => b.readDoubleLE(o),
+};
+
+/** Per-class field readers, built once. */
+const READ_PLANS = new WeakMap<object, Array<[string, Reader]>>();
+
+function readPlan(clazz: Ctor): Array<[string, Reader]> {
+  let plan = READ_PLANS.get(clazz);
+  if (plan) return plan;
+  plan = clazz.FIELDS.map((f): [string, Reader] => {
+    const at = f.offset;
+    if (!f.type.endsWith('[]')) {
+      const r = SCALAR_READERS[f.type] ?? (() => 0);
+      return [f.name, (b) => r(b, at)];
+    }
+    const base = f.type.slice(0, -2);
+    if (base === 'char')
+      return [
+        f.name,
+        (b) => {
+          const end = b.indexOf(0, at);
+          return b.toString('latin1', at, end < 0 || end > at + f.length ? at + f.length : end);
+        },
+      ];
+    const r = SCALAR_READERS[base] ?? (() => 0);
+    return [f.name, (b) => Array.from({ length: f.length }, (_, i) => r(b, at + i * f.size))];
+  });
+  READ_PLANS.set(clazz, plan);
+  return plan;
 }
 
-/** Decodes a (possibly truncated) payload into a new instance of `clazz`; missing bytes are zero. */
+/**
+ * Decodes a (possibly truncated) payload into an instance of `clazz`; missing bytes are zero.
+ * The instance is created without running node-mavlink's constructor (which only sets defaults
+ * that every field assignment below overwrites).
+ */
 export function readPayload<T extends MavLinkData>(clazz: MavLinkDataConstructor<T>, payload: Buffer): T {
   let buf = payload;
   if (buf.length < clazz.PAYLOAD_LENGTH) {
     buf = Buffer.alloc(clazz.PAYLOAD_LENGTH);
     payload.copy(buf);
   }
-  const out = new clazz() as unknown as Record<string, unknown>;
-  for (const f of clazz.FIELDS) {
-    if (f.type.endsWith('[]')) {
-      const base = f.type.slice(0, -2);
-      if (base === 'char') {
-        const end = buf.indexOf(0, f.offset);
-        const stop = end < 0 || end > f.offset + f.length ? f.offset + f.length : end;
-        out[f.name] = buf.toString('latin1', f.offset, stop);
-      } else {
-        const arr = new Array<unknown>(f.length);
-        for (let i = 0; i < f.length; i++) arr[i] = readScalar(buf, f.offset + i * f.size, base);
-        out[f.name] = arr;
-      }
-    } else {
-      out[f.name] = readScalar(buf, f.offset, f.type);
-    }
-  }
+  const out = Object.create(clazz.prototype as object) as Record<string, unknown>;
+  for (const [name, read] of readPlan(clazz as unknown as Ctor)) out[name] = read(buf, 0);
   return out as unknown as T;
 }

@@ -122,6 +122,7 @@ export interface TaskCompletion {
   compute_energy_j: number;
   failed: boolean;
   failure_reason: string;
+  service_start_t_us: number;
 }
 
 export const FlightMode = {

@@ -17,7 +17,7 @@ function rollout(env: Env, seed: number, steps: number): number[] {
   return out;
 }
 
-test('every env is deterministic for a seed and differs across seeds', () => {
+void test('every env is deterministic for a seed and differs across seeds', () => {
   for (const id of ['s3', 's3-2d', 's2'] as const) {
     const a = rollout(makeEnv(id, 7), 1, 60);
     const b = rollout(makeEnv(id, 7), 1, 60);
@@ -27,7 +27,7 @@ test('every env is deterministic for a seed and differs across seeds', () => {
   }
 });
 
-test('S3: planner AL gives DOR 0, so the reward is exactly minus the penalties', () => {
+void test('S3: planner AL gives DOR 0, so the reward is exactly minus the penalties', () => {
   const env = new S3TrajectoryEnv(defaultS3Config({ planner: 'al' }), 3);
   env.reset();
   for (let t = 0; t < 10; t++) {
@@ -37,7 +37,7 @@ test('S3: planner AL gives DOR 0, so the reward is exactly minus the penalties',
   }
 });
 
-test('S3: DOR equals the planner on the same positions, lies in [0, users], and beats all-local', () => {
+void test('S3: DOR equals the planner on the same positions, lies in [0, users], and beats all-local', () => {
   const env = new S3TrajectoryEnv(defaultS3Config({ users: 12, startPositions: [[10, 10, 15], [40, 10, 15], [10, 40, 15], [40, 40, 15]] }), 5);
   env.reset();
   const r = env.step([[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]]);
@@ -49,7 +49,7 @@ test('S3: DOR equals the planner on the same positions, lies in [0, users], and 
   assert.equal(al.step([[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]]).info.objective, 0);
 });
 
-test('S3: moves are clipped to v·ΔT per axis and to the box; violations are counted and penalised', () => {
+void test('S3: moves are clipped to v·ΔT per axis and to the box; violations are counted and penalised', () => {
   const cfg = defaultS3Config({ startPositions: [[0.5, 0.5, 10], [25, 25, 20], [25, 26, 20], [49, 49, 15]] });
   const env = new S3TrajectoryEnv(cfg, 1);
   env.reset();
@@ -59,11 +59,14 @@ test('S3: moves are clipped to v·ΔT per axis and to the box; violations are co
   assert.deepEqual(pos[1], [25, 25, 20]); // altitude ceiling
   assert.deepEqual(pos[3], [50, 49, 15]); // displacement limited to 1 m
   assert.deepEqual(r.info.violations, { area: 2, altitude: 2, separation: 1 });
-  assert.equal(r.info.penalty, 2 * cfg.penaltyArea + 2 * cfg.penaltyAltitude + cfg.penaltySeparation);
+  // Overshoots: UAV 0 by 0.5 m in x and y and 1 m below H_min, UAV 1 by 1 m above H_max (steps
+  // of 1 m); UAVs 1 and 2 are 1 m apart (shortfall 2/3 of d_min).
+  const expected = cfg.penaltyArea * (0.5 + 0.5) + cfg.penaltyAltitude * (1 + 1) + cfg.penaltySeparation * (2 / 3);
+  assert.ok(Math.abs(r.info.penalty - expected) < 1e-12, `${r.info.penalty} vs ${expected}`);
   assert.equal(r.reward, r.info.objective - r.info.penalty);
 });
 
-test('S3 2D mode keeps the altitude fixed; episodes end after the horizon', () => {
+void test('S3 2D mode keeps the altitude fixed; episodes end after the horizon', () => {
   const env = makeEnv('s3-2d', 2, { horizon: 5 });
   let obs = env.reset();
   let done = false;
@@ -78,7 +81,7 @@ test('S3 2D mode keeps the altitude fixed; episodes end after the horizon', () =
   assert.equal(steps, 5);
 });
 
-test('VecEnv: copies are independent, auto-reset and report the terminal observation', () => {
+void test('VecEnv: copies are independent, auto-reset and report the terminal observation', () => {
   const v = new VecEnv((seed) => makeEnv('s3', seed, { horizon: 3, userLayout: 'per-episode' }), 3, 11);
   v.reset();
   let last = v.step([0, 1, 2].map(() => [[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1]]));
@@ -92,7 +95,7 @@ test('VecEnv: copies are independent, auto-reset and report the terminal observa
   }
 });
 
-test('S2: all-local hovering slot matches an independent evaluation of SPEC §5.4 utilities', () => {
+void test('S2: all-local hovering slot matches an independent evaluation of SPEC §5.4 utilities', () => {
   const c = defaultS2Config({ busy: 3, idle: 2, uavs: 2 });
   const env = new S2VideoEnv(c, 4);
   const obs0 = env.reset()[0]!;
@@ -113,7 +116,7 @@ test('S2: all-local hovering slot matches an independent evaluation of SPEC §5.
   assert.ok(Math.abs(r.obs[0]![eIdx]! - (c.batteryJ - propulsionPowerW(0))) < 1e-9);
 });
 
-test('S2: speed above v_max is clipped and penalised; offloading to UAVs earns the UAV-side terms', () => {
+void test('S2: speed above v_max is clipped and penalised; offloading to UAVs earns the UAV-side terms', () => {
   const c = defaultS2Config({ busy: 2, idle: 2, uavs: 1 });
   const env = new S2VideoEnv(c, 9);
   env.reset();

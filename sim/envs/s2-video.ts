@@ -12,7 +12,7 @@
  *   per UAV vx, vy, vz — velocity (m/s), each axis in [−v_max, v_max]; |v| > v_max is clipped and penalised.
  * Reward (S2 Eq. 30): Q − F with Q = ω1 U_K + ω2 U_J + ω3 U_I (SPEC §5.4) and F = F1 (pairs
  * closer than d_min) + F2 (UAVs whose cumulative energy exceeds E_r) + F3 (speed violations) +
- * area/altitude violations (clipped).
+ * area/altitude violations (clipped); each graded by the size of the violation (see `step`).
  *
  * [choice]s and simplifications, stated:
  * - ω1..ω3 are configuration, not actions: S2 lists them in the action, but an agent that picks the
@@ -23,6 +23,8 @@
  *   without units); β_k = 1/(1−ε1) (S2), β_j = 1/(1−ε2) by analogy, β capped at 100; β_i = 1 (busy UDs
  *   bear their own energy; 1/(1−ε3) would make all-local infinitely costly).
  *   A UAV/idle UD sells f (and earns u·f) only if it received work this slot.
+ * - Penalty weights 100 (separation, battery) and 50 (speed, area) per unit of graded violation: the
+ *   scale of Q per slot (hundreds), so a violation is never worth its gain.
  * - Transcoding: C_k = m1·b_O^m2 cycles per input bit; transcoded size D' = ε1 D b_O / 2.75 Mbps;
  *   transcoding energy s1 f^y1 t (SPEC §5.4); processing of D' costs κ f_k² D' C (S2 Eq. 18).
  * - Channel: S2 Rician (SPEC §3) with [choice] β0 = 1e-4, Γ = 10, χ = 2 (UD→UAV), χ = 3 (D2D);
@@ -50,7 +52,7 @@ export function defaultS2Config(overrides: Partial<S2EnvConfig> = {}): S2EnvConf
     fkMaxHz: 30e9, fiMaxHz: 1.5e9, fjMaxHz: 1.5e9, pdMaxW: 0.5, batteryJ: 20e3, kappa: 1e-28, s1: 1e-27, y1: 3,
     m1: 1.54, m2: 0.08, levelsMbps: [0.4, 0.8, 1.5, 2.0, 2.3], sourceMbps: 2.75, priceMax: 1, omega: [1 / 3, 1 / 3, 1 / 3],
     uav: { beta0: 1e-4, chi: 2, gamma: 10 }, d2d: { beta0: 1e-4, chi: 3, gamma: 10 },
-    penaltySeparation: 10, penaltyBattery: 10, penaltySpeed: 1, penaltyArea: 1, layoutSeed: 1,
+    penaltySeparation: 100, penaltyBattery: 100, penaltySpeed: 50, penaltyArea: 50, layoutSeed: 1,
     ...overrides,
   };
 }
@@ -81,16 +83,26 @@ export class S2VideoEnv implements Env {
     const names: string[] = [];
     const low: number[] = [];
     const high: number[] = [];
-    const add = (n: string, lo: number, hi: number) => (names.push(n), low.push(lo), high.push(hi));
-    for (let i = 0; i < c.busy; i++) add(`busy${i}.x`, 0, c.areaM), add(`busy${i}.y`, 0, c.areaM);
+    const add = (n: string, lo: number, hi: number): void => {
+      names.push(n);
+      low.push(lo);
+      high.push(hi);
+    };
+    for (let i = 0; i < c.busy; i++) for (const ax of ['x', 'y']) add(`busy${i}.${ax}`, 0, c.areaM);
     for (let i = 0; i < c.busy; i++) add(`busy${i}.D`, c.dataBits[0], c.dataBits[1]);
     add('C', c.cyclesPerBit[0], c.cyclesPerBit[1]);
-    for (let k = 0; k < c.uavs; k++) add(`uav${k}.x`, 0, c.areaM), add(`uav${k}.y`, 0, c.areaM), add(`uav${k}.z`, c.altitudeM[0], c.altitudeM[1]);
+    for (let k = 0; k < c.uavs; k++) for (const ax of ['x', 'y', 'z']) add(`uav${k}.${ax}`, ax === 'z' ? c.altitudeM[0] : 0, ax === 'z' ? c.altitudeM[1] : c.areaM);
     for (let k = 0; k < c.uavs; k++) add(`uav${k}.E`, 0, c.batteryJ);
     const an: string[] = ['e1', 'e2', 'e3', 'fi', 'fj', 'fk', 'pk', 'pj', 'level'];
     const al = [0, 0, 0, 0, 0, 0, 0, 0, 0];
     const ah = [1, 1, 1, 1, 1, 1, c.priceMax, c.priceMax, 1];
-    for (let k = 0; k < c.uavs; k++) for (const ax of ['vx', 'vy', 'vz']) an.push(`uav${k}.${ax}`), al.push(-c.vMaxMS), ah.push(c.vMaxMS);
+    for (let k = 0; k < c.uavs; k++) {
+      for (const ax of ['vx', 'vy', 'vz']) {
+        an.push(`uav${k}.${ax}`);
+        al.push(-c.vMaxMS);
+        ah.push(c.vMaxMS);
+      }
+    }
     this.spec = {
       id: 's2', nAgents: 1, space: { obsNames: names, obsLow: low, obsHigh: high, actNames: an, actLow: al, actHigh: ah },
       // Motion columns of UAV 0; UAV k's are 9 + 3k … 11 + 3k (documented in the action names).
@@ -129,21 +141,39 @@ export class S2VideoEnv implements Env {
     const bO = c.levelsMbps[Math.min(c.levelsMbps.length - 1, Math.floor(a[8]! * c.levelsMbps.length))]!;
 
     // Motion, speed / area / altitude violations and flight energy (SPEC §4 propulsion model).
-    let speed = 0, area = 0;
+    // Counts and graded penalty terms, as in the S3 env: speed excess / v_max, overshoot / (v_max·τ),
+    // separation shortfall / d_min, battery overuse / E_r.
+    let speed = 0, area = 0, speedTerm = 0, areaTerm = 0;
     const fly = this.uav.map((p, k) => {
       let v = [a[9 + 3 * k]!, a[10 + 3 * k]!, a[11 + 3 * k]!];
       const n = Math.hypot(v[0]!, v[1]!, v[2]!);
-      if (n > c.vMaxMS + 1e-9) (speed++, (v = v.map((x) => (x * c.vMaxMS) / n)));
+      if (n > c.vMaxMS + 1e-9) {
+        speed++;
+        speedTerm += (n - c.vMaxMS) / c.vMaxMS;
+        v = v.map((x) => (x * c.vMaxMS) / n);
+      }
       const lo = [0, 0, c.altitudeM[0]], hi = [c.areaM, c.areaM, c.altitudeM[1]];
       for (let d = 0; d < 3; d++) {
         const x = p[d]! + v[d]! * c.slotS;
-        if (x < lo[d]! - 1e-9 || x > hi[d]! + 1e-9) area++;
+        const over = Math.max(lo[d]! - x, x - hi[d]!, 0);
+        if (over > 1e-9) {
+          area++;
+          areaTerm += over / (c.vMaxMS * c.slotS);
+        }
         p[d] = Math.min(hi[d]!, Math.max(lo[d]!, x));
       }
       return propulsionPowerW(Math.min(n, c.vMaxMS)) * c.slotS;
     });
-    let separation = 0;
-    for (let x = 0; x < this.uav.length; x++) for (let y = x + 1; y < this.uav.length; y++) if (dist(this.uav[x]!, this.uav[y]!) < c.dMinM) separation++;
+    let separation = 0, separationTerm = 0;
+    for (let x = 0; x < this.uav.length; x++) {
+      for (let y = x + 1; y < this.uav.length; y++) {
+        const d = dist(this.uav[x]!, this.uav[y]!);
+        if (d < c.dMinM) {
+          separation++;
+          separationTerm += (c.dMinM - d) / c.dMinM;
+        }
+      }
+    }
 
     // Offloading of every busy UD (SPEC §5.4 / S2 Eqs. 10–22).
     const noise = dbmToW(c.noiseDbm);
@@ -176,7 +206,10 @@ export class S2VideoEnv implements Env {
         const j = helper[i]!;
         const r = s2Rate(c.b0Hz, c.pdMaxW, s2Gain(c.d2d, Math.max(1, dist(p, this.idlePos[j]!)), this.rng), noise);
         eD2d = c.pdMaxW * ((e2 * D) / r); // Eqs. 19–20
-        if (fj > 0) (idleE[j] = idleE[j]! + c.kappa * fj * fj * e2 * D * C), (idleServes[j] = true); // Eq. 22
+        if (fj > 0) {
+          idleE[j] = idleE[j]! + c.kappa * fj * fj * e2 * D * C; // Eq. 22
+          idleServes[j] = true;
+        }
       }
       busyCost += bI * (eLoc + eOff + eD2d);
     });
@@ -198,7 +231,8 @@ export class S2VideoEnv implements Env {
     });
     const Q = c.omega[0] * UK + c.omega[1] * UJ + c.omega[2] * UI;
     const battery = this.used.filter((u) => u > c.batteryJ).length;
-    const penalty = c.penaltySeparation * separation + c.penaltyBattery * battery + c.penaltySpeed * speed + c.penaltyArea * area;
+    const batteryTerm = this.used.reduce((s, u) => s + Math.max(0, u - c.batteryJ) / c.batteryJ, 0);
+    const penalty = c.penaltySeparation * separationTerm + c.penaltyBattery * (battery + batteryTerm) + c.penaltySpeed * speedTerm + c.penaltyArea * areaTerm;
     this.t++;
     this.drawTasks();
     return {

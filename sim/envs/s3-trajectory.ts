@@ -6,8 +6,9 @@
  *   v = 1 m/s, ΔT = 1 s. [choice] S3 gives v_max = 1.73 m/s and no ΔT; 1.73 ≈ √3, i.e. a 1 m/s
  *   bound per axis whose diagonal is v_max, which is what a tanh actor per axis produces.
  * - Shared reward = DOR of the slot, computed by the controller's planner (CD + KKT, SPEC §5.1),
- *   minus penalties: leaving the area (per UAV), leaving [H_min, H_max] (per UAV), and each UAV pair
- *   closer than d_min (SPEC §5.5, S3 Eq. 30). Violating moves are clipped back into bounds.
+ *   minus penalties for leaving the area, leaving [H_min, H_max], and each UAV pair closer than
+ *   d_min (SPEC §5.5, S3 Eq. 30), graded by the size of the violation (see `step`). Violating
+ *   moves are clipped back into bounds.
  * - 2D mode (CEJOMU baseline, SPEC §5.5): altitude fixed, dz bounds are [0, 0].
  *
  * Simplifications (stated): users are static ground points; the layout is drawn once from the
@@ -47,21 +48,25 @@ export interface S3EnvConfig {
   uavCpuHz: number;
   uavBandwidthHz: number;
   uavTxPowerW: number;
+  /** Penalty per full step (v·ΔT) of overshoot beyond the area. */
   penaltyArea: number;
+  /** Penalty per full step of overshoot beyond [H_min, H_max]. */
   penaltyAltitude: number;
+  /** Penalty per UAV pair at distance 0, scaled by (d_min − d)/d_min. */
   penaltySeparation: number;
   /** Planner used for the reward: CD+KKT (MUECRS), or the AO / AL baselines. */
   planner: OffloadAlgo;
 }
 
-/** SPEC §5.5 S3 setting; [choice] 10 users (S3 sweeps 5–30), penalties 1 per violation. */
+/** SPEC §5.5 S3 setting; [choice] 10 users (S3 sweeps 5–30); penalty weights 1, 1 and 5 (a collision
+ * risk weighs more than a clipped move). */
 export function defaultS3Config(overrides: Partial<S3EnvConfig> = {}): S3EnvConfig {
   return {
     users: 10, uavs: 4, areaM: 50, altitudeM: [10, 20], dMinM: 3, axisSpeedMS: 1, slotS: 1, horizon: 50,
     mode: '3d', fixedAltitudeM: 15, userLayout: 'fixed', layoutSeed: 1,
     dataBits: [100e3, 150e3], cyclesPerBit: [500, 1000], userCpuHz: [0.8e9, 1e9], userTxPowerW: 1,
     uavCpuHz: 10e9, uavBandwidthHz: 20e6, uavTxPowerW: 5,
-    penaltyArea: 1, penaltyAltitude: 1, penaltySeparation: 1, planner: 'cd-kkt',
+    penaltyArea: 1, penaltyAltitude: 1, penaltySeparation: 5, planner: 'cd-kkt',
     ...overrides,
   };
 }
@@ -156,30 +161,44 @@ export class S3TrajectoryEnv implements Env {
     if (this.pos.length === 0) throw new Error('S3 env: step() before reset()');
     if (actions.length !== c.uavs) throw new RangeError(`S3 env: ${actions.length} actions for ${c.uavs} UAVs`);
     const { actLow, actHigh, obsLow, obsHigh } = this.spec.space;
-    let area = 0;
-    let altitude = 0;
+    // Violation counts, and graded penalty terms: overshoot beyond the box in units of one full
+    // step v·ΔT, and separation shortfall (d_min − d)/d_min per pair. [choice] S3 only says "a
+    // penalty is imposed"; a penalty proportional to the violation gives the critic a slope to
+    // follow (a constant one is flat in the action, and a tanh actor pushing at a bound stays there).
+    let area = 0, altitude = 0, separation = 0;
+    let areaTerm = 0, altitudeTerm = 0, separationTerm = 0;
+    const stepM = Math.max(1e-9, c.axisSpeedMS * c.slotS);
     this.pos = this.pos.map((p, k) => {
       const a = actions[k]!;
       const next = p.map((v, d) => v + Math.min(actHigh[d]!, Math.max(actLow[d]!, a[d] ?? 0))) as [number, number, number];
       for (let d = 0; d < 3; d++) {
-        if (next[d]! < obsLow[d]! - 1e-9 || next[d]! > obsHigh[d]! + 1e-9) {
-          if (d < 2) area++;
-          else altitude++;
+        const over = Math.max(obsLow[d]! - next[d]!, next[d]! - obsHigh[d]!, 0);
+        if (over > 1e-9) {
+          if (d < 2) {
+            area++;
+            areaTerm += over / stepM;
+          } else {
+            altitude++;
+            altitudeTerm += over / stepM;
+          }
         }
         next[d] = Math.min(obsHigh[d]!, Math.max(obsLow[d]!, next[d]!));
       }
       return next;
     });
-    let separation = 0;
     for (let a = 0; a < this.pos.length; a++) {
       for (let b = a + 1; b < this.pos.length; b++) {
         const [pa, pb] = [this.pos[a]!, this.pos[b]!];
-        if (Math.hypot(pa[0] - pb[0], pa[1] - pb[1], pa[2] - pb[2]) < c.dMinM) separation++;
+        const dist = Math.hypot(pa[0] - pb[0], pa[1] - pb[1], pa[2] - pb[2]);
+        if (dist < c.dMinM) {
+          separation++;
+          separationTerm += (c.dMinM - dist) / c.dMinM;
+        }
       }
     }
     // SPEC §5.1: the slot's DOR after CD + KKT (or the AO/AL baseline planner).
     const dor = planOffloading(this.slotInstance(), c.planner).dor;
-    const penalty = c.penaltyArea * area + c.penaltyAltitude * altitude + c.penaltySeparation * separation;
+    const penalty = c.penaltyArea * areaTerm + c.penaltyAltitude * altitudeTerm + c.penaltySeparation * separationTerm;
     this.t++;
     return {
       obs: this.pos.map((p) => [...p]),

@@ -28,21 +28,21 @@ const input = (over: Partial<ConstrainInput> = {}): ConstrainInput => ({
   ...over,
 });
 
-test('invalid configurations are refused with a reason', () => {
+void test('invalid configurations are refused with a reason', () => {
   for (const bad of [{ maxSpeedMS: 0 }, { maxAccelMS2: NaN }, { altitude: { minAltM: 50, maxAltM: 10 } }, { fence: { kind: 'box' as const, northM: [5, -5] as [number, number], eastM: [0, 1] as [number, number] } }]) {
     const r = createEnvelope({ ...base, ...bad });
     assert.equal(r.ok, false);
   }
 });
 
-test('a small wish inside every limit passes unchanged', () => {
+void test('a small wish inside every limit passes unchanged', () => {
   const o = env().constrain(input({ own: { posNedM: { x: 0, y: 0, z: -30 }, velNedMS: { x: 0.8, y: 0, z: 0 }, homeNedM: { x: 0, y: 0, z: 0 } } }));
   assert.equal(o.action, 'pass');
   assert.deepEqual(o.setpoint, { kind: 'velocity_ned', velocityMS: { x: 1, y: 0, z: 0 } });
   assert.deepEqual(o.reasons, []);
 });
 
-test('acceleration is bounded per tick and speed by maxSpeedMS', () => {
+void test('acceleration is bounded per tick and speed by maxSpeedMS', () => {
   const e = env();
   let v = 0;
   for (let k = 0; k < 40; k++) {
@@ -55,7 +55,7 @@ test('acceleration is bounded per tick and speed by maxSpeedMS', () => {
   assert.ok(Math.abs(v - 10) < 1e-9);
 });
 
-test('NaN, Inf and out-of-range wishes hold (brake towards zero)', () => {
+void test('NaN, Inf and out-of-range wishes hold (brake towards zero)', () => {
   for (const velocityMS of [{ x: NaN, y: 0, z: 0 }, { x: 0, y: Infinity, z: 0 }, { x: 0, y: 0, z: 31 }]) {
     const e = env();
     const o = e.constrain(input({ desired: { kind: 'velocity_ned', velocityMS }, own: { posNedM: { x: 0, y: 0, z: -30 }, velNedMS: { x: 5, y: 0, z: 0 }, homeNedM: { x: 0, y: 0, z: 0 } } }));
@@ -69,13 +69,13 @@ test('NaN, Inf and out-of-range wishes hold (brake towards zero)', () => {
   assert.equal(glob.action, 'hold');
 });
 
-test('invalid own position holds', () => {
+void test('invalid own position holds', () => {
   const o = env().constrain(input({ own: { posNedM: { x: NaN, y: 0, z: 0 }, homeNedM: { x: 0, y: 0, z: 0 } } }));
   assert.equal(o.action, 'hold');
   assert.deepEqual(o.setpoint.velocityMS, { x: 0, y: 0, z: 0 });
 });
 
-test('flying at a wall: the envelope brakes in time and slides along it', () => {
+void test('flying at a wall: the envelope brakes in time and slides along it', () => {
   const e = env();
   let p = { x: 50, y: 0, z: -30 };
   let hitClamp = false;
@@ -91,7 +91,7 @@ test('flying at a wall: the envelope brakes in time and slides along it', () => 
   assert.ok(p.y > 40, `slid along it: ${p.y}`);
 });
 
-test('position wish: arrives without overshoot', () => {
+void test('position wish: arrives without overshoot', () => {
   const e = env();
   let p = { x: 0, y: 0, z: -30 };
   for (let k = 0; k < 200; k++) {
@@ -103,7 +103,7 @@ test('position wish: arrives without overshoot', () => {
   assert.ok(Math.abs(p.x - 30) < 0.05, `${p.x}`);
 });
 
-test('separation: a stationary neighbour on the path stops us at d_min', () => {
+void test('separation: a stationary neighbour on the path stops us at d_min', () => {
   const e = env();
   let p = { x: 0, y: 0, z: -30 };
   for (let k = 0; k < 150; k++) {
@@ -120,7 +120,7 @@ test('separation: a stationary neighbour on the path stops us at d_min', () => {
   assert.ok(p.x > 33, `got close: ${p.x}`);
 });
 
-test('stale neighbour: keep-out grows with age, and is reported', () => {
+void test('stale neighbour: keep-out grows with age, and is reported', () => {
   const e = env();
   const o = e.constrain(input({
     desired: { kind: 'velocity_ned', velocityMS: { x: 1, y: 0, z: 0 } },
@@ -131,7 +131,7 @@ test('stale neighbour: keep-out grows with age, and is reported', () => {
   assert.ok(o.setpoint.velocityMS.x <= 0, `${o.setpoint.velocityMS.x}`);
 });
 
-test('battery reserve: RTL latched when energy ≤ energy home (SPEC §4) with margins', () => {
+void test('battery reserve: RTL latched when energy ≤ energy home (SPEC §4) with margins', () => {
   const e = env({ battery: { marginJ: 1000, marginFraction: 0.2 } });
   const pos = { x: 80, y: 60, z: -30 };
   const home = { x: 0, y: 0, z: 0 };
@@ -152,7 +152,7 @@ test('battery reserve: RTL latched when energy ≤ energy home (SPEC §4) with m
   assert.ok(e.constrain(input({ own: { posNedM: pos, homeNedM: home } })).reasons.includes('battery_unknown'));
 });
 
-test('outside the fence: recovers inwards within the limits', () => {
+void test('outside the fence: recovers inwards within the limits', () => {
   const e = env();
   let p = { x: 105, y: 0, z: -30 };
   for (let k = 0; k < 60; k++) {

@@ -217,7 +217,7 @@ export function constrainStep(c: EnvelopeConfig, memIn: EnvelopeMemory, input: C
     const fenceC = horizontalPathClearance(c.fence, { n: p.x, e: p.y }, { n: stop.x, e: stop.y }) - c.fenceMarginM;
     const altC = Math.min(altitudeDepth(c.altitude, -p.z), altitudeDepth(c.altitude, -stop.z)) - c.altMarginM;
     const sep = checkSeparation(p, v, neighbours, a, dt, c.separationHorizonS);
-    return { ok: fenceC >= 0 && altC >= 0, fenceC, altC, sep, stop };
+    return { ok: fenceC >= 0 && altC >= 0 && sep.clearanceM >= 0, fenceC, altC, sep, stop };
   };
 
   // Speed/accel clip of the wish.

@@ -6,14 +6,14 @@ import { horizontalPathClearance, pointInPolygon, zoneDepth, type HorizontalFenc
 const L: NE[] = [{ n: 0, e: 0 }, { n: 0, e: 100 }, { n: 100, e: 100 }, { n: 100, e: 50 }, { n: 50, e: 50 }, { n: 50, e: 0 }];
 const fence: HorizontalFence = { kind: 'zones', inclusions: [{ kind: 'polygon', vertices: L }], exclusions: [{ kind: 'circle', center: { n: 25, e: 75 }, radiusM: 5 }] };
 
-test('point in L-shaped polygon and signed depth', () => {
+void test('point in L-shaped polygon and signed depth', () => {
   assert.equal(pointInPolygon({ n: 25, e: 25 }, L), true);
   assert.equal(pointInPolygon({ n: 75, e: 25 }, L), false);
   assert.equal(zoneDepth({ kind: 'polygon', vertices: L }, { n: 25, e: 10 }), 10);
   assert.equal(zoneDepth({ kind: 'polygon', vertices: L }, { n: 75, e: 40 }), -10);
 });
 
-test('a path cutting the notch is rejected although both ends are inside', () => {
+void test('a path cutting the notch is rejected although both ends are inside', () => {
   const a = { n: 40, e: 10 };
   const b = { n: 90, e: 60 };
   assert.ok(horizontalPathClearance(fence, a, a) > 0 && horizontalPathClearance(fence, b, b) > 0);
@@ -21,14 +21,14 @@ test('a path cutting the notch is rejected although both ends are inside', () =>
   assert.ok(horizontalPathClearance(fence, { n: 40, e: 10 }, { n: 40, e: 90 }) > 0);
 });
 
-test('a path through the exclusion circle is rejected', () => {
+void test('a path through the exclusion circle is rejected', () => {
   assert.ok(horizontalPathClearance(fence, { n: 25, e: 60 }, { n: 25, e: 90 }) < 0);
   assert.ok(Math.abs(horizontalPathClearance(fence, { n: 15, e: 60 }, { n: 15, e: 90 }) - 5) < 1e-9);
 });
 
 const num = () => fc.integer({ min: 0, max: 1 << 30 }).map((i) => -10 + (120 * i) / (1 << 30));
 
-test('path clearance ≤ pointwise depth of densely sampled points (independent reference)', () => {
+void test('path clearance ≤ pointwise depth of densely sampled points (independent reference)', () => {
   const ref = (p: NE) => {
     const inside = pointInPolygon(p, L) ? 1 : -1;
     let d = Infinity;

@@ -6,7 +6,7 @@ import { horizontalDepth } from './geofence.ts';
 
 const sample = readFileSync(new URL('./fixtures/sample.plan', import.meta.url), 'utf8');
 
-test('sample .plan: one L-shaped inclusion polygon, one exclusion circle, origin = planned home', () => {
+void test('sample .plan: one L-shaped inclusion polygon, one exclusion circle, origin = planned home', () => {
   const r = parseQgcPlanFence(sample);
   assert.ok(r.ok, r.ok ? '' : r.detail);
   const { fence, origin, breachReturn } = r.value;
@@ -32,14 +32,14 @@ test('sample .plan: one L-shaped inclusion polygon, one exclusion circle, origin
   assert.ok(Math.abs(horizontalDepth(fence, hole) - -15) < 1e-9);
 });
 
-test('explicit origin overrides the planned home', () => {
+void test('explicit origin overrides the planned home', () => {
   const r = parseQgcPlanFence(sample, { latDeg: 47.3968, lonDeg: 8.544 });
   assert.ok(r.ok);
   const v = r.value.fence.inclusions[0]!;
   assert.ok(v.kind === 'polygon' && Math.abs(v.vertices[0]!.n) < 1e-9 && Math.abs(v.vertices[0]!.e) < 1e-9);
 });
 
-test('clear errors name the JSON path of the problem', () => {
+void test('clear errors name the JSON path of the problem', () => {
   const cases: [string, RegExp][] = [
     ['not json', /not JSON/],
     ['[]', /top level/],

@@ -9,7 +9,11 @@ import type { Rng } from '../../../core/rng.ts';
 
 export type Point2 = readonly [number, number];
 
-/** k-means over points; `init` (length k) seeds the centroids, else k-means++ seeding from `rng`. */
+/**
+ * k-means over points; `init` (length k) seeds the centroids, else k-means++ seeding from `rng`.
+ * A centroid left without points is moved to the point farthest from its own centroid, so no UAV
+ * is left hovering over nobody (the classic empty-cluster repair).
+ */
 export function kMeans(points: readonly Point2[], k: number, rng: Rng, init?: readonly Point2[], iterations = 30): Point2[] {
   if (k <= 0) return [];
   if (points.length === 0) return init ? [...init] : [];
@@ -22,7 +26,21 @@ export function kMeans(points: readonly Point2[], k: number, rng: Rng, init?: re
       sum[j]![1]! += p[1];
       sum[j]![2]! += 1;
     }
-    const next = centres.map((c, j) => (sum[j]![2]! > 0 ? ([sum[j]![0]! / sum[j]![2]!, sum[j]![1]! / sum[j]![2]!] as const) : c));
+    const next: Point2[] = centres.map((c, j) => (sum[j]![2]! > 0 ? ([sum[j]![0]! / sum[j]![2]!, sum[j]![1]! / sum[j]![2]!] as const) : c));
+    for (let j = 0; j < k; j++) {
+      if (sum[j]![2]! > 0 || points.length < k) continue;
+      let far = 0;
+      let farD = -1;
+      for (const [i, p] of points.entries()) {
+        const c = next[nearest(next, p)]!;
+        const d = (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2;
+        if (d > farD) {
+          farD = d;
+          far = i;
+        }
+      }
+      next[j] = points[far]!;
+    }
     const moved = next.some((c, j) => Math.hypot(c[0] - centres[j]![0], c[1] - centres[j]![1]) > 1e-6);
     centres = next;
     if (!moved) break;

@@ -38,6 +38,8 @@ export interface SlotPlanInput {
   uavTxPowerW: number;
   /** Last slot's hover targets, to keep clusters stable. */
   prevTargets: ReadonlyMap<number, Point2>;
+  /** Vertical spacing of the fleet's altitude layers, m (≥ the separation minimum); default 4. */
+  layerSpacingM?: number;
   /** Plans stay valid for this many slots. */
   validSlots: number;
   seed: number;
@@ -56,6 +58,16 @@ export interface SlotPlanOutput {
   predictedDor: number;
 }
 
+/**
+ * Altitude layers: UAV i of n cruises at cruiseAlt + (i mod L − (L−1)/2) · spacing with L = min(n, 4),
+ * so UAVs whose paths cross are already vertically separated (the usual deconfliction of drone
+ * fleets) and the safety envelope rarely has to intervene.
+ */
+export function layerAltitude(cruiseAltM: number, index: number, n: number, spacingM: number): number {
+  const layers = Math.max(1, Math.min(n, 4));
+  return cruiseAltM + ((index % layers) - (layers - 1) / 2) * spacingM;
+}
+
 /** Airborne, linked and following plans: it can receive and compute this slot. */
 export function canServe(u: UavTwin): boolean {
   return u.pos !== undefined && u.autopilotLinkUp && u.pos[2] >= 1 && (u.flightState === FlightState.FLIGHT_STATE_FLYING || u.flightState === FlightState.FLIGHT_STATE_TAKING_OFF);
@@ -65,14 +77,19 @@ export function planSlot(inp: SlotPlanInput): SlotPlanOutput {
   const uavs = [...inp.twin.values()].filter((u) => u.pos !== undefined).sort((a, b) => a.id - b.id);
   const rng = createRng(inp.seed * 31 + inp.slot);
   const userPts: Point2[] = inp.tasks.map((t) => [t.pos[0], t.pos[1]]);
-  const init = uavs.map((u) => inp.prevTargets.get(u.id)).filter((p): p is Point2 => p !== undefined);
-  const centres = kMeans(userPts, uavs.length, rng, init.length === uavs.length ? init : undefined);
-  const order = assignTargets(uavs.map((u) => [u.pos![0], u.pos![1]]), centres);
   const targets = new Map<number, Point2>();
-  uavs.forEach((u, i) => {
-    const c = centres[order[i]!];
-    targets.set(u.id, c ?? [u.pos![0], u.pos![1]]);
-  });
+  if (userPts.length === 0) {
+    // Nobody to serve this slot: keep last slot's targets (hover in place if there were none).
+    for (const u of uavs) targets.set(u.id, inp.prevTargets.get(u.id) ?? [u.pos![0], u.pos![1]]);
+  } else {
+    // Warm start in UAV order: centroid i stays UAV i's, so clusters follow the users smoothly and
+    // UAVs never swap targets mid-flight. Only a fresh clustering is assigned by least distance.
+    const init = uavs.map((u) => inp.prevTargets.get(u.id)).filter((p): p is Point2 => p !== undefined);
+    const warm = init.length === uavs.length;
+    const centres = kMeans(userPts, uavs.length, rng, warm ? init : undefined);
+    const order = warm ? uavs.map((_, i) => i) : assignTargets(uavs.map((u) => [u.pos![0], u.pos![1]]), centres);
+    uavs.forEach((u, i) => targets.set(u.id, centres[order[i]!] ?? [u.pos![0], u.pos![1]]));
+  }
 
   const serving = uavs.filter(canServe);
   let offload: OffloadPlan | undefined;
@@ -115,19 +132,21 @@ export function planSlot(inp: SlotPlanInput): SlotPlanOutput {
 
   const plans = new Map<number, PlanBody>();
   const nowUs = Math.round(inp.nowUs);
-  for (const u of uavs) {
+  for (const [i, u] of uavs.entries()) {
     const [x, y] = targets.get(u.id)!;
+    const alt = layerAltitude(inp.cruiseAltM, i, uavs.length, inp.layerSpacingM ?? 4);
     plans.set(u.id, {
       uav_id: u.id,
       plan_seq: Math.floor(nowUs / 1000),
       slot: inp.slot,
       valid_from_t_us: nowUs,
       expires_t_us: nowUs + Math.round(inp.validSlots * inp.slotS * 1e6),
-      flight: { mode: FlightMode.FLIGHT_MODE_GOTO, target: { x_east_m: x, y_north_m: y, alt_m: inp.cruiseAltM }, speed_m_s: inp.speedMS },
+      flight: { mode: FlightMode.FLIGHT_MODE_GOTO, target: { x_east_m: x, y_north_m: y, alt_m: alt }, speed_m_s: inp.speedMS },
       assignments: assignments.get(u.id) ?? [],
       planner: inp.planner,
       objective: offload?.dor ?? 0,
     });
   }
-  return { plans, targets, serving: serving.map((u) => u.id), ...(offload ? { offload } : {}), predictedDor: offload?.dor ?? 0 };
+  const keep = userPts.length === 0 ? new Map(inp.prevTargets) : targets;
+  return { plans, targets: keep, serving: serving.map((u) => u.id), ...(offload ? { offload } : {}), predictedDor: offload?.dor ?? 0 };
 }

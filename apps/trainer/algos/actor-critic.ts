@@ -45,13 +45,19 @@ export interface ActorCriticConfig {
   /** Critics see all agents' observations and actions (MADDPG); else only their own. */
   centralised: boolean;
   rewardScale: number;
+  /**
+   * Weight of mean(pre-tanh action²) in the actor loss. Keeps tanh out of saturation, where its
+   * gradient vanishes and an actor pushing against a bound never learns to stop (the original
+   * MADDPG implementation uses 1e-3).
+   */
+  actionReg: number;
 }
 
 export function defaultActorCriticConfig(algo: AlgoName, overrides: Partial<ActorCriticConfig> = {}): ActorCriticConfig {
   const base: ActorCriticConfig = {
     hidden: [64, 64], actorLr: 1e-3, criticLr: 1e-3, gamma: 0.95, tau: 0.01, batch: 128, bufferSize: 100_000,
     warmupSteps: 500, learnStart: 500, updateEvery: 1, noiseStart: 0.3, noiseEnd: 0.05, noiseDecayEpisodes: 100,
-    twinCritics: false, policyDelay: 1, targetNoise: 0, targetNoiseClip: 0.5, centralised: true, rewardScale: 1,
+    twinCritics: false, policyDelay: 1, targetNoise: 0, targetNoiseClip: 0.5, centralised: true, rewardScale: 1, actionReg: 1e-3,
   };
   if (algo === 'td3') Object.assign(base, { gamma: 0.98, tau: 0.005, actorLr: 5e-3, criticLr: 5e-3, twinCritics: true, policyDelay: 2, targetNoise: 0.05, targetNoiseClip: 0.1, noiseStart: 0.2, centralised: false });
   if (algo === 'ddpg') Object.assign(base, { gamma: 0.98, tau: 0.005, centralised: false });
@@ -170,10 +176,11 @@ export class ActorCritic implements Learner {
       if (!doActor) return;
       this.nets.forEach((nt, i) => {
         const loss = nt.actorOpt.minimize(() => {
-          const mine = nt.actor.apply(slice(obs, i, o));
+          const { out: mine, pre } = nt.actor.applyWithPre(slice(obs, i, o));
           const parts = Array.from({ length: n }, (_, j) => (j === i ? mine : slice(act, j, a)));
           const joint = tf.concat(parts, 1) as tfTypes.Tensor2D;
-          return tf.neg(tf.mean(nt.critics[0]!.apply(criticInput(obs, joint, i)))) as tfTypes.Scalar;
+          const q = tf.mean(nt.critics[0]!.apply(criticInput(obs, joint, i)));
+          return tf.add(tf.neg(q), tf.mul(c.actionReg, tf.mean(tf.square(pre)))) as tfTypes.Scalar;
         }, true, nt.actor.vars);
         actorLoss += loss!.dataSync()[0]! / n;
       });

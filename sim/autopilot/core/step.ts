@@ -79,7 +79,8 @@ function failsafes(cfg: VehicleConfig, s0: SimState, events: SimEvent[]): SimSta
     events.push({ kind: 'statustext', severity: SEVERITY.CRITICAL, text: 'Offboard control signal lost' });
     s = act(cfg, addFailsafe(s, 'offboard'), cfg.offboardLoss.action === 'none' ? 'hold' : cfg.offboardLoss.action, events);
   }
-  if (s.mode !== 'OFFBOARD' && s.failsafes.includes('offboard')) s = { ...s, failsafes: s.failsafes.filter((f) => f !== 'offboard') };
+  // The offboard failsafe stays flagged until offboard control is re-established.
+  if (s.mode === 'OFFBOARD' && s.failsafes.includes('offboard') && setpointFresh(cfg, s)) s = { ...s, failsafes: s.failsafes.filter((f) => f !== 'offboard') };
   return s;
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createRng } from '../../../../core/rng.ts';
 import {
-  bipartitions, CoalitionCache, efficiencies, evaluateCoalition, formCoalitions, generateS0Instance, paretoImproves, payoffs,
+  bipartitions, CoalitionCache, efficiencies, evaluateCoalition, formCoalitions, generateS0Instance, prefers, structureValue,
   planCoalitions, shareCap, waterFill, coalitionBandwidths, type F3Input,
 } from './index.ts';
 
@@ -114,9 +114,36 @@ function* setPartitions(items: number[]): Generator<number[][]> {
   yield* rec(0, -1);
 }
 
-const welfare = (cache: CoalitionCache, s: number[][]) => [...payoffs(cache, s).values()].reduce((x, y) => x + y, 0);
+/** Every change of the four rules applied to `S`, with the UAVs it involves (independent of formation.ts). */
+function* allChanges(S: number[][]): Generator<{ kind: string; after: number[][]; involved: number[] }> {
+  const sort = (c: number[]) => [...c].sort((x, y) => x - y);
+  for (let a = 0; a < S.length; a++) {
+    for (let b = a + 1; b < S.length; b++) {
+      const rest = S.filter((_, i) => i !== a && i !== b);
+      const involved = [...S[a]!, ...S[b]!];
+      yield { kind: 'merge', after: rest.concat([sort(involved)]), involved };
+      for (const i of S[a]!) {
+        for (const j of S[b]!) {
+          const A = sort(S[a]!.map((x) => (x === i ? j : x)));
+          const B = sort(S[b]!.map((x) => (x === j ? i : x)));
+          yield { kind: 'exchange', after: rest.concat([A, B]), involved };
+        }
+      }
+    }
+    for (const [p, q] of bipartitions(S[a]!, 99)) yield { kind: 'split', after: S.filter((_, i) => i !== a).concat([p, q]), involved: S[a]! };
+    for (const j of S[a]!) {
+      for (let b = 0; b < S.length; b++) {
+        if (b === a) continue;
+        const A = S[a]!.filter((x) => x !== j);
+        const after = S.filter((_, i) => i !== a && i !== b).concat([sort([...S[b]!, j])]);
+        if (A.length) after.push(A);
+        yield { kind: 'switch', after, involved: [...S[a]!, ...S[b]!] };
+      }
+    }
+  }
+}
 
-void test('formation ends D_hp-stable: no Pareto-improving merge of two coalitions or split in two (fast-check)', () => {
+void test('TU formation ends stable: no preferred merge, split, switch or exchange, and none raises W (fast-check)', () => {
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 8 }), fc.boolean(), (seed, n, warm) => {
       const rng = createRng(seed);
@@ -128,47 +155,86 @@ void test('formation ends D_hp-stable: no Pareto-improving merge of two coalitio
       assert.ok(r.converged);
       assert.deepEqual(r.structure.flat().sort((a, b) => a - b), cand);
       const cache = new CoalitionCache(input);
-      const before = payoffs(cache, r.structure);
-      const S = r.structure;
-      for (let a = 0; a < S.length; a++) {
-        for (let b = a + 1; b < S.length; b++) {
-          const merged = [...S[a]!, ...S[b]!].sort((x, y) => x - y);
-          const after = payoffs(cache, S.filter((_, i) => i !== a && i !== b).concat([merged]));
-          assert.ok(!paretoImproves(before, after, merged), `merge ${S[a]} + ${S[b]} improves`);
-        }
-        for (const [p, q] of bipartitions(S[a]!, 99)) {
-          const after = payoffs(cache, S.filter((_, i) => i !== a).concat([p, q]));
-          assert.ok(!paretoImproves(before, after, S[a]!), `split ${S[a]} → ${p} | ${q} improves`);
-        }
+      const W = structureValue(cache, r.structure);
+      assert.ok(Math.abs(W - r.value) < 1e-9);
+      for (const c of allChanges(r.structure)) {
+        assert.ok(!prefers(cache, r.structure, c.after, c.involved, 'tu'), `${c.kind} → ${JSON.stringify(c.after)} is preferred`);
+        assert.ok(structureValue(cache, c.after) <= W + 1e-9, `${c.kind} raises W`);
       }
     }),
     { seed: 2024, numRuns: 120 },
   );
 });
 
-void test('formation welfare vs the best of all set partitions (n ≤ 9)', (t) => {
+void test("S0's rule set (Pareto order, merge and split only) ends D_hp-stable (fast-check)", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 8 }), (seed, n) => {
+      const inst = generateS0Instance(createRng(seed), { uavs: n, rayleigh: true });
+      const input: F3Input = { med: inst.meds[0]!, uavs: inst.uavs, eff: efficiencies(inst)[0]!, params: inst.params };
+      const cand = inst.uavs.map((_, j) => j);
+      const r = formCoalitions(input, cand, { order: 'pareto', rules: { switch: false, exchange: false } });
+      assert.ok(r.converged);
+      const cache = new CoalitionCache(input);
+      for (const c of allChanges(r.structure)) {
+        if (c.kind !== 'merge' && c.kind !== 'split') continue;
+        assert.ok(!prefers(cache, r.structure, c.after, c.involved, 'pareto'), `${c.kind} → ${JSON.stringify(c.after)} Pareto-improves`);
+      }
+    }),
+    { seed: 7, numRuns: 80 },
+  );
+});
+
+void test('stability checks can fail: singletons are not stable when a merge pays', () => {
+  const inst = generateS0Instance(createRng(5), { uavs: 5 });
+  const input: F3Input = { med: inst.meds[0]!, uavs: inst.uavs, eff: efficiencies(inst)[0]!, params: inst.params };
+  const cache = new CoalitionCache(input);
+  const singles = inst.uavs.map((_, j) => [j]);
+  const r = formCoalitions(input, singles.flat());
+  assert.ok(r.value > structureValue(cache, singles), 'formation improves on singletons here');
+  assert.ok([...allChanges(singles)].some((c) => prefers(cache, singles, c.after, c.involved, 'tu')));
+});
+
+const VARIANTS = {
+  ours: {},
+  tuMergeSplit: { rules: { switch: false, exchange: false } },
+  s0Literal: { order: 'pareto', rules: { switch: false, exchange: false } },
+} satisfies Record<string, Parameters<typeof formCoalitions>[2]>;
+
+/** Gap of each variant's W to the best W over all set partitions, on `trials` seeded instances. */
+function gapsVsBestPartition(trials: number): Record<keyof typeof VARIANTS, number[]> {
   const rng = createRng(909);
-  const gaps: number[] = [];
-  for (let trial = 0; trial < 40; trial++) {
+  const gaps = { ours: [] as number[], tuMergeSplit: [] as number[], s0Literal: [] as number[] };
+  for (let trial = 0; trial < trials; trial++) {
     const n = 2 + (trial % 8);
     const inst = generateS0Instance(rng, { uavs: n, rayleigh: true });
     const input: F3Input = { med: inst.meds[0]!, uavs: inst.uavs, eff: efficiencies(inst)[0]!, params: inst.params };
     const cand = inst.uavs.map((_, j) => j);
     const cache = new CoalitionCache(input);
-    let best = -Infinity;
-    for (const p of setPartitions(cand)) best = Math.max(best, welfare(cache, p));
-    const r = formCoalitions(input, cand);
-    const got = welfare(cache, r.structure);
-    assert.ok(got <= best + 1e-9);
-    if (best > 1e-9) gaps.push((best - got) / best);
+    let best = 0;
+    for (const p of setPartitions(cand)) best = Math.max(best, structureValue(cache, p));
+    if (best <= 1e-9) continue;
+    for (const k of Object.keys(VARIANTS) as (keyof typeof VARIANTS)[]) {
+      const got = formCoalitions(input, cand, VARIANTS[k]).value;
+      assert.ok(got <= best + 1e-9);
+      gaps[k].push((best - got) / best);
+    }
   }
-  const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
-  const worst = Math.max(...gaps);
-  t.diagnostic(`welfare gap to the best partition over ${gaps.length} instances: mean ${(mean * 100).toFixed(2)} %, worst ${(worst * 100).toFixed(2)} %`);
-  // KNOWN SHORTFALL: the brief's target is a 2 % gap; Pareto merge-and-split with pairwise merges
-  // measures ~23 % mean here (coordination failure: two non-serving coalitions gain nothing from a
-  // merge that does not yet beat the serving one). This bound is a regression guard only.
-  assert.ok(mean <= 0.3, `mean gap ${mean}`);
+  return gaps;
+}
+const stats = (g: number[]) => ({ mean: g.reduce((a, b) => a + b, 0) / g.length, worst: Math.max(...g), missed: g.filter((x) => x > 1e-9).length });
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+void test('coalition worth vs the best of all set partitions (n = 2…9): mean and worst gap ≤ 2 %', (t) => {
+  const all = gapsVsBestPartition(240);
+  const g = stats(all.ours);
+  const ms = stats(all.tuMergeSplit);
+  const s0 = stats(all.s0Literal);
+  t.diagnostic(`TU merge/split/switch/exchange: ${all.ours.length} instances, mean gap ${pct(g.mean)}, worst ${pct(g.worst)}, below optimum on ${g.missed}`);
+  t.diagnostic(`TU merge/split only: mean ${pct(ms.mean)}, worst ${pct(ms.worst)}; S0 literal (Pareto, merge/split): mean ${pct(s0.mean)}, worst ${pct(s0.worst)}`);
+  assert.ok(g.mean <= 0.02, `mean gap ${g.mean}`);
+  assert.ok(g.worst <= 0.02, `worst gap ${g.worst}`);
+  // The comparison is what motivates the extra rules: it must show a shortfall.
+  assert.ok(s0.mean > g.mean && ms.worst > g.worst);
 });
 
 void test('multi-MED plan: UAVs assigned at most once, coalition beats grand on utilisation and energy on average', () => {

@@ -1,53 +1,60 @@
 /**
- * Merge-and-split coalition formation for one MED (SPEC §5.2, S0 §V).
+ * Coalition formation for one MED (SPEC §5.2, S0 §V, Algorithm 1) on the game of `game.ts`.
  *
- * Game [choice]. S0 lets one MED interact with one coalition per slot while the other UAVs stay in
- * energy-saving mode (S0 §III-C), and its scheduler picks "the coalition with the optimal
- * utility" (Algorithm 1, Step 4). So in a structure Π the *serving* coalition is the one with the
- * largest U_g > 0 (ties: smallest member list); its members receive u_j (S0 Eq. 10) and every
- * other UAV receives 0.
+ * Rules, tried in this order; the first change the involved UAVs prefer (order 'tu' or 'pareto',
+ * see game.ts) is applied and the search restarts:
+ * - merge (S0 Definition 2): two coalitions into their union;
+ * - split (S0 Definition 3): a coalition into two parts — every bipartition for coalitions of up
+ *   to `fullSplitMax` members, single-member detachments for larger ones;
+ * - switch [choice, beyond S0]: one UAV leaves its coalition and joins another;
+ * - exchange [choice, beyond S0]: two UAVs of different coalitions trade places.
  *
- * Rules (S0 Definitions 1–3): a change is applied when it Pareto-improves the UAVs it involves —
- * none worse off, one strictly better (tolerance `TOL`). Merge: any two coalitions into their
- * union. Split: a coalition into two parts; every bipartition is tried for coalitions of up to
- * `fullSplitMax` members, and for larger ones the splits that detach a single member. A structure
- * where no rule applies is D_hp-stable with respect to these rules. Merges are tried first,
- * then splits; the first applicable change is applied and the search restarts.
+ * Why switch and exchange. With merge and split alone, the serving coalition can grow only by
+ * absorbing a whole coalition and shrink only by splitting; a UAV whose best move is "leave the
+ * serving coalition for an idle one" or "trade places with an idle UAV" has no rule for it, and
+ * on S0-setting instances formation then ends ~1 % (worst ~19 %) below the best coalition. Switch
+ * is the individual move of hedonic games (Bogomolnaia & Jackson's Nash/individual stability) and
+ * exchange the pairwise one (exchange stability); each is a merge-then-split of the involved
+ * coalitions done in one step, so D_hp stability (no preferred merge or split, Apt & Witzel) still
+ * holds at the end, together with switch- and exchange-stability.
  *
- * Termination: a revisited structure or `maxIterations` stops the loop (`converged` false).
+ * Termination: under 'tu' every applied change raises W(Π) (game.ts), so no structure repeats;
+ * under 'pareto' a revisited structure stops the loop (`converged` false), as does
+ * `maxIterations`.
  *
  * Messages (S0 Fig. 6) [choice]: with the twin on the controller, evaluating a change needs no
- * U2U traffic and each applied change costs |involved| − 1 messages (the new coalition's members
- * confirm to one member acting as head); without a twin, every evaluated change also costs
+ * U2U traffic and each applied change costs |involved| − 1 messages (the changed coalitions'
+ * members confirm to one head); without a twin, every evaluated change also costs
  * |involved|·(|involved| − 1) messages (each involved UAV tells the others its utility).
  */
-import { evaluateCoalition, type F3Input } from './f3.ts';
+import type { F3Input } from './f3.ts';
+import { beats, CoalitionCache, keyOf, paretoImproves, payoffs, servingIndex, TOL, type FormationOrder } from './game.ts';
 import type { CoalitionEval } from './types.ts';
-
-export const TOL = 1e-9;
 
 export interface FormationOptions {
   /** Preliminary structure (warm start, e.g. from the generative model); default singletons. */
   initial?: number[][];
   maxIterations?: number;
   fullSplitMax?: number;
-  /**
-   * Preference order. 'pareto' (default): S0 Definition 1 on the proportional payoffs u_j.
-   * 'tu': with transferable utility, a change that raises the involved UAVs' *total* payoff can be
-   * made Pareto-improving by side payments, so it is applied when Σ_involved u rises.
-   */
-  order?: 'pareto' | 'tu';
+  /** Preference order; default 'tu'. */
+  order?: FormationOrder;
+  /** Which rules beyond merge and split run; default both. `{ switch: false, exchange: false }` is S0's rule set. */
+  rules?: { switch?: boolean; exchange?: boolean };
 }
 
 export interface FormationResult {
   structure: number[][];
-  /** Index into `structure` of the serving coalition, or −1 if no coalition has U_g > 0. */
+  /** Index into `structure` of the serving coalition, or −1 if no coalition has v(g) > 0. */
   serving: number;
   servingEval?: CoalitionEval;
-  /** Applied merges + splits. */
+  /** W(Π): the serving coalition's worth v(g) (0 when none serves). */
+  value: number;
+  /** Applied changes, and by rule. */
   iterations: number;
   merges: number;
   splits: number;
+  switches: number;
+  exchanges: number;
   /** Candidate changes evaluated. */
   evaluations: number;
   u2uMessagesWithDt: number;
@@ -55,67 +62,8 @@ export interface FormationResult {
   converged: boolean;
 }
 
-const keyOf = (c: readonly number[]): string => c.join(',');
 const structKey = (s: number[][]): string => s.map(keyOf).sort().join('|');
 const norm = (c: number[]): number[] => [...c].sort((a, b) => a - b);
-
-/** Memoised F3 evaluations of coalitions for one MED. */
-export class CoalitionCache {
-  private readonly memo = new Map<string, CoalitionEval>();
-  constructor(readonly input: F3Input) {}
-  get(members: readonly number[]): CoalitionEval {
-    const k = keyOf(members);
-    let e = this.memo.get(k);
-    if (!e) {
-      e = evaluateCoalition(this.input, members);
-      this.memo.set(k, e);
-    }
-    return e;
-  }
-}
-
-/** Index of the serving coalition of a structure (largest U_g > 0), or −1. */
-export function servingIndex(cache: CoalitionCache, structure: readonly number[][]): number {
-  let best = -1;
-  let bestU = 0;
-  structure.forEach((c, i) => {
-    const u = cache.get(c).utility;
-    if (u > bestU + TOL || (best >= 0 && Math.abs(u - bestU) <= TOL && keyOf(c) < keyOf(structure[best]!))) {
-      best = i;
-      bestU = u;
-    }
-  });
-  return best;
-}
-
-/** Payoff of UAV j under a structure (serving rule above). */
-export function payoffs(cache: CoalitionCache, structure: readonly number[][]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const c of structure) for (const j of c) out.set(j, 0);
-  const s = servingIndex(cache, structure);
-  if (s >= 0) {
-    const e = cache.get(structure[s]!);
-    e.members.forEach((j, m) => out.set(j, e.participantUtility[m]!));
-  }
-  return out;
-}
-
-/** Whether `after` Pareto-improves `before` for the UAVs in `involved` (S0 Definition 1). */
-export function paretoImproves(before: Map<number, number>, after: Map<number, number>, involved: readonly number[], order: 'pareto' | 'tu' = 'pareto'): boolean {
-  if (order === 'tu') {
-    let d = 0;
-    for (const j of involved) d += after.get(j)! - before.get(j)!;
-    return d > TOL;
-  }
-  let strict = false;
-  for (const j of involved) {
-    const a = after.get(j)!;
-    const b = before.get(j)!;
-    if (a < b - TOL) return false;
-    if (a > b + TOL) strict = true;
-  }
-  return strict;
-}
 
 /** Every split of `c` into two non-empty parts (c sorted); single-member detachments for big c. */
 export function* bipartitions(c: readonly number[], fullSplitMax: number): Generator<[number[], number[]]> {
@@ -134,9 +82,48 @@ export function* bipartitions(c: readonly number[], fullSplitMax: number): Gener
   }
 }
 
+type Kind = 'merge' | 'split' | 'switch' | 'exchange';
+interface Move {
+  kind: Kind;
+  /** Indices of the coalitions the change replaces. */
+  removed: number[];
+  /** The coalitions it creates (sorted, non-empty). */
+  added: number[][];
+}
+
+/** All candidate changes of `s`, in rule order (merge, split, switch, exchange). */
+function* moves(s: readonly number[][], fullSplitMax: number, sw: boolean, ex: boolean): Generator<Move> {
+  for (let a = 0; a < s.length; a++) for (let b = a + 1; b < s.length; b++) yield { kind: 'merge', removed: [a, b], added: [norm([...s[a]!, ...s[b]!])] };
+  for (let c = 0; c < s.length; c++) for (const [p, q] of bipartitions(s[c]!, fullSplitMax)) yield { kind: 'split', removed: [c], added: [p, q] };
+  if (sw) {
+    for (let a = 0; a < s.length; a++) {
+      if (s[a]!.length < 2) continue; // a singleton joining another coalition is a merge
+      for (const j of s[a]!) {
+        const rest = s[a]!.filter((x) => x !== j);
+        for (let b = 0; b < s.length; b++) if (b !== a) yield { kind: 'switch', removed: [a, b], added: [rest, norm([...s[b]!, j])] };
+      }
+    }
+  }
+  if (ex) {
+    for (let a = 0; a < s.length; a++) {
+      for (let b = a + 1; b < s.length; b++) {
+        if (s[a]!.length < 2 && s[b]!.length < 2) continue; // swapping two singletons changes nothing
+        for (const i of s[a]!) {
+          for (const j of s[b]!) {
+            yield { kind: 'exchange', removed: [a, b], added: [norm(s[a]!.map((x) => (x === i ? j : x))), norm(s[b]!.map((x) => (x === j ? i : x)))] };
+          }
+        }
+      }
+    }
+  }
+}
+
 export function formCoalitions(input: F3Input, candidates: readonly number[], opts: FormationOptions = {}, cache = new CoalitionCache(input)): FormationResult {
   const maxIt = opts.maxIterations ?? 10_000;
   const fullSplitMax = opts.fullSplitMax ?? 10;
+  const order = opts.order ?? 'tu';
+  const sw = opts.rules?.switch ?? true;
+  const ex = opts.rules?.exchange ?? true;
   const pool = new Set(candidates);
   let structure: number[][] = (opts.initial ?? candidates.map((j) => [j])).map(norm).filter((c) => c.length > 0);
   const placed = new Set(structure.flat());
@@ -145,81 +132,88 @@ export function formCoalitions(input: F3Input, candidates: readonly number[], op
   for (const j of candidates) if (!placed.has(j)) structure.push([j]);
 
   const seen = new Set([structKey(structure)]);
-  let iterations = 0, merges = 0, splits = 0, evaluations = 0, withDt = 0, withoutDt = 0;
+  const count: Record<Kind, number> = { merge: 0, split: 0, switch: 0, exchange: 0 };
+  let iterations = 0, evaluations = 0, withDt = 0, withoutDt = 0;
   let converged = false;
   while (iterations < maxIt) {
-    const evals = structure.map((c) => cache.get(c));
+    const vals = structure.map((c) => cache.value(c));
     const keys = structure.map(keyOf);
-    const before = payoffs(cache, structure);
-    /** Serving coalition of (structure − removed + added), or null when none has U_g > 0. */
-    const servingOf = (removed: readonly number[], added: readonly CoalitionEval[]): CoalitionEval | null => {
-      let best: CoalitionEval | null = null;
-      let bestKey = '';
-      const consider = (e: CoalitionEval, k: string) => {
-        if (e.utility <= TOL) return;
-        if (!best || e.utility > best.utility + TOL || (Math.abs(e.utility - best.utility) <= TOL && k < bestKey)) {
-          best = e;
-          bestKey = k;
-        }
-      };
-      evals.forEach((e, i) => {
-        if (!removed.includes(i)) consider(e, keys[i]!);
-      });
-      for (const e of added) consider(e, keyOf(e.members));
-      return best;
-    };
-    const improves = (involved: readonly number[], serving: CoalitionEval | null): boolean => {
-      const after = new Map<number, number>();
-      for (const j of involved) after.set(j, 0);
-      if (serving) serving.members.forEach((j, m) => after.has(j) && after.set(j, serving.participantUtility[m]!));
-      return paretoImproves(before, after, involved, opts.order ?? 'pareto');
-    };
-    let next: number[][] | undefined;
-    let involved: number[] = [];
-    // Merge pass.
-    outer: for (let a = 0; a < structure.length; a++) {
-      for (let b = a + 1; b < structure.length; b++) {
-        const merged = norm([...structure[a]!, ...structure[b]!]);
-        evaluations++;
-        withoutDt += merged.length * (merged.length - 1);
-        if (improves(merged, servingOf([a, b], [cache.get(merged)]))) {
-          next = structure.filter((_, i) => i !== a && i !== b).concat([merged]);
-          involved = merged;
-          merges++;
-          break outer;
+    const serving = servingIndex(cache, structure);
+    // The three best unchanged coalitions: a change removes at most two.
+    const ranked = structure
+      .map((_, i) => i)
+      .filter((i) => vals[i]! > TOL)
+      .sort((a, b) => (beats(vals[a]!, keys[a]!, vals[b]!, keys[b]!) ? -1 : 1))
+      .slice(0, 3);
+    const before = order === 'pareto' ? payoffs(cache, structure) : undefined;
+    const preferred = (m: Move): boolean => {
+      // New serving coalition: best unchanged one vs the added ones.
+      const keep = ranked.find((i) => !m.removed.includes(i));
+      let winV = keep === undefined ? 0 : vals[keep]!;
+      let winK = keep === undefined ? '' : keys[keep]!;
+      let winAdded: number[] | undefined;
+      for (const g of m.added) {
+        const v = cache.value(g);
+        if (v <= TOL) continue;
+        const k = keyOf(g);
+        if (beats(v, k, winV, winK)) {
+          winV = v;
+          winK = k;
+          winAdded = g;
         }
       }
-    }
-    // Split pass.
-    if (!next) {
-      outer2: for (let c = 0; c < structure.length; c++) {
-        const inv = structure[c]!;
-        for (const [pa, pb] of bipartitions(inv, fullSplitMax)) {
-          evaluations++;
-          withoutDt += inv.length * (inv.length - 1);
-          if (improves(inv, servingOf([c], [cache.get(pa), cache.get(pb)]))) {
-            next = structure.filter((_, i) => i !== c).concat([pa, pb]);
-            involved = inv;
-            splits++;
-            break outer2;
-          }
-        }
+      if (order === 'tu') {
+        const was = serving >= 0 && m.removed.includes(serving) ? vals[serving]! : 0;
+        return (winAdded ? winV : 0) > was + TOL;
+      }
+      const involved = m.removed.flatMap((i) => structure[i]!);
+      const after = new Map<number, number>(involved.map((j) => [j, 0]));
+      if (winAdded) {
+        const e = cache.get(winAdded);
+        e.members.forEach((j, q) => after.set(j, e.participantUtility[q]!));
+      }
+      return paretoImproves(before!, after, involved);
+    };
+    let applied: Move | undefined;
+    for (const m of moves(structure, fullSplitMax, sw, ex)) {
+      evaluations++;
+      const n = m.removed.reduce((a, i) => a + structure[i]!.length, 0);
+      withoutDt += n * (n - 1);
+      if (preferred(m)) {
+        applied = m;
+        break;
       }
     }
-    if (!next) {
+    if (!applied) {
       converged = true;
       break;
     }
     iterations++;
-    withDt += involved.length - 1;
-    withoutDt += involved.length - 1;
-    structure = next;
+    count[applied.kind]++;
+    const n = applied.removed.reduce((a, i) => a + structure[i]!.length, 0);
+    withDt += n - 1;
+    withoutDt += n - 1;
+    const removed = applied.removed;
+    structure = structure.filter((_, i) => !removed.includes(i)).concat(applied.added.filter((g) => g.length > 0));
     const k = structKey(structure);
     if (seen.has(k)) break;
     seen.add(k);
   }
   const serving = servingIndex(cache, structure);
-  const res: FormationResult = { structure, serving, iterations, merges, splits, evaluations, u2uMessagesWithDt: withDt, u2uMessagesWithoutDt: withoutDt, converged };
+  const res: FormationResult = {
+    structure,
+    serving,
+    value: serving >= 0 ? cache.value(structure[serving]!) : 0,
+    iterations,
+    merges: count.merge,
+    splits: count.split,
+    switches: count.switch,
+    exchanges: count.exchange,
+    evaluations,
+    u2uMessagesWithDt: withDt,
+    u2uMessagesWithoutDt: withoutDt,
+    converged,
+  };
   if (serving >= 0) res.servingEval = cache.get(structure[serving]!);
   return res;
 }

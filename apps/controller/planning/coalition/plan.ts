@@ -10,7 +10,7 @@
 import { dbmToW, distance3 } from '../../../../core/models/channel.ts';
 import { grandCoalition, nashEquilibrium } from './baselines.ts';
 import type { F3Input } from './f3.ts';
-import { formCoalitions } from './formation.ts';
+import { formCoalitions, type FormationOptions } from './formation.ts';
 import type { CoalitionEval, CoalitionInstance, CoalitionParams } from './types.ts';
 
 export type CoalitionAlgo = 'coalition' | 'grand' | 'nash';
@@ -33,8 +33,12 @@ export interface MedAssignment {
   bandwidthHz: number[];
   cpuHz: number[];
   participantUtility: number[];
-  /** U_g of the serving coalition (0 if none). */
+  /** μ_j of every engaged UAV (see `CoalitionPlan.utilisationMembers`). */
+  memberUtilisation: number[];
+  /** U_g of the serving coalition (S0 Eq. 8; 0 if none). */
   coalitionUtility: number;
+  /** Its worth v(g) = Σ u_j over the UAVs with work (game.ts; 0 if none). */
+  coalitionWorth: number;
   delayS: number;
   /** E_tr + E_cp + E_h (S0 Eq. 7) of this assignment (J). */
   energyJ: number;
@@ -54,9 +58,19 @@ export interface CoalitionPlan {
   utilisation: number;
   /** Mean μ_j over every UAV (idle ones count 0). */
   utilisationAll: number;
+  /**
+   * Mean μ_j over the UAVs each algorithm engages: every member of the serving coalition, idle ones
+   * counting 0 (coalition, grand — the grand coalition's members without work are S0's
+   * "underutilised" UAVs), or the UAVs that chose a share (nash).
+   */
+  utilisationMembers: number;
   totalEnergyJ: number;
   /** Mean u_j over UAVs with work. */
   meanParticipantUtility: number;
+  /** Σ over MEDs of the serving coalitions' worth v(g). */
+  totalWorth: number;
+  /** Σ_i served bits ÷ Σ_i s_i. */
+  servedFraction: number;
   iterations: number;
 }
 
@@ -65,6 +79,8 @@ export interface CoalitionPlanOptions {
   initial?: Record<string, string[][]>;
   maxIterations?: number;
   nashMaxRounds?: number;
+  /** Formation order and rule set (default: TU order, all four rules). */
+  formation?: Pick<FormationOptions, 'order' | 'rules' | 'fullSplitMax'>;
 }
 
 /** Spectral efficiency log2(1 + |g|² p / σ²), |g|² = d^(−γ)·fading (SPEC §3 S0), [med][uav]. */
@@ -103,12 +119,12 @@ export function planCoalitions(inst: CoalitionInstance, algo: CoalitionAlgo = 'c
         stats = { iterations: r.rounds, u2uMessagesWithDt: 0, u2uMessagesWithoutDt: 0, converged: r.converged };
       } else {
         const init = opts.initial?.[med.id]?.map((g) => g.map((id) => uavIndex.get(id)!).filter((j) => j !== undefined && free.has(j)));
-        const r = formCoalitions(input, cand, { initial: init, maxIterations: opts.maxIterations });
+        const r = formCoalitions(input, cand, { ...opts.formation, initial: init, maxIterations: opts.maxIterations });
         ev = r.servingEval;
         stats = { iterations: r.iterations, u2uMessagesWithDt: r.u2uMessagesWithDt, u2uMessagesWithoutDt: r.u2uMessagesWithoutDt, converged: r.converged };
       }
     }
-    const a: MedAssignment = { medId: med.id, uavIds: [], shareBits: [], bandwidthHz: [], cpuHz: [], participantUtility: [], coalitionUtility: 0, delayS: 0, energyJ: 0, servedFraction: 0, ...stats };
+    const a: MedAssignment = { medId: med.id, uavIds: [], shareBits: [], bandwidthHz: [], cpuHz: [], participantUtility: [], memberUtilisation: [], coalitionUtility: 0, coalitionWorth: 0, delayS: 0, energyJ: 0, servedFraction: 0, ...stats };
     if (ev && ev.utility > 0) {
       ev.members.forEach((j, m) => {
         if (!(ev.shareBits[m]! > 0)) return;
@@ -119,7 +135,11 @@ export function planCoalitions(inst: CoalitionInstance, algo: CoalitionAlgo = 'c
         a.participantUtility.push(ev.participantUtility[m]!);
         free.delete(j);
       });
+      ev.members.forEach((j, m) => {
+        if (algo !== 'nash' || ev.shareBits[m]! > 0) a.memberUtilisation.push(ev.cpuHz[m]! / inst.uavs[j]!.cpuHz);
+      });
       a.coalitionUtility = ev.utility;
+      a.coalitionWorth = a.participantUtility.reduce((x, y) => x + y, 0);
       a.delayS = ev.delayS;
       // Hover energy of the UAVs that work (members without work are dropped from the assignment).
       const workers = ev.members.filter((_, m) => ev.shareBits[m]! > 0);
@@ -142,8 +162,11 @@ export function planCoalitions(inst: CoalitionInstance, algo: CoalitionAlgo = 'c
     assignments: order.map((_, q) => assignments[q]!),
     utilisation: mean(mus),
     utilisationAll: inst.uavs.length ? mus.reduce((s, x) => s + x, 0) / inst.uavs.length : 0,
+    utilisationMembers: mean(assignments.flatMap((a) => a.memberUtilisation)),
     totalEnergyJ: assignments.reduce((s, a) => s + a.energyJ, 0),
     meanParticipantUtility: mean(utils),
+    totalWorth: assignments.reduce((s, a) => s + a.coalitionWorth, 0),
+    servedFraction: assignments.reduce((s, a) => s + a.shareBits.reduce((x, y) => x + y, 0), 0) / Math.max(1e-300, inst.meds.reduce((s, m) => s + m.taskBits, 0)),
     iterations: assignments.reduce((s, a) => s + a.iterations, 0),
   };
 }

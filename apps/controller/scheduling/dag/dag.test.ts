@@ -6,7 +6,7 @@ import type { UserTask } from './index.ts';
 
 const sub = (id: string, contentId = id) => ({ id, contentId, inputBits: 1e6, cycles: 1e8, outputBits: 2e5 });
 
-test('validateTask accepts a diamond and reports each kind of defect', () => {
+void test('validateTask accepts a diamond and reports each kind of defect', () => {
   const good: UserTask = {
     userId: 'a',
     subtasks: [sub('1'), sub('2'), sub('3'), sub('4')],
@@ -37,7 +37,7 @@ test('validateTask accepts a diamond and reports each kind of defect', () => {
   }
 });
 
-test('validateTasks rejects a contentId with two different sizes', () => {
+void test('validateTasks rejects a contentId with two different sizes', () => {
   const a: UserTask = { userId: 'a', subtasks: [sub('x', 'map')], edges: [] };
   const b: UserTask = { userId: 'b', subtasks: [{ ...sub('y', 'map'), cycles: 5e8 }], edges: [] };
   const r = validateTasks([a, b]);
@@ -45,7 +45,7 @@ test('validateTasks rejects a contentId with two different sizes', () => {
   if (!r.ok) assert.equal(r.reason, 'inconsistent-content');
 });
 
-test('generated users are valid, seeded and within S1 ranges', () => {
+void test('generated users are valid, seeded and within S1 ranges', () => {
   const users = generateUsers(createRng(7), { users: 30 });
   const again = generateUsers(createRng(7), { users: 30 });
   assert.deepEqual(users, again);
@@ -60,7 +60,7 @@ test('generated users are valid, seeded and within S1 ranges', () => {
   assert.notDeepEqual(generateUsers(createRng(8), { users: 30 }), users);
 });
 
-test('repeat ratio controls the share of library subtasks', () => {
+void test('repeat ratio controls the share of library subtasks', () => {
   const share = (ratio: number) => {
     const users = generateUsers(createRng(3), { users: 40, dag: { ...DEFAULT_DAG_GEN, repeatRatio: ratio } });
     let shared = 0;

@@ -51,7 +51,7 @@ function checkInvariants(tasks: readonly UserTask[], dag: MergedDag): void {
   assert.equal(members, tasks.reduce((a, t) => a + t.subtasks.length, 0));
 }
 
-test('S1 Fig. 2: identical subtasks of two users become one node serving both', () => {
+void test('S1 Fig. 2: identical subtasks of two users become one node serving both', () => {
   const A: UserTask = {
     userId: 'A',
     subtasks: [sub('A1', 'x1'), sub('A2', 'x2'), sub('A4', 'map')],
@@ -71,7 +71,7 @@ test('S1 Fig. 2: identical subtasks of two users become one node serving both', 
   assert.equal(merged([A, B], false).taskCount, 5);
 });
 
-test('same contentId with different predecessors is NOT merged', () => {
+void test('same contentId with different predecessors is NOT merged', () => {
   const A: UserTask = { userId: 'A', subtasks: [sub('a', 'p'), sub('b', 'route')], edges: [{ from: 'a', to: 'b' }] };
   const B: UserTask = { userId: 'B', subtasks: [sub('a', 'q'), sub('b', 'route')], edges: [{ from: 'a', to: 'b' }] };
   const C: UserTask = { userId: 'C', subtasks: [sub('b', 'route')], edges: [] };
@@ -86,7 +86,7 @@ test('same contentId with different predecessors is NOT merged', () => {
   assert.equal(averageRepetitions(dag2), 2);
 });
 
-test('generated scenarios: invariants, fewer nodes with merging, idempotent', () => {
+void test('generated scenarios: invariants, fewer nodes with merging, idempotent', () => {
   const users = generateUsers(createRng(11), { users: 30, dag: { ...DEFAULT_DAG_GEN, repeatRatio: 0.5 } });
   const tasks = users.map((u) => u.task);
   const dag = merged(tasks);
@@ -121,7 +121,7 @@ const arbTasks = fc
     }),
   );
 
-test('property: merged DAG is acyclic, preserves every precedence, is idempotent', () => {
+void test('property: merged DAG is acyclic, preserves every precedence, is idempotent', () => {
   fc.assert(
     fc.property(arbTasks, (tasks) => {
       const dag = merged(tasks);
@@ -138,7 +138,7 @@ test('property: merged DAG is acyclic, preserves every precedence, is idempotent
   );
 });
 
-test('malformed input is a Result failure, not an exception', () => {
+void test('malformed input is a Result failure, not an exception', () => {
   const r = mergeTasks([{ userId: 'a', subtasks: [sub('x', 'a')], edges: [{ from: 'x', to: 'x' }] }]);
   assert.equal(r.ok, false);
   if (!r.ok) assert.equal(r.reason, 'self-loop');

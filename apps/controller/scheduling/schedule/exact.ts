@@ -93,6 +93,10 @@ export async function solveExact(cp: CompiledProblem, timeLimitS = 60): Promise<
       const parts = Array.from({ length: L }, (_, l) => term(-(dur[(i * N + n) * L + l]! + H), x(i, n, l))).join(' ');
       rows.push(`F_${n} - s_${i} ${parts} >= ${num(-H)}`);
     }
+    // valid inequality: the compute stage lasts at least the UAV's total work (tightens the LP bound)
+    const load: string[] = [];
+    for (let i = 0; i < T; i++) for (let l = 0; l < L; l++) load.push(term(-dur[(i * N + n) * L + l]!, x(i, n, l)));
+    rows.push(`F_${n} ${load.join(' ')} >= 0`);
     const ec: string[] = [];
     for (let i = 0; i < T; i++) for (let l = 0; l < L; l++) ec.push(term(ecost[(i * N + n) * L + l]!, x(i, n, l)));
     const ecNeg = ec.map((s) => (s.startsWith('+') ? `-${s.slice(1)}` : `+${s.slice(1)}`));

@@ -15,14 +15,21 @@ import { heft } from './heuristics.ts';
  * - Mutation: per-gene UAV and level resets; moving one task to a random position inside its
  *   precedence window (still topological); and a balancing move of a task from the UAV with the
  *   largest objective to the one with the smallest ("improved" operator aimed at the max).
+ * - Local search ("memetic" step): the best individual is periodically hill-climbed over single
+ *   UAV / level changes in random order and adjacent swaps in the order (first improvement,
+ *   bounded budget), and once more at
+ *   the end. Ties of the max objective are broken by the mean per-UAV objective, so the search
+ *   can lower the non-critical UAVs and make room.
  * - Seeding: with `seedHeft`, the HEFT solution and mutants of it join the initial population;
  *   with elitism the GA is therefore never worse than HEFT.
  */
 export interface GaOptions {
   readonly population: number;
   readonly generations: number;
-  /** Stop after this many generations without improvement. */
+  /** After this many generations without improvement: restart (keeping the elite) or stop. */
   readonly patience: number;
+  /** Restarts on stagnation: all but the elite replaced by mutants of the best and random individuals. */
+  readonly restarts: number;
   readonly elite: number;
   readonly tournament: number;
   readonly crossoverRate: number;
@@ -33,12 +40,19 @@ export interface GaOptions {
   /** Probability of a balancing move per child. */
   readonly balanceMutationRate: number;
   readonly seedHeft: boolean;
+  /** Every this many generations the best individual gets a local-search pass (0 = never). */
+  readonly localSearchEvery: number;
+  /** Max decoder evaluations per local-search pass. */
+  readonly localSearchBudget: number;
+  /** Hard cap on decoder evaluations (the latency knob; ≈ 10–40 µs each at 500 subtasks). */
+  readonly maxEvaluations: number;
 }
 
 export const DEFAULT_GA: GaOptions = {
   population: 40,
   generations: 200,
-  patience: 60,
+  patience: 40,
+  restarts: 3,
   elite: 2,
   tournament: 3,
   crossoverRate: 0.9,
@@ -46,6 +60,9 @@ export const DEFAULT_GA: GaOptions = {
   orderMutationRate: 0.5,
   balanceMutationRate: 0.3,
   seedHeft: true,
+  localSearchEvery: 10,
+  localSearchBudget: 400,
+  maxEvaluations: 3000,
 };
 
 export interface GaResult {
@@ -69,10 +86,72 @@ export function runGa(cp: CompiledProblem, rng: Rng, options: Partial<GaOptions>
   const { T, N, L } = cp;
   const dec = new Decoder(cp);
   let evaluations = 0;
-  const evaluate = (ind: Individual): Individual => {
-    ind.fitness = dec.run(ind.order, ind.uav, ind.level);
+  let bestEver: Individual | undefined;
+  const tieWeight = 1e-3 / N;
+  /** Search score: fitness + a small share of the per-UAV objectives (tie-break of the max). */
+  const score = (ind: Individual): number => {
+    const f = dec.run(ind.order, ind.uav, ind.level);
     evaluations++;
+    if (bestEver === undefined || f < bestEver.fitness) bestEver = { order: ind.order.slice(), uav: ind.uav.slice(), level: ind.level.slice(), fitness: f };
+    let sum = 0;
+    for (let n = 0; n < N; n++) sum += cp.gamma * (cp.fixedMove[n]! + cp.hover[n]! * (dec.free[n]! - cp.ssc)) + dec.ec[n]!;
+    return f + tieWeight * sum;
+  };
+  const evaluate = (ind: Individual): Individual => {
+    ind.fitness = score(ind);
     return ind;
+  };
+  const localSearch = (ind: Individual, budget: number): void => {
+    let cur = ind.fitness;
+    let used = 0;
+    let improved = true;
+    while (improved && used < budget) {
+      improved = false;
+      const tasks = rng.shuffle(Array.from({ length: T }, (_, t) => t));
+      for (const t of tasks) {
+        if (used >= budget) break;
+        const u0 = ind.uav[t]!;
+        const l0 = ind.level[t]!;
+        let bestU = u0;
+        let bestL = l0;
+        for (let n = 0; n < N && used < budget; n++)
+          for (let l = 0; l < L && used < budget; l++) {
+            if (n === u0 && l === l0) continue;
+            ind.uav[t] = n;
+            ind.level[t] = l;
+            const f = score(ind);
+            used++;
+            if (f < cur - 1e-12 * Math.abs(cur)) {
+              cur = f;
+              bestU = n;
+              bestL = l;
+              improved = true;
+            }
+          }
+        ind.uav[t] = bestU;
+        ind.level[t] = bestL;
+      }
+      // order pass: swap adjacent tasks that are not precedence-related
+      for (let k = 0; k + 1 < T && used < budget; k++) {
+        const a = ind.order[k]!;
+        const b = ind.order[k + 1]!;
+        let related = false;
+        for (let j = cp.succStart[a]!; j < cp.succStart[a + 1]!; j++) if (cp.succList[j] === b) related = true;
+        if (related) continue;
+        ind.order[k] = b;
+        ind.order[k + 1] = a;
+        const f = score(ind);
+        used++;
+        if (f < cur - 1e-12 * Math.abs(cur)) {
+          cur = f;
+          improved = true;
+        } else {
+          ind.order[k] = a;
+          ind.order[k + 1] = b;
+        }
+      }
+    }
+    ind.fitness = cur;
   };
   const clone = (a: Assignment): Individual => ({ order: a.order.slice(), uav: a.uav.slice(), level: a.level.slice(), fitness: Infinity });
   const P = Math.max(2, o.population);
@@ -184,7 +263,24 @@ export function runGa(cp: CompiledProblem, rng: Rng, options: Partial<GaOptions>
   const history = [pop[0]!.fitness];
   let stale = 0;
   let gen = 0;
-  for (; gen < o.generations && stale < o.patience; gen++) {
+  let restartsLeft = o.restarts;
+  for (; gen < o.generations && evaluations < o.maxEvaluations; gen++) {
+    if (stale >= o.patience) {
+      if (restartsLeft-- <= 0) break;
+      const keep = pop.slice(0, Math.min(o.elite, P));
+      const fresh: Individual[] = [...keep];
+      while (fresh.length < P) {
+        if (fresh.length % 2 === 0) fresh.push(evaluate(randomIndividual()));
+        else {
+          const m = clone(keep[0]!);
+          for (let r = 0; r < 3; r++) mutate(m);
+          fresh.push(evaluate(m));
+        }
+      }
+      fresh.sort((x, y) => x.fitness - y.fitness);
+      pop = fresh;
+      stale = 0;
+    }
     const next: Individual[] = pop.slice(0, Math.min(o.elite, P));
     while (next.length < P) {
       const a = tournament();
@@ -193,11 +289,16 @@ export function runGa(cp: CompiledProblem, rng: Rng, options: Partial<GaOptions>
       next.push(evaluate(child));
     }
     next.sort((x, y) => x.fitness - y.fitness);
+    if (o.localSearchEvery > 0 && (gen + 1) % o.localSearchEvery === 0) {
+      localSearch(next[0]!, Math.min(o.localSearchBudget, o.maxEvaluations - evaluations));
+      next.sort((x, y) => x.fitness - y.fitness);
+    }
     const improved = next[0]!.fitness < pop[0]!.fitness - 1e-9 * Math.abs(pop[0]!.fitness);
     pop = next;
     history.push(pop[0]!.fitness);
     stale = improved ? 0 : stale + 1;
   }
-  const best = pop[0]!;
+  if (o.localSearchEvery > 0) localSearch(pop[0]!, Math.min(o.localSearchBudget, Math.max(0, o.maxEvaluations - evaluations)));
+  const best = bestEver!;
   return { best: { order: best.order, uav: best.uav, level: best.level }, fitness: best.fitness, generations: gen, evaluations, history };
 }

@@ -1,0 +1,45 @@
+/**
+ * The experiment registry behind `uavmec experiment <name>`. An experiment regenerates one
+ * figure/table of a paper: it runs the planners on seeded instances and writes CSV (the data)
+ * and SVG (the plot) into `outDir`, returning the paths it wrote.
+ *
+ * To add one, write a module that default-exports an `ExperimentRun` and add a line to
+ * `EXPERIMENTS` below with `lazy(name, description, () => import('./<folder>/<file>.ts'))`.
+ * Modules are loaded only when run, so the list stays cheap to print.
+ */
+
+export interface ExperimentOptions {
+  /** Root seed; an experiment derives every instance's randomness from it. */
+  seed: number;
+  /** Folder for the CSV and SVG files (created if missing). */
+  outDir: string;
+  /** Fewer instances/points, for smoke tests and CI; same files and columns. */
+  quick: boolean;
+}
+
+export type ExperimentRun = (opts: ExperimentOptions) => Promise<{ files: string[] }>;
+
+export interface Experiment {
+  name: string;
+  description: string;
+  run: ExperimentRun;
+}
+
+/** An experiment whose module (default-exporting its `run`) is imported on first use. */
+export function lazy(name: string, description: string, load: () => Promise<{ default: ExperimentRun }>): Experiment {
+  return { name, description, run: async (opts) => (await load()).default(opts) };
+}
+
+export const EXPERIMENTS: Experiment[] = [
+  // Planning engine I — paper S0 (TU coalition game) and S3-style DOR (CD + KKT offloading).
+  lazy('s0-fig9', 'S0 Fig. 9: UAV utilisation vs number of UAVs (coalition, grand, Nash)', () => import('./s0/fig9.ts')),
+  lazy('s0-fig10', 'S0 Fig. 10: total energy vs task complexity ϑ (coalition, grand, Nash)', () => import('./s0/fig10.ts')),
+  lazy('s0-fig11', 'S0 Fig. 11: participant utility vs deadline (coalition, grand, Nash)', () => import('./s0/fig11.ts')),
+  lazy('s3-dor-users', 'S3-style DOR vs number of users, fixed hover (CD+KKT, AO, AL)', () => import('./s3/dor-users.ts')),
+  lazy('s3-dor-uav-cpu', 'S3-style DOR vs UAV CPU, fixed hover (CD+KKT, AO, AL)', () => import('./s3/dor-uav-cpu.ts')),
+  lazy('s3-dor-user-cpu', 'S3-style DOR vs user CPU, fixed hover (CD+KKT, AO, AL)', () => import('./s3/dor-user-cpu.ts')),
+];
+
+export function findExperiment(name: string): Experiment | undefined {
+  return EXPERIMENTS.find((e) => e.name === name);
+}

@@ -1,0 +1,1 @@
+export { dorVsUavCpu as default } from './dor.ts';

@@ -1,0 +1,1 @@
+export { dorVsUserCpu as default } from './dor.ts';

@@ -1,0 +1,1 @@
+export { dorVsUsers as default } from './dor.ts';

@@ -1,0 +1,86 @@
+/**
+ * Training benchmark: environment steps/s (random actions), learner update cost, and the training
+ * wall time of each default model (from its report in models/). Writes the "Training" section of
+ * docs/benchmarks.md (replacing an earlier one) and prints it.
+ * Run: node --import tsx bench/training.ts
+ */
+import { cpus, platform, release } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRng } from '../core/rng.ts';
+import { makeEnv, type EnvId } from '../sim/envs/index.ts';
+import { createLearner, type AlgoName } from '../apps/trainer/algos/index.ts';
+import { initBackend } from '../apps/trainer/backend.ts';
+
+function envStepsPerSecond(id: EnvId, seconds: number): number {
+  const env = makeEnv(id, 1);
+  const rng = createRng(1);
+  const s = env.spec.space;
+  let obs = env.reset();
+  let steps = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    const r = env.step(obs.map(() => s.actLow.map((lo, d) => rng.uniform(lo, s.actHigh[d]!))));
+    obs = r.done ? env.reset() : r.obs;
+    steps++;
+  }
+  return steps / ((performance.now() - t0) / 1000);
+}
+
+async function updateMs(algo: AlgoName, id: EnvId, updates: number): Promise<number> {
+  const { tf } = await initBackend(() => {});
+  const env = makeEnv(id, 1);
+  const l = createLearner(algo, tf, env.spec, createRng(1), { warmupSteps: 0, learnStart: 128, batch: 128 });
+  let obs = env.reset();
+  for (let i = 0; i < 128; i++) {
+    const a = l.act(obs, true);
+    const r = env.step(a);
+    l.observe(obs, a, r.reward, r.obs, false, r.done);
+    obs = r.done ? env.reset() : r.obs;
+  }
+  l.train();
+  const t0 = performance.now();
+  for (let i = 0; i < updates; i++) l.train();
+  const ms = (performance.now() - t0) / updates;
+  l.dispose();
+  return ms;
+}
+
+const { name: backend } = await initBackend(() => {});
+const rows: string[] = [];
+for (const id of ['s3', 's3-2d', 's2'] as EnvId[]) rows.push(`| env steps/s, ${id} (random actions${id.startsWith('s3') ? ', reward by CD+KKT' : ''}) | ${envStepsPerSecond(id, 3).toFixed(0)} |`);
+for (const [algo, id] of [['maddpg', 's3'], ['td3', 's2'], ['d3qn', 's3']] as [AlgoName, EnvId][]) rows.push(`| ${algo} update on ${id}, batch 128 (ms, ${backend}) | ${(await updateMs(algo, id, 50)).toFixed(1)} |`);
+const models: string[] = [];
+if (existsSync('models')) {
+  for (const f of readdirSync('models').filter((n) => n.endsWith('.json') && !n.endsWith('.ckpt.json')).sort()) {
+    const r = JSON.parse(readFileSync(`models/${f}`, 'utf8')) as { algo: string; env: string; episodes: number; envSteps: number; wallTimeS: number; backend: string; final: { eval: { meanObjective: number } } };
+    models.push(`| ${f.replace('.json', '')} | ${r.algo} | ${r.env} | ${r.episodes} | ${r.envSteps} | ${r.wallTimeS.toFixed(0)} | ${r.backend} | ${r.final.eval.meanObjective.toFixed(3)} |`);
+  }
+}
+const cpu = cpus();
+const section = [
+  '## Training',
+  '',
+  `Machine: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores, ${platform()} ${release()}; date ${new Date().toISOString().slice(0, 10)}; TensorFlow.js backend ${backend}. Run: \`node --import tsx bench/training.ts\`.`,
+  '',
+  '| measure | value |',
+  '|---|---|',
+  ...rows,
+  '',
+  'Default models (from their reports; wall time measured while the 2-core machine was shared with other jobs):',
+  '',
+  '| model | algo | env | episodes | env steps | wall time (s) | backend | greedy objective per slot |',
+  '|---|---|---|---|---|---|---|---|',
+  ...models,
+  '',
+].join('\n');
+const path = 'docs/benchmarks.md';
+const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n';
+const start = doc.indexOf('## Training\n');
+let next: string;
+if (start < 0) next = `${doc.trimEnd()}\n\n${section}`;
+else {
+  const end = doc.indexOf('\n## ', start + 1);
+  next = doc.slice(0, start) + section + (end < 0 ? '' : doc.slice(end + 1));
+}
+writeFileSync(path, next.endsWith('\n') ? next : `${next}\n`);
+console.log(section);

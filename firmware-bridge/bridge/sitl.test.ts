@@ -1,0 +1,111 @@
+/**
+ * Bridge ↔ SITL (sim/autopilot) over real UDP loopback, both flavours: discovery, arm, takeoff,
+ * guided/offboard entry, position setpoints, hold, RTL, land. Time runs on one ScaledClock
+ * shared by SITL and bridge; assertions are on vehicle state (simulated quantities), never on
+ * wall time. The waits poll real time only to let the simulation progress.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ScaledClock } from '../../core/clock.ts';
+import { startSitl } from '../../sim/autopilot/index.ts';
+import type { SitlFleet } from '../../sim/autopilot/index.ts';
+import { openTransport } from '../transport/open.ts';
+import { MavlinkVehicle } from './mavlink-vehicle.ts';
+import type { VehicleState } from '../vehicle.ts';
+import { until } from './test-autopilot.ts';
+
+const HOME = { latDeg: 47.397742, lonDeg: 8.545594, altAmslM: 488 };
+const SCALE = 10;
+
+async function withSitl(flavour: 'px4' | 'ardupilot', fn: (v: MavlinkVehicle, f: SitlFleet, clock: ScaledClock) => Promise<void>) {
+  const clock = new ScaledClock(SCALE);
+  const f = await startSitl({ vehicles: 1, flavour, clock, home: HOME, basePort: 0 });
+  const t = await openTransport(f.vehicles[0]!.url);
+  assert.ok(t.ok, t.ok ? '' : t.detail);
+  const v = new MavlinkVehicle(t.value, clock);
+  try {
+    await fn(v, f, clock);
+  } finally {
+    await v.close();
+    await f.stop();
+  }
+}
+
+const waitState = (v: MavlinkVehicle, pred: (s: VehicleState) => boolean, what: string, maxWallMs = 15_000) =>
+  until(() => pred(v.state()), what, maxWallMs);
+
+function expectOk(r: { ok: boolean; reason?: string; detail?: string }, what: string): void {
+  assert.ok(r.ok, `${what}: ${r.reason ?? ''} ${r.detail ?? ''}`);
+}
+
+for (const flavour of ['ardupilot', 'px4'] as const) {
+  void test(`${flavour}: bridge flies the SITL — arm, takeoff, guided setpoints, hold, RTL, land`, async () => {
+    await withSitl(flavour, async (v, f, clock) => {
+      const c = await v.waitConnected(10_000);
+      expectOk(c, 'connect');
+      assert.equal(v.state().flavour, flavour);
+      assert.equal(v.state().sysid, 1);
+      await waitState(v, (s) => s.home !== undefined && s.global !== undefined && s.positionNedM !== undefined, 'home + position telemetry');
+      assert.ok(Math.abs(v.state().home!.latDeg - HOME.latDeg) < 1e-6);
+
+      if (flavour === 'ardupilot') expectOk(await v.setGuided(), 'GUIDED');
+      expectOk(await v.arm(), 'arm');
+      await waitState(v, (s) => s.armed, 'armed');
+      expectOk(await v.takeoff(10), 'takeoff');
+      await waitState(v, (s) => (s.global?.relAltM ?? 0) > 9.5, 'climb to 10 m');
+      assert.ok(f.vehicles[0]!.truth().global.relAltM < 10.6, 'did not overshoot');
+
+      // Agent loop: a position 15 m north at the current altitude, offered at 10 Hz.
+      const start = v.state().positionNedM!;
+      const target = { x: start.x + 15, y: start.y, z: start.z };
+      const loop = clock.setInterval(() => v.offerSetpoint({ kind: 'position_ned', positionM: target }), 100);
+      try {
+        if (flavour === 'px4') {
+          const early = await v.setGuided();
+          assert.equal(early.ok ? 'ok' : early.reason, 'precondition', 'refused before 1 s of setpoints');
+          await clock.sleep(1300);
+          expectOk(await v.setGuided(), 'OFFBOARD');
+        }
+        await waitState(v, (s) => s.mode === 'offboard', 'offboard/guided mode');
+        await waitState(
+          v,
+          (s) => Math.hypot(s.positionNedM!.x - target.x, s.positionNedM!.y - target.y) < 1,
+          'reach the setpoint',
+        );
+        assert.ok(Math.abs(v.state().positionNedM!.z - target.z) < 1, 'altitude held');
+      } finally {
+        loop.cancel();
+      }
+
+      expectOk(await v.hold(), 'hold');
+      await waitState(v, (s) => s.mode === 'hold', 'hold mode');
+      assert.equal(v.state().modeRaw, flavour === 'px4' ? 'AUTO.LOITER' : 'LOITER');
+
+      expectOk(await v.returnToLaunch(), 'RTL');
+      await waitState(v, (s) => s.mode === 'rtl', 'rtl mode');
+      await waitState(v, (s) => Math.hypot(s.positionNedM!.x - start.x, s.positionNedM!.y - start.y) < 5, 'heading home');
+
+      expectOk(await v.land(), 'land');
+      await waitState(v, (s) => s.mode === 'land', 'land mode');
+      await waitState(v, (s) => s.landed === 'on_ground' && (s.global?.relAltM ?? 99) < 0.5, 'landed', 30_000);
+    });
+  });
+}
+
+void test('px4: a dead agent loop stops the setpoint stream, so the SITL offboard-loss failsafe fires', async () => {
+  await withSitl('px4', async (v, _f, clock) => {
+    expectOk(await v.waitConnected(10_000), 'connect');
+    await waitState(v, (s) => s.home !== undefined && s.positionNedM !== undefined, 'telemetry');
+    expectOk(await v.arm(), 'arm');
+    expectOk(await v.takeoff(5), 'takeoff');
+    await waitState(v, (s) => (s.global?.relAltM ?? 0) > 4.5, 'climb');
+    const p = v.state().positionNedM!;
+    const loop = clock.setInterval(() => v.offerSetpoint({ kind: 'position_ned', positionM: p }), 100);
+    await clock.sleep(1300);
+    expectOk(await v.setGuided(), 'OFFBOARD');
+    await waitState(v, (s) => s.mode === 'offboard', 'offboard');
+    loop.cancel(); // the agent dies; the bridge must not keep the stream alive
+    await waitState(v, (s) => s.mode !== 'offboard', 'failsafe leaves OFFBOARD');
+    assert.ok(['hold', 'land', 'rtl'].includes(v.state().mode), v.state().modeRaw);
+  });
+});
