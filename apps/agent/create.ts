@@ -22,6 +22,8 @@ export interface CreateAgentOptions {
   clock: Clock;
   log: Logger;
   scenario: Scenario;
+  /** MQTT client id; default uavmec-uav-<id> (stable, so the broker keeps the session). */
+  clientId?: string;
   /** Write every MAVLink frame to this .tlog file. */
   tlogPath?: string;
   /** Overrides of the envelope derived from the scenario (fence = the mission area + margin). */
@@ -63,10 +65,11 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
   const vehicle = new MavlinkVehicle(t.value, o.clock, { targetSysid: o.uavId, ...(tlog ? { tlog } : {}) });
   const env = createEnvelope({ ...scenarioEnvelope(o.scenario, o.uavId), ...o.envelope });
   if (!env.ok) throw new Error(`invalid safety envelope: ${env.detail ?? env.reason}`);
-  const bus = await Bus.connect({ ...o.broker, clientId: `uavmec-uav-${o.uavId}`, sender: `uav-${o.uavId}`, clock: o.clock, log: o.log, persistentSession: true });
+  const bus = await Bus.connect({ ...o.broker, clientId: o.clientId ?? `uavmec-uav-${o.uavId}`, sender: `uav-${o.uavId}`, clock: o.clock, log: o.log, persistentSession: true });
   const s = o.scenario;
+  const executor = new SimulatedExecutor({ clock: o.clock, fMaxHz: s.uav.cpuHz });
   const service = new AgentService(
-    { bus, vehicle, clock: o.clock, log: o.log, envelope: env.value, executor: new SimulatedExecutor(o.clock, { cpuHz: s.uav.cpuHz }) },
+    { bus, vehicle, clock: o.clock, log: o.log, envelope: env.value, executor },
     {
       uavId: o.uavId, origin: s.origin, channel: s.channel, cpuHz: s.uav.cpuHz, bandwidthHz: s.uav.bandwidthHz, cacheBits: s.uav.cacheBits,
       txPowerW: s.uav.txPowerW, batteryCapacityJ: s.uav.batteryJ, kappa: 1e-28, controlRateHz: 10, telemetryRateHz: 5, takeoffAltM: s.cruiseAltM,
@@ -78,6 +81,7 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
     service, vehicle, bus, ...(tlog ? { tlog } : {}),
     async close() {
       service.stop();
+      await executor.close();
       await vehicle.close();
       await bus.close();
       await tlog?.close();

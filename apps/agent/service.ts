@@ -26,16 +26,12 @@ import {
 } from '../../proto/index.ts';
 import type { Bus } from '../common/bus.ts';
 import type { Logger } from '../common/log.ts';
+import type { Executor } from './executor/index.ts';
 import type { Envelope } from './safety/index.ts';
 import type { FleetEntry } from './safety/separation.ts';
 import { DEFAULT_GUIDANCE, missionToNed, nextWaypoint, velocityTowards, type GuidanceParams } from './flight/guidance.ts';
 import { gatePlan } from './plan/gate.ts';
 import { transferTimes } from './work/timing.ts';
-
-/** Runs compute jobs; `SimulatedExecutor` or `WorkerExecutor` (apps/agent/executor). */
-export interface ComputeExecutor {
-  run(job: { id: string; cycles: number; cpuHz?: number }, nowUs: number): Promise<{ id: string; startUs: number; endUs: number; cyclesPerS: number }>;
-}
 
 export interface AgentConfig {
   uavId: number;
@@ -79,7 +75,7 @@ export class AgentService {
   readonly envelopeReasons: Record<string, number> = {};
 
   constructor(
-    private readonly d: { bus: Bus; vehicle: Vehicle; clock: Clock; log: Logger; envelope: Envelope; executor: ComputeExecutor },
+    private readonly d: { bus: Bus; vehicle: Vehicle; clock: Clock; log: Logger; envelope: Envelope; executor: Executor },
     private readonly cfg: AgentConfig,
   ) {}
 

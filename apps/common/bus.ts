@@ -56,6 +56,8 @@ export interface BusStats {
   received: number;
   /** Dropped inbound messages by reason: undecodable, invalid, bad_version, bad_header, unknown_topic, handler_error. */
   dropped: Record<string, number>;
+  /** Dropped inbound messages by topic key. */
+  droppedByTopic: Record<string, number>;
 }
 
 type Handler = (msg: never, d: Delivery) => void;
@@ -63,7 +65,7 @@ type Handler = (msg: never, d: Delivery) => void;
 export type RejectHandler = (reason: string, detail: string | undefined, payload: Uint8Array, d: Delivery) => void;
 
 export class Bus {
-  readonly stats: BusStats = { published: 0, received: 0, dropped: {} };
+  readonly stats: BusStats = { published: 0, received: 0, dropped: {}, droppedByTopic: {} };
   private readonly handlers = new Map<string, Handler[]>();
   private readonly rejectHandlers = new Map<string, RejectHandler>();
   private readonly seq = new Map<string, number>();
@@ -159,6 +161,8 @@ export class Bus {
 
   private drop(topic: string, reason: string, detail?: string): void {
     this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
+    const key = matchTopic(topic)?.spec.key ?? 'other';
+    this.stats.droppedByTopic[key] = (this.stats.droppedByTopic[key] ?? 0) + 1;
     this.opts.log.warn({ topic, reason, detail }, 'dropped inbound message');
   }
 

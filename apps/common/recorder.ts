@@ -3,7 +3,7 @@
  * (receive time, topic, payload bytes as published). `readRecording` reads it back.
  */
 import fs from 'node:fs';
-import { lookupType } from '../../proto/index.ts';
+import { decode, lookupType, matchTopic } from '../../proto/index.ts';
 import type { Bus } from './bus.ts';
 
 export interface RecordedMessage {
@@ -12,10 +12,17 @@ export interface RecordedMessage {
   payload: Uint8Array;
 }
 
+/**
+ * Writes the recording and, as a passive monitor, validates what it records: every message on a
+ * contract topic is decoded and checked like a subscriber would, and failures are counted per
+ * topic key (the recording keeps the bytes either way: it records what was on the wire).
+ */
 export class Recorder {
   private readonly out: fs.WriteStream;
   private readonly type = lookupType('RecordedMessage');
   count = 0;
+  /** Invalid messages seen, by topic key ('other' for topics outside the contract). */
+  readonly rejected: Record<string, number> = {};
   constructor(readonly file: string) {
     this.out = fs.createWriteStream(file, { flags: 'a' });
   }
@@ -25,6 +32,9 @@ export class Recorder {
   }
 
   write(m: RecordedMessage): void {
+    const t = matchTopic(m.topic);
+    if (!t) this.rejected.other = (this.rejected.other ?? 0) + 1;
+    else if (!decode(t.spec.type, m.payload).ok) this.rejected[t.spec.key] = (this.rejected[t.spec.key] ?? 0) + 1;
     this.out.write(this.type.encodeDelimited(this.type.fromObject(m)).finish());
     this.count++;
   }

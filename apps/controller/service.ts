@@ -8,7 +8,7 @@
 import type { Clock, Timer } from '../../core/clock.ts';
 import type { Bus } from '../common/bus.ts';
 import type { Logger } from '../common/log.ts';
-import { FlightMode, FlightState, type TaskCompletion } from '../../proto/index.ts';
+import { FlightMode, FlightState, type Health, type TaskCompletion } from '../../proto/index.ts';
 import type { ChannelParams, OffloadAlgo } from './planning/offload/index.ts';
 import { MetricsLedger, type SlotMetrics } from './metrics.ts';
 import { planSlot, type Point2, type SlotTask } from './slot/index.ts';
@@ -45,6 +45,8 @@ export class ControllerService {
   twin: Twin = emptyTwin();
   readonly ledger = new MetricsLedger();
   readonly events: { uavId: number; code: string; text: string; tUs: number }[] = [];
+  /** Each agent's last health report. */
+  readonly health = new Map<number, Health>();
   /** Every slot's hover targets, for reports. */
   readonly targetsBySlot: Map<number, Point2>[] = [];
   private readonly pending = new Map<number, SlotTask>();
@@ -98,6 +100,7 @@ export class ControllerService {
     });
     await this.bus.subscribe('uavCompletion', {}, (m) => this.onCompletion(m));
     await this.bus.subscribe('userCompletion', {}, (m) => this.onCompletion(m));
+    await this.bus.subscribe('health', {}, (m) => this.health.set(m.uav_id, m));
     await this.bus.subscribe('uavEvent', {}, (m, d) => this.events.push({ uavId: d.params.uav ?? 0, code: m.code, text: m.text, tUs: m.header!.t_us }));
     this.fleetTimer = this.clock.setInterval(() => {
       if (this.slot >= 0 && !this.stopped) this.publishFleet(this.slot);

@@ -29,6 +29,8 @@ export interface MissionOptions {
   onPhase?: (what: string) => void;
   /** How long to wait for the UAVs to land after the last slot, simulated s (default 120). */
   landTimeoutS?: number;
+  /** Called once every process is up, before slot 0 (tests inject traffic here). */
+  onReady?: (ctx: { brokerUrl: string; clock: ScaledClock }) => void | Promise<void>;
 }
 
 export async function runMission(o: MissionOptions): Promise<MissionSummary> {
@@ -56,10 +58,14 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
     const recBus = await Bus.connect({ url, clientId: `uavmec-recorder-${uniq}`, sender: 'recorder', clock, log: log.child({ c: 'recorder' }) });
     const recorder = new Recorder(path.join(o.runDir, 'mqtt.rec'));
     await recorder.attach(recBus);
-    cleanup.push(async () => {
+    let recording = true;
+    const stopRecording = async () => {
+      if (!recording) return;
+      recording = false;
       await recBus.close();
       await recorder.close();
-    });
+    };
+    cleanup.push(stopRecording);
 
     const sitl: SitlFleet = await startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ });
     cleanup.push(() => sitl.stop());
@@ -68,7 +74,7 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
     const agents: RunningAgent[] = [];
     for (const v of sitl.vehicles) {
       const a = await createAgent({
-        uavId: v.sysid, autopilotUrl: v.url, broker: { url: url.replace(/^mqtt:\/\//, 'mqtt://') }, clock, log: log.child({ c: `uav-${v.sysid}` }), scenario: s,
+        uavId: v.sysid, autopilotUrl: v.url, broker: { url }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), scenario: s,
         tlogPath: path.join(o.runDir, `uav-${v.sysid}.tlog`),
       });
       agents.push(a);
@@ -95,6 +101,7 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
       uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30,
     }, log.child({ c: 'controller' }), { ...(o.onSlot ? { onSlot: o.onSlot } : {}) });
     for (const a of agents) a.service.publishTwin();
+    await o.onReady?.({ brokerUrl: url, clock });
     await ctl.start();
     await ctl.finished;
     phase('last slot done; UAVs returning to launch');
@@ -103,6 +110,7 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
     while (clock.nowUs() < landBy && agents.some((a) => a.vehicle.state().armed)) await clock.sleep(500);
     const landed = agents.filter((a) => !a.vehicle.state().armed).length;
     phase(`${landed}/${agents.length} UAVs landed and disarmed`);
+    await stopRecording();
 
     const summary: MissionSummary = {
       scenario: { ...s, flavour: o.flavour, algo: o.algo, speed: o.speed, broker: o.brokerUrl ? 'external' : 'embedded' } as unknown as Record<string, unknown>,
@@ -129,8 +137,9 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
       bus: {
         published: ctlBus.stats.published + worldBus.stats.published + agents.reduce((n, a) => n + a.bus.stats.published, 0),
         dropped: mergeCounts([ctlBus.stats.dropped, worldBus.stats.dropped, ...agents.map((a) => a.bus.stats.dropped)]),
+        droppedByTopic: mergeCounts([ctlBus.stats.droppedByTopic, worldBus.stats.droppedByTopic, ...agents.map((a) => a.bus.stats.droppedByTopic)]),
       },
-      recording: { file: 'mqtt.rec', messages: recorder.count },
+      recording: { file: 'mqtt.rec', messages: recorder.count, rejected: { ...recorder.rejected } },
       tlogs: agents.map((a) => `uav-${a.service.uavId}.tlog`),
     };
     fs.writeFileSync(path.join(o.runDir, 'summary.json'), JSON.stringify(summary, null, 2));

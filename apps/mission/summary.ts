@@ -39,8 +39,9 @@ export interface MissionSummary {
     meanDecisionLatencyS: number;
   };
   uavs: UavSummary[];
-  bus: { published: number; dropped: Record<string, number> };
-  recording: { file: string; messages: number };
+  bus: { published: number; dropped: Record<string, number>; droppedByTopic: Record<string, number> };
+  /** `rejected`: invalid messages the recorder saw, by topic key. */
+  recording: { file: string; messages: number; rejected: Record<string, number> };
   tlogs: string[];
 }
 

@@ -1,11 +1,12 @@
 /**
  * SimulatedExecutor: computing modelled by SPEC §4's `t = cycles / f` on an injected `Clock`.
  *
- * Discipline: FIFO on one processor (the UAV's CPU serves one task at a time at the frequency
- * the controller allocated, as the KKT allocation of SPEC §5.1 assumes one f_ik per task). A job
- * starts at max(nowUs, end of the previous job) and runs at min(job.cpuHz, fMaxHz). Processor
- * sharing is not modelled: with FIFO the completion times are predictable by the twin, which is
- * what the fidelity tracking of SPEC §2 compares against.
+ * Discipline: reserved shares. The KKT allocation of SPEC §5.1 gives each task its own CPU share
+ * f_ik with Σ_i f_ik = F_k, and the tasks of a slot run concurrently, each at its share. So a job
+ * with `cpuHz` starts at the first moment from `nowUs` when its share fits beside the shares
+ * already reserved (for the whole of its run), and runs at that rate; a job without `cpuHz` asks
+ * for the whole CPU, which makes such jobs FIFO. Every time is computed, not measured, so the
+ * twin's predictions (SPEC §2) can be checked exactly.
  */
 import type { Clock } from '../../../core/clock.ts';
 import { checkJob, ExecutorError, type Executor, type Job, type JobResult } from './types.ts';
@@ -18,8 +19,14 @@ export interface SimulatedExecutorOptions {
   efficiency?: number;
 }
 
+interface Reservation {
+  startUs: number;
+  endUs: number;
+  hz: number;
+}
+
 export class SimulatedExecutor implements Executor {
-  private busyUntilUs = -Infinity;
+  private reservations: Reservation[] = [];
   private closed = false;
   constructor(private readonly o: SimulatedExecutorOptions) {
     if (!(o.fMaxHz > 0)) throw new ExecutorError(`fMaxHz must be > 0, got ${o.fMaxHz}`);
@@ -28,21 +35,37 @@ export class SimulatedExecutor implements Executor {
 
   /** Predicted completion time of a job submitted now, µs (what the agent can report ahead). */
   predictEndUs(job: Job, nowUs: number): number {
-    const f = this.rate(job);
-    return Math.max(nowUs, this.busyUntilUs) + (job.cycles / f) * 1e6;
+    const share = this.share(job);
+    const durUs = (job.cycles / (share * (this.o.efficiency ?? 1))) * 1e6;
+    return this.earliestStart(nowUs, durUs, share) + durUs;
   }
 
-  private rate(job: Job): number {
-    return Math.min(job.cpuHz ?? this.o.fMaxHz, this.o.fMaxHz) * (this.o.efficiency ?? 1);
+  private share(job: Job): number {
+    return Math.min(job.cpuHz ?? this.o.fMaxHz, this.o.fMaxHz);
+  }
+
+  /** First t ≥ nowUs at which `hz` fits beside the reservations over [t, t + durUs]. */
+  private earliestStart(nowUs: number, durUs: number, hz: number): number {
+    const cap = this.o.fMaxHz * (1 + 1e-9);
+    const candidates = [nowUs, ...this.reservations.map((r) => r.endUs).filter((t) => t > nowUs)].sort((a, b) => a - b);
+    for (const t of candidates) {
+      const overlapping = this.reservations.filter((r) => r.endUs > t && r.startUs < t + durUs);
+      const points = [t, ...overlapping.map((r) => r.startUs).filter((x) => x > t)];
+      if (points.every((p) => overlapping.filter((r) => r.startUs <= p && r.endUs > p).reduce((a, r) => a + r.hz, 0) + hz <= cap)) return t;
+    }
+    return Math.max(nowUs, ...this.reservations.map((r) => r.endUs));
   }
 
   async run(job: Job, nowUs: number): Promise<JobResult> {
     if (this.closed) throw new ExecutorError('executor closed');
     checkJob(job);
-    const f = this.rate(job);
-    const startUs = Math.max(nowUs, this.busyUntilUs);
-    const endUs = startUs + (job.cycles / f) * 1e6;
-    this.busyUntilUs = endUs;
+    const share = this.share(job);
+    const f = share * (this.o.efficiency ?? 1);
+    const durUs = (job.cycles / f) * 1e6;
+    this.reservations = this.reservations.filter((r) => r.endUs > Math.min(nowUs, this.o.clock.nowUs()));
+    const startUs = this.earliestStart(nowUs, durUs, share);
+    const endUs = startUs + durUs;
+    this.reservations.push({ startUs, endUs, hz: share });
     const waitMs = (endUs - this.o.clock.nowUs()) / 1000;
     if (waitMs > 0) await this.o.clock.sleep(waitMs);
     return { id: job.id, startUs, endUs, cyclesPerS: f };

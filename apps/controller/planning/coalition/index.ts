@@ -8,6 +8,6 @@ export { evaluateCoalition, settle, waterFill, shareCap, coalitionBandwidths, ty
 export { formCoalitions, bipartitions, type FormationOptions, type FormationResult } from './formation.ts';
 export { CoalitionCache, payoffs, paretoImproves, prefers, servingIndex, structureValue, beats, TOL, type FormationOrder } from './game.ts';
 export { grandCoalition, nashEquilibrium, type NashResult } from './baselines.ts';
-export { planCoalitions, defaultCoalitionParams, efficiencies, type CoalitionAlgo, type CoalitionPlan, type MedAssignment, type CoalitionPlanOptions } from './plan.ts';
+export { planCoalitions, shortlist, DEFAULT_MAX_CANDIDATES, defaultCoalitionParams, efficiencies, type CoalitionAlgo, type CoalitionPlan, type MedAssignment, type CoalitionPlanOptions } from './plan.ts';
 export { generateS0Instance, type S0GenOptions } from './generate.ts';
 export { validateCoalitionInstance, checkCoalitionInstance } from './validate.ts';

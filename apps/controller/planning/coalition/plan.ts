@@ -11,6 +11,7 @@ import { dbmToW, distance3 } from '../../../../core/models/channel.ts';
 import { grandCoalition, nashEquilibrium } from './baselines.ts';
 import type { F3Input } from './f3.ts';
 import { formCoalitions, type FormationOptions } from './formation.ts';
+import { CoalitionCache } from './game.ts';
 import type { CoalitionEval, CoalitionInstance, CoalitionParams } from './types.ts';
 
 export type CoalitionAlgo = 'coalition' | 'grand' | 'nash';
@@ -79,6 +80,8 @@ export interface CoalitionPlanOptions {
   initial?: Record<string, string[][]>;
   maxIterations?: number;
   nashMaxRounds?: number;
+  /** Coalition formation runs over at most this many free UAVs per MED (see `shortlist`); default 24. */
+  maxCandidates?: number;
   /** Formation order and rule set (default: TU order, all four rules). */
   formation?: Pick<FormationOptions, 'order' | 'rules' | 'fullSplitMax'>;
 }
@@ -94,6 +97,23 @@ export function efficiencies(inst: CoalitionInstance): Float64Array[] {
     });
     return row;
   });
+}
+
+export const DEFAULT_MAX_CANDIDATES = 24;
+
+/**
+ * [choice] Candidate shortlist for large fleets: the `max` free UAVs with the largest standalone
+ * worth v({j}) for this MED (ties: lower index). Formation's first pass evaluates every pair of
+ * candidates (O(n²) F3 solves), which dominates at 100 UAVs; the best coalition is small (a few
+ * UAVs with the cheapest bits), so its members are among the best singletons in practice. The
+ * cost of the cut is measured in coalition.test.ts (shortlist vs full pool at 30–40 UAVs).
+ */
+export function shortlist(cache: CoalitionCache, cand: readonly number[], max: number): number[] {
+  if (cand.length <= max) return [...cand];
+  return [...cand]
+    .sort((a, b) => cache.value([b]) - cache.value([a]) || a - b)
+    .slice(0, max)
+    .sort((a, b) => a - b);
 }
 
 export function planCoalitions(inst: CoalitionInstance, algo: CoalitionAlgo = 'coalition', opts: CoalitionPlanOptions = {}): CoalitionPlan {
@@ -118,8 +138,11 @@ export function planCoalitions(inst: CoalitionInstance, algo: CoalitionAlgo = 'c
         ev = r.eval;
         stats = { iterations: r.rounds, u2uMessagesWithDt: 0, u2uMessagesWithoutDt: 0, converged: r.converged };
       } else {
-        const init = opts.initial?.[med.id]?.map((g) => g.map((id) => uavIndex.get(id)!).filter((j) => j !== undefined && free.has(j)));
-        const r = formCoalitions(input, cand, { ...opts.formation, initial: init, maxIterations: opts.maxIterations });
+        const cache = new CoalitionCache(input);
+        const short = shortlist(cache, cand, opts.maxCandidates ?? DEFAULT_MAX_CANDIDATES);
+        const inShort = new Set(short);
+        const init = opts.initial?.[med.id]?.map((g) => g.map((id) => uavIndex.get(id)!).filter((j) => j !== undefined && inShort.has(j)));
+        const r = formCoalitions(input, short, { ...opts.formation, initial: init, maxIterations: opts.maxIterations }, cache);
         ev = r.servingEval;
         stats = { iterations: r.iterations, u2uMessagesWithDt: r.u2uMessagesWithDt, u2uMessagesWithoutDt: r.u2uMessagesWithoutDt, converged: r.converged };
       }

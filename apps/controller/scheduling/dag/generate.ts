@@ -23,7 +23,11 @@ export interface DagGenOptions {
   readonly inputBits: readonly [number, number];
   /** Dependent (output) data range (bits); S1: 150–300 kb. */
   readonly outputBits: readonly [number, number];
-  /** Computation intensity range (cycles per input bit). [choice]: S1's table is not in the text. */
+  /**
+   * Computation intensity range (cycles per input bit). [choice]: S1's table is not in the text;
+   * default 500–1000, the range SPEC §5.5 gives for S3's UAV offloading setting. The merging
+   * gain scales with the compute share of the mission (see docs/planning-engine-2.md).
+   */
   readonly cyclesPerBit: readonly [number, number];
   /** Target fraction of each user's subtasks drawn from the shared library, in [0, 1]. */
   readonly repeatRatio: number;
@@ -39,7 +43,7 @@ export const DEFAULT_DAG_GEN: DagGenOptions = {
   widthSd: 0.8,
   inputBits: [1e6, 8e6],
   outputBits: [150e3, 300e3],
-  cyclesPerBit: [100, 300],
+  cyclesPerBit: [500, 1000],
   repeatRatio: 0.4,
   sharedPoolSize: 12,
   maxFanIn: 2,
