@@ -84,7 +84,7 @@ export class AgentService {
   }
 
   async start(): Promise<void> {
-    const { bus, clock, vehicle } = this.d;
+    const { bus, vehicle } = this.d;
     const me = { uav: this.cfg.uavId };
     await bus.subscribe('plan', me, (p) => this.onPlan(p), (reason, detail, payload) => this.onBadPlan(reason, detail, payload));
     await bus.subscribe('fleet', {}, (f) => {

@@ -38,6 +38,8 @@ export const EXPERIMENTS: Experiment[] = [
   lazy('s3-dor-users', 'S3-style DOR vs number of users, fixed hover (CD+KKT, AO, AL)', () => import('./s3/dor-users.ts')),
   lazy('s3-dor-uav-cpu', 'S3-style DOR vs UAV CPU, fixed hover (CD+KKT, AO, AL)', () => import('./s3/dor-uav-cpu.ts')),
   lazy('s3-dor-user-cpu', 'S3-style DOR vs user CPU, fixed hover (CD+KKT, AO, AL)', () => import('./s3/dor-user-cpu.ts')),
+  lazy('s1-users', 'S1 Figs. 3–5: energy, time, waiting vs users (10–50), proposed vs queue/region/distance/data', () => import('./s1-users.ts')),
+  lazy('s1-merging', 'S1 Figs. 6–9: energy and time with vs without merging, vs users and vs repetitions', () => import('./s1-merging.ts')),
 ];
 
 export function findExperiment(name: string): Experiment | undefined {

@@ -67,6 +67,14 @@ export function resolveEnv(algo: AlgoName, env: EnvId): EnvId {
   return algo === 'cejomu' && env === 's3' ? 's3-2d' : env;
 }
 
+/**
+ * [choice] Reward scale for the critics per environment, unless overridden: S2's Q is O(100) per
+ * slot (0.01); S3's DOR is O(10) per slot, so Q-values are O(100) at γ 0.95 (0.1).
+ */
+export function envRewardScale(env: EnvId): { rewardScale: number } {
+  return { rewardScale: env === 's2' ? 0.01 : 0.1 };
+}
+
 export async function trainPolicy(req: TrainRequest): Promise<TrainOutcome> {
   const log = req.log ?? ((l: string) => console.error(l));
   const now = req.nowMs ?? (() => 0);
@@ -77,8 +85,7 @@ export async function trainPolicy(req: TrainRequest): Promise<TrainOutcome> {
   const envId = resolveEnv(algo, r?.env ?? req.env);
   const seed = r?.seed ?? req.seed;
   const envOverrides = r?.envOverrides ?? req.envOverrides ?? {};
-  // [choice] S2's Q is O(100) per slot: scale rewards by 0.01 for the critics unless overridden.
-  const algoOverrides = r?.algoOverrides ?? { ...(resolveEnv(algo, req.env) === 's2' ? { rewardScale: 0.01 } : {}), ...req.algoOverrides };
+  const algoOverrides = r?.algoOverrides ?? { ...envRewardScale(resolveEnv(algo, req.env)), ...req.algoOverrides };
   const copies = r?.copies ?? req.copies ?? 1;
   const root = createRng(seed);
   const envs = Array.from({ length: copies }, () => makeEnv(envId, root.int(0, 0x7fffffff), envOverrides));

@@ -85,6 +85,7 @@ const desiredArb: fc.Arbitrary<Setpoint> = fc.oneof(
   vec(-40, 40).map((velocityMS) => ({ kind: 'velocity_ned' as const, velocityMS })),
   vec(-150, 150).map((positionM) => ({ kind: 'position_ned' as const, positionM })),
   fc.tuple(vec(-10, 10), bad, fc.constantFrom('x' as const, 'y' as const, 'z' as const)).map(([v, b, k]) => ({ kind: 'velocity_ned' as const, velocityMS: { ...v, [k]: b } })),
+  fc.tuple(vec(-50, 50), bad, fc.constantFrom('x' as const, 'y' as const, 'z' as const)).map(([v, b, k]) => ({ kind: 'position_ned' as const, positionM: { ...v, [k]: b } })),
 );
 /** Neighbour offsets: anywhere within 40 m, or just beyond d_min from where the last command would stop. */
 const offArb = (last: Vec3) => fc.oneof(

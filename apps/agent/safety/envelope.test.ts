@@ -69,7 +69,8 @@ void test('NaN, Inf and out-of-range wishes hold (brake towards zero)', () => {
   assert.equal(glob.action, 'hold');
 });
 
-void test('invalid own position holds', () => {
+void test('invalid own position or time holds', () => {
+  assert.equal(env().constrain(input({ nowUs: NaN })).action, 'hold');
   const o = env().constrain(input({ own: { posNedM: { x: NaN, y: 0, z: 0 }, homeNedM: { x: 0, y: 0, z: 0 } } }));
   assert.equal(o.action, 'hold');
   assert.deepEqual(o.setpoint.velocityMS, { x: 0, y: 0, z: 0 });

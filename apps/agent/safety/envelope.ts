@@ -7,7 +7,7 @@
  * on velocity commands (a far position setpoint lets the autopilot pick its own speed).
  *
  * Per tick, in priority order:
- * 1. invalid own position → 'hold' (brake at the accel limit, no other check is possible);
+ * 1. invalid own position or time → 'hold' (brake at the accel limit, no other check is possible);
  * 2. battery ≤ energy home (SPEC §4) × (1 + fraction) + margin → 'rtl' (latched): fly home
  *    through the envelope (separation still enforced, which the autopilot's own RTL does not do);
  * 3. NaN/Inf, an unknown frame, or an out-of-range wish → 'hold' (desired velocity 0);
@@ -17,8 +17,10 @@
  *    sphere (separation.ts). If it does not, slid variants (the offending component removed) and
  *    line searches towards the braking command are tried; the admissible one nearest the wish wins.
  * 5. If no candidate is admissible (the state was already unsafe: outside the fence, a neighbour
- *    inside d_min, or the vehicle not following commands), the candidate that most improves the
- *    one-tick clearances is taken, within the same speed/accel bounds: 'clamped' + 'unrecoverable'.
+ *    inside d_min or charging at us, or the vehicle not following commands), escapes are tried —
+ *    full accel in 8 compass directions, up, down and the combined restoring direction — and the
+ *    one whose braking path violates least (next-tick violation weighted 10×) is taken, within the
+ *    same speed/accel bounds: 'clamped' + 'unrecoverable'. Best effort: no guarantee here.
  */
 import { fail, ok, type Result } from '../../../core/result.ts';
 import type { Setpoint } from '../../../firmware-bridge/vehicle.ts';
@@ -158,8 +160,8 @@ export function constrainStep(c: EnvelopeConfig, memIn: EnvelopeMemory, input: C
     return { output, memory: { ...mem, lastCmd: v, lastUs: nowUs } };
   };
 
-  if (!isFiniteVec(own.posNedM)) {
-    reasons.push('own_position_invalid');
+  if (!isFiniteVec(own.posNedM) || !Number.isFinite(nowUs)) {
+    reasons.push(Number.isFinite(nowUs) ? 'own_position_invalid' : 'invalid_time');
     return finish(brake, 'hold');
   }
   const p = own.posNedM;
@@ -207,7 +209,7 @@ export function constrainStep(c: EnvelopeConfig, memIn: EnvelopeMemory, input: C
 
   const { neighbours, invalid } = predictNeighbours(input.fleet, nowUs, {
     dMinM: c.dMinM, horizonS: c.separationHorizonS, staleS: c.fleetStaleS,
-    fleetMaxSpeedMS: c.fleetMaxSpeedMS, fleetMaxAccelMS2: c.fleetMaxAccelMS2, maxUncertaintyM: c.maxUncertaintyM,
+    fleetMaxSpeedMS: c.fleetMaxSpeedMS, fleetMaxAccelMS2: c.fleetMaxAccelMS2, maxUncertaintyM: c.maxUncertaintyM, growthMS: c.fleetMaxAccelMS2 * dt,
   }, c.selfId);
   for (const id of invalid) reasons.push(`fleet_entry_invalid:${id}`);
   for (const nb of neighbours) if (nb.stale) reasons.push(`fleet_stale:${nb.id}`);
@@ -291,16 +293,19 @@ export function constrainStep(c: EnvelopeConfig, memIn: EnvelopeMemory, input: C
       if (eB.fenceC < 0) esc = add(esc, inwardNormal(c, p, 'h'));
       if (eB.altC < 0) esc = add(esc, inwardNormal(c, p, 'v'));
       if (eB.sep.clearanceM < 0 && eB.sep.awayDir) esc = add(esc, eB.sep.awayDir);
-      const escapes = [brake, clipConvex(c, ref, add(ref, scale(unit(esc), c.maxSpeedMS * 2)), dt), ...candidates];
+      // Also every compass direction and up/down: a head-on neighbour is escaped sideways.
+      const dirs: Vec3[] = [esc, v3(0, 0, -1), v3(0, 0, 1)];
+      for (let k = 0; k < 8; k++) dirs.push(v3(Math.cos((k * Math.PI) / 4), Math.sin((k * Math.PI) / 4), 0));
+      const escapes = [brake, ...dirs.map((u) => clipConvex(c, ref, add(ref, scale(unit(u), c.maxSpeedMS * 2)), dt)), ...candidates];
+      // Rank by how little the whole braking path violates (not just the next tick), then by the wish.
       const score = (v: Vec3): number => {
+        const e = evaluate(v);
         const q = add(p, scale(v, dt));
-        const fence = Math.min(0, horizontalDepth(c.fence, { n: q.x, e: q.y }) - c.fenceMarginM);
-        const alt = Math.min(0, altitudeDepth(c.altitude, -q.z) - c.altMarginM);
-        const sep = Math.min(0, oneTickClearance(p, v, neighbours, dt));
-        return fence + alt + sep;
+        const now = Math.min(0, horizontalDepth(c.fence, { n: q.x, e: q.y }) - c.fenceMarginM) + Math.min(0, altitudeDepth(c.altitude, -q.z) - c.altMarginM) + Math.min(0, oneTickClearance(p, v, neighbours, dt));
+        return Math.min(0, e.fenceC) + Math.min(0, e.altC) + Math.min(0, e.sep.clearanceM) + 10 * now;
       };
-      escapes.sort((x, y) => score(y) - score(x) || dist(x, wish) - dist(y, wish));
-      chosen = escapes[0]!;
+      const ranked = escapes.map((v) => ({ v, s: score(v), d: dist(v, wish) })).sort((x, y) => y.s - x.s || x.d - y.d);
+      chosen = ranked[0]!.v;
       chosenEval = evaluate(chosen);
     }
   }

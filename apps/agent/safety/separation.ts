@@ -8,6 +8,12 @@
  * braking path is the tail of the old one. Each neighbour is assumed to keep its velocity over
  * the horizon (every UAV runs this envelope, so each one takes care of its own motion).
  *
+ * A fresh neighbour's keep-out sphere also grows by growthMS = a_fleet·dt per second of look-ahead:
+ * if it also runs this envelope it may change its velocity by up to a·dt before braking, and since
+ * braking (v ↦ v·max(0, 1 − a·dt/|v|)) is non-expansive, its path then deviates from the predicted
+ * one by at most a·dt·t. This made reciprocal encounters (every UAV running the envelope, no
+ * one keeping its velocity) keep ≈ d_min in tests (envelope.coop.test.ts) — measured, not proven.
+ *
  * Fleet data is conservative:
  * - fresh with velocity: extrapolated to `nowUs`; keep-out radius d_min + ½·a_fleet·age²;
  * - no velocity, or older than `staleS`: assumed stationary at the last position, keep-out radius
@@ -31,6 +37,8 @@ export interface SeparationParams {
   fleetMaxSpeedMS: number;
   fleetMaxAccelMS2: number;
   maxUncertaintyM: number;
+  /** Keep-out growth for fresh neighbours, m/s of look-ahead; default 0. */
+  growthMS?: number;
 }
 
 export interface Neighbour {
@@ -41,6 +49,8 @@ export interface Neighbour {
   vel: Vec3;
   /** Keep-out radius (d_min plus position uncertainty), m. */
   radiusM: number;
+  /** Growth of the keep-out radius over the look-ahead, m/s (a fresh neighbour may change course). */
+  growthMS: number;
   stale: boolean;
 }
 
@@ -65,10 +75,10 @@ export function predictNeighbours(
     const stale = !hasVel || ageS > p.staleS;
     if (!stale) {
       const unc = Math.min(p.maxUncertaintyM, 0.5 * p.fleetMaxAccelMS2 * ageS * ageS);
-      neighbours.push({ id: f.id, pos: add(f.posNedM, scale(f.velNedMS!, ageS)), vel: f.velNedMS!, radiusM: p.dMinM + unc, stale });
+      neighbours.push({ id: f.id, pos: add(f.posNedM, scale(f.velNedMS!, ageS)), vel: f.velNedMS!, radiusM: p.dMinM + unc, growthMS: p.growthMS ?? 0, stale });
     } else {
       const unc = Math.min(p.maxUncertaintyM, p.fleetMaxSpeedMS * ageS);
-      neighbours.push({ id: f.id, pos: f.posNedM, vel: ZERO, radiusM: p.dMinM + unc, stale });
+      neighbours.push({ id: f.id, pos: f.posNedM, vel: ZERO, radiusM: p.dMinM + unc, growthMS: 0, stale });
     }
   }
   return { neighbours, invalid };
@@ -116,7 +126,7 @@ export function checkSeparation(p: Vec3, v: Vec3, nbs: readonly Neighbour[], aMa
     const step = (ownVel: Vec3, len: number) => {
       const r0 = sub(own, other);
       const d = scale(sub(ownVel, nb.vel), len);
-      const m = minNormOnSegment(r0, d);
+      const m = minNormOnSegment(r0, d) - nb.growthMS * (t + len);
       if (m < best) {
         best = m;
         const s = dot(d, d) === 0 ? 0 : Math.min(1, Math.max(0, -dot(r0, d) / dot(d, d)));
@@ -129,7 +139,7 @@ export function checkSeparation(p: Vec3, v: Vec3, nbs: readonly Neighbour[], aMa
     for (const u of speeds) step(scale(dir, u), dt);
     if (t < horizonS) step(ZERO, horizonS - t);
     if (speeds.length === 0 && horizonS <= 0) step(ZERO, 0);
-    const c = best - nb.radiusM;
+    const c = best - nb.radiusM; // best already has the growth subtracted
     if (c < res.clearanceM) {
       res.clearanceM = c;
       res.worstId = nb.id;

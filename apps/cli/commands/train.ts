@@ -32,9 +32,10 @@ Options:
   --seed <n>              seed of environments, network init, noise and sampling (default 1)
   --out <file.onnx>       output model (default models/<env>-<algo>.onnx); multi-agent actors
                           are written as <file>.uav<k>.onnx; also <file>.json (report),
-                          <file>.svg (reward curve) and <file>.ckpt.json (checkpoint)
+                          <file>.svg (reward curve) and the checkpoint
   --resume <ckpt.json>    continue a run from its checkpoint (algo, env, seed and configs
                           come from the checkpoint; --episodes is the new total)
+  --checkpoint <file>     checkpoint path (default <file>.ckpt.json next to --out)
   --checkpoint-every <n>  write the checkpoint every n episodes (default 10; 0 = only at the end)
   --copies <n>            independent environment copies stepped together (default 1)
   --users <n>             S3: number of ground users (default 10)
@@ -46,8 +47,8 @@ Options:
   --quiet                 no progress bar
 
 Example:
-  uavmec train maddpg --env s3 --episodes 150 --seed 1 --out models/s3-maddpg.onnx
-  uavmec train td3 --env s2 --episodes 100 --out models/s2-td3.onnx --resume models/s2-td3.ckpt.json`;
+  uavmec train maddpg --env s3 --episodes 150 --seed 1 --out models/s3-maddpg.onnx --checkpoint runs/s3-maddpg.ckpt.json
+  uavmec train td3 --env s2 --episodes 300 --out models/s2-td3.onnx --resume runs/s2-td3.ckpt.json`;
 
 function gitCommit(): string {
   try {
@@ -87,7 +88,7 @@ const command: Command = {
   async run(argv) {
     const { values, positionals } = parse(argv, {
       env: { type: 'string' }, episodes: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
-      resume: { type: 'string' }, 'checkpoint-every': { type: 'string' }, copies: { type: 'string' }, users: { type: 'string' },
+      resume: { type: 'string' }, checkpoint: { type: 'string' }, 'checkpoint-every': { type: 'string' }, copies: { type: 'string' }, users: { type: 'string' },
       horizon: { type: 'string' }, 'env-config': { type: 'string' }, 'algo-config': { type: 'string' },
       'eval-episodes': { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean' },
     }, true);
@@ -111,6 +112,7 @@ const command: Command = {
     const out = String(values.out ?? `models/${env}-${algo}.onnx`);
     if (!out.endsWith('.onnx')) throw new UsageError('--out must end with .onnx');
     const base = out.slice(0, -'.onnx'.length);
+    const ckptPath = String(values.checkpoint ?? `${base}.ckpt.json`);
     const envOverrides = jsonOption(values['env-config'], 'env-config');
     if (values.users !== undefined) envOverrides.users = int(values.users, 'users', 10, 1, 1000);
     if (values.horizon !== undefined) envOverrides.horizon = int(values.horizon, 'horizon', 50, 1, 100_000);
@@ -118,6 +120,7 @@ const command: Command = {
     const quiet = values.quiet === true;
     const tty = process.stderr.isTTY === true;
     mkdirSync(dirname(out), { recursive: true });
+    mkdirSync(dirname(ckptPath), { recursive: true });
     const t0 = performance.now();
     const rewards: number[] = [];
     const { files, report, curve } = await trainPolicy({
@@ -125,7 +128,7 @@ const command: Command = {
       copies: int(values.copies, 'copies', 1, 1, 64), resume, checkpointEvery: int(values['checkpoint-every'], 'checkpoint-every', 10, 0, 1e6),
       evalEpisodes: int(values['eval-episodes'], 'eval-episodes', 3, 1, 1000), gitCommit: gitCommit(),
       backend: backendOpt === 'auto' ? undefined : backendOpt, nowMs: () => performance.now(),
-      onCheckpoint: (c) => writeAtomic(`${base}.ckpt.json`, JSON.stringify(c)),
+      onCheckpoint: (c) => writeAtomic(ckptPath, JSON.stringify(c)),
       onEpisode: (s) => {
         rewards.push(s.reward);
         if (quiet) return;
@@ -148,7 +151,7 @@ const command: Command = {
       { name: 'moving average (10)', points: movingAverage(curve.map((s) => s.reward), 10).map((y, i) => [curve[i]!.episode + 1, y]) },
     ]);
     writeAtomic(`${base}.svg`, svg);
-    console.log(JSON.stringify({ files: written, report: `${base}.json`, curve: `${base}.svg`, checkpoint: `${base}.ckpt.json`, backend: report.backend, wallTimeS: Number(report.wallTimeS.toFixed(1)), final: { ...report.final, eval: { ...report.final.eval, perSlotObjective: undefined } } }));
+    console.log(JSON.stringify({ files: written, report: `${base}.json`, curve: `${base}.svg`, checkpoint: ckptPath, backend: report.backend, wallTimeS: Number(report.wallTimeS.toFixed(1)), final: { ...report.final, eval: { ...report.final.eval, perSlotObjective: undefined } } }));
     return 0;
   },
 };

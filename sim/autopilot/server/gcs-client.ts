@@ -19,6 +19,7 @@ export class GcsClient {
   readonly received: DecodedPacket[] = [];
   private hbTimer: Timer | undefined;
   keep = true;
+  private closed = false;
 
   private constructor(private readonly port: number, readonly sysid: number, readonly compid: number) {
     this.enc = new MavlinkEncoder({ sysid, compid });
@@ -41,6 +42,7 @@ export class GcsClient {
   }
 
   send(msg: MavLinkData): void {
+    if (this.closed) return;
     this.sock.send(this.enc.encode(msg), this.port, '127.0.0.1');
   }
 
@@ -98,6 +100,8 @@ export class GcsClient {
 
   async close(): Promise<void> {
     this.stopHeartbeat();
+    if (this.closed) return;
+    this.closed = true;
     await new Promise<void>((r) => this.sock.close(() => r()));
   }
 }

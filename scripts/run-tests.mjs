@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Runs every *.test.ts in the repository (outside node_modules, runs/ and scratch folders) with
+// node's test runner through tsx. Extra arguments are passed on (e.g. a file filter substring).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const SKIP = new Set(['node_modules', 'runs', '.git', '.tmp', 'models', 'docs']);
+function find(dir, out) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (SKIP.has(e.name)) continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) find(p, out);
+    else if (e.name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+const filter = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
+const files = find('.', []).sort().filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)));
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
