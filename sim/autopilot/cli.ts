@@ -18,7 +18,7 @@ fleet when --gcs points at it. Runs until Ctrl-C.
 
 Options:
   --vehicles <n>         number of vehicles, 1–250 (default 1)
-  --flavour <f>          ardupilot | px4 (default px4)
+  --flavour <f>          ardupilot | px4 (default ardupilot, like ArduCopter SITL)
   --numbering <f>        port/sysid scheme: px4 (port base+i) | ardupilot (base+10·i);
                          sysid is i+1 either way (default: same as --flavour)
   --base-port <p>        first UDP port; 0 = pick free ports
@@ -76,7 +76,7 @@ const command: Command = {
       'tlog-dir': { type: 'string' },
     });
     const flavours = ['ardupilot', 'px4'] as const;
-    const flavour: AutopilotFlavour = oneOf(v.flavour, 'flavour', flavours, 'px4');
+    const flavour: AutopilotFlavour = oneOf(v.flavour, 'flavour', flavours, 'ardupilot');
     const numbering: AutopilotFlavour = oneOf(v.numbering, 'numbering', flavours, flavour);
     const speed = num(v.speed, 'speed', 1, 1e-3, 1000);
     if (!(speed > 0)) throw new UsageError('--speed must be > 0');

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Clock, Timer } from '../../core/clock.ts';
 import { parseTransportUrl } from '../../firmware-bridge/transport/index.ts';
 import { nedToGeo, type GeoPoint } from './core/geo.ts';
-import type { AutopilotFlavour } from './core/params.ts';
+import { defaultParams, type AutopilotFlavour } from './core/params.ts';
 import { SitlServer, type ServerStats, type VehicleTruth } from './server/server.ts';
 
 export interface SitlFleetOptions {
@@ -84,6 +84,11 @@ export async function startSitl(o: SitlFleetOptions): Promise<SitlFleet> {
     gcsPeers.push({ kind: 'udp' as const, address: g.value.host, port: g.value.port });
   }
   const params = { ...o.params, ...(o.batteryJ !== undefined ? capacityParams(o.flavour, o.batteryJ, o.params) : {}) };
+  try {
+    defaultParams(o.flavour, params);
+  } catch (e) {
+    throw new SitlStartError(`bad parameters: ${(e as Error).message}`);
+  }
   const servers: { s: SitlServer; home: GeoPoint }[] = [];
   const stopAll = async () => void (await Promise.all(servers.map((x) => x.s.stop())));
   for (let i = 0; i < o.vehicles; i++) {

@@ -287,3 +287,54 @@ test('fleet: PX4 numbering gives sysid i+1 per endpoint; DO_REPOSITION over COMM
     await f.stop();
   }
 });
+
+for (const flavour of ['ardupilot', 'px4'] as const) {
+  test(`${flavour}: uploaded mission flies in AUTO with MISSION_ITEM_REACHED and MISSION_CURRENT`, async () => {
+    await withVehicle(flavour, {}, async (c, f) => {
+      const wp = (n: number, e: number, alt: number) => ({
+        frame: 6, command: 16, current: 0, autocontinue: 1, param1: 0, param2: 0, param3: 0, param4: 0,
+        x: Math.round((HOME.latDeg + n / 111_200) * 1e7), y: Math.round((HOME.lonDeg + e / 75_300) * 1e7), z: alt,
+      });
+      const items = [...(flavour === 'ardupilot' ? [wp(0, 0, 0)] : []), wp(30, 0, 12), wp(30, 30, 12)];
+      const acked = c.waitMsg<common.MissionAck>(47, () => true, 10_000);
+      const serve = c.waitFor((p) => {
+        if (p.msgid !== 51) return false;
+        const r = p.message as common.MissionRequestInt;
+        c.send(make(common.MissionItemInt, { ...items[r.seq]!, seq: r.seq, targetSystem: 1, targetComponent: 1, missionType: 0 }));
+        return r.seq === items.length - 1;
+      }, 10_000);
+      c.send(make(common.MissionCount, { targetSystem: 1, targetComponent: 1, count: items.length, missionType: 0, opaqueId: 0 }));
+      assert.ok(await serve);
+      assert.equal((await acked)?.type, 0);
+      await takeoff(c, f, flavour);
+      const last = items.length - 1;
+      const reached = c.waitMsg<common.MissionItemReached>(46, (m) => m.seq === last, 30_000);
+      const current = c.waitMsg<common.MissionCurrent>(42, (m) => m.seq === last, 30_000);
+      const auto = flavour === 'px4' ? [1, 4, 4] : [1, 3, 0];
+      assert.equal((await c.commandLong(1, 176, auto))?.result, 0);
+      assert.ok(await current, 'no MISSION_CURRENT for the last item');
+      assert.ok(await reached, 'last item not reached');
+      const t = f.vehicles[0]!.truth();
+      assert.ok(t.positionNedM.x > 27 && t.positionNedM.y > 25, JSON.stringify(t.positionNedM));
+    });
+  });
+}
+
+test('fleet: tlog per vehicle records sent and received frames', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { readTlogFile } = await import('../../firmware-bridge/tlog/index.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'sitl-tlog-'));
+  const clock = new ScaledClock(SCALE);
+  const f = await startSitl({ vehicles: 1, flavour: 'px4', clock, home: HOME, basePort: 0, tlogDir: dir });
+  const c = await GcsClient.connect(f.vehicles[0]!.port);
+  c.startHeartbeat(clock);
+  await c.waitMsg(0);
+  await c.commandLong(1, 31000, []);
+  await c.close();
+  await f.stop();
+  const { records } = await readTlogFile(join(dir, 'sitl-1.tlog'));
+  assert.ok(records.some((r) => r.packet.msgid === 0 && r.packet.sysid === 1));
+  assert.ok(records.some((r) => r.packet.msgid === 76 && r.packet.sysid === 255));
+});

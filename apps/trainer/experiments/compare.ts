@@ -19,10 +19,10 @@ const { tf } = await initBackend();
 
 interface Row { label: string; env: EnvId; stats: EvalStats; curve?: number[] }
 
-async function fromCheckpoint(label: string, path: string, evalEnv?: EnvId): Promise<Row | undefined> {
+async function fromCheckpoint(label: string, path: string, evalOverrides: Record<string, unknown> = {}): Promise<Row | undefined> {
   if (!existsSync(path)) return undefined;
   const c = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
-  const env = makeEnv(evalEnv ?? c.env, 12345, c.envOverrides);
+  const env = makeEnv(c.env, 12345, { ...c.envOverrides, ...evalOverrides });
   const learner = createLearner(c.algo, tf, makeEnv(c.env, 1, c.envOverrides).spec, createRng(1), c.algoOverrides);
   learner.restore(c.learner);
   const stats = await evaluatePolicy(env, (o) => learner.act(o, false), episodes);
@@ -61,4 +61,17 @@ const table = (title: string, obj: string, rows: Row[]) => [
   ...rows.map((r) => `| ${r.label} | ${r.stats.meanObjective.toFixed(3)} | ${r.stats.meanObjectiveSecondHalf.toFixed(3)} | ${r.stats.meanPenalty.toFixed(1)} | ${r.stats.meanReward.toFixed(1)} |`), '',
 ].join('\n');
 console.log(table(`S3 (${episodes} episodes × 50 slots, env seed 12345)`, 'DOR', s3));
+
+// S3 Fig. 7 analogue: DOR vs number of users, with the 10-user policies (not retrained per count;
+// the first 10 users keep their positions, more are appended from the same layout stream).
+const sweep: string[] = ['### S3: mean DOR per slot vs users (policies trained with 10 users)', '', '| users | MADDPG | MADDPG traj. + AO | CEJOMU | RT |', '|---|---|---|---|---|'];
+for (const users of [5, 10, 20, 30]) {
+  const m = await fromCheckpoint('m', 'runs/s3-maddpg.ckpt.json', { users });
+  const ao = await fromCheckpoint('ao', 'runs/s3-maddpg.ckpt.json', { users, planner: 'ao' });
+  const cj = await fromCheckpoint('c', 'runs/s3-cejomu.ckpt.json', { users });
+  const rt = await baseline('rt', 's3', 'rt', { users });
+  const f = (r: Row | undefined) => (r ? r.stats.meanObjective.toFixed(3) : 'n/a');
+  sweep.push(`| ${users} | ${f(m)} | ${f(ao)} | ${f(cj)} | ${f(rt)} |`);
+}
+console.log(sweep.join('\n') + '\n');
 console.log(table(`S2 (${episodes} episodes × 50 slots, env seed 12345)`, 'Q', s2));

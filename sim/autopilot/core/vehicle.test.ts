@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { propulsionPowerW } from '../../../core/models/propulsion.ts';
 import {
   applySetpoint, arm, configFromParams, createVehicle, defaultParams, gcsHeartbeat, horiz, reposition, setMission, setMode,
-  step, takeoff, returnToLaunch, px4CustomMode, modeFromCustom, setParam,
+  step, takeoff, returnToLaunch, px4CustomMode, modeFromCustom, modeFromCommand, setParam, disarm,
   type AutopilotFlavour, type SimEvent, type SimState, type VehicleConfig,
 } from './index.ts';
 
@@ -225,3 +225,45 @@ for (const flavour of ['ardupilot', 'px4'] as const) {
     assert.equal(r.s.mode, flavour === 'px4' ? 'AUTO.LOITER' : 'AUTO');
   });
 }
+
+test('box geofence (SIM_FENCE_BOX_*) breach → land (PX4 GF_ACTION 5)', () => {
+  const { cfg, s } = airborne('px4', 10, { SIM_FENCE_BOX_N: 40, SIM_FENCE_BOX_E: 20, GF_ACTION: 5 });
+  assert.equal(cfg.fence.shape, 'box');
+  const r = run(cfg, reposition(cfg, s, { x: 0, y: 60, z: -10 }, 5, true).state, 40);
+  const breachAt = r.events.findIndex((e) => e.kind === 'statustext' && /Geofence/.test(e.text));
+  assert.ok(breachAt >= 0);
+  assert.ok(r.events.some((e) => e.kind === 'mode' && e.mode === 'AUTO.LAND'));
+  assert.equal(r.s.landed, 'on_ground');
+  assert.ok(r.s.posM.y > 19.5 && r.s.posM.y < 26, `landed at ${r.s.posM.y}`);
+});
+
+test('battery critical in flight → land; auto-disarm when armed idle on the ground', () => {
+  const { cfg, s } = airborne('ardupilot', 10, { BATT_CRT_MAH: 1000 });
+  const low = { ...s, batteryJ: cfg.battCriticalJ + 50 };
+  const r = run(cfg, low, 30);
+  assert.ok(r.events.some((e) => e.kind === 'statustext' && /Battery critical/.test(e.text)));
+  assert.equal(r.s.mode, 'LAND');
+  assert.equal(r.s.armed, false);
+  const g = setup('ardupilot', { DISARM_DELAY: 5 });
+  const armed = arm(g.cfg, setMode(g.cfg, g.s, 'GUIDED').state, false).state;
+  let disarmedAt: number | undefined;
+  run(g.cfg, armed, 8, (x) => void (disarmedAt ??= x.armed ? undefined : (x.tUs - armed.tUs) / 1e6));
+  assert.ok(disarmedAt !== undefined && disarmedAt > 5 && disarmedAt <= 5 + 2 * DT, `disarmed at ${disarmedAt}`);
+});
+
+test('disarm in flight is refused unless forced; force-disarm drops the vehicle', () => {
+  const { cfg, s } = airborne('px4', 10);
+  assert.equal(disarm(cfg, s, false).result, 'denied');
+  const d = disarm(cfg, s, true);
+  assert.equal(d.state.armed, false);
+  const r = run(cfg, d.state, 5);
+  assert.equal(r.s.landed, 'on_ground');
+});
+
+test('DO_SET_MODE decoding per flavour', () => {
+  assert.equal(modeFromCommand('px4', 4, 0)?.name, 'AUTO.LOITER');
+  assert.equal(modeFromCommand('px4', 6, 0)?.name, 'OFFBOARD');
+  assert.equal(modeFromCommand('px4', 4, 4)?.name, 'AUTO.MISSION');
+  assert.equal(modeFromCommand('ardupilot', 4, 0)?.name, 'GUIDED');
+  assert.equal(modeFromCommand('ardupilot', 99, 0), undefined);
+});

@@ -17,12 +17,13 @@ import { MavlinkDecoder, MavlinkEncoder, type DecodedPacket } from '../../../fir
 import { common } from '../../../firmware-bridge/mavlink/messages.ts';
 import { openServerTransport, type MultiPeerTransport, type Peer } from '../../../firmware-bridge/transport/index.ts';
 import { TlogWriter } from '../../../firmware-bridge/tlog/index.ts';
-import { nedToGeo, type GeoPoint, type Vec3 } from '../core/geo.ts';
+import type { GeoPoint } from '../core/geo.ts';
 import { modeFromCustom } from '../core/modes.ts';
 import { configFromParams, defaultParams, type AutopilotFlavour, type ParamValues, type VehicleConfig } from '../core/params.ts';
 import { step } from '../core/step.ts';
-import type { FailsafeKind, LandedState, MissionItem, SimEvent, SimState } from '../core/types.ts';
+import type { MissionItem, SimEvent, SimState } from '../core/types.ts';
 import { applySetpoint, createVehicle, gcsHeartbeat, setMission, setMode } from '../core/vehicle.ts';
+import { buildTruth, type VehicleTruth } from './truth.ts';
 import { CMD, MAV_RESULT, executeCommand, type CommandRequest } from './commands.ts';
 import { MissionService } from './mission.ts';
 import { ParamService } from './params.ts';
@@ -49,26 +50,7 @@ export interface SitlServerOptions {
   autoTick?: boolean;
 }
 
-/** Everything the simulator knows, for tests, benchmarks and experiments (not on the wire). */
-export interface VehicleTruth {
-  sysid: number;
-  flavour: AutopilotFlavour;
-  tUs: number;
-  mode: string;
-  armed: boolean;
-  landed: LandedState;
-  positionNedM: Vec3;
-  velocityNedMS: Vec3;
-  global: GeoPoint & { relAltM: number };
-  yawRad: number;
-  batteryRemainingJ: number;
-  batteryCapacityJ: number;
-  energyUsedJ: { propulsion: number; avionics: number; compute: number; total: number };
-  powerW: number;
-  failsafes: readonly FailsafeKind[];
-  missionSeq: number;
-  missionCount: number;
-}
+export type { VehicleTruth };
 
 export interface ServerStats {
   ticks: number;
@@ -129,7 +111,12 @@ export class SitlServer {
     this.state = createVehicle(this.cfg, opts.home, now);
     this.encoder = new MavlinkEncoder({ sysid: opts.sysid, compid: 1 });
     this.st = { ticks: 0, steps: 0, heartbeatsSent: 0, packetsIn: 0, packetsOut: 0, startedUs: now };
-    for (const [id, hz] of Object.entries(DEFAULT_RATES_HZ)) this.streams.set(Number(id), { intervalUs: 1e6 / hz, nextUs: now });
+    // Stream phases are staggered per vehicle and per message (golden-ratio offsets), so a fleet
+    // does not send every stream in the same tick and overflow a shared GCS socket's buffer.
+    for (const [id, hz] of Object.entries(DEFAULT_RATES_HZ)) {
+      const phase = ((opts.sysid * 0.618034 + Number(id) * 0.414214) % 1) * (1e6 / hz);
+      this.streams.set(Number(id), { intervalUs: 1e6 / hz, nextUs: now + phase });
+    }
     this.params = new ParamService({
       flavour: opts.flavour,
       values: () => this.paramValues,
@@ -156,7 +143,13 @@ export class SitlServer {
   }
 
   /** Binds the endpoint and starts the clock-driven loop. */
-  static async start(opts: SitlServerOptions): Promise<Result<SitlServer, 'open_failed' | 'bad_url'>> {
+  static async start(opts: SitlServerOptions): Promise<Result<SitlServer, 'open_failed' | 'bad_url' | 'bad_params'>> {
+    const sysParam = opts.flavour === 'px4' ? 'MAV_SYS_ID' : 'SYSID_THISMAV';
+    try {
+      defaultParams(opts.flavour, { ...opts.params, [sysParam]: opts.sysid });
+    } catch (e) {
+      return fail('bad_params', (e as Error).message);
+    }
     const host = opts.host ?? '127.0.0.1';
     const t = await openServerTransport(`udpserver://${host}:${opts.port}`, { clock: opts.clock, peerTimeoutMs: 10_000 });
     if (!t.ok) return fail(t.reason, t.detail);
@@ -188,16 +181,7 @@ export class SitlServer {
   }
 
   truth(): VehicleTruth {
-    const s = this.state;
-    const g = nedToGeo(s.origin, s.posM);
-    const e = s.energy;
-    return {
-      sysid: this.opts.sysid, flavour: this.opts.flavour, tUs: s.tUs, mode: s.mode, armed: s.armed, landed: s.landed,
-      positionNedM: { ...s.posM }, velocityNedMS: { ...s.velMS }, global: { ...g, relAltM: -s.posM.z }, yawRad: s.yawRad,
-      batteryRemainingJ: s.batteryJ, batteryCapacityJ: this.cfg.battCapacityJ,
-      energyUsedJ: { propulsion: e.propulsionJ, avionics: e.avionicsJ, compute: e.computeJ, total: e.propulsionJ + e.avionicsJ + e.computeJ },
-      powerW: s.powerW, failsafes: [...s.failsafes], missionSeq: s.missionSeq, missionCount: this.missions.items(0).length,
-    };
+    return buildTruth(this.opts.sysid, this.opts.flavour, this.state, this.cfg, this.missions.items(0).length);
   }
 
   async stop(): Promise<void> {
@@ -235,7 +219,9 @@ export class SitlServer {
   tick(): void {
     this.st.ticks++;
     const now = this.opts.clock.nowUs();
-    if (now - this.state.tUs > MAX_CATCHUP_US) this.state = { ...this.state, tUs: now - MAX_CATCHUP_US };
+    // After a long stall (suspended process), skip ahead rather than replay minutes of physics.
+    const maxCatchUp = Math.max(MAX_CATCHUP_US, 250_000 * this.opts.clock.scale);
+    if (now - this.state.tUs > maxCatchUp) this.state = { ...this.state, tUs: now - maxCatchUp };
     while (now - this.state.tUs > 1) {
       const dt = Math.min(MAX_STEP_S, (now - this.state.tUs) / 1e6);
       const r = step(this.cfg, this.state, { computePowerW: this.computeW }, dt);
