@@ -50,9 +50,14 @@ const rows: string[] = [];
 for (const id of ['s3', 's3-2d', 's2'] as EnvId[]) rows.push(`| env steps/s, ${id} (random actions${id.startsWith('s3') ? ', reward by CD+KKT' : ''}) | ${envStepsPerSecond(id, 3).toFixed(0)} |`);
 for (const [algo, id] of [['maddpg', 's3'], ['td3', 's2'], ['d3qn', 's3']] as [AlgoName, EnvId][]) rows.push(`| ${algo} update on ${id}, batch 128 (ms, ${backend}) | ${(await updateMs(algo, id, 50)).toFixed(1)} |`);
 const models: string[] = [];
+const warm: string[] = [];
 if (existsSync('models')) {
   for (const f of readdirSync('models').filter((n) => n.endsWith('.json') && !n.endsWith('.ckpt.json')).sort()) {
-    const r = JSON.parse(readFileSync(`models/${f}`, 'utf8')) as { algo: string; env: string; episodes: number; envSteps: number; wallTimeS: number; backend: string; final: { eval: { meanObjective: number } } };
+    const r = JSON.parse(readFileSync(`models/${f}`, 'utf8')) as { algo: string; env: string; episodes: number; envSteps: number; wallTimeS: number; backend: string; final?: { eval: { meanObjective: number } } };
+    if (!r.final) {
+      warm.push(`| ${f.replace('.json', '')} | ${r.wallTimeS.toFixed(1)} | ${r.backend} |`);
+      continue;
+    }
     models.push(`| ${f.replace('.json', '')} | ${r.algo} | ${r.env} | ${r.episodes} | ${r.envSteps} | ${r.wallTimeS.toFixed(0)} | ${r.backend} | ${r.final.eval.meanObjective.toFixed(3)} |`);
   }
 }
@@ -72,6 +77,7 @@ const section = [
   '|---|---|---|---|---|---|---|---|',
   ...models,
   '',
+  ...(warm.length ? ['Other trained models (data generation + training):', '', '| model | wall time (s) | backend |', '|---|---|---|', ...warm, ''] : []),
 ].join('\n');
 const path = 'docs/benchmarks.md';
 const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n';

@@ -6,6 +6,7 @@
  * - `createLearner(algo, tf, spec, rng, overrides)` — maddpg | cejomu | td3 | ddpg | ppo | d3qn.
  * - `buildPolicyFiles(actors, spec, algo, training, commit)` — ONNX bytes with the metadata contract.
  * - `Mlp`, `ReplayBuffer`, `obsAffine`/`actAffine` — building blocks; `lineChartSvg` — report plot.
+ * - Warm start for the S0 coalition game: `membershipFeatures`, `proposeStructure`, `trainWarmstart`, … (warmstart/).
  */
 export { initBackend, type Backend, type Tf } from './backend.ts';
 export { trainPolicy, resolveEnv, envRewardScale, type TrainRequest, type TrainReport, type TrainOutcome, type Checkpoint } from './session.ts';
@@ -16,3 +17,4 @@ export { Mlp, type SerializedMlp } from './nets.ts';
 export { ReplayBuffer, type Batch } from './replay.ts';
 export { obsAffine, actAffine, applyAffine, type Affine } from './scaling.ts';
 export { lineChartSvg, movingAverage, type Series } from './report/index.ts';
+export { membershipFeatures, proposeStructure, warmstartDataset, trainWarmstart, predictMembership, evaluateWarmstart, exportWarmstart, WARMSTART_FEATURES, type WarmstartModel, type WarmstartEval, type WarmstartSample } from './warmstart/index.ts';
