@@ -11,3 +11,5 @@ registerCommand('broker', 'run the embedded MQTT broker', () => import('./broker
 registerCommand('plan', 'plan one slot for a JSON instance (CD+KKT, AO, AL, coalition game, grand, Nash) and print it as JSON', () => import('./plan.ts'));
 registerCommand('experiment', 'regenerate a paper figure (CSV + SVG): uavmec experiment --list shows them', () => import('./experiment.ts'));
 registerCommand('sitl', 'run SITL autopilots (ArduCopter or PX4 dialect) that ground stations and agents connect to', () => import('../../../sim/autopilot/cli.ts'));
+registerCommand('train', 'train a policy (MADDPG, TD3, …) and export it to ONNX', () => import('./train.ts'));
+registerCommand('evaluate', 'evaluate an ONNX policy or a baseline trajectory; prints mean reward/DOR as JSON', () => import('./evaluate.ts'));
