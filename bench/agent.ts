@@ -8,8 +8,9 @@
  * Writes docs/benchmarks.md under "## Agent" (replacing that section only).
  * Run: node --import tsx bench/agent.ts
  */
+import { writeBenchmarkSection } from './report.ts';
 import os from 'node:os';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng } from '../core/rng.ts';
 import { WallClock } from '../core/clock.ts';
@@ -155,15 +156,4 @@ const lines = [
 ];
 const section = lines.join('\n');
 console.log(section);
-const path = new URL('../docs/benchmarks.md', import.meta.url).pathname;
-mkdirSync(new URL('../docs/', import.meta.url).pathname, { recursive: true });
-let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n';
-const start = doc.indexOf('## Agent');
-if (start >= 0) {
-  const next = doc.indexOf('\n## ', start + 1);
-  doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : '');
-} else {
-  doc = doc.replace(/\s*$/, '\n\n') + section;
-}
-writeFileSync(path, doc);
-console.log(`written to ${path}`);
+writeBenchmarkSection('Agent', section);

@@ -6,7 +6,7 @@
  *
  * Run: node --import tsx bench/mavlink.ts [--packets 20000]
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeBenchmarkSection } from './report.ts';
 import os from 'node:os';
 import { common, minimal } from 'node-mavlink';
 import type { MavLinkData } from 'node-mavlink';
@@ -104,15 +104,4 @@ const lines = [
 const section = lines.join('\n');
 console.log(section);
 
-const path = new URL('../docs/benchmarks.md', import.meta.url).pathname;
-mkdirSync(new URL('../docs/', import.meta.url).pathname, { recursive: true });
-let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n';
-const start = doc.indexOf('## MAVLink codec');
-if (start >= 0) {
-  const next = doc.indexOf('\n## ', start + 1);
-  doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : '');
-} else {
-  doc = doc.replace(/\s*$/, '\n\n') + section;
-}
-writeFileSync(path, doc);
-console.log(`written to ${path}`);
+writeBenchmarkSection('MAVLink codec', section);

@@ -8,7 +8,7 @@
  * Run: node --import tsx bench/planner.ts [--quick]
  */
 import os from 'node:os';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeBenchmarkSection } from './report.ts';
 import { createRng } from '../core/rng.ts';
 import { generateS0Instance, generateS3Instance, gridHover, planCoalitions, planOffloading } from '../apps/controller/planning/index.ts';
 
@@ -83,8 +83,4 @@ const section = [
   ...rows,
   '',
 ].join('\n');
-const path = new URL('../docs/benchmarks.md', import.meta.url).pathname;
-const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-const re = /## Planner\n[\s\S]*?(?=\n## |$)/;
-writeFileSync(path, re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}`);
-console.log(`wrote ${path}`);
+writeBenchmarkSection('Planner', section);

@@ -6,7 +6,7 @@
  *
  * Run: node --import tsx bench/scheduler.ts [--reps 5] [--quick]
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeBenchmarkSection } from './report.ts';
 import os from 'node:os';
 import { createRng } from '../core/rng.ts';
 import { compileProblem, fitnessOf, heft, runGa, syntheticProblem } from '../apps/controller/scheduling/schedule/index.ts';
@@ -59,8 +59,4 @@ const section = [
   ...rows,
   '',
 ].join('\n');
-const path = new URL('../docs/benchmarks.md', import.meta.url).pathname;
-const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-const re = /## Scheduler\n[\s\S]*?(?=\n## |$)/;
-writeFileSync(path, re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}`);
-console.log(`wrote ${path}`);
+writeBenchmarkSection('Scheduler', section);

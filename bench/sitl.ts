@@ -10,10 +10,9 @@
  *
  * Run: node --import tsx bench/sitl.ts [--max 250] [--seconds 4]
  */
+import { writeBenchmarkSection } from './report.ts';
 import dgram from 'node:dgram';
 import os from 'node:os';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { WallClock } from '../core/clock.ts';
 import { MavlinkDecoder } from '../firmware-bridge/mavlink/index.ts';
 import { startSitl } from '../sim/autopilot/index.ts';
@@ -66,18 +65,7 @@ async function trial(n: number, seconds: number): Promise<Trial> {
 }
 
 function writeSection(text: string): void {
-  const file = path.join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
-  mkdirSync(path.dirname(file), { recursive: true });
-  const heading = '## SITL capacity';
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = old.indexOf(heading);
-  let out: string;
-  if (start < 0) out = `${old.trimEnd()}\n\n${text}\n`;
-  else {
-    const next = old.indexOf('\n## ', start + heading.length);
-    out = `${old.slice(0, start)}${text}\n${next < 0 ? '' : old.slice(next + 1)}`;
-  }
-  writeFileSync(file, out);
+  writeBenchmarkSection('SITL capacity', text);
 }
 
 async function main(): Promise<void> {

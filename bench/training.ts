@@ -4,8 +4,9 @@
  * docs/benchmarks.md (replacing an earlier one) and prints it.
  * Run: node --import tsx bench/training.ts
  */
+import { writeBenchmarkSection } from './report.ts';
 import { cpus, platform, release } from 'node:os';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRng } from '../core/rng.ts';
 import { makeEnv, type EnvId } from '../sim/envs/index.ts';
 import { createLearner, type AlgoName } from '../apps/trainer/algos/index.ts';
@@ -79,14 +80,5 @@ const section = [
   '',
   ...(warm.length ? ['Other trained models (data generation + training):', '', '| model | wall time (s) | backend |', '|---|---|---|', ...warm, ''] : []),
 ].join('\n');
-const path = 'docs/benchmarks.md';
-const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n';
-const start = doc.indexOf('## Training\n');
-let next: string;
-if (start < 0) next = `${doc.trimEnd()}\n\n${section}`;
-else {
-  const end = doc.indexOf('\n## ', start + 1);
-  next = doc.slice(0, start) + section + (end < 0 ? '' : doc.slice(end + 1));
-}
-writeFileSync(path, next.endsWith('\n') ? next : `${next}\n`);
+writeBenchmarkSection('Training', section);
 console.log(section);
