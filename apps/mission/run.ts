@@ -12,6 +12,7 @@ import { WorldService, type Scenario } from '../../sim/world/index.ts';
 import { createAgent, type RunningAgent } from '../agent/create.ts';
 import { Bus, createLogger, Recorder, startEmbeddedBroker, type EmbeddedBroker } from '../common/index.ts';
 import { ControllerService } from '../controller/service.ts';
+import { writeReport } from '../report/write.ts';
 import type { OffloadAlgo } from '../controller/planning/offload/index.ts';
 import type { SlotMetrics } from '../controller/metrics.ts';
 import type { MissionSummary } from './summary.ts';
@@ -143,6 +144,8 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
       tlogs: agents.map((a) => `uav-${a.service.uavId}.tlog`),
     };
     fs.writeFileSync(path.join(o.runDir, 'summary.json'), JSON.stringify(summary, null, 2));
+    const rep = writeReport([o.runDir]);
+    phase(rep.ok ? `report ${rep.value}` : `report not written: ${rep.detail ?? rep.reason}`);
     return summary;
   } finally {
     for (const c of cleanup.reverse()) {

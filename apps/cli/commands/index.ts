@@ -13,3 +13,6 @@ registerCommand('experiment', 'regenerate a paper figure (CSV + SVG): uavmec exp
 registerCommand('sitl', 'run SITL autopilots (ArduCopter or PX4 dialect) that ground stations and agents connect to', () => import('../../../sim/autopilot/cli.ts'));
 registerCommand('train', 'train a policy (MADDPG, TD3, …) and export it to ONNX', () => import('./train.ts'));
 registerCommand('evaluate', 'evaluate an ONNX policy or a baseline trajectory; prints mean reward/DOR as JSON', () => import('./evaluate.ts'));
+registerCommand('tlog', 'inspect MAVLink .tlog files from any ground station (uavmec tlog summary <file>)', () => import('./tlog.ts'));
+registerCommand('report', 'write a self-contained HTML report of a run (or two, side by side)', () => import('./report.ts'));
+registerCommand('replay', 'replay a recorded run: byte-identical plan check, or what-if with --planner', () => import('./replay.ts'));

@@ -53,6 +53,7 @@ Example:
     progress.done();
     console.log(formatSummary(summary));
     console.log(`\nRun folder: ${runDir}`);
+    console.log(`Report: ${path.join(runDir, 'report.html')}`);
     const t = summary.totals;
     const ok = t.dor > 0 && t.plansAcked === t.plansSent && summary.uavs.every((u) => u.distanceM > 1);
     if (!ok) console.error('mission did not meet its checks: DOR > 0, every plan acked, every UAV moved');

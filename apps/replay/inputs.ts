@@ -1,0 +1,159 @@
+/**
+ * What the controller knew when it planned each slot, rebuilt from a recording.
+ *
+ * The live controller (apps/controller/service.ts) plans slot k at time P_k — which the recorded
+ * plans carry as `valid_from_t_us` — from: the last twin state of each UAV received before P_k;
+ * the task requests received after the slot began (the first FleetState of slot k, whose header
+ * time is when the controller set the slot) and before P_k, in arrival order, later copies of a
+ * task id updating it in place (a Map); and the twin's fidelity, which completions of tasks it
+ * had offloaded update with the predictions of its own plans. This module replays that
+ * bookkeeping over receive times. The recorder's receive time is only a proxy for the
+ * controller's: both read the same broker and clock, but while the controller plans (a long
+ * synchronous step) messages queue on both sockets and the recorder may stamp one after the plan
+ * that the controller read before it. For twin states the controller's own receive time is in the
+ * recording: every FleetState it publishes carries, per UAV, the `reported_t_us` of the twin state
+ * it holds (with its position); `controllerReceiveTimes` matches those back to the twin messages,
+ * and those times are used wherever known. Pure: recording in, inputs out.
+ */
+import type { Plan } from '../../proto/index.ts';
+import type { SlotTask } from '../controller/slot/index.ts';
+import { applyTwinState, emptyTwin, recordCompletion, type Twin } from '../controller/twin/index.ts';
+import type { RecordedPlan, RunRecording } from './recording.ts';
+
+export interface SlotInputs {
+  slot: number;
+  /** When the slot began (controller's clock), µs; undefined when its FleetState was not recorded. */
+  startUs: number | undefined;
+  /** When the controller planned it (the plans' valid_from_t_us), µs. */
+  planUs: number;
+  twin: Twin;
+  tasks: SlotTask[];
+  /** The plans the controller published for this slot, by UAV id. */
+  recorded: Map<number, RecordedPlan>;
+}
+
+/** Plans that are not slot plans: the take-off before slot 0 and the final RTL. */
+export const NON_SLOT_PLANNERS = new Set(['launch', 'mission-end']);
+
+export function slotPlans(rec: RunRecording): Map<number, Map<number, RecordedPlan>> {
+  const out = new Map<number, Map<number, RecordedPlan>>();
+  for (const p of rec.plans) {
+    if (NON_SLOT_PLANNERS.has(p.msg.planner)) continue;
+    const m = out.get(p.msg.slot) ?? new Map<number, RecordedPlan>();
+    if (!m.has(p.uavId)) m.set(p.uavId, p);
+    out.set(p.msg.slot, m);
+  }
+  return out;
+}
+
+/**
+ * `boundary`: whether a message received in the very µs of planning counts as received before
+ * it ('inclusive') or not ('exclusive', the default: the planning timer fired first).
+ */
+export function slotInputs(rec: RunRecording, slotS: number, opts: { boundary?: 'exclusive' | 'inclusive' } = {}): SlotInputs[] {
+  const plans = slotPlans(rec);
+  const slots = [...plans.keys()].sort((a, b) => a - b);
+  const startOf = new Map<number, number>();
+  for (const f of rec.fleet) if (!startOf.has(f.msg.slot)) startOf.set(f.msg.slot, f.msg.header!.t_us);
+
+  const ctlRecv = controllerReceiveTimes(rec);
+  type Ev = { recvUs: number; index: number; apply: () => void };
+  let twin: Twin = emptyTwin();
+  let pending = new Map<number, SlotTask>();
+  let slot = -1;
+  let planned = false;
+  const known = new Set<number>();
+  const done = new Set<number>();
+  const predicted = new Map<number, { uavId: number; predictedS: number; computeS: number }>();
+  const events: Ev[] = [
+    ...rec.twins.map((e) => ({ recvUs: ctlRecv.get(e.index) ?? e.recvUs, index: e.index, apply: () => void (twin = applyTwinState(twin, e.msg, e.recvUs)) })),
+    ...rec.tasks.map((e) => ({
+      recvUs: e.recvUs, index: e.index,
+      apply: () => {
+        const m = e.msg;
+        if (slot < 0) return;
+        known.add(m.task_id);
+        if (planned) return; // after this slot's plan: the device computes it
+        pending.set(m.task_id, {
+          taskId: m.task_id, userId: m.user_id,
+          pos: [m.user_position!.x_east_m, m.user_position!.y_north_m, m.user_position!.alt_m],
+          dataBits: m.data_bits, cyclesPerBit: m.cycles_per_bit, localCpuHz: m.local_cpu_hz, txPowerW: m.tx_power_w,
+          deadlineS: m.deadline_s > 0 ? m.deadline_s : slotS,
+          releaseUs: m.release_t_us || m.header!.t_us,
+        });
+      },
+    })),
+    ...rec.completions.map((e) => ({
+      recvUs: e.recvUs, index: e.index,
+      apply: () => {
+        const c = e.msg;
+        if (!known.has(c.task_id) || done.has(c.task_id)) return;
+        done.add(c.task_id);
+        const p = predicted.get(c.task_id);
+        if (p && c.site === 2 && !c.failed) {
+          predicted.delete(c.task_id);
+          twin = recordCompletion(twin, c.uav_id, { predictedS: p.predictedS, actualS: (c.done_t_us - c.release_t_us) / 1e6, predictedComputeS: p.computeS, actualComputeS: c.compute_s });
+        }
+      },
+    })),
+  ].sort((a, b) => a.recvUs - b.recvUs || a.index - b.index);
+
+  const before = opts.boundary === 'inclusive' ? (t: number, p: number) => t <= p : (t: number, p: number) => t < p;
+  const out: SlotInputs[] = [];
+  let next = 0;
+  for (const k of slots) {
+    const recorded = plans.get(k)!;
+    const planUs = [...recorded.values()][0]!.msg.valid_from_t_us;
+    const startUs = startOf.get(k);
+    // Events up to the slot start happen while the previous slot is still current.
+    while (next < events.length && startUs !== undefined && events[next]!.recvUs < startUs) events[next++]!.apply();
+    slot = k;
+    planned = false;
+    while (next < events.length && before(events[next]!.recvUs, planUs)) events[next++]!.apply();
+    const tasks = [...pending.values()];
+    pending = new Map();
+    planned = true;
+    out.push({ slot: k, startUs, planUs, twin, tasks, recorded });
+    for (const a of uniqueAssignments(recorded.values())) predicted.set(a.task_id, { uavId: a.exec_uav_id, predictedS: a.predicted_s, computeS: a.cycles / a.cpu_hz });
+  }
+  return out;
+}
+
+/** Each offloaded task once (a relayed task appears in its access and its exec UAV's plan). */
+function uniqueAssignments(plans: Iterable<RecordedPlan>): Plan['assignments'] {
+  const seen = new Map<number, Plan['assignments'][number]>();
+  for (const p of plans) for (const a of p.msg.assignments) if (!seen.has(a.task_id)) seen.set(a.task_id, a);
+  return [...seen.values()];
+}
+
+/**
+ * The controller's receive time of each twin state (by recording index) that some FleetState
+ * shows it holding: the member's `reported_t_us`, matched to the latest twin message of that UAV
+ * published before the FleetState with exactly the member's position.
+ */
+export function controllerReceiveTimes(rec: RunRecording): Map<number, number> {
+  const byUav = new Map<number, RunRecording['twins']>();
+  for (const t of rec.twins) {
+    const l = byUav.get(t.msg.uav_id) ?? [];
+    l.push(t);
+    byUav.set(t.msg.uav_id, l);
+  }
+  const out = new Map<number, number>();
+  for (const f of rec.fleet) {
+    const sentUs = f.msg.header!.t_us;
+    for (const m of f.msg.members) {
+      const list = byUav.get(m.uav_id);
+      if (!list || !m.position) continue;
+      for (let i = list.length - 1; i >= 0; i--) {
+        const t = list[i]!;
+        if (t.msg.header!.t_us > sentUs) continue;
+        const p = t.msg.position;
+        if (p && p.x_east_m === m.position.x_east_m && p.y_north_m === m.position.y_north_m && p.alt_m === m.position.alt_m) {
+          if (!out.has(t.index)) out.set(t.index, m.reported_t_us);
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
