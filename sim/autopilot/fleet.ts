@@ -16,6 +16,7 @@ import { parseTransportUrl } from '../../firmware-bridge/transport/index.ts';
 import { nedToGeo, type GeoPoint } from './core/geo.ts';
 import { defaultParams, type AutopilotFlavour } from './core/params.ts';
 import { SitlServer, type ServerStats, type VehicleTruth } from './server/server.ts';
+import type { SitlSigningOptions } from './server/signing.ts';
 
 export interface SitlFleetOptions {
   vehicles: number;
@@ -38,6 +39,8 @@ export interface SitlFleetOptions {
   /** Battery capacity, J (sets BATT_CAPACITY / BAT1_CAPACITY from the pack voltage). */
   batteryJ?: number;
   physicsHz?: number;
+  /** MAVLink 2 signing for every vehicle (server/signing.ts); `keyFor(sysid)` gives per-vehicle initial keys. */
+  signing?: SitlSigningOptions & { keyFor?: (sysid: number) => Buffer | undefined };
 }
 
 export interface SitlVehicle {
@@ -62,6 +65,11 @@ export interface SitlFleet {
 
 export class SitlStartError extends Error {
   override name = 'SitlStartError';
+}
+
+function signingFor(s: NonNullable<SitlFleetOptions['signing']>, sysid: number): SitlSigningOptions {
+  const key = s.keyFor?.(sysid) ?? s.key;
+  return { ...(key ? { key } : {}), ...(s.unsigned ? { unsigned: s.unsigned } : {}), ...(s.allowSetup ? { allowSetup: s.allowSetup } : {}) };
 }
 
 /** Battery capacity parameter (mAh) that yields `joules` for the flavour's default pack voltage. */
@@ -97,6 +105,7 @@ export async function startSitl(o: SitlFleetOptions): Promise<SitlFleet> {
     const r = await SitlServer.start({
       flavour: o.flavour, clock: o.clock, home, sysid, port: base === 0 ? 0 : base + stride * i, params, gcsPeers, autoTick: false,
       ...(o.host ? { host: o.host } : {}),
+      ...(o.signing ? { signing: signingFor(o.signing, sysid) } : {}),
       ...(o.tlogDir ? { tlogPath: path.join(o.tlogDir, `sitl-${sysid}.tlog`) } : {}),
     });
     if (!r.ok) {

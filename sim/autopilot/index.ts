@@ -2,6 +2,7 @@
  * SITL multicopter autopilot speaking MAVLink 2 (ArduCopter or PX4 flavour).
  * - `startSitl(options) → SitlFleet`: many vehicles in one process, one UDP endpoint each.
  * - `SitlServer`: one vehicle behind one endpoint.
+ * - MAVLink 2 signing: an initial key or one provisioned by SETUP_SIGNING over a direct link.
  * - `core/`: the pure vehicle model (parameters, modes, commands, physics `step`).
  */
 export { startSitl, capacityParams, SitlStartError } from './fleet.ts';
@@ -9,3 +10,5 @@ export type { SitlFleet, SitlFleetOptions, SitlVehicle } from './fleet.ts';
 export { SitlServer } from './server/server.ts';
 export type { SitlServerOptions, VehicleTruth, ServerStats } from './server/server.ts';
 export * as sitlCore from './core/index.ts';
+export { SitlSigning, decideSetupSigning, isLoopback } from './server/signing.ts';
+export type { SitlSigningOptions, SetupVerdict } from './server/signing.ts';

@@ -11,9 +11,10 @@
  * than the tick rate is sent at most once per tick).
  */
 import type { MavLinkData } from 'node-mavlink';
+import { SitlSigning, type SitlSigningOptions } from './signing.ts';
 import type { Clock, Timer } from '../../../core/clock.ts';
 import { fail, ok, type Result } from '../../../core/result.ts';
-import { MavlinkDecoder, MavlinkEncoder, type DecodedPacket } from '../../../firmware-bridge/mavlink/index.ts';
+import { MavlinkEncoder, type DecodedPacket } from '../../../firmware-bridge/mavlink/index.ts';
 import { common } from '../../../firmware-bridge/mavlink/messages.ts';
 import { openServerTransport, type MultiPeerTransport, type Peer } from '../../../firmware-bridge/transport/index.ts';
 import { TlogWriter } from '../../../firmware-bridge/tlog/index.ts';
@@ -48,6 +49,7 @@ export interface SitlServerOptions {
   physicsHz?: number;
   /** false: the owner calls `tick()` (a fleet drives all its vehicles from one timer). */
   autoTick?: boolean;
+  signing?: SitlSigningOptions; // MAVLink 2 signing: initial key, SETUP_SIGNING policy (signing.ts)
 }
 
 export type { VehicleTruth };
@@ -59,6 +61,7 @@ export interface ServerStats {
   packetsIn: number;
   packetsOut: number;
   startedUs: number;
+  signingSetups?: number; signingRefused?: number; signingEnabled?: boolean; // SETUP_SIGNING applied/refused; signing on
 }
 
 /** The fields read from incoming messages (a union view; each handler reads its own). */
@@ -92,7 +95,7 @@ export class SitlServer {
   private cfg: VehicleConfig;
   private paramValues: ParamValues;
   private readonly encoder: MavlinkEncoder;
-  private readonly decoder = new MavlinkDecoder();
+  private readonly signing: SitlSigning;
   private readonly params: ParamService;
   private readonly missions: MissionService;
   private readonly streams = new Map<number, { intervalUs: number; nextUs: number }>();
@@ -110,6 +113,7 @@ export class SitlServer {
     this.bootUs = now;
     this.state = createVehicle(this.cfg, opts.home, now);
     this.encoder = new MavlinkEncoder({ sysid: opts.sysid, compid: 1 });
+    this.signing = new SitlSigning(opts.sysid, this.encoder, opts.clock, opts.signing, (sev, text) => this.send(statusText(sev, text)));
     this.st = { ticks: 0, steps: 0, heartbeatsSent: 0, packetsIn: 0, packetsOut: 0, startedUs: now };
     // Stream phases are staggered per vehicle and per message (golden-ratio offsets), so a fleet
     // does not send every stream in the same tick and overflow a shared GCS socket's buffer.
@@ -139,7 +143,7 @@ export class SitlServer {
     });
     for (const p of opts.gcsPeers ?? []) transport.addFixedPeer(p);
     if (opts.tlogPath) this.tlog = new TlogWriter(opts.tlogPath);
-    transport.onData((buf) => this.onDatagram(buf));
+    transport.onDataFrom((buf, peer) => this.onDatagram(buf, peer));
   }
 
   /** Binds the endpoint and starts the clock-driven loop. */
@@ -172,7 +176,7 @@ export class SitlServer {
     return this.cfg;
   }
   stats(): ServerStats {
-    return { ...this.st };
+    return { ...this.st, signingSetups: this.signing.stats.setups, signingRefused: this.signing.stats.refused, signingEnabled: this.signing.enabled };
   }
 
   /** Power drawn by the on-board edge computer, W (drains the battery; SPEC §4). */
@@ -243,11 +247,11 @@ export class SitlServer {
 
   // ---- input ------------------------------------------------------------------------------
 
-  private onDatagram(buf: Buffer): void {
+  private onDatagram(buf: Buffer, peer: Peer): void {
     this.tlog?.write(this.opts.clock.nowUs(), buf);
-    for (const p of this.decoder.pushDatagram(buf)) {
+    for (const p of this.signing.decoder.pushDatagram(buf)) {
       this.st.packetsIn++;
-      if (p.message) this.onPacket(p);
+      if (p.message) this.onPacket(p, peer);
     }
   }
 
@@ -255,7 +259,7 @@ export class SitlServer {
     return (targetSystem === 0 || targetSystem === this.opts.sysid) && (targetComponent === undefined || targetComponent === 0 || targetComponent === 1);
   }
 
-  private onPacket(p: DecodedPacket): void {
+  private onPacket(p: DecodedPacket, peer?: Peer): void {
     const m = p.message as unknown as Incoming;
     if (p.sysid === this.opts.sysid && p.compid === 1) return;
     switch (p.msgid) {
@@ -324,6 +328,8 @@ export class SitlServer {
         for (const id of ids) this.setInterval(id, m.startStop === 0 || m.reqMessageRate === 0 ? -1 : 1e6 / m.reqMessageRate);
         return;
       }
+      case 256: // SETUP_SIGNING: direct link only (signing.ts)
+        return void this.signing.onSetupSigning(p, peer);
       case 84:
       case 86:
         if (this.forUs(m.targetSystem, m.targetComponent)) this.onSetpoint(p.msgid, p.message as unknown as TargetFields & { latInt?: number; lonInt?: number; alt?: number; timeBootMs: number });
