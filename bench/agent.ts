@@ -5,6 +5,8 @@
  * - Safety envelope `constrain` latency (box fence free flight; L-polygon + exclusion with 5
  *   neighbours, clamped at a wall).
  * - Outbox append rate (fsync on/off) and WorkerExecutor calibration.
+ * - The whole agent process (`uavmec agent` against the SITL, 10 Hz setpoint loop): CPU share of
+ *   one core and resident memory (bench/agent-process.ts); targets ≤ 5 % and ≤ 150 MB.
  * Writes docs/benchmarks.md under "## Agent" (replacing that section only).
  * Run: node --import tsx bench/agent.ts
  */
@@ -19,6 +21,7 @@ import { PolicyRunner } from '../apps/agent/policy/index.ts';
 import { createEnvelope, type ConstrainInput, type EnvelopeConfigInput } from '../apps/agent/safety/index.ts';
 import { openOutbox } from '../apps/agent/outbox/index.ts';
 import { WorkerExecutor } from '../apps/agent/executor/index.ts';
+import { measureAgentProcess } from './agent-process.ts';
 
 const ns = () => Number(process.hrtime.bigint());
 const pct = (xs: number[], q: number) => {
@@ -127,6 +130,9 @@ const ex = await WorkerExecutor.start({ clock: new WallClock(), calibrateMs: 500
 const job = await ex.run({ id: 'b', cycles: ex.calibration.nominalHz * 0.5 }, 0);
 await ex.close();
 
+// ---- the whole agent process ----
+const procRows = [await measureAgentProcess({ measureS: 20 }), await measureAgentProcess({ measureS: 20, executor: 'worker' })];
+
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const lines = [
   '## Agent',
@@ -150,6 +156,12 @@ const lines = [
   '| fsync per append | appends/s |',
   '|---|---:|',
   ...obRows.map((r) => `| ${r.fsync ? 'yes' : 'no'} | ${Math.round(r.perS).toLocaleString('en-US')} |`),
+  '',
+  'Whole agent process: `uavmec agent` as a child process (tsx, no build) flying a GOTO plan against the ArduCopter SITL over UDP MAVLink 2 at its 10 Hz setpoint loop, with the embedded broker, FleetState at 5 Hz, twin state at 5 Hz, health at 1 Hz and the on-disk outbox enabled; measured once airborne from /proc/<pid>/stat (utime + stime) and /proc/<pid>/status (VmRSS sampled each second; VmHWM = peak, start-up included). Targets: ≤ 5 % of one core, ≤ 150 MB.',
+  '',
+  '| executor | window s | CPU % of one core | RSS mean MB | RSS peak MB | MAVLink packets in at the SITL /s |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...procRows.map((r) => `| ${r.executor} | ${r.measureS.toFixed(1)} | ${r.cpuPctOfCore.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} | ${r.setpointsPerS.toFixed(1)} |`),
   '',
   `WorkerExecutor: calibration ${Math.round(ex.calibration.iterationsPerS).toLocaleString('en-US')} kernel iterations/s on one thread; nominal ${(ex.calibration.nominalHz / 1e9).toFixed(2)} GHz → ${ex.calibration.cyclesPerIteration.toFixed(2)} cycles/iteration; a 0.5 s job then ran at ${(job.cyclesPerS / 1e9).toFixed(2)} GHz (measured f̃).`,
   '',

@@ -11,9 +11,15 @@ import { TlogWriter } from '../../firmware-bridge/tlog/index.ts';
 import type { Scenario } from '../../sim/world/index.ts';
 import { Bus, type BusOptions } from '../common/bus.ts';
 import type { Logger } from '../common/log.ts';
-import { SimulatedExecutor } from './executor/index.ts';
+import { SimulatedExecutor, WorkerExecutor, type Executor } from './executor/index.ts';
+import type { FailsafeConfig } from './failsafe/index.ts';
+import { openOutbox, type Outbox } from './outbox/index.ts';
+import { ModelDirectory, PolicyRunner } from './policy/index.ts';
+import { PolicyDriver } from './policy-driver.ts';
 import { createEnvelope, type EnvelopeConfigInput } from './safety/index.ts';
 import { AgentService } from './service.ts';
+import { StateStore } from './state/index.ts';
+import { Uplink } from './uplink/index.ts';
 
 export interface CreateAgentOptions {
   uavId: number;
@@ -28,12 +34,30 @@ export interface CreateAgentOptions {
   tlogPath?: string;
   /** Overrides of the envelope derived from the scenario (fence = the mission area + margin). */
   envelope?: Partial<EnvelopeConfigInput>;
+  /** Directory of ONNX actors a POLICY plan can name by sha256; without it POLICY plans are nacked. */
+  modelsDir?: string;
+  /**
+   * Directory for the persisted state and the on-disk outbox. Without it a restart starts afresh
+   * and messages made while the broker is unreachable are kept in memory only.
+   */
+  stateDir?: string;
+  /** 'simulated' (default: t = cycles / f on the clock) or 'worker' (real work in worker threads). */
+  executor?: 'simulated' | 'worker';
+  /** Worker threads for the worker executor (default 1). */
+  workerThreads?: number;
+  /** Controller silence failsafe: hold after N slots, RTL after M (defaults 3 and 10). */
+  failsafe?: Partial<Pick<FailsafeConfig, 'holdAfterSlots' | 'rtlAfterSlots'>>;
+  /** Outbox bounds (defaults 20 000 messages, 16 MiB). */
+  outbox?: { maxMessages?: number; maxBytes?: number };
 }
 
 export interface RunningAgent {
   service: AgentService;
   vehicle: MavlinkVehicle;
   bus: Bus;
+  uplink: Uplink;
+  executor: Executor;
+  outbox?: Outbox;
   tlog?: TlogWriter;
   close(): Promise<void>;
 }
@@ -67,21 +91,47 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
   if (!env.ok) throw new Error(`invalid safety envelope: ${env.detail ?? env.reason}`);
   const bus = await Bus.connect({ ...o.broker, clientId: o.clientId ?? `uavmec-uav-${o.uavId}`, sender: `uav-${o.uavId}`, clock: o.clock, log: o.log, persistentSession: true });
   const s = o.scenario;
-  const executor = new SimulatedExecutor({ clock: o.clock, fMaxHz: s.uav.cpuHz });
+  const store = o.stateDir ? new StateStore(o.stateDir) : undefined;
+  const saved = store?.load(o.uavId);
+  if (saved && !saved.ok) throw new Error(`cannot resume from ${store!.path}: ${saved.detail ?? saved.reason}`);
+  let outbox: Outbox | undefined;
+  if (o.stateDir) {
+    const ob = await openOutbox(path.join(o.stateDir, 'outbox'), { maxMessages: o.outbox?.maxMessages ?? 20_000, maxBytes: o.outbox?.maxBytes ?? 16 << 20 });
+    if (!ob.ok) throw new Error(`cannot open the outbox in ${o.stateDir}: ${ob.detail ?? ob.reason}`);
+    outbox = ob.value;
+  }
+  const uplink = new Uplink({ bus, ...(outbox ? { outbox } : {}), log: o.log });
+  const executor: Executor =
+    o.executor === 'worker' ? await WorkerExecutor.start({ clock: o.clock, threads: o.workerThreads ?? 1 }) : new SimulatedExecutor({ clock: o.clock, fMaxHz: s.uav.cpuHz });
+  const controlRateHz = 10;
+  const policy = o.modelsDir
+    ? new PolicyDriver(new PolicyRunner({ slotS: s.slotS, expect: { agent: String(o.uavId - 1) } }), new ModelDirectory(path.resolve(o.modelsDir)), { tickUs: 1e6 / controlRateHz })
+    : undefined;
   const service = new AgentService(
-    { bus, vehicle, clock: o.clock, log: o.log, envelope: env.value, executor },
+    { bus, uplink, vehicle, clock: o.clock, log: o.log, envelope: env.value, executor, ...(policy ? { policy } : {}), ...(store ? { store } : {}) },
     {
       uavId: o.uavId, origin: s.origin, channel: s.channel, cpuHz: s.uav.cpuHz, bandwidthHz: s.uav.bandwidthHz, cacheBits: s.uav.cacheBits,
-      txPowerW: s.uav.txPowerW, batteryCapacityJ: s.uav.batteryJ, kappa: 1e-28, controlRateHz: 10, telemetryRateHz: 5, takeoffAltM: s.cruiseAltM,
+      txPowerW: s.uav.txPowerW, batteryCapacityJ: s.uav.batteryJ, kappa: 1e-28, controlRateHz, telemetryRateHz: 5, takeoffAltM: s.cruiseAltM,
       guidance: { speedMS: s.uavSpeedMS, slowRadiusM: 8, reachedM: 1.5 },
+      failsafe: { slotS: s.slotS, holdAfterSlots: o.failsafe?.holdAfterSlots ?? 3, rtlAfterSlots: o.failsafe?.rtlAfterSlots ?? 10 },
     },
   );
+  if (saved?.ok && saved.value.savedUs > 0) {
+    // The vehicle's state decides whether the agent resumes in the air: wait for the autopilot.
+    await vehicle.waitConnected(5_000);
+    for (let i = 0; i < 40 && vehicle.state().landed === 'unknown'; i++) await new Promise((r) => setTimeout(r, 50));
+    await service.restore(saved.value);
+  }
   await service.start();
   return {
     service, vehicle, bus, ...(tlog ? { tlog } : {}),
+    uplink, executor, ...(outbox ? { outbox } : {}),
     async close() {
       service.stop();
+      await uplink.close();
       await executor.close();
+      await policy?.close();
+      await outbox?.close();
       await vehicle.close();
       await bus.close();
       await tlog?.close();

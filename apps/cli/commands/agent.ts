@@ -1,6 +1,6 @@
 import { createLogger } from '../../common/index.ts';
 import { createAgent } from '../../agent/create.ts';
-import { int, parse } from '../args.ts';
+import { int, oneOf, parse } from '../args.ts';
 import { UsageError, type Command } from '../command.ts';
 import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
 
@@ -19,12 +19,25 @@ Options:
                      tcp://127.0.0.1:5760 (ArduPilot SITL), serial:///dev/ttyACM0:921600
   --broker URL       mqtt://host:1883 or mqtts://host:8883
   --tlog FILE        record every MAVLink frame to this .tlog
+  --state-dir DIR    persisted state (last plan, model, open tasks) and the on-disk outbox that
+                     keeps telemetry and completions while the broker is unreachable; a restarted
+                     agent resumes from it (default: none — in-memory only, a restart starts afresh)
+  --models DIR       directory of ONNX actors that POLICY plans name by sha256 (default: none —
+                     POLICY plans are refused with MODEL_UNAVAILABLE)
+  --executor KIND    simulated (default: t = cycles/f on the clock) or worker (real work in worker
+                     threads; the measured rate is reported as cpu_hz_measured)
+  --threads N        worker threads for --executor worker (default 1)
+  --hold-after-slots N   controller silent for more than N slots → hold (default 3)
+  --rtl-after-slots M    controller silent for more than M slots → RTL (default 10; M > N)
   --username U --password P   MQTT credentials
 ${SCENARIO_HELP}
 ${CLOCK_HELP}
 
+Stops on Ctrl-C or SIGTERM (setpoints stop; queued messages stay in the outbox).
+
 Examples:
   uavmec agent --uav 1 --autopilot udp://:14540 --broker mqtt://10.0.0.2:1883        # PX4 SITL
+  uavmec agent --uav 1 --autopilot udp://:14540 --broker mqtt://10.0.0.2:1883 --state-dir /var/lib/uavmec --models ./models --executor worker   # flight setup
   uavmec agent --uav 1 --autopilot tcp://127.0.0.1:5760 --broker mqtt://10.0.0.2:1883 # ArduPilot SITL`,
   async run(argv) {
     const { values: v } = parse(argv, {
@@ -32,6 +45,12 @@ Examples:
       autopilot: { type: 'string' },
       broker: { type: 'string' },
       tlog: { type: 'string' },
+      'state-dir': { type: 'string' },
+      models: { type: 'string' },
+      executor: { type: 'string' },
+      threads: { type: 'string' },
+      'hold-after-slots': { type: 'string' },
+      'rtl-after-slots': { type: 'string' },
       username: { type: 'string' },
       password: { type: 'string' },
       ...SCENARIO_OPTIONS,
@@ -41,17 +60,29 @@ Examples:
     if (!v.autopilot) throw new UsageError('--autopilot is required (e.g. udp://:14540 or tcp://127.0.0.1:5760)');
     if (!v.broker) throw new UsageError('--broker is required (e.g. mqtt://127.0.0.1:1883)');
     const uavId = int(v.uav, 'uav', 1, 1, 255);
+    const executor = oneOf(v.executor, 'executor', ['simulated', 'worker'] as const, 'simulated');
+    const holdAfterSlots = int(v['hold-after-slots'], 'hold-after-slots', 3, 1, 1_000_000);
+    const rtlAfterSlots = int(v['rtl-after-slots'], 'rtl-after-slots', 10, 2, 1_000_000);
+    if (rtlAfterSlots <= holdAfterSlots) throw new UsageError(`--rtl-after-slots (${rtlAfterSlots}) must exceed --hold-after-slots (${holdAfterSlots})`);
     const clock = clockFrom(v);
     const log = createLogger({ name: `uav-${uavId}` });
     const agent = await createAgent({
       uavId, autopilotUrl: v.autopilot, clock, log, scenario: scenarioFrom(v),
       broker: { url: v.broker, ...(v.username ? { username: v.username } : {}), ...(v.password ? { password: v.password } : {}) },
       ...(v.tlog ? { tlogPath: v.tlog } : {}),
+      ...(v['state-dir'] ? { stateDir: v['state-dir'] } : {}),
+      ...(v.models ? { modelsDir: v.models } : {}),
+      executor, workerThreads: int(v.threads, 'threads', 1, 1, 64),
+      failsafe: { holdAfterSlots, rtlAfterSlots },
     });
     const up = await agent.vehicle.waitConnected(30_000);
     if (!up.ok) log.warn('no autopilot heartbeat yet; still waiting (check --autopilot and that the autopilot streams to this port)');
     else log.info({ flavour: up.value.flavour, sysid: up.value.sysid }, 'autopilot connected');
-    await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+    log.info({ stateDir: v['state-dir'] ?? null, executor, resumed: agent.service.stats.resumed, lastSeq: agent.service.lastSeq }, 'agent running');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
     await agent.close();
     return 0;
   },

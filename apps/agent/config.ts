@@ -1,0 +1,51 @@
+/** What an AgentService is configured with and wired to (see service.ts). */
+import type { S3ChannelParams } from '../../core/models/channel.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Vehicle } from '../../firmware-bridge/vehicle.ts';
+import type { GeoPoint } from '../../sim/autopilot/core/geo.ts';
+import type { Bus } from '../common/bus.ts';
+import type { Logger } from '../common/log.ts';
+import type { Executor } from './executor/index.ts';
+import type { FailsafeConfig } from './failsafe/index.ts';
+import type { GuidanceParams } from './flight/guidance.ts';
+import type { PolicyDriver } from './policy-driver.ts';
+import type { Envelope } from './safety/index.ts';
+import type { StateStore } from './state/index.ts';
+import type { Uplink } from './uplink/index.ts';
+
+export interface AgentConfig {
+  uavId: number;
+  /** Geodetic origin of the mission frame. */
+  origin: GeoPoint;
+  channel: S3ChannelParams;
+  cpuHz: number;
+  bandwidthHz: number;
+  cacheBits: number;
+  txPowerW: number;
+  /** Battery capacity, J, to turn the autopilot's state of charge into energy. */
+  batteryCapacityJ: number;
+  /** CPU energy coefficient κ (SPEC §4). */
+  kappa: number;
+  controlRateHz: number;
+  /** Twin-state reports per second (plus one on every flight-state change). */
+  telemetryRateHz: number;
+  /** Health reports per second (default 1). */
+  healthRateHz?: number;
+  takeoffAltM: number;
+  guidance?: GuidanceParams;
+  failsafe: FailsafeConfig;
+}
+
+export interface AgentDeps {
+  bus: Bus;
+  uplink: Uplink;
+  vehicle: Vehicle;
+  clock: Clock;
+  log: Logger;
+  envelope: Envelope;
+  executor: Executor;
+  /** Flies FLIGHT_MODE_POLICY; without it such plans are nacked MODEL_UNAVAILABLE. */
+  policy?: PolicyDriver;
+  /** Persisted state; without it a restart starts afresh. */
+  store?: StateStore;
+}

@@ -1,0 +1,109 @@
+/**
+ * Flies FLIGHT_MODE_POLICY: picks the model a plan names (by sha256, from the model directory),
+ * verifies it before use and falls back to the last good model when it is missing or fails
+ * (issue 6 §1), and runs it once per control tick.
+ *
+ * Inference is asynchronous (onnxruntime), the control tick is not: each tick starts one
+ * inference on the current observation (if none is running) and flies the newest action, so the
+ * command lags the observation by one tick (100 ms at 10 Hz, against a slot of seconds). An
+ * action older than `maxAgeTicks` ticks, a failed inference or an observation the model cannot
+ * be given all give zero velocity (hold) — the envelope bounds whatever comes out regardless.
+ */
+import { fail, ok, type Result } from '../../core/result.ts';
+import type { Setpoint } from '../../firmware-bridge/vehicle.ts';
+import { Severity } from '../../proto/index.ts';
+import { policyObservation, type ModelDirectory, type PolicyRunner } from './policy/index.ts';
+
+type Velocity = Extract<Setpoint, { kind: 'velocity_ned' }>;
+const HOLD: Velocity = { kind: 'velocity_ned', velocityMS: { x: 0, y: 0, z: 0 } };
+
+export interface PolicyEvent {
+  severity: Severity;
+  code: string;
+  text: string;
+}
+
+export class PolicyDriver {
+  private latest: { sp: Velocity; atUs: number } | undefined;
+  private running = false;
+  private readonly events: PolicyEvent[] = [];
+  readonly stats = { inferences: 0, failures: 0 };
+
+  constructor(
+    private readonly runner: PolicyRunner,
+    private readonly models: ModelDirectory,
+    private readonly o: { tickUs: number; maxAgeTicks?: number },
+  ) {}
+
+  activeHash(): string | undefined {
+    return this.runner.activeHash();
+  }
+
+  drainEvents(): PolicyEvent[] {
+    for (const e of this.runner.events.splice(0)) {
+      const sev = e.kind === 'loaded' ? Severity.SEVERITY_INFO : Severity.SEVERITY_WARNING;
+      this.events.push({ severity: sev, code: `policy.model.${e.kind}`, text: `${e.hash.slice(0, 12)}${e.reason ? `: ${e.reason}` : ''}` });
+    }
+    return this.events.splice(0);
+  }
+
+  /**
+   * Makes `sha256` the active model (empty = keep the current one). When it is missing or fails
+   * verification, the last good model stays active (reported); with none, 'model_unavailable'.
+   * Resolves with the hash of the model that will fly.
+   */
+  async select(sha256: string): Promise<Result<string, 'model_unavailable'>> {
+    const want = sha256.toLowerCase();
+    const active = this.runner.activeHash();
+    if (want === '' || want === active) return active ? ok(active) : fail('model_unavailable', 'no policy model loaded and the plan names none');
+    const bytes = this.models.read(want);
+    let why: string;
+    if (!bytes) why = `model ${want.slice(0, 12)} not in ${this.models.dir}`;
+    else {
+      const r = await this.runner.load(bytes);
+      if (r.ok) {
+        this.latest = undefined;
+        return ok(r.value.hash);
+      }
+      why = `model ${want.slice(0, 12)} failed verification: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`;
+    }
+    const fallback = this.runner.activeHash();
+    if (!fallback) return fail('model_unavailable', why);
+    this.events.push({ severity: Severity.SEVERITY_WARNING, code: 'policy.fallback', text: `${why}; flying the last good model ${fallback.slice(0, 12)}` });
+    return ok(fallback);
+  }
+
+  /** One control tick: the newest action as a velocity (NED), and one inference started on `own`. */
+  tick(own: { eastM: number; northM: number; altM: number }, nowUs: number, latencyUs: (us: number) => void): Velocity {
+    const meta = this.runner.metadata();
+    if (meta && !this.running) {
+      const o = policyObservation(meta.obsSpec.names, own);
+      if ('missing' in o) {
+        this.fault(`the model needs observations this agent cannot give: ${o.missing.join(', ')}`);
+      } else {
+        this.running = true;
+        const t0 = performance.now();
+        void this.runner.step(o.obs).then((r) => {
+          this.running = false;
+          latencyUs((performance.now() - t0) * 1000);
+          this.stats.inferences++;
+          if (r.ok) this.latest = { sp: r.value.desired, atUs: nowUs };
+          else this.fault(`inference failed: ${r.reason}${r.detail ? ` (${r.detail})` : ''}`);
+        });
+      }
+    }
+    const l = this.latest;
+    if (!l || nowUs - l.atUs > (this.o.maxAgeTicks ?? 3) * this.o.tickUs) return HOLD;
+    return l.sp;
+  }
+
+  private fault(text: string): void {
+    this.stats.failures++;
+    this.latest = undefined;
+    if (this.stats.failures === 1 || this.stats.failures % 100 === 0) this.events.push({ severity: Severity.SEVERITY_ERROR, code: 'policy.fault', text });
+  }
+
+  close(): Promise<void> {
+    return this.runner.close();
+  }
+}

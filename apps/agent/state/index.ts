@@ -1,0 +1,6 @@
+/**
+ * Persisted agent state (atomic JSON file in the state directory).
+ * - `new StateStore(dir)`: `load(uavId) → Result<AgentState>`, `save(state)`, `path`.
+ * - `emptyState(uavId)`, `parseState(text, uavId)`; types `AgentState`, `PersistedTask`.
+ */
+export { StateStore, emptyState, parseState, type AgentState, type PersistedTask } from './store.ts';
