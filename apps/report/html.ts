@@ -10,8 +10,11 @@ import { coalitionSvg, mapSvg } from './svg-map.ts';
 const esc = escapeXml;
 const n2 = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 const inline = (svg: string) => svg.replace(/^<\?xml[^>]*>\s*/, '');
-const chart = (title: string, xLabel: string, yLabel: string, series: { name: string; points: [number, number][] }[], w: number) =>
-  `<figure class="chart">${inline(lineChart({ title, xLabel, yLabel, series, width: w, height: 300 }))}</figure>`;
+/** Per-slot series keep their markers; dense time tracks (hundreds of samples) are drawn as lines only. */
+const chart = (title: string, xLabel: string, yLabel: string, series: { name: string; points: [number, number][] }[], w: number) => {
+  const dense = series.some((s) => s.points.length > 120);
+  return `<figure class="chart">${inline(lineChart({ title, xLabel, yLabel, series, width: w, height: 300, markers: dense ? 'none' : 'all' }))}</figure>`;
+};
 
 const NACK = ['unspecified', 'malformed', 'wrong UAV', 'stale seq', 'expired', 'bad signature', 'unsafe', 'model unavailable'];
 

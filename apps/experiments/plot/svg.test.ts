@@ -178,3 +178,9 @@ void test('nice ticks cover the data with 1/2/2.5/5 steps and clean labels', () 
   assert.equal(formatTick(3e-5, 1e-5), '3e-5');
   assert.equal(formatTick(2.5e7, 5e6), '2.5e7');
 });
+
+void test("lineChart with markers: 'none' draws the lines and no point markers", () => {
+  const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', markers: 'none', series: [{ name: 'a', points: Array.from({ length: 500 }, (_, i) => [i, Math.sin(i / 20)] as const) }] });
+  assert.equal((svg.match(/class="marker"/g) ?? []).length, 0);
+  assert.equal((svg.match(/class="line"/g) ?? []).length, 1);
+});

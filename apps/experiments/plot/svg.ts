@@ -6,8 +6,8 @@
  * Series are drawn in the Okabe–Ito colour-blind-safe palette with a distinct marker shape and
  * dash pattern per series, so figures stay readable in greyscale. Each series is a
  * `<g class="series" data-name="…">`; each line-chart point is one `class="marker"` element and
- * each bar one `class="bar"` element (tests and scripts may count them). Non-finite y values
- * break a line and draw no marker.
+ * each bar one `class="bar"` element (tests and scripts may count them); `markers: 'none'` draws
+ * lines only, for dense time series. Non-finite y values break a line and draw no marker.
  */
 import { formatTick, niceTicks } from './ticks.ts';
 
@@ -30,6 +30,8 @@ export interface LineChartSpec {
   yMax?: number;
   width?: number;
   height?: number;
+  /** 'all' (default): a marker per point; 'none': lines only, for dense time series. */
+  markers?: 'all' | 'none';
 }
 
 export interface BarSeries {
@@ -199,7 +201,7 @@ export function lineChart(spec: LineChartSpec): string {
         const px = f(toX(x));
         out.push(`<path class="error" d="M${px},${f(toY(y - Math.abs(e)))}L${px},${f(toY(y + Math.abs(e)))}" stroke="${c}" stroke-width="1.2"/>`);
       }
-      out.push(marker(markerKind(i), toX(x), toY(y), c));
+      if (spec.markers !== 'none') out.push(marker(markerKind(i), toX(x), toY(y), c));
     });
     out.push('</g>');
   });
