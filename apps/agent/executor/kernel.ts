@@ -1,18 +1,2 @@
-/**
- * The compute kernel the WorkerExecutor burns real CPU with: an integer mixing loop (xorshift
- * and multiply, the MurmurHash3 finaliser) whose result feeds the next iteration, so the JIT can
- * neither vectorise nor skip it. Its cost per iteration is constant, which is what makes it
- * calibratable: cycles-per-iteration = nominal CPU Hz / measured iterations per second.
- */
-export function runKernel(iterations: number, seed: number): number {
-  let x = seed | 0;
-  for (let i = 0; i < iterations; i++) {
-    x ^= x >>> 16;
-    x = Math.imul(x, 0x85ebca6b);
-    x ^= x >>> 13;
-    x = Math.imul(x, 0xc2b2ae35);
-    x ^= x >>> 16;
-    x = (x + i) | 0;
-  }
-  return x >>> 0;
-}
+/** The compute kernel (see kernel.mjs: plain JavaScript so worker threads need no TypeScript loader). */
+export { runKernel } from './kernel.mjs';

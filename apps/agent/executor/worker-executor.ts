@@ -89,7 +89,7 @@ export class WorkerExecutor implements Executor {
     if (!(nominalHz > 0)) throw new ExecutorError(`nominalHz must be > 0, got ${nominalHz}`);
     const slots: Slot[] = [];
     for (let i = 0; i < threads; i++) {
-      slots.push({ worker: new Worker(new URL('./worker-boot.mjs', import.meta.url)), busy: false });
+      slots.push({ worker: new Worker(new URL('./worker.mjs', import.meta.url)), busy: false });
     }
     try {
       // Calibrate one thread at a time so they do not compete for the same core.
