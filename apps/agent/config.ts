@@ -1,4 +1,5 @@
 /** What an AgentService is configured with and wired to (see service.ts). */
+import type { KeyObject } from 'node:crypto';
 import type { S3ChannelParams } from '../../core/models/channel.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Vehicle } from '../../firmware-bridge/vehicle.ts';
@@ -48,4 +49,9 @@ export interface AgentDeps {
   policy?: PolicyDriver;
   /** Persisted state; without it a restart starts afresh. */
   store?: StateStore;
+  /**
+   * The controller's pinned Ed25519 public key (issue 9 §2): plans must carry its signature and a
+   * newer plan_seq, or are nacked BAD_SIGNATURE / STALE_SEQ. Without it plans are not authenticated.
+   */
+  planVerifyKey?: KeyObject;
 }

@@ -1,8 +1,11 @@
 /**
  * Builds a running agent from URLs: the autopilot transport (udp://, udpout://, tcp://,
  * serial://), the MAVLink bridge, the bus, the safety envelope and the executor. Used by the
- * `uavmec agent` command and by the single-machine mission.
+ * `uavmec agent` command and by the single-machine mission. Security (issue 9), when configured:
+ * the pinned plan-verification key, and MAVLink 2 signing provisioned over the direct link before
+ * the bridge opens it.
  */
+import type { KeyObject } from 'node:crypto';
 import path from 'node:path';
 import type { Clock } from '../../core/clock.ts';
 import { MavlinkVehicle } from '../../firmware-bridge/bridge/index.ts';
@@ -10,6 +13,7 @@ import { openTransport } from '../../firmware-bridge/transport/index.ts';
 import { TlogWriter } from '../../firmware-bridge/tlog/index.ts';
 import type { Scenario } from '../../sim/world/index.ts';
 import { Bus, type BusOptions } from '../common/bus.ts';
+import { provisionMavlinkSigning } from '../security/mavlink-signing.ts';
 import type { Logger } from '../common/log.ts';
 import { SimulatedExecutor, WorkerExecutor, type Executor } from './executor/index.ts';
 import type { FailsafeConfig } from './failsafe/index.ts';
@@ -49,6 +53,15 @@ export interface CreateAgentOptions {
   failsafe?: Partial<Pick<FailsafeConfig, 'holdAfterSlots' | 'rtlAfterSlots'>>;
   /** Outbox bounds (defaults 20 000 messages, 16 MiB). */
   outbox?: { maxMessages?: number; maxBytes?: number };
+  /** The controller's pinned Ed25519 public key: only plans it signed are flown (AgentDeps.planVerifyKey). */
+  planVerifyKey?: KeyObject;
+  /**
+   * MAVLink 2 signing key (32 bytes): provisioned once with SETUP_SIGNING over `autopilotUrl`
+   * (which must be the direct link to the autopilot), then every frame both ways is signed.
+   */
+  mavlinkSigningKey?: Buffer;
+  /** How long to wait for the autopilot to confirm the signing key, clock ms (default 10 000). */
+  signingTimeoutMs?: number;
 }
 
 export interface RunningAgent {
@@ -83,10 +96,19 @@ export function scenarioEnvelope(s: Scenario, uavId: number): EnvelopeConfigInpu
 }
 
 export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> {
+  if (o.mavlinkSigningKey) {
+    // Signed with the same key, so an autopilot already signing with it (agent restart) accepts the
+    // re-key; one with signing off accepts any SETUP_SIGNING from the direct link.
+    const p = await provisionMavlinkSigning({
+      url: o.autopilotUrl, targetSysid: o.uavId, key: o.mavlinkSigningKey, currentKey: o.mavlinkSigningKey, clock: o.clock, timeoutMs: o.signingTimeoutMs ?? 10_000,
+    });
+    if (!p.ok) throw new Error(`MAVLink signing not set up on ${o.autopilotUrl}: ${p.detail ?? p.reason}`);
+    o.log.info({ uav: o.uavId }, 'MAVLink 2 signing on');
+  }
   const t = await openTransport(o.autopilotUrl, { clock: o.clock });
   if (!t.ok) throw new Error(`cannot open the autopilot link ${o.autopilotUrl}: ${t.detail ?? t.reason}`);
   const tlog = o.tlogPath ? new TlogWriter(path.resolve(o.tlogPath)) : undefined;
-  const vehicle = new MavlinkVehicle(t.value, o.clock, { targetSysid: o.uavId, ...(tlog ? { tlog } : {}) });
+  const vehicle = new MavlinkVehicle(t.value, o.clock, { targetSysid: o.uavId, ...(tlog ? { tlog } : {}), ...(o.mavlinkSigningKey ? { signing: { key: o.mavlinkSigningKey } } : {}) });
   const env = createEnvelope({ ...scenarioEnvelope(o.scenario, o.uavId), ...o.envelope });
   if (!env.ok) throw new Error(`invalid safety envelope: ${env.detail ?? env.reason}`);
   const bus = await Bus.connect({ ...o.broker, clientId: o.clientId ?? `uavmec-uav-${o.uavId}`, sender: `uav-${o.uavId}`, clock: o.clock, log: o.log, persistentSession: true });
@@ -108,7 +130,8 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
     ? new PolicyDriver(new PolicyRunner({ slotS: s.slotS, expect: { agent: String(o.uavId - 1) } }), new ModelDirectory(path.resolve(o.modelsDir)), { tickUs: 1e6 / controlRateHz })
     : undefined;
   const service = new AgentService(
-    { bus, uplink, vehicle, clock: o.clock, log: o.log, envelope: env.value, executor, ...(policy ? { policy } : {}), ...(store ? { store } : {}) },
+    { bus, uplink, vehicle, clock: o.clock, log: o.log, envelope: env.value, executor, ...(policy ? { policy } : {}), ...(store ? { store } : {}),
+      ...(o.planVerifyKey ? { planVerifyKey: o.planVerifyKey } : {}) },
     {
       uavId: o.uavId, origin: s.origin, channel: s.channel, cpuHz: s.uav.cpuHz, bandwidthHz: s.uav.bandwidthHz, cacheBits: s.uav.cacheBits,
       txPowerW: s.uav.txPowerW, batteryCapacityJ: s.uav.batteryJ, kappa: 1e-28, controlRateHz, telemetryRateHz: 5, takeoffAltM: s.cruiseAltM,

@@ -3,10 +3,10 @@
  * ArduPilot or the SITL) and to the bus. Per control tick (default 10 Hz) it asks the failsafe
  * state machine what to fly, turns the plan (or the policy) into a desired velocity, passes it
  * through the always-on safety envelope and offers the result to the autopilot; nothing else ever
- * reaches the autopilot as a setpoint. Plans are gated (plan/gate.ts), acked or nacked, persisted
- * and flown; assigned tasks are computed (tasks.ts); twin state is reported every slot and on
- * change, health once a second — all through the ordered uplink (uplink/), which keeps them in
- * the on-disk outbox while the broker is unreachable.
+ * reaches the autopilot as a setpoint. Plans are authenticated (pinned controller key, if set) and
+ * gated (plan/intake.ts), acked or nacked, persisted and flown; assigned tasks are computed
+ * (tasks.ts); twin state is reported every slot and on change, health once a second — all through
+ * the ordered uplink (uplink/), which keeps them in the on-disk outbox while the broker is down.
  *
  * Failsafes (failsafe/, issue 6 §4) as the agent applies them:
  * - controller silent > N slots (no FleetState/plan) → hold (zero velocity through the envelope);
@@ -26,7 +26,7 @@ import { emptyState, type AgentState } from './state/index.ts';
 import { fleetEntries, homeNed, memberPos, nedToMission, positionNed } from './frames.ts';
 import { launchVehicle } from './flight/launch.ts';
 import { DEFAULT_GUIDANCE, missionToNed, nextWaypoint, velocityTowards } from './flight/guidance.ts';
-import { gatePlan } from './plan/gate.ts';
+import { PlanIntake, type PlanAuthSummary } from './plan/intake.ts';
 import { TaskRunner } from './tasks.ts';
 import { flightState, healthMessage, twinMessage, type Phase } from './telemetry.ts';
 
@@ -44,6 +44,7 @@ export class AgentService {
   private state: AgentState;
   private saveQueued = false;
   private decision: Decision | undefined;
+  private intake: PlanIntake | undefined;
   readonly failsafe: Failsafe;
   readonly health = new HealthMeter();
   readonly tasks: TaskRunner;
@@ -117,6 +118,8 @@ export class AgentService {
   async start(): Promise<void> {
     const { bus, vehicle, uplink, clock } = this.d;
     const me = { uav: this.cfg.uavId };
+    this.intake = new PlanIntake(this.cfg.uavId, this.d.planVerifyKey, this.state.lastSeq);
+    if (!this.intake.authenticated) this.d.log.warn({ uav: this.cfg.uavId }, 'plans are NOT authenticated: no pinned controller key (--plan-pubkey); anyone who can publish on this UAV\'s plan topic can fly it');
     await bus.subscribe('plan', me, (p) => {
       this.planChain = this.planChain.then(() => this.onPlan(p)).catch((e: unknown) => this.d.log.error({ err: e }, 'plan handling failed'));
     }, (reason, detail, payload) => this.onBadPlan(reason, detail, payload));
@@ -258,24 +261,22 @@ export class AgentService {
     this.ack(raw.value.plan_seq, false, NackReason.NACK_REASON_MALFORMED, `${reason}: ${detail ?? ''}`);
   }
 
-  private refuse(p: Plan, reason: NackReason, detail: string): void {
+  /** Plan-signature counters (undefined without a pinned key); refusals also count as dropped in health. */
+  get planAuth(): PlanAuthSummary | undefined {
+    return this.intake?.summary();
+  }
+
+  private refuse(p: Plan, reason: NackReason, detail: string, event = 'plan.nack'): void {
     this.stats.plansRefused++;
-    this.ack(p.plan_seq, false, reason, detail);
+    this.ack(p.plan_seq, false, reason, detail, event);
   }
 
   private async onPlan(p: Plan): Promise<void> {
     if (this.stopped) return;
     const nowUs = this.d.clock.nowUs();
     this.onDecision(this.failsafe.handle({ kind: 'controller_heard', tUs: nowUs }));
-    const fence = this.d.envelope.config;
-    const verdict = gatePlan(p, {
-      uavId: this.cfg.uavId,
-      lastSeq: this.state.lastSeq,
-      nowUs,
-      positionProblem: (q) =>
-        q.alt_m > fence.altitude.maxAltM ? `target altitude ${q.alt_m} m above the ${fence.altitude.maxAltM} m ceiling` : undefined,
-    });
-    if (!verdict.accepted) return this.refuse(p, verdict.reason, verdict.detail);
+    const verdict = this.intake!.check(p, { lastSeq: this.state.lastSeq, nowUs, envelope: this.d.envelope });
+    if (!verdict.accepted) return this.refuse(p, verdict.reason, verdict.detail, 'auth' in verdict ? `plan.rejected.${verdict.auth}` : undefined);
     if (p.flight?.mode === FlightMode.FLIGHT_MODE_POLICY) {
       if (!this.d.policy) return this.refuse(p, NackReason.NACK_REASON_MODEL_UNAVAILABLE, 'this agent has no model directory (--models)');
       const r = await this.d.policy.select(p.flight.model_sha256);
@@ -364,7 +365,7 @@ export class AgentService {
 
   publishHealth(): void {
     const { uplink, bus, vehicle } = this.d;
-    const dropped = Object.values(bus.stats.dropped).reduce((a, b) => a + b, 0) + uplink.dropped();
+    const dropped = Object.values(bus.stats.dropped).reduce((a, b) => a + b, 0) + uplink.dropped() + (this.intake?.authRefusals ?? 0);
     const links = { autopilot: vehicle.state().connected, broker: bus.connected };
     uplink.send('health', { uav: this.cfg.uavId }, healthMessage(this.cfg.uavId, this.health.sample(), links, uplink.depth(), dropped));
   }
@@ -386,9 +387,9 @@ export class AgentService {
     setImmediate(() => this.saveQueued && this.persist());
   }
 
-  private ack(seq: number, accepted: boolean, reason: NackReason, detail: string): void {
+  private ack(seq: number, accepted: boolean, reason: NackReason, detail: string, event = 'plan.nack'): void {
     this.d.uplink.send('ack', { uav: this.cfg.uavId }, { uav_id: this.cfg.uavId, plan_seq: seq, accepted, reason, detail }, 'completion');
-    if (!accepted) this.event(Severity.SEVERITY_WARNING, 'plan.nack', detail);
+    if (!accepted) this.event(Severity.SEVERITY_WARNING, event, detail);
   }
 
   private event(severity: Severity, code: string, text: string): void {

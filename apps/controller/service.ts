@@ -5,10 +5,12 @@
  * (`planSlot`) and publishes one plan per UAV. Acks, completions and events feed the metrics and
  * the twin's fidelity. After the last slot it sends every UAV home (RTL) and resolves `finished`.
  */
+import type { KeyObject } from 'node:crypto';
 import type { Clock, Timer } from '../../core/clock.ts';
 import type { Bus } from '../common/bus.ts';
 import type { Logger } from '../common/log.ts';
-import { FlightMode, FlightState, type Health, type TaskCompletion } from '../../proto/index.ts';
+import { FlightMode, FlightState, topicName, topicSpec, type Health, type MessageInput, type Plan, type TaskCompletion } from '../../proto/index.ts';
+import { signedPlanBytes } from '../security/plan-signing.ts';
 import type { ChannelParams, OffloadAlgo } from './planning/offload/index.ts';
 import { MetricsLedger, type SlotMetrics } from './metrics.ts';
 import { planSlot, type Point2, type SlotTask } from './slot/index.ts';
@@ -35,6 +37,11 @@ export interface ControllerConfig {
   launchTimeoutS?: number;
   /** Slots to wait after the last one for late completions (default 1). */
   drainSlots?: number;
+  /**
+   * Ed25519 private key (issue 9 §2): when set, every plan (launch, slot, mission end) is published
+   * signed (`signedPlanBytes`) for agents that pin the public half. Without it plans go unsigned.
+   */
+  planSigningKey?: KeyObject;
 }
 
 export interface ControllerEvents {
@@ -129,7 +136,7 @@ export class ControllerService {
         planner: 'launch',
       };
       this.ledger.planSent(u.id, plan.plan_seq, -1);
-      this.publish(this.bus.publish('plan', { uav: u.id }, plan), `launch plan for UAV ${u.id}`);
+      this.publishPlan(u.id, plan, `launch plan for UAV ${u.id}`);
     }
     const until = this.clock.nowUs() + (this.cfg.launchTimeoutS ?? 60) * 1e6;
     const airborne = () => [...this.twin.values()].every((u) => u.flightState === FlightState.FLIGHT_STATE_FLYING);
@@ -213,7 +220,7 @@ export class ControllerService {
     });
     for (const [uavId, plan] of out.plans) {
       this.ledger.planSent(uavId, plan.plan_seq as number, k);
-      this.publish(this.bus.publish('plan', { uav: uavId }, plan), `plan for UAV ${uavId}`);
+      this.publishPlan(uavId, plan, `plan for UAV ${uavId}`);
     }
     for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
     this.hooks.onSlot?.(m, k);
@@ -245,7 +252,7 @@ export class ControllerService {
         flight: { mode: FlightMode.FLIGHT_MODE_RTL },
         planner: 'mission-end',
       };
-      this.publish(this.bus.publish('plan', { uav: u.id }, plan), `final plan for UAV ${u.id}`);
+      this.publishPlan(u.id, plan, `final plan for UAV ${u.id}`);
     }
     const drainMs = (this.cfg.drainSlots ?? 1) * this.cfg.slotS * 1000;
     this.timer = this.clock.setTimeout(() => {
@@ -257,6 +264,20 @@ export class ControllerService {
       this.fleetTimer?.cancel();
       this.resolveFinished();
     }, drainMs);
+  }
+
+  /** Every plan leaves through here: signed when a plan-signing key is configured. */
+  private publishPlan(uavId: number, plan: MessageInput<Plan>, what: string): void {
+    const key = this.cfg.planSigningKey;
+    if (!key) return this.publish(this.bus.publish('plan', { uav: uavId }, plan), what);
+    const topic = topicName('plan', { uav: uavId });
+    let bytes: Uint8Array;
+    try {
+      bytes = signedPlanBytes(this.bus.encodeWithHeader('plan', topic, plan), key);
+    } catch (e) {
+      return this.log.error({ err: e, uav: uavId }, `${what} not signed`);
+    }
+    this.publish(this.bus.publishBytes(topic, bytes, topicSpec('plan').qos), what);
   }
 
   private publish(p: Promise<void>, what: string): void {

@@ -3,6 +3,10 @@
  * one given by URL), a SITL fleet speaking MAVLink 2 over UDP loopback, one agent per UAV driving
  * its autopilot through the bridge, the simulated users, and the controller — all on one
  * (accelerated) clock. Writes the run folder: summary.json, the MQTT recording, one .tlog per UAV.
+ *
+ * `security` (issue 9) runs it as a deployment would: every process connects as its own identity
+ * (the embedded broker enforces the ACL generated from the topic table), the controller signs
+ * plans and the agents pin its key, and each agent provisions MAVLink 2 signing with its autopilot.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +20,8 @@ import { writeReport } from '../report/write.ts';
 import type { OffloadAlgo } from '../controller/planning/offload/index.ts';
 import type { SlotMetrics } from '../controller/metrics.ts';
 import type { MissionSummary } from './summary.ts';
+import { ephemeralSecrets, loadSecrets, type BrokerCredentials, type MissionSecrets, type MissionSecurityOptions } from './secure.ts';
+import type { AclDenials } from '../security/index.ts';
 
 export interface MissionOptions {
   scenario: Scenario;
@@ -31,7 +37,16 @@ export interface MissionOptions {
   /** How long to wait for the UAVs to land after the last slot, simulated s (default 120). */
   landTimeoutS?: number;
   /** Called once every process is up, before slot 0 (tests inject traffic here). */
-  onReady?: (ctx: { brokerUrl: string; clock: ScaledClock }) => void | Promise<void>;
+  onReady?: (ctx: MissionReadyContext) => void | Promise<void>;
+  /** Secure mode (identities + ACL, signed plans, MAVLink signing); default off. */
+  security?: MissionSecurityOptions;
+}
+
+export interface MissionReadyContext {
+  brokerUrl: string;
+  clock: ScaledClock;
+  /** In secure mode: how an identity connects, and the embedded broker's ACL refusals so far. */
+  security?: { credentials(identity: string): BrokerCredentials; denials?: Readonly<AclDenials> };
 }
 
 export async function runMission(o: MissionOptions): Promise<MissionSummary> {
@@ -47,16 +62,28 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
   };
   const cleanup: (() => Promise<void> | void)[] = [];
   try {
+    const uavIds = Array.from({ length: s.uavs }, (_, i) => i + 1);
+    let secrets: MissionSecrets | undefined;
+    if (o.security?.secretsDir) {
+      const l = loadSecrets(o.security.secretsDir, uavIds, o.security);
+      if (!l.ok) throw new Error(`secure mission: ${l.detail ?? l.reason}`);
+      secrets = l.value;
+    } else if (o.security) {
+      if (o.brokerUrl) throw new Error('secure mission with an external broker needs its keys (security.secretsDir from `uavmec keys`)');
+      secrets = ephemeralSecrets(uavIds, o.security);
+    }
+    const cred = (identity: string): BrokerCredentials => secrets?.credentials(identity) ?? {};
     let broker: EmbeddedBroker | undefined;
+    const hooks = !o.brokerUrl && secrets ? secrets.brokerHooks() : undefined;
     if (!o.brokerUrl) {
-      broker = await startEmbeddedBroker();
+      broker = await startEmbeddedBroker(hooks ? { hooks } : {});
       cleanup.push(() => broker!.close());
     }
     const url = o.brokerUrl ?? broker!.url;
-    phase(`broker ${url}`);
+    phase(`broker ${url}${secrets ? `: secure (${secrets.identities.length} identities, ACL, signed plans${secrets.mavlinkKeys.size ? ', MAVLink signing' : ''})` : ''}`);
     const uniq = `${process.pid}-${Date.now().toString(36)}`;
 
-    const recBus = await Bus.connect({ url, clientId: `uavmec-recorder-${uniq}`, sender: 'recorder', clock, log: log.child({ c: 'recorder' }) });
+    const recBus = await Bus.connect({ url, clientId: `uavmec-recorder-${uniq}`, sender: 'recorder', clock, log: log.child({ c: 'recorder' }), ...cred('recorder') });
     const recorder = new Recorder(path.join(o.runDir, 'mqtt.rec'));
     await recorder.attach(recBus);
     let recording = true;
@@ -75,8 +102,10 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
     const agents: RunningAgent[] = [];
     for (const v of sitl.vehicles) {
       const a = await createAgent({
-        uavId: v.sysid, autopilotUrl: v.url, broker: { url }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), scenario: s,
+        uavId: v.sysid, autopilotUrl: v.url, broker: { url, ...cred(`uav-${v.sysid}`) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), scenario: s,
         tlogPath: path.join(o.runDir, `uav-${v.sysid}.tlog`),
+        ...(secrets ? { planVerifyKey: secrets.planVerifyKey } : {}),
+        ...(secrets?.mavlinkKeys.get(v.sysid) ? { mavlinkSigningKey: secrets.mavlinkKeys.get(v.sysid)! } : {}),
       });
       agents.push(a);
       cleanup.push(() => a.close());
@@ -87,7 +116,7 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
     }));
     phase(`${agents.length} agents connected to their autopilots`);
 
-    const worldBus = await Bus.connect({ url, clientId: `uavmec-world-${uniq}`, sender: 'world', clock, log: log.child({ c: 'world' }) });
+    const worldBus = await Bus.connect({ url, clientId: `uavmec-world-${uniq}`, sender: 'world', clock, log: log.child({ c: 'world' }), ...cred('world') });
     const world = new WorldService(worldBus, clock, s, log.child({ c: 'world' }));
     await world.start();
     cleanup.push(async () => {
@@ -95,14 +124,17 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
       await worldBus.close();
     });
 
-    const ctlBus = await Bus.connect({ url, clientId: `uavmec-controller-${uniq}`, sender: 'controller', clock, log: log.child({ c: 'controller' }) });
+    const ctlBus = await Bus.connect({ url, clientId: `uavmec-controller-${uniq}`, sender: 'controller', clock, log: log.child({ c: 'controller' }), ...cred('controller') });
     cleanup.push(() => ctlBus.close());
     const ctl = new ControllerService(ctlBus, clock, {
       slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
-      uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30,
+      uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, ...(secrets ? { planSigningKey: secrets.planSigningKey } : {}),
     }, log.child({ c: 'controller' }), { ...(o.onSlot ? { onSlot: o.onSlot } : {}) });
     for (const a of agents) a.service.publishTwin();
-    await o.onReady?.({ brokerUrl: url, clock });
+    await o.onReady?.({
+      brokerUrl: url, clock,
+      ...(secrets ? { security: { credentials: (id: string) => secrets.credentials(id), ...(hooks ? { denials: hooks.denials } : {}) } } : {}),
+    });
     await ctl.start();
     await ctl.finished;
     phase('last slot done; UAVs returning to launch');
@@ -115,6 +147,10 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
 
     const summary: MissionSummary = {
       scenario: { ...s, flavour: o.flavour, algo: o.algo, speed: o.speed, broker: o.brokerUrl ? 'external' : 'embedded' } as unknown as Record<string, unknown>,
+      ...(secrets ? { security: {
+        identities: secrets.identities.length, signedPlans: true, mavlinkSigning: secrets.mavlinkKeys.size > 0,
+        ...(hooks ? { brokerDenials: { ...hooks.denials } } : {}),
+      } } : {}),
       wallS: (performance.now() - wall0) / 1000,
       simS: (clock.nowUs() - sim0) / 1e6,
       slots: ctl.ledger.slots,
@@ -131,6 +167,7 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
           tasksComputed: a.service.stats.tasksDone,
           plansAccepted: a.service.stats.plansAccepted,
           plansRefused: a.service.stats.plansRefused,
+          ...(a.service.planAuth ? { planAuth: a.service.planAuth } : {}),
           setpointsSent: a.service.stats.setpoints,
           envelope: { ...a.service.envelopeReasons },
         };

@@ -14,6 +14,8 @@ export interface UavSummary {
   tasksComputed: number;
   plansAccepted: number;
   plansRefused: number;
+  /** Secure missions: plan-signature checks (accepted, unsigned, bad_signature, replay, expired; refused = their sum). */
+  planAuth?: { accepted: number; unsigned: number; bad_signature: number; replay: number; expired: number; refused: number };
   setpointsSent: number;
   /** How often each safety-envelope reason fired. */
   envelope: Record<string, number>;
@@ -43,6 +45,8 @@ export interface MissionSummary {
   /** `rejected`: invalid messages the recorder saw, by topic key. */
   recording: { file: string; messages: number; rejected: Record<string, number> };
   tlogs: string[];
+  /** Secure missions (issue 9): identities, whether plans and MAVLink were signed, the embedded broker's ACL refusals. */
+  security?: { identities: number; signedPlans: boolean; mavlinkSigning: boolean; brokerDenials?: { authenticate: number; publish: number; subscribe: number } };
 }
 
 const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
@@ -69,6 +73,11 @@ export function formatSummary(s: MissionSummary): string {
   out.push(`DOR: ${f(t.dor)} in total, ${f(t.meanDorPerSlot)} per slot (all-local = 0, upper bound = tasks per slot); ${t.completed}/${t.released} tasks completed (${t.completedOnUav} on UAVs), ${t.late} late, ${t.failed} failed.`);
   out.push(`Decision latency (release → plan) ${f(t.meanDecisionLatencyS * 1000, 0)} ms on average, excluded from the DOR as in S3; ${t.missedWindow} requests arrived after their slot's plan and ran on the device.`);
   out.push(`Plans: ${t.plansAcked} acked, ${t.plansNacked} refused, of ${t.plansSent}. Bus: ${s.bus.published} messages published, dropped ${JSON.stringify(s.bus.dropped)}.`);
+  if (s.security) {
+    const d = s.security.brokerDenials;
+    const forged = s.uavs.reduce((a, u) => a + (u.planAuth?.refused ?? 0), 0);
+    out.push(`Security: ${s.security.identities} broker identities, signed plans${s.security.mavlinkSigning ? ', MAVLink signing' : ''}; ${forged} unauthentic plans refused by agents${d ? `; broker refused ${d.authenticate} logins, ${d.publish} publishes, ${d.subscribe} subscriptions` : ''}.`);
+  }
   out.push(`Simulated ${f(s.simS, 0)} s in ${f(s.wallS, 1)} s of wall time.`);
   return out.join('\n');
 }

@@ -3,6 +3,8 @@
  * each vehicle's URL. (The lead registers it in apps/cli/commands/index.ts.)
  */
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { mavlinkKeyFrom } from '../../apps/cli/broker-auth.ts';
 import { ScaledClock } from '../../core/clock.ts';
 import type { Command } from '../../apps/cli/command.ts';
 import { UsageError } from '../../apps/cli/command.ts';
@@ -32,10 +34,17 @@ Options:
   --battery-j <J>        battery capacity per vehicle, J (default 399600 = 6S 5000 mAh)
   --param <NAME=value>   parameter override, repeatable (e.g. --param FS_GCS_ENABLE=1)
   --tlog-dir <dir>       write sitl-<sysid>.tlog per vehicle (default: none)
+  --signing-key <file>   start every vehicle with MAVLink 2 signing on, with this key (64 hex
+                         characters); unsigned or wrongly signed commands are then dropped
+                         (default: signing off until a SETUP_SIGNING)
+  --signing-keys <dir>   per-vehicle keys: <dir>/mavlink-uav-<sysid>.key (what \`uavmec keys\` writes)
+                         SETUP_SIGNING (256) is honoured from loopback peers only (the direct link),
+                         and once signing is on only if signed with the current key.
   -h, --help             this help
 
 Example:
-  uavmec sitl --vehicles 4 --flavour ardupilot --base-port 0 --gcs udpout://127.0.0.1:14550 --speed 1 --home 47.3977,8.5456,488`;
+  uavmec sitl --vehicles 4 --flavour ardupilot --base-port 0 --gcs udpout://127.0.0.1:14550 --speed 1 --home 47.3977,8.5456,488
+  uavmec sitl --vehicles 2 --signing-keys ./secrets   # signed from the start`;
 
 function parseHome(v: string | boolean | undefined) {
   if (v === undefined) return { latDeg: 47.397742, lonDeg: 8.545594, altAmslM: 488 };
@@ -74,7 +83,16 @@ const command: Command = {
       'battery-j': { type: 'string' },
       param: { type: 'string', multiple: true },
       'tlog-dir': { type: 'string' },
+      'signing-key': { type: 'string' },
+      'signing-keys': { type: 'string' },
     });
+    if (v['signing-key'] && v['signing-keys']) throw new UsageError('give --signing-key or --signing-keys, not both');
+    const signingKey = v['signing-key'] ? mavlinkKeyFrom(v['signing-key'], 'signing-key') : undefined;
+    const vehicles = int(v.vehicles, 'vehicles', 1, 1, 250);
+    const keyDir = v['signing-keys'];
+    // Read every key before starting anything: a missing file is a usage error, not a half-started fleet.
+    const keys = keyDir ? Array.from({ length: vehicles }, (_, i) => mavlinkKeyFrom(path.join(keyDir, `mavlink-uav-${i + 1}.key`), 'signing-keys')) : undefined;
+    const keyFor = keys ? (sysid: number) => keys[sysid - 1] : undefined;
     const flavours = ['ardupilot', 'px4'] as const;
     const flavour: AutopilotFlavour = oneOf(v.flavour, 'flavour', flavours, 'ardupilot');
     const numbering: AutopilotFlavour = oneOf(v.numbering, 'numbering', flavours, flavour);
@@ -86,7 +104,7 @@ const command: Command = {
     let fleet;
     try {
       fleet = await startSitl({
-        vehicles: int(v.vehicles, 'vehicles', 1, 1, 250),
+        vehicles,
         flavour,
         numbering,
         clock,
@@ -97,6 +115,7 @@ const command: Command = {
         ...(v.host ? { host: v.host } : {}),
         ...(v.gcs ? { gcsUrl: v.gcs } : {}),
         ...(tlogDir ? { tlogDir } : {}),
+        ...(signingKey ? { signing: { key: signingKey } } : keyFor ? { signing: { keyFor } } : {}),
         ...(v['battery-j'] !== undefined ? { batteryJ: num(v['battery-j'], 'battery-j', 399_600, 1, 1e9) } : {}),
       });
     } catch (e) {

@@ -1,5 +1,7 @@
 import { createLogger } from '../../common/index.ts';
 import { createAgent } from '../../agent/create.ts';
+import { publicKeyFingerprint } from '../../security/plan-signing.ts';
+import { BROKER_AUTH_HELP, BROKER_AUTH_OPTIONS, brokerAuthFrom, mavlinkKeyFrom, planVerifyKeyFrom } from '../broker-auth.ts';
 import { int, oneOf, parse } from '../args.ts';
 import { UsageError, type Command } from '../command.ts';
 import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
@@ -29,7 +31,14 @@ Options:
   --threads N        worker threads for --executor worker (default 1)
   --hold-after-slots N   controller silent for more than N slots → hold (default 3)
   --rtl-after-slots M    controller silent for more than M slots → RTL (default 10; M > N)
-  --username U --password P   MQTT credentials
+  --plan-pubkey FILE     pin the controller's Ed25519 public key (SPKI PEM, plan-signing.pub): plans
+                         that are unsigned, signed by another key, altered or replayed are nacked
+                         (BAD_SIGNATURE / STALE_SEQ) and counted (default: none — plans are NOT
+                         authenticated, and the agent warns so at start)
+  --mavlink-key FILE     MAVLink 2 signing key (64 hex characters, mavlink-uav-<i>.key): sent to the
+                         autopilot once with SETUP_SIGNING over --autopilot, which must be the direct
+                         link (serial or loopback), then every frame is signed (default: unsigned)
+${BROKER_AUTH_HELP}
 ${SCENARIO_HELP}
 ${CLOCK_HELP}
 
@@ -38,7 +47,10 @@ Stops on Ctrl-C or SIGTERM (setpoints stop; queued messages stay in the outbox).
 Examples:
   uavmec agent --uav 1 --autopilot udp://:14540 --broker mqtt://10.0.0.2:1883        # PX4 SITL
   uavmec agent --uav 1 --autopilot udp://:14540 --broker mqtt://10.0.0.2:1883 --state-dir /var/lib/uavmec --models ./models --executor worker   # flight setup
-  uavmec agent --uav 1 --autopilot tcp://127.0.0.1:5760 --broker mqtt://10.0.0.2:1883 # ArduPilot SITL`,
+  uavmec agent --uav 1 --autopilot tcp://127.0.0.1:5760 --broker mqtt://10.0.0.2:1883 # ArduPilot SITL
+  uavmec agent --uav 1 --autopilot serial:///dev/ttyACM0:921600 --broker mqtts://10.0.0.2:8883 \\
+    --ca secrets/ca.crt --cert secrets/uav-1.crt --key secrets/uav-1.key \\
+    --plan-pubkey secrets/plan-signing.pub --mavlink-key secrets/mavlink-uav-1.key   # secure`,
   async run(argv) {
     const { values: v } = parse(argv, {
       uav: { type: 'string' },
@@ -51,8 +63,9 @@ Examples:
       threads: { type: 'string' },
       'hold-after-slots': { type: 'string' },
       'rtl-after-slots': { type: 'string' },
-      username: { type: 'string' },
-      password: { type: 'string' },
+      'plan-pubkey': { type: 'string' },
+      'mavlink-key': { type: 'string' },
+      ...BROKER_AUTH_OPTIONS,
       ...SCENARIO_OPTIONS,
       ...CLOCK_OPTIONS,
     });
@@ -64,11 +77,17 @@ Examples:
     const holdAfterSlots = int(v['hold-after-slots'], 'hold-after-slots', 3, 1, 1_000_000);
     const rtlAfterSlots = int(v['rtl-after-slots'], 'rtl-after-slots', 10, 2, 1_000_000);
     if (rtlAfterSlots <= holdAfterSlots) throw new UsageError(`--rtl-after-slots (${rtlAfterSlots}) must exceed --hold-after-slots (${holdAfterSlots})`);
+    const auth = brokerAuthFrom(v, v.broker);
+    const planVerifyKey = v['plan-pubkey'] ? planVerifyKeyFrom(v['plan-pubkey']) : undefined;
+    const mavlinkSigningKey = v['mavlink-key'] ? mavlinkKeyFrom(v['mavlink-key'], 'mavlink-key') : undefined;
     const clock = clockFrom(v);
     const log = createLogger({ name: `uav-${uavId}` });
+    if (planVerifyKey) log.info({ fingerprint: publicKeyFingerprint(planVerifyKey) }, 'pinned controller key (compare with the controller\'s)');
     const agent = await createAgent({
       uavId, autopilotUrl: v.autopilot, clock, log, scenario: scenarioFrom(v),
-      broker: { url: v.broker, ...(v.username ? { username: v.username } : {}), ...(v.password ? { password: v.password } : {}) },
+      broker: { url: v.broker, ...auth },
+      ...(planVerifyKey ? { planVerifyKey } : {}),
+      ...(mavlinkSigningKey ? { mavlinkSigningKey } : {}),
       ...(v.tlog ? { tlogPath: v.tlog } : {}),
       ...(v['state-dir'] ? { stateDir: v['state-dir'] } : {}),
       ...(v.models ? { modelsDir: v.models } : {}),

@@ -1,4 +1,6 @@
 import { Bus, createLogger } from '../../common/index.ts';
+import { publicKeyFingerprint } from '../../security/plan-signing.ts';
+import { BROKER_AUTH_HELP, BROKER_AUTH_OPTIONS, brokerAuthFrom, planSigningKeyFrom } from '../broker-auth.ts';
 import { ControllerService } from '../../controller/service.ts';
 import { oneOf, parse } from '../args.ts';
 import { UsageError, type Command } from '../command.ts';
@@ -20,35 +22,41 @@ Options:
   --algo NAME       planner: ${ALGOS.join(', ')} (default cd-kkt)
   --wait-uavs N     start slot 0 once N UAVs have reported (default: the scenario's UAV count)
   --client-id ID    MQTT client id (default uavmec-controller)
-  --username U --password P   MQTT credentials
+  --plan-key FILE   sign every plan with this Ed25519 private key (PKCS#8 PEM; \`uavmec keys\`
+                    writes plan-signing.key); agents pinning its public half refuse anything else.
+                    Prints the key's fingerprint to compare with the agents' (default: plans unsigned)
+${BROKER_AUTH_HELP}
 ${SCENARIO_HELP}
 ${CLOCK_HELP}
 
-Example:
-  uavmec controller --broker mqtt://10.0.0.2:1883 --uavs 4 --slots 600 --slot-s 1`,
+Examples:
+  uavmec controller --broker mqtt://10.0.0.2:1883 --uavs 4 --slots 600 --slot-s 1
+  uavmec controller --broker mqtts://broker.example.org:8883 --ca secrets/ca.crt \\
+    --cert secrets/controller.crt --key secrets/controller.key --plan-key secrets/plan-signing.key --uavs 4`,
   async run(argv) {
     const { values: v } = parse(argv, {
       broker: { type: 'string' },
       algo: { type: 'string' },
       'wait-uavs': { type: 'string' },
       'client-id': { type: 'string' },
-      username: { type: 'string' },
-      password: { type: 'string' },
+      'plan-key': { type: 'string' },
+      ...BROKER_AUTH_OPTIONS,
       ...SCENARIO_OPTIONS,
       ...CLOCK_OPTIONS,
     });
     if (!v.broker) throw new UsageError('--broker is required');
     const scenario = scenarioFrom(v);
     const clock = clockFrom(v);
+    const auth = brokerAuthFrom(v, v.broker);
+    const planSigningKey = v['plan-key'] ? planSigningKeyFrom(v['plan-key']) : undefined;
     const log = createLogger({ name: 'controller' });
-    const bus = await Bus.connect({
-      url: v.broker, clientId: v['client-id'] ?? 'uavmec-controller', sender: 'controller', clock, log,
-      ...(v.username ? { username: v.username } : {}), ...(v.password ? { password: v.password } : {}),
-    });
+    if (planSigningKey) log.info({ fingerprint: publicKeyFingerprint(planSigningKey) }, 'signing plans (the agents must pin this key)');
+    else log.warn('plans are NOT signed (no --plan-key): agents that pin a key will refuse them');
+    const bus = await Bus.connect({ url: v.broker, clientId: v['client-id'] ?? 'uavmec-controller', sender: 'controller', clock, log, ...auth });
     const ctl = new ControllerService(bus, clock, {
       slots: scenario.slots, slotS: scenario.slotS, algo: oneOf(v.algo, 'algo', ALGOS, 'cd-kkt'), channel: scenario.channel,
       cruiseAltM: scenario.cruiseAltM, speedMS: scenario.uavSpeedMS, uavTxPowerW: scenario.uav.txPowerW, seed: scenario.seed,
-      waitForUavs: v['wait-uavs'] ? Number(v['wait-uavs']) : scenario.uavs,
+      waitForUavs: v['wait-uavs'] ? Number(v['wait-uavs']) : scenario.uavs, ...(planSigningKey ? { planSigningKey } : {}),
     }, log, { onSlot: (m) => log.info({ slot: m.slot, released: m.released, predictedDor: m.predictedDor, serving: m.servingUavs }, 'slot planned') });
     process.once('SIGINT', () => ctl.stop());
     await ctl.start();

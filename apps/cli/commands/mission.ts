@@ -3,7 +3,7 @@ import { Progress } from '../../common/progress.ts';
 import { runMission } from '../../mission/run.ts';
 import { formatSummary } from '../../mission/summary.ts';
 import { num, oneOf, parse } from '../args.ts';
-import type { Command } from '../command.ts';
+import { UsageError, type Command } from '../command.ts';
 import { SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
 
 const command: Command = {
@@ -23,10 +23,26 @@ Options:
   --algo NAME        planner: cd-kkt, ao or al (default cd-kkt)
   --broker URL       use this MQTT broker instead of the embedded one
   --runs DIR         where run folders go (default runs)
+
+Security (README, "Deploying securely"; default: off, an open loopback broker):
+  --secure           run as a secure deployment: every process connects with its own identity
+                     (controller, world, uav-<id>, recorder) and the broker enforces the ACL
+                     generated from the topic table; the controller signs plans and the agents pin
+                     its key; each agent provisions MAVLink 2 signing with its autopilot over the
+                     direct link. Keys are ephemeral (made in memory for this run, never written)
+                     unless --secrets is given
+  --secrets DIR      use the keys in DIR from \`uavmec keys --fleet N --recorder\` (required with
+                     --broker and --secure; implies --secure)
+  --auth KIND        password or certificate: how processes log in to an external broker
+                     (default password; the embedded broker takes passwords)
+  --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
 ${SCENARIO_HELP}
 
-Example:
-  uavmec mission --uavs 6 --users 40 --slots 120 --flavour px4`,
+Examples:
+  uavmec mission --uavs 6 --users 40 --slots 120 --flavour px4
+  uavmec mission --secure --uavs 2 --slots 20
+  uavmec keys --fleet 2 --recorder --out ./secrets --bind 127.0.0.1 && mosquitto -c ./secrets/mosquitto.conf &
+  uavmec mission --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets`,
   async run(argv) {
     const { values: v } = parse(argv, {
       speed: { type: 'string' },
@@ -34,8 +50,18 @@ Example:
       algo: { type: 'string' },
       broker: { type: 'string' },
       runs: { type: 'string' },
+      secure: { type: 'boolean' },
+      secrets: { type: 'string' },
+      auth: { type: 'string' },
+      'mavlink-signing': { type: 'string' },
       ...SCENARIO_OPTIONS,
     });
+    const secure = v.secure === true || v.secrets !== undefined;
+    if (!secure && (v.auth !== undefined || v['mavlink-signing'] !== undefined)) throw new UsageError('--auth and --mavlink-signing need --secure');
+    if (secure && v.broker && !v.secrets) throw new UsageError('--secure with --broker needs the broker\'s keys: --secrets DIR (from `uavmec keys --recorder`)');
+    const auth = oneOf(v.auth, 'auth', ['password', 'certificate'] as const, 'password');
+    if (auth === 'certificate' && !v.broker) throw new UsageError('--auth certificate needs an external broker (--broker mqtts://…); the embedded one takes passwords');
+    const mavlinkSigning = oneOf(v['mavlink-signing'], 'mavlink-signing', ['on', 'off'] as const, 'on') === 'on';
     const scenario = scenarioFrom(v);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const runDir = path.join(v.runs ?? 'runs', stamp);
@@ -46,6 +72,7 @@ Example:
       flavour: oneOf(v.flavour, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'),
       algo: oneOf(v.algo, 'algo', ['cd-kkt', 'ao', 'al'] as const, 'cd-kkt'),
       ...(v.broker ? { brokerUrl: v.broker } : {}),
+      ...(secure ? { security: { auth, mavlinkSigning, ...(v.secrets ? { secretsDir: v.secrets } : {}) } } : {}),
       runDir,
       onPhase: (p) => process.stderr.write(`· ${p}\n`),
       onSlot: (m, k) => progress.update(k + 1, `planned DOR ${m.predictedDor.toFixed(2)}, ${m.servingUavs} UAVs serving`),

@@ -1,6 +1,7 @@
 import { Bus, createLogger } from '../../common/index.ts';
 import { WorldService } from '../../../sim/world/index.ts';
 import { parse } from '../args.ts';
+import { BROKER_AUTH_HELP, BROKER_AUTH_OPTIONS, brokerAuthFrom } from '../broker-auth.ts';
 import { UsageError, type Command } from '../command.ts';
 import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
 
@@ -14,19 +15,22 @@ walk, release one task each (as the UAV that hears them would relay it) and comp
 tasks no plan assigned to a UAV. Stops after the scenario's last slot or on Ctrl-C.
 
 Options:
-  --broker URL      MQTT broker (required)
+  --broker URL      MQTT broker, mqtt://host:port or mqtts://host:port (required)
+${BROKER_AUTH_HELP}
 ${SCENARIO_HELP}
 ${CLOCK_HELP}
 
-Example:
-  uavmec world --broker mqtt://127.0.0.1:1883 --users 30`,
+Examples:
+  uavmec world --broker mqtt://127.0.0.1:1883 --users 30
+  uavmec world --broker mqtts://broker.example.org:8884 --ca secrets/ca.crt --username world --password-file secrets/world.pw`,
   async run(argv) {
-    const { values: v } = parse(argv, { broker: { type: 'string' }, ...SCENARIO_OPTIONS, ...CLOCK_OPTIONS });
+    const { values: v } = parse(argv, { broker: { type: 'string' }, ...BROKER_AUTH_OPTIONS, ...SCENARIO_OPTIONS, ...CLOCK_OPTIONS });
     if (!v.broker) throw new UsageError('--broker is required');
+    const auth = brokerAuthFrom(v, v.broker);
     const scenario = scenarioFrom(v);
     const clock = clockFrom(v);
     const log = createLogger({ name: 'world' });
-    const bus = await Bus.connect({ url: v.broker, clientId: `uavmec-world-${process.pid}`, sender: 'world', clock, log });
+    const bus = await Bus.connect({ url: v.broker, clientId: `uavmec-world-${process.pid}`, sender: 'world', clock, log, ...auth });
     const world = new WorldService(bus, clock, scenario, log);
     await world.start();
     await new Promise<void>((resolve) => {
