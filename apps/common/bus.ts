@@ -197,8 +197,9 @@ export class Bus {
   }
 }
 
-/** MQTT filter matching (`+` one level, `#` the rest). */
+/** MQTT topic-filter matching (`+` one level, `#` the rest; `$` topics never match a leading wildcard). */
 export function mqttMatch(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
   const f = filter.split('/');
   const t = topic.split('/');
   for (let i = 0; i < f.length; i++) {

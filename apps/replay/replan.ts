@@ -10,6 +10,7 @@
  * `planCoalitions`, on S0's radio model (M2U d^−γ, its noise and B_max) — the S0 game is defined
  * on that model, so it is not re-cast onto S3's channel.
  */
+import type { ControllerConfig } from '../controller/service.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { planCoalitions, defaultCoalitionParams, type CoalitionInstance, type CoalitionPlan } from '../controller/planning/coalition/index.ts';
 import type { ChannelParams, OffloadAlgo } from '../controller/planning/offload/index.ts';
@@ -23,21 +24,13 @@ export const COALITION_PLANNERS = ['coalition', 'grand', 'nash'] as const;
 export const REPLAY_PLANNERS = [...OFFLOAD_PLANNERS, ...COALITION_PLANNERS] as const;
 export type ReplayPlanner = (typeof REPLAY_PLANNERS)[number];
 
-/** The controller configuration a run used (ControllerConfig's planning fields). */
-export interface ReplayConfig {
-  slots: number;
-  slotS: number;
-  algo: OffloadAlgo;
-  channel: ChannelParams;
-  cruiseAltM: number;
-  speedMS: number;
-  uavTxPowerW: number;
-  seed: number;
+/** The controller configuration a run used (ControllerConfig's planning fields), plus energy constants. */
+export type ReplayConfig = Pick<ControllerConfig, 'slots' | 'slotS' | 'algo' | 'channel' | 'cruiseAltM' | 'speedMS' | 'uavTxPowerW' | 'seed'> & {
   /** UAV CPU κ for energy figures (the agents' value, SPEC §4 [choice]). */
   kappa: number;
   /** Hover power when the twin reports none, W (S0's 168 W, SPEC §4). */
   hoverW: number;
-}
+};
 
 export function configFromSummary(s: MissionSummary): ReplayConfig {
   const sc = s.scenario as Record<string, unknown> & { uav: { txPowerW: number }; channel: ChannelParams };

@@ -11,6 +11,7 @@
  *   mission recorder. Leave it out of a deployment that does not record.
  * Pure: no fs, no sockets.
  */
+import { mqttMatch } from '../common/bus.ts';
 import { TOPICS, type Role } from '../../proto/topics.ts';
 
 export type Access = 'read' | 'write';
@@ -81,18 +82,8 @@ export function fleetIdentities(cfg: AclConfig): Identity[] {
   return ids;
 }
 
-/** MQTT topic-filter matching (`+` one level, `#` the rest; `$` topics never match wildcards). */
-export function filterMatches(filter: string, topic: string): boolean {
-  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
+/** MQTT topic-filter matching: the bus's own matcher (one implementation for the whole system). */
+export const filterMatches = mqttMatch;
 
 /**
  * True when every topic matched by subscription filter `sub` is also matched by `grant`
