@@ -55,6 +55,7 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
     (m.battery_pct !== undefined && !(m.battery_pct >= 0 && m.battery_pct <= 100) ? 'battery_pct must be 0–100' : undefined),
   FleetState: (m) => {
     if (!(m.slot_s > 0)) return 'slot_s must be > 0';
+    if (m.results_ready_t_us.length !== m.results_ready.length) return 'results_ready_t_us not index-aligned with results_ready';
     for (const [i, f] of m.members.entries()) {
       const r = id(f.uav_id, `members[${i}].uav_id`) ?? position(f.position, `members[${i}].position`, true) ?? velocity(f.velocity, `members[${i}].velocity`);
       if (r) return r;
@@ -121,7 +122,11 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
     }
     for (const [i, s] of m.schedule.entries()) {
       if (s.predecessor_ids.length !== s.predecessor_uav_ids.length) return `schedule[${i}] predecessor lists differ in length`;
-      const e = positive(s as unknown as Record<string, unknown>, ['cycles', 'cpu_hz']) ?? nonNegative(s as unknown as Record<string, unknown>, ['start_s', 'output_bits']);
+      for (const [k, l] of [['predecessor_ready_s', s.predecessor_ready_s], ['predecessor_output_bits', s.predecessor_output_bits]] as const) {
+        if (l.length > 0 && l.length !== s.predecessor_ids.length) return `schedule[${i}].${k} not index-aligned with predecessor_ids`;
+        if (l.some((v) => !(v >= 0) || !Number.isFinite(v))) return `schedule[${i}].${k} must be finite and ≥ 0`;
+      }
+      const e = positive(s as unknown as Record<string, unknown>, ['cycles', 'cpu_hz']) ?? nonNegative(s as unknown as Record<string, unknown>, ['start_s', 'output_bits', 'end_s']);
       if (e) return `schedule[${i}].${e}`;
     }
     return undefined;

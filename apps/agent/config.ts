@@ -13,6 +13,7 @@ import type { PolicyDriver } from './policy-driver.ts';
 import type { Envelope } from './safety/index.ts';
 import type { StateStore } from './state/index.ts';
 import type { Uplink } from './uplink/index.ts';
+import type { PoolParams } from '../controller/scheduling/index.ts';
 
 export interface AgentConfig {
   uavId: number;
@@ -35,6 +36,8 @@ export interface AgentConfig {
   takeoffAltM: number;
   guidance?: GuidanceParams;
   failsafe: FailsafeConfig;
+  /** Computing-power-pool link parameters for UAV-to-UAV result transfers (SPEC §5.3); default the engine's. */
+  pool?: PoolParams;
 }
 
 export interface AgentDeps {

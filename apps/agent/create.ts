@@ -11,7 +11,7 @@ import type { Clock } from '../../core/clock.ts';
 import { MavlinkVehicle } from '../../firmware-bridge/bridge/index.ts';
 import { openTransport } from '../../firmware-bridge/transport/index.ts';
 import { TlogWriter } from '../../firmware-bridge/tlog/index.ts';
-import type { Scenario } from '../../sim/world/index.ts';
+import { poolParams, UAV_KAPPA, type Scenario } from '../../sim/world/index.ts';
 import { Bus, type BusOptions } from '../common/bus.ts';
 import { provisionMavlinkSigning } from '../security/mavlink-signing.ts';
 import type { Logger } from '../common/log.ts';
@@ -134,7 +134,7 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
       ...(o.planVerifyKey ? { planVerifyKey: o.planVerifyKey } : {}) },
     {
       uavId: o.uavId, origin: s.origin, channel: s.channel, cpuHz: s.uav.cpuHz, bandwidthHz: s.uav.bandwidthHz, cacheBits: s.uav.cacheBits,
-      txPowerW: s.uav.txPowerW, batteryCapacityJ: s.uav.batteryJ, kappa: 1e-28, controlRateHz, telemetryRateHz: 5, takeoffAltM: s.cruiseAltM,
+      txPowerW: s.uav.txPowerW, batteryCapacityJ: s.uav.batteryJ, kappa: UAV_KAPPA, pool: poolParams(s), controlRateHz, telemetryRateHz: 5, takeoffAltM: s.cruiseAltM,
       guidance: { speedMS: s.uavSpeedMS, slowRadiusM: 8, reachedM: 1.5 },
       failsafe: { slotS: s.slotS, holdAfterSlots: o.failsafe?.holdAfterSlots ?? 3, rtlAfterSlots: o.failsafe?.rtlAfterSlots ?? 10 },
     },

@@ -5,7 +5,7 @@
  * through the always-on safety envelope and offers the result to the autopilot; nothing else ever
  * reaches the autopilot as a setpoint. Plans are authenticated (pinned controller key, if set) and
  * gated (plan/intake.ts), acked or nacked, persisted and flown; assigned tasks are computed
- * (tasks.ts); twin state is reported every slot and on change, health once a second — all through
+ * (tasks.ts), pool subtask schedules run with dependency waits (schedule/); twin state is reported every slot and on change, health once a second — all through
  * the ordered uplink (uplink/), which keeps them in the on-disk outbox while the broker is down.
  *
  * Failsafes (failsafe/, issue 6 §4) as the agent applies them:
@@ -22,12 +22,13 @@ import { decodeRaw, encode, FlightMode, NackReason, Severity, type FleetState, t
 import type { AgentConfig, AgentDeps } from './config.ts';
 import { Failsafe, type Decision } from './failsafe/index.ts';
 import { HealthMeter } from './health/index.ts';
-import { emptyState, type AgentState } from './state/index.ts';
+import { emptyState, StateSaver, type AgentState } from './state/index.ts';
 import { fleetEntries, homeNed, memberPos, nedToMission, positionNed } from './frames.ts';
 import { launchVehicle } from './flight/launch.ts';
 import { DEFAULT_GUIDANCE, missionToNed, nextWaypoint, velocityTowards } from './flight/guidance.ts';
 import { PlanIntake, type PlanAuthSummary } from './plan/intake.ts';
 import { TaskRunner } from './tasks.ts';
+import { createScheduleDriver, type ScheduleDriver } from './schedule/index.ts';
 import { flightState, healthMessage, twinMessage, type Phase } from './telemetry.ts';
 
 export type { AgentConfig, AgentDeps } from './config.ts';
@@ -42,12 +43,14 @@ export class AgentService {
   private stopped = false;
   private planChain: Promise<void> = Promise.resolve();
   private state: AgentState;
-  private saveQueued = false;
+  private readonly saver: StateSaver;
   private decision: Decision | undefined;
   private intake: PlanIntake | undefined;
   readonly failsafe: Failsafe;
   readonly health = new HealthMeter();
   readonly tasks: TaskRunner;
+  /** Subtask schedules of pool plans (SPEC §5.3), with dependency waits. */
+  readonly schedule: ScheduleDriver;
   readonly stats = { ticks: 0, setpoints: 0, held: 0, clamped: 0, plansAccepted: 0, plansRefused: 0, tasksDone: 0, distanceM: 0, maxAltM: 0, resumed: false };
   private lastPos: Vec3 | undefined;
   /** The safety envelope's last verdict (for health reports and debugging). */
@@ -61,23 +64,30 @@ export class AgentService {
   ) {
     this.failsafe = new Failsafe(cfg.failsafe, d.clock.nowUs());
     this.state = emptyState(cfg.uavId);
+    this.saver = new StateSaver(d.store, d.clock, d.log, () => this.state);
+    const ownPos = () => ((p) => (p ? nedToMission(p) : undefined))(this.positionNed());
     this.tasks = new TaskRunner(
       {
         clock: d.clock,
         executor: d.executor,
         complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion'),
-        ownPos: () => {
-          const p = this.positionNed();
-          return p ? nedToMission(p) : undefined;
-        },
+        ownPos,
         memberPos: (id) => memberPos(this.fleet, id),
         onOpenChange: (open) => {
           this.state.openTasks = open;
-          this.persistSoon();
+          this.saver.soon();
         },
       },
       { uavId: cfg.uavId, channel: cfg.channel, txPowerW: cfg.txPowerW, kappa: cfg.kappa },
     );
+    this.schedule = createScheduleDriver({
+      clock: d.clock, executor: d.executor, uavId: cfg.uavId, kappa: cfg.kappa, ...(cfg.pool ? { pool: cfg.pool } : {}), ownPos, fleet: () => this.fleet,
+      complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion'),
+      onProgress: (planSeq, done) => {
+        this.state.schedule = { planSeq, done: [...done] };
+        this.saver.soon();
+      },
+    });
   }
 
   get uavId(): number {
@@ -100,6 +110,8 @@ export class AgentService {
       const p = decodeRaw('Plan', Buffer.from(s.planB64, 'base64'));
       if (p.ok) this.plan = p.value;
     }
+    // Subtasks finished before the restart are not redone; the one running then is started again.
+    if (this.plan && s.schedule?.planSeq === this.plan.plan_seq) this.schedule.load(this.plan, new Map(s.schedule.done));
     const v = this.d.vehicle.state();
     if (v.armed && v.landed === 'in_air') {
       // The autopilot is flying: take over where the dead agent left off (in the plan if it is
@@ -112,7 +124,7 @@ export class AgentService {
       void this.reenterGuided();
     }
     this.event(Severity.SEVERITY_INFO, 'agent.resumed', `resumed at plan ${s.lastSeq}${this.stats.resumed ? ', in the air' : ''}`);
-    this.persistSoon();
+    this.saver.soon();
   }
 
   async start(): Promise<void> {
@@ -125,6 +137,7 @@ export class AgentService {
     }, (reason, detail, payload) => this.onBadPlan(reason, detail, payload));
     await bus.subscribe('fleet', {}, (f) => {
       this.fleet = f;
+      this.schedule.poke();
       this.onDecision(this.failsafe.handle({ kind: 'controller_heard', tUs: clock.nowUs() }));
     });
     bus.onConnectionChange((up) => {
@@ -145,8 +158,9 @@ export class AgentService {
     for (const t of this.timers) t.cancel();
     this.timers.clear();
     this.tasks.stop();
+    this.schedule.stop();
     this.d.vehicle.stopSetpoints();
-    if (this.saveQueued) this.persist();
+    if (this.saver.pending) this.saver.now();
   }
 
   /** Current mission-frame NED position (north, east, down), from the autopilot's global position. */
@@ -295,11 +309,13 @@ export class AgentService {
     this.plan = p;
     this.state.lastSeq = p.plan_seq;
     this.state.planB64 = Buffer.from(encode('Plan', p)).toString('base64');
-    this.persist();
+    delete this.state.schedule;
+    this.saver.now();
     if (newFlight) this.waypoint = 0;
     this.ack(p.plan_seq, true, NackReason.NACK_REASON_UNSPECIFIED, '');
     this.applyFlight(p);
     for (const a of p.assignments) if (a.exec_uav_id === this.cfg.uavId) this.tasks.execute(a, Math.max(a.release_t_us, p.valid_from_t_us));
+    this.schedule.load(p);
   }
 
   private applyFlight(p: Plan): void {
@@ -356,11 +372,11 @@ export class AgentService {
     const holding = this.plan?.flight?.mode === FlightMode.FLIGHT_MODE_HOLD;
     this.d.uplink.send('twin', { uav: this.cfg.uavId }, twinMessage({
       uavId: this.cfg.uavId, s, ...(p ? { posNed: p } : {}), ...(batteryJ !== undefined ? { batteryJ } : {}),
-      computeEnergyJ: this.tasks.computeEnergyJ, cpuHz: this.cfg.cpuHz, ...(measured !== undefined ? { measuredCpuHz: measured } : {}),
+      computeEnergyJ: this.tasks.computeEnergyJ + this.schedule.computeEnergyJ, cpuHz: this.cfg.cpuHz, ...(measured !== undefined ? { measuredCpuHz: measured } : {}),
       bandwidthHz: this.cfg.bandwidthHz, cacheBits: this.cfg.cacheBits, flightState: flightState(this.phase, holding, s),
-      planSeq: this.state.lastSeq, tasksInProgress: this.tasks.inProgress,
+      planSeq: this.state.lastSeq, tasksInProgress: this.tasks.inProgress + this.schedule.inProgress,
     }));
-    this.stats.tasksDone = this.tasks.done;
+    this.stats.tasksDone = this.tasks.done + this.schedule.done;
   }
 
   publishHealth(): void {
@@ -368,23 +384,6 @@ export class AgentService {
     const dropped = Object.values(bus.stats.dropped).reduce((a, b) => a + b, 0) + uplink.dropped() + (this.intake?.authRefusals ?? 0);
     const links = { autopilot: vehicle.state().connected, broker: bus.connected };
     uplink.send('health', { uav: this.cfg.uavId }, healthMessage(this.cfg.uavId, this.health.sample(), links, uplink.depth(), dropped));
-  }
-
-  private persist(): void {
-    this.saveQueued = false;
-    if (!this.d.store) return;
-    try {
-      this.d.store.save({ ...this.state, savedUs: Math.round(this.d.clock.nowUs()) });
-    } catch (e) {
-      this.d.log.error({ err: e }, 'agent state not saved');
-    }
-  }
-
-  /** Coalesces saves triggered by task bookkeeping (several per plan) into one. */
-  private persistSoon(): void {
-    if (this.saveQueued || !this.d.store) return;
-    this.saveQueued = true;
-    setImmediate(() => this.saveQueued && this.persist());
   }
 
   private ack(seq: number, accepted: boolean, reason: NackReason, detail: string, event = 'plan.nack'): void {

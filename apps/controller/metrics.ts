@@ -4,6 +4,7 @@
  * tasks, with T_i measured from release to result), lateness and energy. Pure bookkeeping.
  */
 import type { TaskCompletion } from '../../proto/index.ts';
+import type { PoolRoundMetrics } from './slot/pool-round.ts';
 
 export interface SlotMetrics {
   slot: number;
@@ -33,6 +34,8 @@ export class MetricsLedger {
   readonly slots: SlotMetrics[] = [];
   /** Plans sent before slot 0 (take-off) and their answers. */
   readonly launch = { plansSent: 0, plansAcked: 0, plansNacked: 0 };
+  /** Computing-power-pool rounds (dag mode), in order, closed ones only. */
+  readonly pools: PoolRoundMetrics[] = [];
   private readonly taskSlot = new Map<number, number>();
   private readonly done = new Set<number>();
   private readonly planSlot = new Map<string, number>();
@@ -85,6 +88,21 @@ export class MetricsLedger {
       m.dor += 1 - (c.done_t_us - start) / 1e6 / c.local_s;
       m.decisionLatencySumS += (start - c.release_t_us) / 1e6;
     }
+    return true;
+  }
+
+  /**
+   * A dependent task (SPEC §5.3) finished: all its subtasks' results exist, or it failed. Counted
+   * as completed on the UAVs; it does not enter the DOR (an S3 quantity for indivisible tasks).
+   */
+  dagCompletion(taskId: number, failed: boolean): boolean {
+    const slot = this.taskSlot.get(taskId);
+    if (slot === undefined || this.done.has(taskId)) return false;
+    this.done.add(taskId);
+    const m = this.slots[slot]!;
+    m.completed++;
+    m.completedOnUav++;
+    if (failed) m.failed++;
     return true;
   }
 

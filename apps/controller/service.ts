@@ -13,7 +13,8 @@ import { FlightMode, FlightState, topicName, topicSpec, type Health, type Messag
 import { signedPlanBytes } from '../security/plan-signing.ts';
 import type { ChannelParams, OffloadAlgo } from './planning/offload/index.ts';
 import { MetricsLedger, type SlotMetrics } from './metrics.ts';
-import { planSlot, type Point2, type SlotTask } from './slot/index.ts';
+import { planSlot, type Point2, type PoolRoundMetrics, type SlotTask } from './slot/index.ts';
+import { PoolController, type PoolConfig, type PoolStep } from './pool.ts';
 import { applyTwinState, emptyTwin, recordCompletion, type Twin } from './twin/index.ts';
 
 export interface ControllerConfig {
@@ -42,10 +43,17 @@ export interface ControllerConfig {
    * signed (`signedPlanBytes`) for agents that pin the public half. Without it plans go unsigned.
    */
   planSigningKey?: KeyObject;
+  /**
+   * Dependent tasks (SPEC §5.3): with a pool config, DAG task requests are planned as computing-
+   * power-pool rounds (pool.ts) instead of per-slot offloading; while a round runs no slot plans
+   * are sent, so the agents keep its tour and schedule.
+   */
+  pool?: PoolConfig;
 }
 
 export interface ControllerEvents {
   onSlot?: (m: SlotMetrics, slot: number) => void;
+  onPoolRound?: (m: PoolRoundMetrics) => void;
 }
 
 export class ControllerService {
@@ -57,6 +65,7 @@ export class ControllerService {
   /** Every slot's hover targets, for reports. */
   readonly targetsBySlot: Map<number, Point2>[] = [];
   private readonly pending = new Map<number, SlotTask>();
+  readonly pool: PoolController | undefined;
   private readonly predicted = new Map<number, { uavId: number; predictedS: number; computeS: number }>();
   private prevTargets = new Map<number, Point2>();
   private slot = -1;
@@ -74,7 +83,9 @@ export class ControllerService {
     private readonly cfg: ControllerConfig,
     private readonly log: Logger,
     private readonly hooks: ControllerEvents = {},
-  ) {}
+  ) {
+    this.pool = cfg.pool ? new PoolController(cfg.pool) : undefined;
+  }
 
   async start(): Promise<void> {
     await this.bus.subscribe('twin', {}, (m, d) => {
@@ -84,6 +95,8 @@ export class ControllerService {
     await this.bus.subscribe('task', {}, (m) => {
       if (this.slot < 0) return;
       this.ledger.taskReleased(m.task_id, this.slot);
+      // A DAG task waits for the next pool round, however late in the slot it came.
+      if (this.pool?.add(m)) return;
       if (this.planned) {
         // Too late for this slot's plan: the device computes it (sim/world's rule), so do not plan it next slot.
         this.ledger.missed(this.slot);
@@ -184,11 +197,12 @@ export class ControllerService {
         ...(u.vel ? { velocity: { vx_east_m_s: u.vel[0], vy_north_m_s: u.vel[1], vz_up_m_s: u.vel[2] } } : {}),
         reported_t_us: Math.round(u.reportedUs),
       }));
-    this.publish(this.bus.publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members }), 'fleet state');
+    this.publish(this.bus.publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members, ...this.pool?.ready() }), 'fleet state');
   }
 
   private planAndPublish(k: number): void {
     this.planned = true;
+    if (this.pool && this.poolSlot(k)) return;
     const tasks = [...this.pending.values()];
     this.pending.clear();
     const out = planSlot({
@@ -226,7 +240,41 @@ export class ControllerService {
     this.hooks.onSlot?.(m, k);
   }
 
+  /** Dag mode: runs the pool's step; true when a round runs (or started) and the slot needs no other plan. */
+  private poolSlot(k: number): boolean {
+    const step = this.pool!.step(k, this.clock.nowUs(), this.twin);
+    if (step.error) this.log.warn({ slot: k, why: step.error }, 'pool round not started');
+    this.afterPool(step);
+    const m = this.ledger.slots[k]!;
+    for (const [uavId, plan] of step.plans ?? []) {
+      this.ledger.planSent(uavId, plan.plan_seq as number, k);
+      this.publishPlan(uavId, plan, `pool plan for UAV ${uavId}`);
+    }
+    if (!this.pool!.active) return false;
+    m.servingUavs = step.plans?.size ?? m.servingUavs;
+    for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
+    this.hooks.onSlot?.(m, k);
+    return true;
+  }
+
+  private afterPool(step: PoolStep): void {
+    for (const d of step.completions) this.ledger.dagCompletion(d.taskId, d.failed);
+    if (step.closed) {
+      this.ledger.pools.push(step.closed);
+      // The UAVs stay where they computed until the next plan moves them.
+      this.prevTargets = this.pool!.lastTargets ?? this.prevTargets;
+      this.hooks.onPoolRound?.(step.closed);
+    }
+  }
+
   private onCompletion(c: TaskCompletion): void {
+    if (c.subtask_id !== '' && this.pool) {
+      const step: PoolStep = { completions: [] };
+      const sample = this.pool.fidelitySample(c);
+      if (sample) this.twin = recordCompletion(this.twin, c.uav_id, sample);
+      if (this.pool.onSubtask(c, this.clock.nowUs(), this.twin, step)) this.afterPool(step);
+      return;
+    }
     if (!this.ledger.completion(c)) return;
     const p = this.predicted.get(c.task_id);
     if (p && c.site === 2 && !c.failed) {
@@ -260,6 +308,7 @@ export class ControllerService {
         const last = this.ledger.slots[this.cfg.slots - 1];
         if (last) last.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
       }
+      if (this.pool?.active) this.afterPool(this.pool.closeNow(this.clock.nowUs(), this.twin));
       this.stopped = true;
       this.fleetTimer?.cancel();
       this.resolveFinished();

@@ -12,13 +12,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ScaledClock } from '../../core/clock.ts';
 import { startSitl, type SitlFleet } from '../../sim/autopilot/index.ts';
-import { WorldService, type Scenario } from '../../sim/world/index.ts';
+import { poolConfigFor, WorldService, type Scenario } from '../../sim/world/index.ts';
 import { createAgent, type RunningAgent } from '../agent/create.ts';
 import { Bus, createLogger, Recorder, startEmbeddedBroker, type EmbeddedBroker } from '../common/index.ts';
 import { ControllerService } from '../controller/service.ts';
 import { writeReport } from '../report/write.ts';
 import type { OffloadAlgo } from '../controller/planning/offload/index.ts';
 import type { SlotMetrics } from '../controller/metrics.ts';
+import type { PoolRoundMetrics } from '../controller/slot/index.ts';
 import type { MissionSummary } from './summary.ts';
 import { ephemeralSecrets, loadSecrets, type BrokerCredentials, type MissionSecrets, type MissionSecurityOptions } from './secure.ts';
 import type { AclDenials } from '../security/index.ts';
@@ -33,6 +34,8 @@ export interface MissionOptions {
   brokerUrl?: string;
   runDir: string;
   onSlot?: (m: SlotMetrics, slot: number) => void;
+  /** A computing-power-pool round closed (dag mode). */
+  onPoolRound?: (m: PoolRoundMetrics) => void;
   onPhase?: (what: string) => void;
   /** How long to wait for the UAVs to land after the last slot, simulated s (default 120). */
   landTimeoutS?: number;
@@ -129,7 +132,8 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
     const ctl = new ControllerService(ctlBus, clock, {
       slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
       uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, ...(secrets ? { planSigningKey: secrets.planSigningKey } : {}),
-    }, log.child({ c: 'controller' }), { ...(o.onSlot ? { onSlot: o.onSlot } : {}) });
+      ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
+    }, log.child({ c: 'controller' }), { ...(o.onSlot ? { onSlot: o.onSlot } : {}), ...(o.onPoolRound ? { onPoolRound: o.onPoolRound } : {}) });
     for (const a of agents) a.service.publishTwin();
     await o.onReady?.({
       brokerUrl: url, clock,
@@ -155,6 +159,7 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
       simS: (clock.nowUs() - sim0) / 1e6,
       slots: ctl.ledger.slots,
       totals: ctl.ledger.totals(),
+      ...(ctl.pool ? { pools: ctl.ledger.pools } : {}),
       uavs: agents.map((a) => {
         const st = a.vehicle.state();
         const tw = ctl.twin.get(a.service.uavId);

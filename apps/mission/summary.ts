@@ -2,6 +2,7 @@
  * The mission summary: per-slot rows and totals, as a table for people and as JSON for tools.
  */
 import type { SlotMetrics } from '../controller/metrics.ts';
+import type { PoolRoundMetrics } from '../controller/slot/index.ts';
 
 export interface UavSummary {
   uavId: number;
@@ -41,6 +42,8 @@ export interface MissionSummary {
     meanDecisionLatencyS: number;
   };
   uavs: UavSummary[];
+  /** Computing-power-pool rounds (task model 'dag', SPEC §5.3): measured next to the engine's prediction. */
+  pools?: PoolRoundMetrics[];
   bus: { published: number; dropped: Record<string, number>; droppedByTopic: Record<string, number> };
   /** `rejected`: invalid messages the recorder saw, by topic key. */
   recording: { file: string; messages: number; rejected: Record<string, number> };
@@ -72,6 +75,13 @@ export function formatSummary(s: MissionSummary): string {
   out.push('');
   out.push(`DOR: ${f(t.dor)} in total, ${f(t.meanDorPerSlot)} per slot (all-local = 0, upper bound = tasks per slot); ${t.completed}/${t.released} tasks completed (${t.completedOnUav} on UAVs), ${t.late} late, ${t.failed} failed.`);
   out.push(`Decision latency (release → plan) ${f(t.meanDecisionLatencyS * 1000, 0)} ms on average, excluded from the DOR as in S3; ${t.missedWindow} requests arrived after their slot's plan and ran on the device.`);
+  for (const p of s.pools ?? []) {
+    out.push(
+      `Pool round @ slot ${p.slot}: ${p.tasksDone}/${p.tasks} tasks done, ${p.nodesDone}/${p.nodes} merged subtasks (${p.subtasks} original, ${p.sharedNodes} shared) on ${p.uavs} UAVs; ` +
+        `total time ${f(p.totalTimeS, 1)} s (plan ${f(p.predicted.totalTimeS, 1)}), compute stage ${f(p.makespanS, 1)} s (plan ${f(p.predicted.makespanS, 1)}); ` +
+        `energy max ${f(p.maxEnergyJ / 1000, 1)} kJ / total ${f(p.totalEnergyJ / 1000, 1)} kJ (plan ${f(p.predicted.maxEnergyJ / 1000, 1)} / ${f(p.predicted.totalEnergyJ / 1000, 1)}), compute ${f(p.computeEnergyJ, 2)} J${p.finished ? '' : ' — closed at expiry'}.`,
+    );
+  }
   out.push(`Plans: ${t.plansAcked} acked, ${t.plansNacked} refused, of ${t.plansSent}. Bus: ${s.bus.published} messages published, dropped ${JSON.stringify(s.bus.dropped)}.`);
   if (s.security) {
     const d = s.security.brokerDenials;

@@ -67,6 +67,8 @@ export interface FleetState {
   slot: number;
   slot_s: number;
   members: FleetMember[];
+  results_ready: string[];
+  results_ready_t_us: number[];
 }
 
 export interface Subtask {
@@ -172,6 +174,12 @@ export interface ScheduledSubtask {
   predecessor_ids: string[];
   predecessor_uav_ids: number[];
   output_bits: number;
+  predecessor_ready_s: number[];
+  node_key: string;
+  predecessor_output_bits: number[];
+  user_id: number;
+  release_t_us: number;
+  end_s: number;
 }
 
 export interface Plan {

@@ -9,6 +9,7 @@
  * "hover over user clusters" planner has something to track.
  */
 import { defaultChannelParams, type ChannelParams } from '../../apps/controller/planning/offload/index.ts';
+import type { DagGenOptions } from '../../apps/controller/scheduling/index.ts';
 
 export interface GeoOrigin {
   latDeg: number;
@@ -48,6 +49,16 @@ export interface Scenario {
   /** UAV capabilities; `batteryJ` is the pack's usable energy (≈ 111 Wh: SPEC's 20 kJ would not lift a real quadrotor for two minutes). */
   uav: { cpuHz: number; bandwidthHz: number; txPowerW: number; cacheBits: number; batteryJ: number };
   channel: ChannelParams;
+  /**
+   * 'independent' (default): one indivisible task per user per slot (S3). 'dag': every
+   * `poolEverySlots` slots each user releases a dependent task for the computing power pool (S1,
+   * SPEC §5.3; see dag.ts).
+   */
+  taskModel?: 'independent' | 'dag';
+  /** Pool round period, slots (dag mode; default 30). */
+  poolEverySlots?: number;
+  /** Overrides of the DAG generator (dag mode), e.g. `{ repeatRatio: 0.6 }`. */
+  dagGen?: Partial<DagGenOptions>;
 }
 
 export function defaultScenario(overrides: Partial<Scenario> = {}): Scenario {
@@ -82,6 +93,7 @@ export function validateScenario(s: Scenario): string | undefined {
   for (const [k, v] of pos) if (!(v > 0) || !Number.isFinite(v)) return `${k} must be > 0, got ${v}`;
   if (!Number.isInteger(s.uavs) || s.uavs > 250) return 'uavs must be a whole number ≤ 250';
   if (!Number.isInteger(s.users)) return 'users must be a whole number';
+  if (s.poolEverySlots !== undefined && !(Number.isInteger(s.poolEverySlots) && s.poolEverySlots >= 1)) return 'poolEverySlots must be a whole number ≥ 1';
   if (!(s.altMinM <= s.cruiseAltM && s.cruiseAltM <= s.altMaxM)) return 'cruiseAltM must lie within [altMinM, altMaxM]';
   return undefined;
 }

@@ -2,7 +2,8 @@
  * The simulated user devices on the bus. On each slot the controller announces (FleetState), the
  * users move, release one task each (TaskRequest, as the UAV that hears them would relay it), and
  * learn from the plans which tasks a UAV took. A task no UAV took is computed on the device and
- * reported as a local completion at release + T_i^loc.
+ * reported as a local completion at release + T_i^loc. With `taskModel: 'dag'` users release one
+ * dependent task each at every pool-round slot instead (dag.ts), which only the pool computes.
  */
 import type { Clock, Timer } from '../../core/clock.ts';
 import { createRng } from '../../core/rng.ts';
@@ -11,6 +12,7 @@ import type { Logger } from '../../apps/common/log.ts';
 import { ExecutionSite } from '../../proto/index.ts';
 import type { Scenario } from './scenario.ts';
 import { createUsers, localTimeS, moveUsers, slotTasks, type TaskSpec, type UserDevice } from './users.ts';
+import { isPoolSlot, poolRoundTasks, taskModelOf, type DagTaskSpec } from './dag.ts';
 
 export interface WorldStats {
   slots: number;
@@ -60,8 +62,35 @@ export class WorldService {
     this.lastSlot = slot;
     this.stats.slots++;
     const releaseUs = Math.round(this.clock.nowUs());
+    if (taskModelOf(this.scenario) === 'dag') {
+      // Pool rounds (SPEC §5.3): DAG tasks only, computed by the pool; the device never runs them itself.
+      if (isPoolSlot(this.scenario, slot)) for (const t of poolRoundTasks(this.users, this.scenario, slot, releaseUs, createRng(this.scenario.seed * 104729 + slot))) this.releaseDag(t);
+      return;
+    }
     const tasks = slotTasks(this.users, this.scenario, slot, releaseUs, createRng(this.scenario.seed * 104729 + slot));
     for (const t of tasks) this.release(t);
+  }
+
+  private releaseDag(t: DagTaskSpec): void {
+    this.stats.released++;
+    const [x, y] = t.userPos;
+    const inputBits = t.task.subtasks.reduce((a, st) => a + st.inputBits, 0);
+    const cycles = t.task.subtasks.reduce((a, st) => a + st.cycles, 0);
+    this.bus
+      .publish('task', { user: t.userId }, {
+        task_id: t.taskId,
+        user_id: t.userId,
+        user_position: { x_east_m: x, y_north_m: y, alt_m: 0 },
+        data_bits: inputBits,
+        cycles_per_bit: cycles / inputBits,
+        local_cpu_hz: t.localCpuHz,
+        tx_power_w: t.txPowerW,
+        deadline_s: 0,
+        release_t_us: t.releaseUs,
+        subtasks: t.task.subtasks.map((st) => ({ id: st.id, content_id: st.contentId, input_bits: st.inputBits, cycles: st.cycles, output_bits: st.outputBits })),
+        edges: t.task.edges.map((e) => ({ from: e.from, to: e.to })),
+      })
+      .catch((e: unknown) => this.log.warn({ err: e, task: t.taskId }, 'task request not published'));
   }
 
   private release(t: TaskSpec): void {

@@ -25,6 +25,8 @@ export interface AgentState {
   modelSha256?: string;
   /** Tasks accepted whose completion has not been made yet. */
   openTasks: PersistedTask[];
+  /** Subtask-schedule progress of the plan `planSeq` (SPEC §5.3): node key → completion µs. */
+  schedule?: { planSeq: number; done: [string, number][] };
   savedUs: number;
 }
 

@@ -2,7 +2,8 @@ import { Bus, createLogger } from '../../common/index.ts';
 import { publicKeyFingerprint } from '../../security/plan-signing.ts';
 import { BROKER_AUTH_HELP, BROKER_AUTH_OPTIONS, brokerAuthFrom, planSigningKeyFrom } from '../broker-auth.ts';
 import { ControllerService } from '../../controller/service.ts';
-import { oneOf, parse } from '../args.ts';
+import { int, oneOf, parse } from '../args.ts';
+import { DEFAULT_POOL_EVERY_SLOTS, poolConfigFor, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
 
@@ -15,7 +16,9 @@ const command: Command = {
 
 Runs the controller: keeps the digital twin from the agents' telemetry and, every slot, plans
 offloading and allocation (SPEC §5.1) and publishes one plan per UAV. Runs until the last slot,
-then sends every UAV home (RTL), prints the mission totals and exits.
+then sends every UAV home (RTL), prints the mission totals and exits. With --tasks dag it plans
+the users' dependent tasks as computing-power-pool rounds (SPEC §5.3: merged subtasks, collection
+tours, subtask schedules) and prints each round's metrics too.
 
 Options:
   --broker URL      MQTT broker, mqtt://host:port or mqtts://host:port (required)
@@ -26,11 +29,13 @@ Options:
                     writes plan-signing.key); agents pinning its public half refuse anything else.
                     Prints the key's fingerprint to compare with the agents' (default: plans unsigned)
 ${BROKER_AUTH_HELP}
+${TASK_MODEL_HELP}
 ${SCENARIO_HELP}
 ${CLOCK_HELP}
 
 Examples:
   uavmec controller --broker mqtt://10.0.0.2:1883 --uavs 4 --slots 600 --slot-s 1
+  uavmec controller --broker mqtt://10.0.0.2:1883 --uavs 3 --tasks dag --pool-every 40
   uavmec controller --broker mqtts://broker.example.org:8883 --ca secrets/ca.crt \\
     --cert secrets/controller.crt --key secrets/controller.key --plan-key secrets/plan-signing.key --uavs 4`,
   async run(argv) {
@@ -40,12 +45,20 @@ Examples:
       'wait-uavs': { type: 'string' },
       'client-id': { type: 'string' },
       'plan-key': { type: 'string' },
+      tasks: { type: 'string' },
+      'pool-every': { type: 'string' },
       ...BROKER_AUTH_OPTIONS,
       ...SCENARIO_OPTIONS,
       ...CLOCK_OPTIONS,
     });
     if (!v.broker) throw new UsageError('--broker is required');
-    const scenario = scenarioFrom(v);
+    const base = scenarioFrom(v);
+    const scenario = {
+      ...base,
+      taskModel: oneOf(v.tasks, 'tasks', ['independent', 'dag'] as const, base.taskModel ?? 'independent'),
+      poolEverySlots: int(v['pool-every'], 'pool-every', base.poolEverySlots ?? DEFAULT_POOL_EVERY_SLOTS, 1),
+    };
+    const pool = poolConfigFor(scenario);
     const clock = clockFrom(v);
     const auth = brokerAuthFrom(v, v.broker);
     const planSigningKey = v['plan-key'] ? planSigningKeyFrom(v['plan-key']) : undefined;
@@ -56,12 +69,15 @@ Examples:
     const ctl = new ControllerService(bus, clock, {
       slots: scenario.slots, slotS: scenario.slotS, algo: oneOf(v.algo, 'algo', ALGOS, 'cd-kkt'), channel: scenario.channel,
       cruiseAltM: scenario.cruiseAltM, speedMS: scenario.uavSpeedMS, uavTxPowerW: scenario.uav.txPowerW, seed: scenario.seed,
-      waitForUavs: v['wait-uavs'] ? Number(v['wait-uavs']) : scenario.uavs, ...(planSigningKey ? { planSigningKey } : {}),
-    }, log, { onSlot: (m) => log.info({ slot: m.slot, released: m.released, predictedDor: m.predictedDor, serving: m.servingUavs }, 'slot planned') });
+      waitForUavs: v['wait-uavs'] ? Number(v['wait-uavs']) : scenario.uavs, ...(planSigningKey ? { planSigningKey } : {}), ...(pool ? { pool } : {}),
+    }, log, {
+      onSlot: (m) => log.info({ slot: m.slot, released: m.released, predictedDor: m.predictedDor, serving: m.servingUavs }, 'slot planned'),
+      onPoolRound: (m) => log.info(m, 'pool round closed'),
+    });
     process.once('SIGINT', () => ctl.stop());
     await ctl.start();
     await ctl.finished;
-    console.log(JSON.stringify(ctl.ledger.totals(), null, 2));
+    console.log(JSON.stringify(pool ? { ...ctl.ledger.totals(), pools: ctl.ledger.pools } : ctl.ledger.totals(), null, 2));
     await bus.close();
     return 0;
   },

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { Progress } from '../../common/progress.ts';
 import { runMission } from '../../mission/run.ts';
 import { formatSummary } from '../../mission/summary.ts';
-import { num, oneOf, parse } from '../args.ts';
+import { int, num, oneOf, parse } from '../args.ts';
+import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
 
@@ -36,11 +37,13 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
   --auth KIND        password or certificate: how processes log in to an external broker
                      (default password; the embedded broker takes passwords)
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
+${TASK_MODEL_HELP}
 ${SCENARIO_HELP}
 
 Examples:
   uavmec mission --uavs 6 --users 40 --slots 120 --flavour px4
   uavmec mission --secure --uavs 2 --slots 20
+  uavmec mission --tasks dag --uavs 3 --users 6 --slots 40 --pool-every 40
   uavmec keys --fleet 2 --recorder --out ./secrets --bind 127.0.0.1 && mosquitto -c ./secrets/mosquitto.conf &
   uavmec mission --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets`,
   async run(argv) {
@@ -54,6 +57,8 @@ Examples:
       secrets: { type: 'string' },
       auth: { type: 'string' },
       'mavlink-signing': { type: 'string' },
+      tasks: { type: 'string' },
+      'pool-every': { type: 'string' },
       ...SCENARIO_OPTIONS,
     });
     const secure = v.secure === true || v.secrets !== undefined;
@@ -62,7 +67,12 @@ Examples:
     const auth = oneOf(v.auth, 'auth', ['password', 'certificate'] as const, 'password');
     if (auth === 'certificate' && !v.broker) throw new UsageError('--auth certificate needs an external broker (--broker mqtts://…); the embedded one takes passwords');
     const mavlinkSigning = oneOf(v['mavlink-signing'], 'mavlink-signing', ['on', 'off'] as const, 'on') === 'on';
-    const scenario = scenarioFrom(v);
+    const base = scenarioFrom(v);
+    const scenario = {
+      ...base,
+      taskModel: oneOf(v.tasks, 'tasks', ['independent', 'dag'] as const, base.taskModel ?? 'independent'),
+      poolEverySlots: int(v['pool-every'], 'pool-every', base.poolEverySlots ?? DEFAULT_POOL_EVERY_SLOTS, 1),
+    };
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const runDir = path.join(v.runs ?? 'runs', stamp);
     const progress = new Progress('mission', scenario.slots);
@@ -75,15 +85,17 @@ Examples:
       ...(secure ? { security: { auth, mavlinkSigning, ...(v.secrets ? { secretsDir: v.secrets } : {}) } } : {}),
       runDir,
       onPhase: (p) => process.stderr.write(`· ${p}\n`),
-      onSlot: (m, k) => progress.update(k + 1, `planned DOR ${m.predictedDor.toFixed(2)}, ${m.servingUavs} UAVs serving`),
+      onSlot: (m, k) => progress.update(k + 1, scenario.taskModel === 'dag' ? `${m.servingUavs} UAVs serving` : `planned DOR ${m.predictedDor.toFixed(2)}, ${m.servingUavs} UAVs serving`),
     });
     progress.done();
     console.log(formatSummary(summary));
     console.log(`\nRun folder: ${runDir}`);
     console.log(`Report: ${path.join(runDir, 'report.html')}`);
     const t = summary.totals;
-    const ok = t.dor > 0 && t.plansAcked === t.plansSent && summary.uavs.every((u) => u.distanceM > 1);
-    if (!ok) console.error('mission did not meet its checks: DOR > 0, every plan acked, every UAV moved');
+    const pools = summary.pools ?? [];
+    const worked = scenario.taskModel === 'dag' ? pools.length > 0 && pools.every((p) => p.finished) && t.failed === 0 : t.dor > 0;
+    const ok = worked && t.plansAcked === t.plansSent && summary.uavs.every((u) => u.distanceM > 1);
+    if (!ok) console.error(`mission did not meet its checks: ${scenario.taskModel === 'dag' ? 'every pool round finished, no task failed' : 'DOR > 0'}, every plan acked, every UAV moved`);
     return ok ? 0 : 1;
   },
 };
