@@ -6,6 +6,8 @@
  *   mission flies in 30 s at scale 20. Every timer is in *simulated* milliseconds; the SITL, the
  *   bridge's link timeouts and the agents' control loops all honour it when given the same clock.
  * - `ManualClock`: time advances only when a test calls `advance`, firing due timers in order.
+ * - `VirtualClock`: discrete-event time for deterministic whole-system runs: it jumps to the next
+ *   due timer whenever the system is quiescent (see `ActivityTracker`).
  *
  * Times are microseconds since the Unix epoch (`t_us` on the wire).
  */
@@ -24,6 +26,11 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
   /** How many clock seconds pass per wall second (1 for wall time). */
   readonly scale: number;
+  /**
+   * Present on a `VirtualClock`: shells that move messages (bus, broker, MAVLink transports)
+   * report work in flight here so the clock waits for it. Absent: they do nothing extra.
+   */
+  readonly activity?: ActivityTracker;
 }
 
 export class ScaledClock implements Clock {
@@ -122,5 +129,236 @@ export class ManualClock implements Clock {
     if (periodMs !== undefined) t.periodMs = periodMs;
     this.timers.push(t);
     return { cancel: () => void (t.cancelled = true) };
+  }
+}
+
+/**
+ * Work in flight that a `VirtualClock` waits for before it advances: every message or datagram
+ * sent towards a tracked receiver is `begin(key)` at the sender and `end(key)` at the receiver,
+ * after its handlers ran (key = the receiving endpoint, e.g. `udp:14551`, `mqtt:<clientId>`).
+ * Endpoints are `register`ed by their owners; a sender counts only towards registered ones, so
+ * traffic to an outside receiver (a GCS) never holds the clock. Counts are per key and never go
+ * below zero: an `end` with nothing pending (traffic from an untracked sender) is counted in
+ * `unmatched` and otherwise ignored.
+ */
+export class ActivityTracker {
+  private readonly counts = new Map<string, number>();
+  private readonly endpoints = new Set<string>();
+  private total = 0;
+  private waiters: (() => void)[] = [];
+  /** Activity events so far (begin and end calls); the driver uses it to tell progress from a stall. */
+  events = 0;
+  unmatched = 0;
+
+  register(endpoint: string): void {
+    this.endpoints.add(endpoint);
+  }
+  unregister(endpoint: string): void {
+    this.endpoints.delete(endpoint);
+  }
+  tracks(endpoint: string): boolean {
+    return this.endpoints.has(endpoint);
+  }
+  begin(key: string): void {
+    this.events++;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.total++;
+  }
+  end(key: string): void {
+    this.events++;
+    const n = this.counts.get(key) ?? 0;
+    if (n <= 0) {
+      this.unmatched++;
+      return;
+    }
+    if (n === 1) this.counts.delete(key);
+    else this.counts.set(key, n - 1);
+    if (--this.total === 0) for (const w of this.waiters.splice(0)) w();
+  }
+  get pending(): number {
+    return this.total;
+  }
+  /** What is in flight, by key (for stall reports). */
+  pendingByKey(): Record<string, number> {
+    return Object.fromEntries([...this.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  }
+  /** Resolves when nothing is pending. */
+  idle(): Promise<void> {
+    return this.total === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+  /** Holds the clock while `work` (real I/O that sends nothing tracked, e.g. binding sockets) runs. */
+  async during<T>(work: Promise<T>, key = 'setup'): Promise<T> {
+    this.begin(key);
+    try {
+      return await work;
+    } finally {
+      this.end(key);
+    }
+  }
+  /** Forgets everything pending (after a stall: lost datagrams, a receiver that closed). */
+  forgive(): Record<string, number> {
+    const was = this.pendingByKey();
+    this.counts.clear();
+    this.total = 0;
+    for (const w of this.waiters.splice(0)) w();
+    return was;
+  }
+}
+
+export interface VirtualClockOptions {
+  /** Start time, µs since the Unix epoch (default 1 700 000 000 s: fixed, so runs compare). */
+  startUs?: number;
+  activity?: ActivityTracker;
+  /** Wall ms with work pending and no activity at all before the driver gives up waiting (default 2000). */
+  stallMs?: number;
+}
+
+export interface VirtualClockStats {
+  /** Timer callbacks run. */
+  fired: number;
+  /** Times the driver advanced although work was pending (see `stalledOn`); 0 in a deterministic run. */
+  stalls: number;
+  stalledOn: Record<string, number>[];
+}
+
+/**
+ * A discrete-event clock for whole-system deterministic runs. Time stands still while anything
+ * is in flight; the driver (`start`) waits until the system is quiescent — the tracker's pending
+ * count is 0 and two further event-loop turns (setImmediate) pass with it still 0, so every
+ * microtask, nextTick and immediate queued by the last handler has run — and only then jumps to
+ * the next due timer and runs it, one timer at a time (due time, then creation order), waiting for
+ * quiescence again after each. So what a timer causes (messages, replies, the replies' effects)
+ * all happens at its instant, before the next timer; no wall time is ever waited for.
+ *
+ * Interleaving *within* one timer's cascade (two receivers of one message, each answering) still
+ * follows the sockets; anything order-sensitive across such receivers is not made deterministic
+ * here (the recorder canonicalises order within an instant instead).
+ */
+export class VirtualClock implements Clock {
+  readonly scale = 1;
+  readonly activity: ActivityTracker;
+  readonly stats: VirtualClockStats = { fired: 0, stalls: 0, stalledOn: [] };
+  private tUs: number;
+  private seq = 0;
+  private timers: ManualTimer[] = [];
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly stallMs: number;
+
+  constructor(o: VirtualClockOptions = {}) {
+    this.tUs = o.startUs ?? 1_700_000_000_000_000;
+    this.activity = o.activity ?? new ActivityTracker();
+    this.stallMs = o.stallMs ?? 2000;
+  }
+  nowUs(): number {
+    return this.tUs;
+  }
+  setTimeout(fn: () => void, ms: number): Timer {
+    return this.add(fn, ms);
+  }
+  setInterval(fn: () => void, ms: number): Timer {
+    if (!(ms > 0)) throw new RangeError('interval must be > 0 ms');
+    return this.add(fn, ms, ms);
+  }
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.add(resolve, ms));
+  }
+  /** Starts advancing time (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.drive();
+  }
+  /** Stops advancing once the current instant is quiescent; resolves when the driver has stopped. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+  /** Timers not yet fired or cancelled. */
+  get pendingTimers(): number {
+    return this.timers.filter((t) => !t.cancelled).length;
+  }
+
+  private add(fn: () => void, ms: number, periodMs?: number): Timer {
+    const t: ManualTimer = { due: this.tUs + Math.max(0, ms) * 1000, seq: this.seq++, fn, cancelled: false };
+    if (periodMs !== undefined) t.periodMs = periodMs;
+    this.timers.push(t);
+    this.wake?.();
+    return { cancel: () => void (t.cancelled = true) };
+  }
+
+  private next(): ManualTimer | undefined {
+    let best: ManualTimer | undefined;
+    let live = 0;
+    for (const t of this.timers) {
+      if (t.cancelled) continue;
+      this.timers[live++] = t;
+      if (!best || t.due < best.due || (t.due === best.due && t.seq < best.seq)) best = t;
+    }
+    this.timers.length = live;
+    return best;
+  }
+
+  private async drive(): Promise<void> {
+    while (this.running) {
+      await this.quiesce();
+      if (!this.running) break;
+      const t = this.next();
+      if (!t) {
+        // Nothing scheduled: wait for a timer (or stop); a wall poll in case I/O alone brings one.
+        await new Promise<void>((resolve) => {
+          const h = setTimeout(resolve, 50);
+          this.wake = () => {
+            clearTimeout(h);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+        continue;
+      }
+      this.tUs = Math.max(this.tUs, t.due);
+      if (t.periodMs !== undefined) t.due += t.periodMs * 1000;
+      else t.cancelled = true;
+      this.stats.fired++;
+      try {
+        t.fn();
+      } catch (e) {
+        // As with a real timer: an exception in a callback is uncaught.
+        setImmediate(() => {
+          throw e;
+        });
+      }
+    }
+  }
+
+  private async quiesce(): Promise<void> {
+    const a = this.activity;
+    let quietTurns = 0;
+    while (quietTurns < 2) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (a.pending === 0) {
+        quietTurns++;
+        continue;
+      }
+      quietTurns = 0;
+      // Work in flight: wait for it, giving up only after `stallMs` with no activity at all.
+      let seen = a.events;
+      for (;;) {
+        let h: ReturnType<typeof setTimeout> | undefined;
+        const done = await Promise.race([a.idle().then(() => true), new Promise<boolean>((resolve) => (h = setTimeout(() => resolve(false), this.stallMs)))]);
+        clearTimeout(h);
+        if (done || !this.running) break;
+        if (a.events !== seen) {
+          seen = a.events;
+          continue;
+        }
+        this.stats.stalls++;
+        if (this.stats.stalledOn.length < 20) this.stats.stalledOn.push(a.forgive());
+        else a.forgive();
+        break;
+      }
+    }
   }
 }

@@ -4,6 +4,12 @@
  * per-topic sequence). Every inbound message is decoded and validated before a handler sees it;
  * one that fails is logged with topic and reason, counted and dropped — never acted on, never a
  * crash. A handler that throws is logged and counted too.
+ *
+ * On a clock with an activity tracker (`VirtualClock`, deterministic missions) the bus reports
+ * its work in flight: connecting and subscribing hold the clock until done; a publish holds it
+ * until the broker has it (QoS 1: the PUBACK arrived; QoS 0: the embedded broker's `publish`
+ * event ends it, see broker.ts); each inbound message is ended after every handler ran (the
+ * broker began it when forwarding to this client, key `mqtt:<clientId>`).
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Clock } from '../../core/clock.ts';
@@ -69,11 +75,21 @@ export class Bus {
   private readonly handlers = new Map<string, Handler[]>();
   private readonly rejectHandlers = new Map<string, RejectHandler>();
   private readonly seq = new Map<string, number>();
+  private readonly rawHandlers: ((topic: string, payload: Buffer) => void)[] = [];
   private constructor(
     private readonly client: MqttClient,
     private readonly opts: BusOptions,
   ) {
-    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    const activity = opts.clock.activity;
+    const inbound = `mqtt:${opts.clientId}`;
+    client.on('message', (topic, payload) => {
+      try {
+        this.onMessage(topic, payload);
+        for (const h of this.rawHandlers) h(topic, payload);
+      } finally {
+        activity?.end(inbound);
+      }
+    });
   }
 
   static async connect(opts: BusOptions): Promise<Bus> {
@@ -93,8 +109,10 @@ export class Bus {
     if (opts.ca) options.ca = opts.ca;
     if (opts.cert) options.cert = opts.cert;
     if (opts.key) options.key = opts.key;
+    const activity = opts.clock.activity;
     try {
-      const client = await mqtt.connectAsync(opts.url, options);
+      const client = await (activity ? activity.during(mqtt.connectAsync(opts.url, options), `mqtt-connect:${opts.clientId}`) : mqtt.connectAsync(opts.url, options));
+      activity?.register(`mqtt:${opts.clientId}`);
       return new Bus(client, opts);
     } catch (e) {
       throw new Error(`cannot connect to the MQTT broker at ${opts.url}: ${(e as Error).message}. Is it running, and are the credentials right?`, { cause: e });
@@ -128,7 +146,15 @@ export class Bus {
 
   /** Publishes bytes as they are (recorded replays, outbox delivery, fuzzing). */
   async publishBytes(topic: string, bytes: Uint8Array, qos: 0 | 1): Promise<void> {
-    await this.client.publishAsync(topic, Buffer.from(bytes), { qos });
+    const a = this.opts.clock.activity;
+    // QoS 0 is only acknowledged by the embedded broker's hook; without one it is not tracked.
+    const key = a && (qos === 1 || a.tracks(BROKER_ENDPOINT)) ? publishKey(this.opts.clientId) : undefined;
+    if (key) a!.begin(key);
+    try {
+      await this.client.publishAsync(topic, Buffer.from(bytes), { qos });
+    } finally {
+      if (key && qos === 1) a!.end(key);
+    }
     this.stats.published++;
   }
 
@@ -144,19 +170,25 @@ export class Bus {
     list.push(handler as Handler);
     this.handlers.set(key, list);
     if (onReject) this.rejectHandlers.set(key, onReject);
-    await this.client.subscribeAsync(filter, { qos: topicSpec(key).qos });
+    await this.held(this.client.subscribeAsync(filter, { qos: topicSpec(key).qos }));
   }
 
   /** Subscribes to raw bytes under a filter (the recorder). */
   async subscribeRaw(filter: string, handler: (topic: string, payload: Buffer, recvUs: number) => void): Promise<void> {
-    this.client.on('message', (topic, payload) => {
+    this.rawHandlers.push((topic, payload) => {
       if (mqttMatch(filter, topic)) handler(topic, payload, this.opts.clock.nowUs());
     });
-    await this.client.subscribeAsync(filter, { qos: 1 });
+    await this.held(this.client.subscribeAsync(filter, { qos: 1 }));
   }
 
   async close(): Promise<void> {
+    this.opts.clock.activity?.unregister(`mqtt:${this.opts.clientId}`);
     await this.client.endAsync();
+  }
+
+  private held<T>(p: Promise<T>): Promise<T> {
+    const a = this.opts.clock.activity;
+    return a ? a.during(p, `mqtt-subscribe:${this.opts.clientId}`) : p;
   }
 
   private drop(topic: string, reason: string, detail?: string): void {
@@ -196,6 +228,11 @@ export class Bus {
     }
   }
 }
+
+/** The endpoint an embedded broker registers when it reports QoS 0 arrivals (broker.ts). */
+export const BROKER_ENDPOINT = 'mqtt-broker';
+/** Activity key of a client's publishes in flight to the broker. */
+export const publishKey = (clientId: string): string => `mqtt-publish:${clientId}`;
 
 /** MQTT topic-filter matching (`+` one level, `#` the rest; `$` topics never match a leading wildcard). */
 export function mqttMatch(filter: string, topic: string): boolean {

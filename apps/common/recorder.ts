@@ -19,11 +19,20 @@ export interface RecordedMessage {
  */
 export class Recorder {
   private readonly out: fs.WriteStream;
-  private readonly type = lookupType('RecordedMessage');
   count = 0;
   /** Invalid messages seen, by topic key ('other' for topics outside the contract). */
   readonly rejected: Record<string, number> = {};
-  constructor(readonly file: string) {
+  /** Canonical mode: the records of the current receive instant, written sorted when time moves on. */
+  private instant: RecordedMessage[] = [];
+  /**
+   * `canonical` (for runs on a `VirtualClock`, where receive times are the discrete instants):
+   * records with the same receive time are written sorted by topic, then payload bytes
+   * (`compareRecords`), so the file does not depend on delivery order within an instant.
+   */
+  constructor(
+    readonly file: string,
+    private readonly opts: { canonical?: boolean } = {},
+  ) {
     this.out = fs.createWriteStream(file, { flags: 'a' });
   }
 
@@ -35,13 +44,34 @@ export class Recorder {
     const t = matchTopic(m.topic);
     if (!t) this.rejected.other = (this.rejected.other ?? 0) + 1;
     else if (!decode(t.spec.type, m.payload).ok) this.rejected[t.spec.key] = (this.rejected[t.spec.key] ?? 0) + 1;
-    this.out.write(this.type.encodeDelimited(this.type.fromObject(m)).finish());
     this.count++;
+    if (!this.opts.canonical) return void this.out.write(encodeRecord(m));
+    if (this.instant.length > 0 && this.instant[0]!.recv_t_us !== m.recv_t_us) this.flushInstant();
+    this.instant.push({ ...m, payload: Uint8Array.from(m.payload) });
+  }
+
+  private flushInstant(): void {
+    for (const r of this.instant.sort(compareRecords)) this.out.write(encodeRecord(r));
+    this.instant = [];
   }
 
   close(): Promise<void> {
+    this.flushInstant();
     return new Promise((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   }
+}
+
+/** Canonical record order: receive time, then topic, then payload bytes. */
+export function compareRecords(a: RecordedMessage, b: RecordedMessage): number {
+  if (a.recv_t_us !== b.recv_t_us) return a.recv_t_us - b.recv_t_us;
+  if (a.topic !== b.topic) return a.topic < b.topic ? -1 : 1;
+  return Buffer.compare(a.payload, b.payload);
+}
+
+/** One length-delimited `RecordedMessage`, as the recorder writes it. */
+export function encodeRecord(m: RecordedMessage): Uint8Array {
+  const type = lookupType('RecordedMessage');
+  return type.encodeDelimited(type.fromObject(m)).finish();
 }
 
 /** Reads a recording; a truncated last record (e.g. after a crash) is reported, not thrown. */

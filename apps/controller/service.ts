@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Clock, Timer } from '../../core/clock.ts';
 import type { Bus } from '../common/bus.ts';
 import type { Logger } from '../common/log.ts';
-import { FlightMode, FlightState, topicName, topicSpec, type Health, type MessageInput, type Plan, type TaskCompletion } from '../../proto/index.ts';
+import { FlightMode, FlightState, Severity, topicName, topicSpec, type Health, type MessageInput, type Plan, type TaskCompletion } from '../../proto/index.ts';
 import { signedPlanBytes } from '../security/plan-signing.ts';
 import type { ChannelParams, OffloadAlgo } from './planning/offload/index.ts';
 import { MetricsLedger, type SlotMetrics } from './metrics.ts';
@@ -51,6 +51,20 @@ export interface ControllerConfig {
   pool?: PoolConfig;
 }
 
+/** `controllerEvent` code of the planning-inputs event; its text is a JSON `PlanningInputs`. */
+export const PLANNING_INPUTS_CODE = 'plan.inputs';
+
+/**
+ * What slot `slot` was planned from, published (before its plans) so a replay need not infer it:
+ * for each UAV the header seq of the last twin state applied, and the task ids planned, in the
+ * order they were given to the planner.
+ */
+export interface PlanningInputs {
+  slot: number;
+  twins: { uav: number; seq: number }[];
+  tasks: number[];
+}
+
 export interface ControllerEvents {
   onSlot?: (m: SlotMetrics, slot: number) => void;
   onPoolRound?: (m: PoolRoundMetrics) => void;
@@ -67,6 +81,8 @@ export class ControllerService {
   private readonly pending = new Map<number, SlotTask>();
   readonly pool: PoolController | undefined;
   private readonly predicted = new Map<number, { uavId: number; predictedS: number; computeS: number }>();
+  /** Header seq of the last twin state applied, per UAV (for the planning-inputs event). */
+  private readonly twinSeq = new Map<number, number>();
   private prevTargets = new Map<number, Point2>();
   private slot = -1;
   /** Whether the current slot's plan has been made (later task requests miss it). */
@@ -91,6 +107,7 @@ export class ControllerService {
     await this.bus.subscribe('twin', {}, (m, d) => {
       if (d.params.uav !== m.uav_id) return this.log.warn({ topic: d.topic, uav: m.uav_id }, 'twin state for another UAV on this topic: ignored');
       this.twin = applyTwinState(this.twin, m, d.recvUs);
+      this.twinSeq.set(m.uav_id, m.header!.seq);
     });
     await this.bus.subscribe('task', {}, (m) => {
       if (this.slot < 0) return;
@@ -205,6 +222,12 @@ export class ControllerService {
     if (this.pool && this.poolSlot(k)) return;
     const tasks = [...this.pending.values()];
     this.pending.clear();
+    const inputs: PlanningInputs = {
+      slot: k,
+      twins: [...this.twinSeq].sort((a, b) => a[0] - b[0]).map(([uav, seq]) => ({ uav, seq })),
+      tasks: tasks.map((t) => t.taskId),
+    };
+    this.publish(this.bus.publish('controllerEvent', {}, { severity: Severity.SEVERITY_INFO, code: PLANNING_INPUTS_CODE, text: JSON.stringify(inputs), uav_id: 0 }), 'planning inputs');
     const out = planSlot({
       slot: k,
       nowUs: this.clock.nowUs(),

@@ -7,10 +7,18 @@
  * `security` (issue 9) runs it as a deployment would: every process connects as its own identity
  * (the embedded broker enforces the ACL generated from the topic table), the controller signs
  * plans and the agents pin its key, and each agent provisions MAVLink 2 signing with its autopilot.
+ *
+ * `clock: 'virtual'` (deterministic mode) runs everything on a discrete-event `VirtualClock`: time
+ * jumps to the next timer whenever nothing is in flight (the embedded broker, every bus and every
+ * MAVLink UDP socket report their traffic to the clock's activity tracker), setup steps hold the
+ * clock while they do real I/O, and the recorder writes each instant's messages in canonical
+ * order. Same scenario and seed → the same recording and tlogs byte for byte (their SHA-256 goes
+ * into summary.determinism); no wall time is waited for, so it also runs as fast as it computes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ScaledClock } from '../../core/clock.ts';
+import { ScaledClock, VirtualClock, type Clock } from '../../core/clock.ts';
+import { recordingSha256, tlogSha256 } from '../replay/digest.ts';
 import { startSitl, type SitlFleet } from '../../sim/autopilot/index.ts';
 import { poolConfigFor, WorldService, type Scenario } from '../../sim/world/index.ts';
 import { createAgent, type RunningAgent } from '../agent/create.ts';
@@ -43,21 +51,44 @@ export interface MissionOptions {
   onReady?: (ctx: MissionReadyContext) => void | Promise<void>;
   /** Secure mode (identities + ACL, signed plans, MAVLink signing); default off. */
   security?: MissionSecurityOptions;
+  /**
+   * 'scaled' (default): wall time × `speed`. 'virtual': the deterministic discrete-event clock
+   * (embedded broker only, not with `security`; `speed` is ignored).
+   */
+  clock?: 'scaled' | 'virtual';
 }
 
 export interface MissionReadyContext {
   brokerUrl: string;
-  clock: ScaledClock;
+  clock: Clock;
   /** In secure mode: how an identity connects, and the embedded broker's ACL refusals so far. */
   security?: { credentials(identity: string): BrokerCredentials; denials?: Readonly<AclDenials> };
 }
 
 export async function runMission(o: MissionOptions): Promise<MissionSummary> {
+  const summary = await fly(o);
+  if (summary.determinism) {
+    // The tlogs are complete once the agents closed (in fly's cleanup).
+    for (const t of summary.tlogs) summary.determinism.tlogSha256[t] = tlogSha256(path.join(o.runDir, t));
+    fs.writeFileSync(path.join(o.runDir, 'summary.json'), JSON.stringify(summary, null, 2));
+  }
+  return summary;
+}
+
+async function fly(o: MissionOptions): Promise<MissionSummary> {
   const s = o.scenario;
   fs.mkdirSync(o.runDir, { recursive: true });
   const log = createLogger({ name: 'mission', file: path.join(o.runDir, 'mission.log') });
   const wall0 = performance.now();
-  const clock = new ScaledClock(o.speed);
+  const virtual = o.clock === 'virtual';
+  if (virtual && o.brokerUrl) throw new Error('a deterministic mission needs the embedded broker (it reports its traffic to the clock), not --broker');
+  if (virtual && o.security) throw new Error('a deterministic mission does not support secure mode (ACL refusals are not reported to the clock)');
+  const vclock = virtual ? new VirtualClock() : undefined;
+  const clock: Clock = vclock ?? new ScaledClock(o.speed);
+  const activity = vclock?.activity;
+  /** Setup steps that do real I/O hold a virtual clock until they are done. */
+  const held = <T>(p: Promise<T>): Promise<T> => (activity ? activity.during(p) : p);
+  vclock?.start();
   const sim0 = clock.nowUs();
   const phase = (p: string) => {
     log.info(p);
@@ -79,37 +110,39 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
     let broker: EmbeddedBroker | undefined;
     const hooks = !o.brokerUrl && secrets ? secrets.brokerHooks() : undefined;
     if (!o.brokerUrl) {
-      broker = await startEmbeddedBroker(hooks ? { hooks } : {});
+      broker = await startEmbeddedBroker({ ...(hooks ? { hooks } : {}), ...(activity ? { activity } : {}) });
       cleanup.push(() => broker!.close());
     }
     const url = o.brokerUrl ?? broker!.url;
     phase(`broker ${url}${secrets ? `: secure (${secrets.identities.length} identities, ACL, signed plans${secrets.mavlinkKeys.size ? ', MAVLink signing' : ''})` : ''}`);
-    const uniq = `${process.pid}-${Date.now().toString(36)}`;
+    const uniq = virtual ? 'det' : `${process.pid}-${Date.now().toString(36)}`;
 
     const recBus = await Bus.connect({ url, clientId: `uavmec-recorder-${uniq}`, sender: 'recorder', clock, log: log.child({ c: 'recorder' }), ...cred('recorder') });
-    const recorder = new Recorder(path.join(o.runDir, 'mqtt.rec'));
+    const recorder = new Recorder(path.join(o.runDir, 'mqtt.rec'), { canonical: virtual });
     await recorder.attach(recBus);
     let recording = true;
     const stopRecording = async () => {
       if (!recording) return;
       recording = false;
+      // Time stops first, so the recording ends at a quiescent instant (its tail does not depend on how long closing takes).
+      await vclock?.stop();
       await recBus.close();
       await recorder.close();
     };
     cleanup.push(stopRecording);
 
-    const sitl: SitlFleet = await startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ });
+    const sitl: SitlFleet = await held(startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ }));
     cleanup.push(() => sitl.stop());
     phase(`SITL: ${s.uavs} ${o.flavour} vehicles on ${sitl.vehicles.map((v) => v.url).join(', ')}`);
 
     const agents: RunningAgent[] = [];
     for (const v of sitl.vehicles) {
-      const a = await createAgent({
+      const a = await held(createAgent({
         uavId: v.sysid, autopilotUrl: v.url, broker: { url, ...cred(`uav-${v.sysid}`) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), scenario: s,
         tlogPath: path.join(o.runDir, `uav-${v.sysid}.tlog`),
         ...(secrets ? { planVerifyKey: secrets.planVerifyKey } : {}),
         ...(secrets?.mavlinkKeys.get(v.sysid) ? { mavlinkSigningKey: secrets.mavlinkKeys.get(v.sysid)! } : {}),
-      });
+      }));
       agents.push(a);
       cleanup.push(() => a.close());
     }
@@ -121,7 +154,7 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
 
     const worldBus = await Bus.connect({ url, clientId: `uavmec-world-${uniq}`, sender: 'world', clock, log: log.child({ c: 'world' }), ...cred('world') });
     const world = new WorldService(worldBus, clock, s, log.child({ c: 'world' }));
-    await world.start();
+    await held(world.start());
     cleanup.push(async () => {
       world.stop();
       await worldBus.close();
@@ -148,6 +181,12 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
     const landed = agents.filter((a) => !a.vehicle.state().armed).length;
     phase(`${landed}/${agents.length} UAVs landed and disarmed`);
     await stopRecording();
+    const determinism: MissionSummary['determinism'] = vclock
+      ? {
+          clock: 'virtual', timersFired: vclock.stats.fired, stalls: vclock.stats.stalls, stalledOn: vclock.stats.stalledOn, unmatched: vclock.activity.unmatched,
+          recordingSha256: recordingSha256(path.join(o.runDir, 'mqtt.rec')), tlogSha256: {},
+        }
+      : undefined;
 
     const summary: MissionSummary = {
       scenario: { ...s, flavour: o.flavour, algo: o.algo, speed: o.speed, broker: o.brokerUrl ? 'external' : 'embedded' } as unknown as Record<string, unknown>,
@@ -184,6 +223,7 @@ export async function runMission(o: MissionOptions): Promise<MissionSummary> {
       },
       recording: { file: 'mqtt.rec', messages: recorder.count, rejected: { ...recorder.rejected } },
       tlogs: agents.map((a) => `uav-${a.service.uavId}.tlog`),
+      ...(determinism ? { determinism } : {}),
     };
     fs.writeFileSync(path.join(o.runDir, 'summary.json'), JSON.stringify(summary, null, 2));
     const rep = writeReport([o.runDir]);

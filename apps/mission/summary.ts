@@ -48,6 +48,12 @@ export interface MissionSummary {
   /** `rejected`: invalid messages the recorder saw, by topic key. */
   recording: { file: string; messages: number; rejected: Record<string, number> };
   tlogs: string[];
+  /**
+   * Deterministic missions (`clock: 'virtual'`): timer callbacks run, stalls (times the clock
+   * advanced with work still pending; 0 means every instant was quiescent) and what stalled, and
+   * the SHA-256 of the canonical recording (apps/replay/digest.ts).
+   */
+  determinism?: { clock: 'virtual'; timersFired: number; stalls: number; stalledOn: Record<string, number>[]; unmatched: number; recordingSha256: string; tlogSha256: Record<string, string> };
   /** Secure missions (issue 9): identities, whether plans and MAVLink were signed, the embedded broker's ACL refusals. */
   security?: { identities: number; signedPlans: boolean; mavlinkSigning: boolean; brokerDenials?: { authenticate: number; publish: number; subscribe: number } };
 }

@@ -9,6 +9,8 @@
  *   whether it was late or failed; `acks`. These depend on where the UAVs were when the
  *   controller planned, i.e. on wall-clock timing of a live (wall-scaled) mission, so they are
  *   equal only for runs on a deterministic clock.
+ * Deterministic missions (`runMission({ clock: 'virtual' })`) are compared byte for byte instead,
+ * by digest.ts; test/replay/determinism.test.ts checks both there.
  */
 import { createHash } from 'node:crypto';
 import { NON_SLOT_PLANNERS } from './inputs.ts';

@@ -14,9 +14,17 @@
  * recording: every FleetState it publishes carries, per UAV, the `reported_t_us` of the twin state
  * it holds (with its position); `controllerReceiveTimes` matches those back to the twin messages,
  * and those times are used wherever known. Pure: recording in, inputs out.
+ *
+ * Where the recording has the controller's planning-inputs event for a slot (controllerEvent
+ * `PLANNING_INPUTS_CODE`, published just before the slot's plans), nothing is inferred about what
+ * it planned with: each UAV's twin is the twin state with the listed header seq, and the tasks are
+ * exactly the listed ids in the listed order (each with its last copy received by planning time).
+ * The twins' fidelity still comes from the completions received before planning.
  */
 import type { Plan } from '../../proto/index.ts';
 import type { SlotTask } from '../controller/slot/index.ts';
+import { PLANNING_INPUTS_CODE, type PlanningInputs } from '../controller/service.ts';
+import type { TaskRequest } from '../../proto/index.ts';
 import { applyTwinState, emptyTwin, recordCompletion, type Twin } from '../controller/twin/index.ts';
 import type { RecordedPlan, RunRecording } from './recording.ts';
 
@@ -30,6 +38,33 @@ export interface SlotInputs {
   tasks: SlotTask[];
   /** The plans the controller published for this slot, by UAV id. */
   recorded: Map<number, RecordedPlan>;
+  /** Whether twins and tasks come from the controller's planning-inputs event (else inferred from receive times). */
+  fromEvent: boolean;
+}
+
+/** The planning-inputs events of a recording, by slot (malformed ones are ignored). */
+export function planningInputs(rec: RunRecording): Map<number, PlanningInputs> {
+  const out = new Map<number, PlanningInputs>();
+  for (const e of rec.controllerEvents) {
+    if (e.msg.code !== PLANNING_INPUTS_CODE) continue;
+    try {
+      const v = JSON.parse(e.msg.text) as PlanningInputs;
+      if (Number.isInteger(v.slot) && Array.isArray(v.twins) && Array.isArray(v.tasks)) out.set(v.slot, v);
+    } catch {
+      // not ours to judge: a replay without it infers the inputs
+    }
+  }
+  return out;
+}
+
+function slotTask(m: TaskRequest, slotS: number): SlotTask {
+  return {
+    taskId: m.task_id, userId: m.user_id,
+    pos: [m.user_position!.x_east_m, m.user_position!.y_north_m, m.user_position!.alt_m],
+    dataBits: m.data_bits, cyclesPerBit: m.cycles_per_bit, localCpuHz: m.local_cpu_hz, txPowerW: m.tx_power_w,
+    deadlineS: m.deadline_s > 0 ? m.deadline_s : slotS,
+    releaseUs: m.release_t_us || m.header!.t_us,
+  };
 }
 
 /** Plans that are not slot plans: the take-off before slot 0 and the final RTL. */
@@ -57,6 +92,13 @@ export function slotInputs(rec: RunRecording, slotS: number, opts: { boundary?: 
   for (const f of rec.fleet) if (!startOf.has(f.msg.slot)) startOf.set(f.msg.slot, f.msg.header!.t_us);
 
   const ctlRecv = controllerReceiveTimes(rec);
+  const stated = planningInputs(rec);
+  const twinBySeq = new Map(rec.twins.map((e) => [`${e.msg.uav_id}:${e.msg.header!.seq}`, e] as const));
+  const lastCopy = (taskId: number, byUs: number): TaskRequest | undefined => {
+    let best: TaskRequest | undefined;
+    for (const e of rec.tasks) if (e.msg.task_id === taskId && e.recvUs <= byUs) best = e.msg;
+    return best;
+  };
   type Ev = { recvUs: number; index: number; apply: () => void };
   let twin: Twin = emptyTwin();
   let pending = new Map<number, SlotTask>();
@@ -74,13 +116,7 @@ export function slotInputs(rec: RunRecording, slotS: number, opts: { boundary?: 
         if (slot < 0) return;
         known.add(m.task_id);
         if (planned) return; // after this slot's plan: the device computes it
-        pending.set(m.task_id, {
-          taskId: m.task_id, userId: m.user_id,
-          pos: [m.user_position!.x_east_m, m.user_position!.y_north_m, m.user_position!.alt_m],
-          dataBits: m.data_bits, cyclesPerBit: m.cycles_per_bit, localCpuHz: m.local_cpu_hz, txPowerW: m.tx_power_w,
-          deadlineS: m.deadline_s > 0 ? m.deadline_s : slotS,
-          releaseUs: m.release_t_us || m.header!.t_us,
-        });
+        pending.set(m.task_id, slotTask(m, slotS));
       },
     })),
     ...rec.completions.map((e) => ({
@@ -110,10 +146,19 @@ export function slotInputs(rec: RunRecording, slotS: number, opts: { boundary?: 
     slot = k;
     planned = false;
     while (next < events.length && before(events[next]!.recvUs, planUs)) events[next++]!.apply();
-    const tasks = [...pending.values()];
+    let tasks = [...pending.values()];
     pending = new Map();
     planned = true;
-    out.push({ slot: k, startUs, planUs, twin, tasks, recorded });
+    const given = stated.get(k);
+    if (given) {
+      // The controller said what it used: that twin state per UAV, those tasks.
+      for (const { uav, seq } of given.twins) {
+        const e = twinBySeq.get(`${uav}:${seq}`);
+        if (e) twin = applyTwinState(twin, e.msg, ctlRecv.get(e.index) ?? e.recvUs);
+      }
+      tasks = given.tasks.map((id) => lastCopy(id, planUs)).filter((m) => m !== undefined).map((m) => slotTask(m, slotS));
+    }
+    out.push({ slot: k, startUs, planUs, twin, tasks, recorded, fromEvent: given !== undefined });
     for (const a of uniqueAssignments(recorded.values())) predicted.set(a.task_id, { uavId: a.exec_uav_id, predictedS: a.predicted_s, computeS: a.cycles / a.cpu_hz });
   }
   return out;

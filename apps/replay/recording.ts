@@ -32,6 +32,8 @@ export interface RunRecording {
   acks: Stamped<PlanAck>[];
   completions: Stamped<TaskCompletion>[];
   events: Stamped<Event & { uavId: number }>[];
+  /** The controller's own events (e.g. its planning inputs, `PLANNING_INPUTS_CODE`). */
+  controllerEvents: Stamped<Event>[];
   plans: RecordedPlan[];
   fleet: Stamped<FleetState>[];
   /** Messages the controller's bus would have dropped (undecodable/invalid), by topic key. */
@@ -47,7 +49,7 @@ export interface RunFolder {
 
 /** Splits recorded messages by topic; invalid ones are counted and left out, as the controller's bus drops them. */
 export function parseRecording(messages: readonly RecordedMessage[], truncated = false): RunRecording {
-  const r: RunRecording = { twins: [], tasks: [], acks: [], completions: [], events: [], plans: [], fleet: [], rejected: {}, truncated };
+  const r: RunRecording = { twins: [], tasks: [], acks: [], completions: [], events: [], controllerEvents: [], plans: [], fleet: [], rejected: {}, truncated };
   messages.forEach((m, index) => {
     const t = matchTopic(m.topic);
     if (!t) return;
@@ -70,6 +72,7 @@ export function parseRecording(messages: readonly RecordedMessage[], truncated =
       case 'uavCompletion':
       case 'userCompletion': r.completions.push({ ...base, msg: d.value as TaskCompletion }); break;
       case 'uavEvent': r.events.push({ ...base, msg: { ...(d.value as Event), uavId: uav } }); break;
+      case 'controllerEvent': r.controllerEvents.push({ ...base, msg: d.value as Event }); break;
       case 'plan': r.plans.push({ ...base, msg: d.value as Plan, uavId: uav, payload: m.payload }); break;
       case 'fleet': r.fleet.push({ ...base, msg: d.value as FleetState }); break;
       default: break;

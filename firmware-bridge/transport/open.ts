@@ -10,8 +10,8 @@ import type { SerialPortFactory } from './serial.ts';
 import type { MultiPeerTransport, Transport } from './types.ts';
 
 export interface OpenTransportOptions {
-  /** Time source for UDP peer expiry. Default wall time. */
-  clock?: Pick<Clock, 'nowUs'>;
+  /** Time source for UDP peer expiry (and its activity tracker, if any). Default wall time. */
+  clock?: Pick<Clock, 'nowUs' | 'activity'>;
   /** udpserver://: forget peers silent for this long. Default 10 000 ms. */
   peerTimeoutMs?: number;
   /** tcp://: delay before reconnecting, wall ms. Default 1000. */

@@ -5,10 +5,15 @@
  * - 'all-peers' (udpserver://): bound socket; `send` goes to the fixed peers plus every peer heard
  *   within `peerTimeoutMs`; `sendTo` addresses one peer.
  * - 'fixed' (udpout://): ephemeral socket sending to one configured peer; receives replies.
+ *
+ * On a clock with an activity tracker (`VirtualClock`) the socket registers `udp:<localPort>`;
+ * a datagram sent to a registered port begins that key and the receiver ends it after its
+ * listeners ran, so the clock does not advance while a datagram is in flight. (Keys are by port:
+ * a deterministic run is one process on loopback.)
  */
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { Clock } from '../../core/clock.ts';
+import type { ActivityTracker, Clock } from '../../core/clock.ts';
 import { Listeners } from './listeners.ts';
 import { emptyTransportStats, peerKey } from './types.ts';
 import type { MultiPeerTransport, Peer, TransportStats } from './types.ts';
@@ -22,8 +27,8 @@ export interface UdpOptions {
   host: string;
   /** Port to bind (0 = ephemeral); for 'fixed' the destination port. */
   port: number;
-  /** Time source for peer expiry; default wall time. */
-  clock?: Pick<Clock, 'nowUs'>;
+  /** Time source for peer expiry; default wall time. Its `activity` tracker, if any, is told about datagrams. */
+  clock?: Pick<Clock, 'nowUs' | 'activity'>;
   /** 'all-peers': forget peers not heard from for this long. Default 10 000 ms. */
   peerTimeoutMs?: number;
   /** Allow sending to broadcast addresses. Default false. */
@@ -45,6 +50,8 @@ export class UdpTransport implements MultiPeerTransport {
   private closed = false;
   private readonly nowUs: () => number;
   private readonly peerTimeoutUs: number;
+  private readonly activity: ActivityTracker | undefined;
+  private readonly endpoint: string | undefined;
 
   private constructor(opts: UdpOptions, sock: dgram.Socket) {
     this.url = opts.url;
@@ -52,6 +59,11 @@ export class UdpTransport implements MultiPeerTransport {
     this.sock = sock;
     this.nowUs = opts.clock ? () => opts.clock!.nowUs() : () => performance.now() * 1000;
     this.peerTimeoutUs = (opts.peerTimeoutMs ?? 10_000) * 1000;
+    this.activity = opts.clock?.activity;
+    if (this.activity) {
+      this.endpoint = `udp:${sock.address().port}`;
+      this.activity.register(this.endpoint);
+    }
     sock.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
     sock.on('error', (e) => this.fail(e));
   }
@@ -92,8 +104,12 @@ export class UdpTransport implements MultiPeerTransport {
     const k = peerKey(peer);
     this.heard.delete(k); // re-insert to keep most recent last
     this.heard.set(k, { peer, lastUs: this.nowUs() });
-    this.data.emit(msg);
-    this.dataFrom.emit(msg, peer);
+    try {
+      this.data.emit(msg);
+      this.dataFrom.emit(msg, peer);
+    } finally {
+      if (this.endpoint) this.activity!.end(this.endpoint);
+    }
   }
 
   peers(): Peer[] {
@@ -134,14 +150,18 @@ export class UdpTransport implements MultiPeerTransport {
     }
     this.st.bytesOut += buf.length;
     this.st.chunksOut++;
+    const key = this.activity?.tracks(`udp:${peer.port}`) ? `udp:${peer.port}` : undefined;
+    if (key) this.activity!.begin(key);
     try {
       this.sock.send(buf, peer.port, peer.address, (err) => {
         if (err) {
+          if (key) this.activity!.end(key);
           this.st.sendDropped++;
           this.fail(err);
         }
       });
     } catch (e) {
+      if (key) this.activity!.end(key);
       this.st.sendDropped++;
       this.fail(e);
     }
@@ -166,6 +186,7 @@ export class UdpTransport implements MultiPeerTransport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.endpoint) this.activity!.unregister(this.endpoint);
     await new Promise<void>((resolve) => this.sock.close(() => resolve()));
   }
 }

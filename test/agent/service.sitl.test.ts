@@ -69,7 +69,8 @@ test('controller silence: hold after N slots, RTL after M slots (ArduCopter SITL
     const hold = r.events().find((e) => e.code === 'failsafe.hold')!;
     const holdAfterS = (hold.tUs - silentUs) / 1e6;
     await until(() => hspeed(r) < 0.3, 'stopped (holding)', 30_000);
-    await until(() => r.sitl.vehicles[0]!.truth().mode === 'RTL', 'autopilot RTL', 60_000);
+    // The autopilot's mode and the agent's event travel different links (MAVLink, MQTT): wait for both.
+    await until(() => r.sitl.vehicles[0]!.truth().mode === 'RTL' && r.events().some((e) => e.code === 'failsafe.rtl'), 'autopilot RTL and its event', 60_000);
     const rtl = r.events().find((e) => e.code === 'failsafe.rtl')!;
     const rtlAfterS = (rtl.tUs - silentUs) / 1e6;
     t.diagnostic(`hold ${holdAfterS.toFixed(2)} s, RTL ${rtlAfterS.toFixed(2)} s after the last heartbeat (slot ${r.scenario.slotS} s)`);

@@ -24,6 +24,11 @@ Options:
   --algo NAME        planner: cd-kkt, ao or al (default cd-kkt)
   --broker URL       use this MQTT broker instead of the embedded one
   --runs DIR         where run folders go (default runs)
+  --deterministic    run on a discrete-event virtual clock instead of --speed: time jumps to the
+                     next timer whenever nothing is in flight, so the same scenario and --seed give
+                     the same mqtt.rec and .tlogs (SHA-256 in summary.json "determinism"; health
+                     messages' host CPU/RSS readings excepted) and no wall time is waited for.
+                     Embedded broker only; not with --broker or --secure (default off)
 
 Security (README, "Deploying securely"; default: off, an open loopback broker):
   --secure           run as a secure deployment: every process connects with its own identity
@@ -43,6 +48,7 @@ ${SCENARIO_HELP}
 Examples:
   uavmec mission --uavs 6 --users 40 --slots 120 --flavour px4
   uavmec mission --secure --uavs 2 --slots 20
+  uavmec mission --deterministic --uavs 2 --users 10 --slots 4 --seed 11
   uavmec mission --tasks dag --uavs 3 --users 6 --slots 40 --pool-every 40
   uavmec keys --fleet 2 --recorder --out ./secrets --bind 127.0.0.1 && mosquitto -c ./secrets/mosquitto.conf &
   uavmec mission --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets`,
@@ -59,9 +65,12 @@ Examples:
       'mavlink-signing': { type: 'string' },
       tasks: { type: 'string' },
       'pool-every': { type: 'string' },
+      deterministic: { type: 'boolean' },
       ...SCENARIO_OPTIONS,
     });
     const secure = v.secure === true || v.secrets !== undefined;
+    const deterministic = v.deterministic === true;
+    if (deterministic && (v.broker !== undefined || secure)) throw new UsageError('--deterministic needs the embedded broker and no --secure (their traffic is not reported to the virtual clock)');
     if (!secure && (v.auth !== undefined || v['mavlink-signing'] !== undefined)) throw new UsageError('--auth and --mavlink-signing need --secure');
     if (secure && v.broker && !v.secrets) throw new UsageError('--secure with --broker needs the broker\'s keys: --secrets DIR (from `uavmec keys --recorder`)');
     const auth = oneOf(v.auth, 'auth', ['password', 'certificate'] as const, 'password');
@@ -83,6 +92,7 @@ Examples:
       algo: oneOf(v.algo, 'algo', ['cd-kkt', 'ao', 'al'] as const, 'cd-kkt'),
       ...(v.broker ? { brokerUrl: v.broker } : {}),
       ...(secure ? { security: { auth, mavlinkSigning, ...(v.secrets ? { secretsDir: v.secrets } : {}) } } : {}),
+      ...(deterministic ? { clock: 'virtual' as const } : {}),
       runDir,
       onPhase: (p) => process.stderr.write(`· ${p}\n`),
       onSlot: (m, k) => progress.update(k + 1, scenario.taskModel === 'dag' ? `${m.servingUavs} UAVs serving` : `planned DOR ${m.predictedDor.toFixed(2)}, ${m.servingUavs} UAVs serving`),
@@ -91,6 +101,7 @@ Examples:
     console.log(formatSummary(summary));
     console.log(`\nRun folder: ${runDir}`);
     console.log(`Report: ${path.join(runDir, 'report.html')}`);
+    if (summary.determinism) console.log(`Deterministic run: recording SHA-256 ${summary.determinism.recordingSha256}${summary.determinism.stalls ? ` (${summary.determinism.stalls} stalls: not reproducible)` : ''}`);
     const t = summary.totals;
     const pools = summary.pools ?? [];
     const worked = scenario.taskModel === 'dag' ? pools.length > 0 && pools.every((p) => p.finished) && t.failed === 0 : t.dor > 0;
