@@ -26,6 +26,8 @@ export interface PoolConfig {
 export interface PoolStep {
   /** Plans to publish (a round started). */
   plans?: Map<number, PlanBody>;
+  /** With `plans`: the DAG task ids the round was planned from, in the order given to the planner. */
+  taskIds?: number[];
   /** The round closed with these metrics. */
   closed?: PoolRoundMetrics;
   /** User tasks finished (all their subtasks' results exist), or failed when the round closed early. */
@@ -89,7 +91,7 @@ export class PoolController {
     for (const t of tasks) this.releases.set(t.taskId, { userId: t.userId, releaseUs: t.releaseUs });
     this.round = new PoolRound(r.value, slot, energyUsed(twin));
     this.lastTargets = r.value.targets;
-    return { ...out, plans: r.value.plans };
+    return { ...out, plans: r.value.plans, taskIds: tasks.map((t) => t.taskId) };
   }
 
   /** Closes the running round now (mission end): its open tasks are reported failed. */

@@ -57,12 +57,15 @@ export const PLANNING_INPUTS_CODE = 'plan.inputs';
 /**
  * What slot `slot` was planned from, published (before its plans) so a replay need not infer it:
  * for each UAV the header seq of the last twin state applied, and the task ids planned, in the
- * order they were given to the planner.
+ * order they were given to the planner. A pool round (dag mode) publishes one too, with
+ * `pool: true` and the DAG task ids given to `planPoolSlot`.
  */
 export interface PlanningInputs {
   slot: number;
   twins: { uav: number; seq: number }[];
   tasks: number[];
+  /** Set for a computing-power-pool round (SPEC §5.3): the inputs of its `planPoolSlot`. */
+  pool?: true;
 }
 
 export interface ControllerEvents {
@@ -222,12 +225,7 @@ export class ControllerService {
     if (this.pool && this.poolSlot(k)) return;
     const tasks = [...this.pending.values()];
     this.pending.clear();
-    const inputs: PlanningInputs = {
-      slot: k,
-      twins: [...this.twinSeq].sort((a, b) => a[0] - b[0]).map(([uav, seq]) => ({ uav, seq })),
-      tasks: tasks.map((t) => t.taskId),
-    };
-    this.publish(this.bus.publish('controllerEvent', {}, { severity: Severity.SEVERITY_INFO, code: PLANNING_INPUTS_CODE, text: JSON.stringify(inputs), uav_id: 0 }), 'planning inputs');
+    this.publishInputs({ slot: k, twins: this.twinSeqs(), tasks: tasks.map((t) => t.taskId) });
     const out = planSlot({
       slot: k,
       nowUs: this.clock.nowUs(),
@@ -263,10 +261,21 @@ export class ControllerService {
     this.hooks.onSlot?.(m, k);
   }
 
+  private twinSeqs(): PlanningInputs['twins'] {
+    return [...this.twinSeq].sort((a, b) => a[0] - b[0]).map(([uav, seq]) => ({ uav, seq }));
+  }
+
+  private publishInputs(inputs: PlanningInputs): void {
+    this.publish(this.bus.publish('controllerEvent', {}, { severity: Severity.SEVERITY_INFO, code: PLANNING_INPUTS_CODE, text: JSON.stringify(inputs), uav_id: 0 }), 'planning inputs');
+  }
+
   /** Dag mode: runs the pool's step; true when a round runs (or started) and the slot needs no other plan. */
   private poolSlot(k: number): boolean {
+    const twins = this.twinSeqs();
     const step = this.pool!.step(k, this.clock.nowUs(), this.twin);
     if (step.error) this.log.warn({ slot: k, why: step.error }, 'pool round not started');
+    // The round's planning inputs go out before its plans (the step is synchronous: same twin).
+    if (step.plans && step.taskIds) this.publishInputs({ slot: k, twins, tasks: step.taskIds, pool: true });
     this.afterPool(step);
     const m = this.ledger.slots[k]!;
     for (const [uavId, plan] of step.plans ?? []) {

@@ -2,13 +2,18 @@
  * The byte-identity check: every recorded slot plan against the re-made one. Both are compared
  * as encoded `Plan` messages under the recorded header (sender, publish time and per-topic
  * sequence are transport metadata the bus adds after planning), so equal bytes mean an equal
- * plan body, field for field and bit for bit.
+ * plan body, field for field and bit for bit. Pool rounds (dag mode) are checked the same way
+ * (`checkRounds`), plan by plan.
  */
 import { decodeRaw, encode, type Plan } from '../../proto/index.ts';
 import type { SlotInputs } from './inputs.ts';
 import type { ReplannedSlot } from './replan.ts';
+import type { RecordedPlan } from './recording.ts';
+import type { PlanBody } from '../controller/slot/index.ts';
 
 export interface Divergence {
+  /** Which plans diverged: a slot plan or a pool round's (dag mode). */
+  kind: 'slot' | 'pool';
   slot: number;
   uavId: number;
   /** First differing byte of the encoded plans (−1 when a plan is missing on one side). */
@@ -27,20 +32,24 @@ export interface CheckResult {
 }
 
 export function checkPlans(inputs: readonly SlotInputs[], replayed: readonly ReplannedSlot[]): CheckResult {
+  return checkRounds(inputs.map((inp, i) => ({ slot: inp.slot, recorded: inp.recorded, replayed: replayed[i]!.out.plans })), 'slot');
+}
+
+/** The same check for any rounds of plans (slot plans, pool rounds): recorded vs re-made, per UAV. */
+export function checkRounds(rounds: readonly { slot: number; recorded: ReadonlyMap<number, RecordedPlan>; replayed: ReadonlyMap<number, PlanBody> }[], kind: Divergence['kind']): CheckResult {
   const res: CheckResult = { compared: 0, identical: 0, divergent: [] };
   const note = (d: Divergence) => {
     res.divergent.push({ slot: d.slot, uavId: d.uavId });
     res.first ??= d;
   };
-  inputs.forEach((inp, i) => {
-    const rep = replayed[i]!.out.plans;
-    const ids = [...new Set([...inp.recorded.keys(), ...rep.keys()])].sort((a, b) => a - b);
+  for (const { slot, recorded, replayed: rep } of rounds) {
+    const ids = [...new Set([...recorded.keys(), ...rep.keys()])].sort((a, b) => a - b);
     for (const uavId of ids) {
       res.compared++;
-      const rec = inp.recorded.get(uavId);
+      const rec = recorded.get(uavId);
       const body = rep.get(uavId);
       if (!rec || !body) {
-        note({ slot: inp.slot, uavId, byteOffset: -1, field: '(plan)', recorded: rec ? 'present' : 'absent', replayed: body ? 'present' : 'absent' });
+        note({ kind, slot, uavId, byteOffset: -1, field: '(plan)', recorded: rec ? 'present' : 'absent', replayed: body ? 'present' : 'absent' });
         continue;
       }
       const bytes = encode('Plan', { ...body, header: rec.msg.header! } as never);
@@ -51,9 +60,9 @@ export function checkPlans(inputs: readonly SlotInputs[], replayed: readonly Rep
       }
       const again = decodeRaw('Plan', bytes);
       const diff = again.ok ? firstFieldDiff(rec.msg, again.value) : { field: '(undecodable)', a: undefined, b: undefined };
-      note({ slot: inp.slot, uavId, byteOffset: off, field: diff.field, recorded: diff.a, replayed: diff.b });
+      note({ kind, slot, uavId, byteOffset: off, field: diff.field, recorded: diff.a, replayed: diff.b });
     }
-  });
+  }
   return res;
 }
 

@@ -5,12 +5,18 @@
  * (like-for-like predicted metrics), `replayRun`/`formatReplay` (the `uavmec replay` core), and
  * `hashRecording` (semantic hash for "same seed → same recording"), and the byte-level
  * digests of deterministic runs (`recordingSha256`, `tlogSha256`: digest.ts).
+ * Dag runs' pool rounds (SPEC §5.3): `replayInputs` (slot and pool inputs in one pass, with
+ * `PoolTracker` mirroring the controller's pool bookkeeping), `replanPools` (planPoolSlot with the
+ * recorded or a what-if planner), `checkRounds`, `evaluateRound`/`measuredRound`/`poolTotals`.
  */
 export { loadRun, parseRecording, type RunRecording, type RunFolder, type RecordedPlan, type Stamped } from './recording.ts';
-export { slotInputs, slotPlans, controllerReceiveTimes, planningInputs, NON_SLOT_PLANNERS, type SlotInputs } from './inputs.ts';
+export { slotInputs, replayInputs, slotPlans, poolPlans, controllerReceiveTimes, planningInputs, NON_SLOT_PLANNERS, type SlotInputs, type ReplayInputs } from './inputs.ts';
+export { PoolTracker, poolTask, POOL_PLANNER, type PoolRoundInputs } from './pool-inputs.ts';
+export { replanPools, poolConfigFromSummary, POOL_REPLAY_PLANNERS, RECORDED_POOL_PLANNER, type PoolReplayPlanner, type ReplannedRound } from './pool-replan.ts';
+export { evaluateRound, measuredRound, poolTotals, type PoolRoundPredicted, type PoolRoundMeasured } from './pool-evaluate.ts';
 export { replan, configFromSummary, coalitionInstance, REPLAY_PLANNERS, OFFLOAD_PLANNERS, COALITION_PLANNERS, type ReplayPlanner, type ReplayConfig, type ReplannedSlot } from './replan.ts';
-export { checkPlans, firstFieldDiff, type CheckResult, type Divergence } from './check.ts';
+export { checkPlans, checkRounds, firstFieldDiff, type CheckResult, type Divergence } from './check.ts';
 export { evaluateSlot, totalsOf, assignmentUtility, type SlotMetricsPredicted } from './evaluate.ts';
-export { replayRun, formatReplay, type ReplayReport } from './replay.ts';
+export { replayRun, formatReplay, formatDivergence, diverged, isPoolPlanner, type ReplayReport, type PoolReplayReport } from './replay.ts';
 export { hashRecording, type RecordingHashes } from './hash.ts';
 export { recordingDigest, recordingSha256, tlogDigest, tlogSha256, tlogRecords, withoutHostReadings } from './digest.ts';

@@ -20,13 +20,18 @@
  * it planned with: each UAV's twin is the twin state with the listed header seq, and the tasks are
  * exactly the listed ids in the listed order (each with its last copy received by planning time).
  * The twins' fidelity still comes from the completions received before planning.
+ *
+ * Dag missions (SPEC §5.3) interleave pool rounds (planner 'pool') with slot plans; their inputs
+ * are rebuilt in the same pass (pool-inputs.ts), since pool work updates the twin's fidelity and
+ * a closed round sets the next slot plan's previous hover targets.
  */
 import type { Plan } from '../../proto/index.ts';
-import type { SlotTask } from '../controller/slot/index.ts';
+import type { Point2, SlotTask } from '../controller/slot/index.ts';
 import { PLANNING_INPUTS_CODE, type PlanningInputs } from '../controller/service.ts';
 import type { TaskRequest } from '../../proto/index.ts';
 import { applyTwinState, emptyTwin, recordCompletion, type Twin } from '../controller/twin/index.ts';
 import type { RecordedPlan, RunRecording } from './recording.ts';
+import { PoolTracker, POOL_PLANNER, type PoolRoundInputs } from './pool-inputs.ts';
 
 export interface SlotInputs {
   slot: number;
@@ -40,16 +45,18 @@ export interface SlotInputs {
   recorded: Map<number, RecordedPlan>;
   /** Whether twins and tasks come from the controller's planning-inputs event (else inferred from receive times). */
   fromEvent: boolean;
+  /** Previous hover targets when the slot follows a pool round: the round's pool positions (else the previous slot plan's). */
+  prevTargets?: Map<number, Point2>;
 }
 
-/** The planning-inputs events of a recording, by slot (malformed ones are ignored). */
-export function planningInputs(rec: RunRecording): Map<number, PlanningInputs> {
+/** The planning-inputs events of a recording, by slot (malformed ones are ignored): slot plans', or with `pool` pool rounds'. */
+export function planningInputs(rec: RunRecording, pool = false): Map<number, PlanningInputs> {
   const out = new Map<number, PlanningInputs>();
   for (const e of rec.controllerEvents) {
     if (e.msg.code !== PLANNING_INPUTS_CODE) continue;
     try {
       const v = JSON.parse(e.msg.text) as PlanningInputs;
-      if (Number.isInteger(v.slot) && Array.isArray(v.twins) && Array.isArray(v.tasks)) out.set(v.slot, v);
+      if (Number.isInteger(v.slot) && Array.isArray(v.twins) && Array.isArray(v.tasks) && (v.pool === true) === pool) out.set(v.slot, v);
     } catch {
       // not ours to judge: a replay without it infers the inputs
     }
@@ -70,10 +77,10 @@ function slotTask(m: TaskRequest, slotS: number): SlotTask {
 /** Plans that are not slot plans: the take-off before slot 0 and the final RTL. */
 export const NON_SLOT_PLANNERS = new Set(['launch', 'mission-end']);
 
-export function slotPlans(rec: RunRecording): Map<number, Map<number, RecordedPlan>> {
+function plansBySlot(rec: RunRecording, keep: (p: RecordedPlan) => boolean): Map<number, Map<number, RecordedPlan>> {
   const out = new Map<number, Map<number, RecordedPlan>>();
   for (const p of rec.plans) {
-    if (NON_SLOT_PLANNERS.has(p.msg.planner)) continue;
+    if (!keep(p)) continue;
     const m = out.get(p.msg.slot) ?? new Map<number, RecordedPlan>();
     if (!m.has(p.uavId)) m.set(p.uavId, p);
     out.set(p.msg.slot, m);
@@ -81,18 +88,46 @@ export function slotPlans(rec: RunRecording): Map<number, Map<number, RecordedPl
   return out;
 }
 
+/** The per-slot offloading plans (not launch/mission-end, not pool rounds), by slot and UAV. */
+export function slotPlans(rec: RunRecording): Map<number, Map<number, RecordedPlan>> {
+  return plansBySlot(rec, (p) => !NON_SLOT_PLANNERS.has(p.msg.planner) && p.msg.planner !== POOL_PLANNER);
+}
+
+/** The pool rounds' plans (dag mode), by the slot the round started in and UAV. */
+export function poolPlans(rec: RunRecording): Map<number, Map<number, RecordedPlan>> {
+  return plansBySlot(rec, (p) => p.msg.planner === POOL_PLANNER);
+}
+
+export interface ReplayInputs {
+  slots: SlotInputs[];
+  pools: PoolRoundInputs[];
+}
+
 /**
  * `boundary`: whether a message received in the very µs of planning counts as received before
  * it ('inclusive') or not ('exclusive', the default: the planning timer fired first).
+ * `collectFraction`: the controller's collection window (default 0.25 of a slot, ControllerConfig),
+ * used only to place the planning steps of slots without plans (a pool round running), where an
+ * expired round closes.
  */
 export function slotInputs(rec: RunRecording, slotS: number, opts: { boundary?: 'exclusive' | 'inclusive' } = {}): SlotInputs[] {
+  return replayInputs(rec, slotS, opts).slots;
+}
+
+export function replayInputs(rec: RunRecording, slotS: number, opts: { boundary?: 'exclusive' | 'inclusive'; collectFraction?: number } = {}): ReplayInputs {
   const plans = slotPlans(rec);
-  const slots = [...plans.keys()].sort((a, b) => a - b);
+  const pools = poolPlans(rec);
   const startOf = new Map<number, number>();
   for (const f of rec.fleet) if (!startOf.has(f.msg.slot)) startOf.set(f.msg.slot, f.msg.header!.t_us);
+  const planUsOf = (m: Map<number, RecordedPlan>) => [...m.values()][0]!.msg.valid_from_t_us;
+  // Every planning step: recorded ones at their plans' valid_from, the others (a round running) after the collection window.
+  const steps = [...new Set([...plans.keys(), ...pools.keys(), ...startOf.keys()])]
+    .map((k) => ({ k, stepUs: plans.has(k) ? planUsOf(plans.get(k)!) : pools.has(k) ? planUsOf(pools.get(k)!) : startOf.get(k)! + (opts.collectFraction ?? 0.25) * slotS * 1e6 }))
+    .sort((a, b) => a.stepUs - b.stepUs || a.k - b.k);
 
   const ctlRecv = controllerReceiveTimes(rec);
   const stated = planningInputs(rec);
+  const statedPool = planningInputs(rec, true);
   const twinBySeq = new Map(rec.twins.map((e) => [`${e.msg.uav_id}:${e.msg.header!.seq}`, e] as const));
   const lastCopy = (taskId: number, byUs: number): TaskRequest | undefined => {
     let best: TaskRequest | undefined;
@@ -104,6 +139,7 @@ export function slotInputs(rec: RunRecording, slotS: number, opts: { boundary?: 
   let pending = new Map<number, SlotTask>();
   let slot = -1;
   let planned = false;
+  const pool = new PoolTracker();
   const known = new Set<number>();
   const done = new Set<number>();
   const predicted = new Map<number, { uavId: number; predictedS: number; computeS: number }>();
@@ -115,6 +151,8 @@ export function slotInputs(rec: RunRecording, slotS: number, opts: { boundary?: 
         const m = e.msg;
         if (slot < 0) return;
         known.add(m.task_id);
+        // A DAG task waits for the next pool round, however late in the slot it came.
+        if (pool.onTask(m)) return;
         if (planned) return; // after this slot's plan: the device computes it
         pending.set(m.task_id, slotTask(m, slotS));
       },
@@ -123,6 +161,7 @@ export function slotInputs(rec: RunRecording, slotS: number, opts: { boundary?: 
       recvUs: e.recvUs, index: e.index,
       apply: () => {
         const c = e.msg;
+        if (c.subtask_id !== '') return void (twin = pool.onCompletion(c, twin));
         if (!known.has(c.task_id) || done.has(c.task_id)) return;
         done.add(c.task_id);
         const p = predicted.get(c.task_id);
@@ -135,30 +174,46 @@ export function slotInputs(rec: RunRecording, slotS: number, opts: { boundary?: 
   ].sort((a, b) => a.recvUs - b.recvUs || a.index - b.index);
 
   const before = opts.boundary === 'inclusive' ? (t: number, p: number) => t <= p : (t: number, p: number) => t < p;
-  const out: SlotInputs[] = [];
+  /** The twin with the listed twin state per UAV applied (the controller said what it used). */
+  const statedTwin = (given: PlanningInputs | undefined) => {
+    for (const { uav, seq } of given?.twins ?? []) {
+      const e = twinBySeq.get(`${uav}:${seq}`);
+      if (e) twin = applyTwinState(twin, e.msg, ctlRecv.get(e.index) ?? e.recvUs);
+    }
+  };
+  const out: ReplayInputs = { slots: [], pools: [] };
   let next = 0;
-  for (const k of slots) {
-    const recorded = plans.get(k)!;
-    const planUs = [...recorded.values()][0]!.msg.valid_from_t_us;
+  for (const { k, stepUs } of steps) {
     const startUs = startOf.get(k);
     // Events up to the slot start happen while the previous slot is still current.
     while (next < events.length && startUs !== undefined && events[next]!.recvUs < startUs) events[next++]!.apply();
     slot = k;
     planned = false;
-    while (next < events.length && before(events[next]!.recvUs, planUs)) events[next++]!.apply();
+    while (next < events.length && before(events[next]!.recvUs, stepUs)) events[next++]!.apply();
+    planned = true;
+    pool.onStep(stepUs);
+    const poolRound = pools.get(k);
+    if (poolRound) {
+      const given = statedPool.get(k);
+      statedTwin(given);
+      out.pools.push(pool.startRound(k, stepUs, twin, poolRound, given?.tasks, (id) => lastCopy(id, stepUs)));
+      continue;
+    }
+    const recorded = plans.get(k);
+    if (!recorded) {
+      // A round runs: the controller keeps its independent tasks pending. Otherwise it planned the slot and published nothing.
+      if (!pool.active) pending = new Map();
+      continue;
+    }
     let tasks = [...pending.values()];
     pending = new Map();
-    planned = true;
     const given = stated.get(k);
     if (given) {
-      // The controller said what it used: that twin state per UAV, those tasks.
-      for (const { uav, seq } of given.twins) {
-        const e = twinBySeq.get(`${uav}:${seq}`);
-        if (e) twin = applyTwinState(twin, e.msg, ctlRecv.get(e.index) ?? e.recvUs);
-      }
-      tasks = given.tasks.map((id) => lastCopy(id, planUs)).filter((m) => m !== undefined).map((m) => slotTask(m, slotS));
+      statedTwin(given);
+      tasks = given.tasks.map((id) => lastCopy(id, stepUs)).filter((m) => m !== undefined).map((m) => slotTask(m, slotS));
     }
-    out.push({ slot: k, startUs, planUs, twin, tasks, recorded, fromEvent: given !== undefined });
+    const prevTargets = pool.takeClosedTargets();
+    out.slots.push({ slot: k, startUs, planUs: stepUs, twin, tasks, recorded, fromEvent: given !== undefined, ...(prevTargets ? { prevTargets } : {}) });
     for (const a of uniqueAssignments(recorded.values())) predicted.set(a.task_id, { uavId: a.exec_uav_id, predictedS: a.predicted_s, computeS: a.cycles / a.cpu_hz });
   }
   return out;

@@ -60,7 +60,7 @@ export function replan(inputs: readonly SlotInputs[], cfg: ReplayConfig, planner
     const o = planSlot({
       slot: inp.slot, nowUs: clock.nowUs(), slotS: cfg.slotS, twin: inp.twin, tasks: inp.tasks, channel: cfg.channel,
       algo: coalitionBased ? 'al' : (planner as OffloadAlgo), cruiseAltM: cfg.cruiseAltM, speedMS: cfg.speedMS, uavTxPowerW: cfg.uavTxPowerW,
-      prevTargets, validSlots: 2, seed: cfg.seed, planner,
+      prevTargets: inp.prevTargets ?? prevTargets, validSlots: 2, seed: cfg.seed, planner,
     });
     prevTargets = o.targets;
     const r: ReplannedSlot = { slot: inp.slot, planUs: inp.planUs, out: o };

@@ -1,12 +1,25 @@
 /**
  * `replayRun`: a recorded run through the pure re-planner — the byte-identity check with the
- * recorded planner, and, with another planner, the what-if metrics of both side by side.
+ * recorded planner, and, with another planner, the what-if metrics of both side by side. Dag
+ * runs (SPEC §5.3) have pool rounds besides slot plans: both are checked; a pool planner
+ * (`POOL_REPLAY_PLANNERS`) re-plans the rounds, a slot planner the slots.
  */
-import { checkPlans, type CheckResult } from './check.ts';
+import { checkPlans, checkRounds, type CheckResult } from './check.ts';
 import { evaluateSlot, totalsOf, type SlotMetricsPredicted } from './evaluate.ts';
-import { slotInputs } from './inputs.ts';
+import { replayInputs } from './inputs.ts';
 import type { RunFolder } from './recording.ts';
 import { configFromSummary, replan, type ReplayPlanner } from './replan.ts';
+import { poolConfigFromSummary, POOL_REPLAY_PLANNERS, RECORDED_POOL_PLANNER, replanPools, type PoolReplayPlanner } from './pool-replan.ts';
+import { evaluateRound, measuredRound, type PoolRoundMeasured, type PoolRoundPredicted } from './pool-evaluate.ts';
+import { formatPools } from './pool-format.ts';
+
+export interface PoolReplayReport {
+  recordedPlanner: PoolReplayPlanner;
+  rounds: number;
+  check: CheckResult;
+  /** Present when a pool what-if planner was given. `measured[i]`: round i as it flew (recorded planner). */
+  whatIf?: { planner: PoolReplayPlanner; recorded: PoolRoundPredicted[]; alternative: PoolRoundPredicted[]; measured: (PoolRoundMeasured | undefined)[] };
+}
 
 export interface ReplayReport {
   recordedPlanner: string;
@@ -14,14 +27,38 @@ export interface ReplayReport {
   check: CheckResult;
   /** Present when a what-if planner was given. */
   whatIf?: { planner: ReplayPlanner; recorded: SlotMetricsPredicted[]; alternative: SlotMetricsPredicted[] };
+  /** Dag runs: the pool rounds' check (and what-if). */
+  pools?: PoolReplayReport;
 }
 
-export function replayRun(run: RunFolder, planner?: ReplayPlanner): ReplayReport {
+export const isPoolPlanner = (p: string): p is PoolReplayPlanner => (POOL_REPLAY_PLANNERS as readonly string[]).includes(p);
+
+/** Whether any plan of the report differs from the recording. */
+export const diverged = (r: ReplayReport): boolean => r.check.first !== undefined || r.pools?.check.first !== undefined;
+
+export function replayRun(run: RunFolder, planner?: ReplayPlanner | PoolReplayPlanner): ReplayReport {
   const cfg = configFromSummary(run.summary);
-  const inputs = slotInputs(run.recording, cfg.slotS);
+  const all = replayInputs(run.recording, cfg.slotS);
+  const inputs = all.slots;
   const same = replan(inputs, cfg, cfg.algo);
   const rep: ReplayReport = { recordedPlanner: cfg.algo, slots: inputs.length, check: checkPlans(inputs, same) };
-  if (planner) {
+  const poolCfg = poolConfigFromSummary(run.summary);
+  if (poolCfg || all.pools.length > 0) {
+    if (!poolCfg) throw new Error('the recording has pool rounds but its scenario is not in dag mode');
+    const rounds = replanPools(all.pools, poolCfg);
+    const check = checkRounds(all.pools.map((inp, i) => ({ slot: inp.slot, recorded: inp.recorded, replayed: rounds[i]!.out.ok ? rounds[i]!.out.value.plans : new Map() })), 'pool');
+    rep.pools = { recordedPlanner: RECORDED_POOL_PLANNER, rounds: all.pools.length, check };
+    if (planner && isPoolPlanner(planner)) {
+      const alt = replanPools(all.pools, poolCfg, planner);
+      rep.pools.whatIf = {
+        planner,
+        recorded: all.pools.map((inp, i) => evaluateRound(inp, rounds[i]!)),
+        alternative: all.pools.map((inp, i) => evaluateRound(inp, alt[i]!)),
+        measured: all.pools.map((inp) => measuredRound(inp, run.summary.pools ?? [], run.recording)),
+      };
+    }
+  }
+  if (planner && !isPoolPlanner(planner)) {
     const alt = replan(inputs, cfg, planner);
     rep.whatIf = {
       planner,
@@ -37,11 +74,8 @@ const n2 = (v: number) => v.toFixed(2);
 export function formatReplay(r: ReplayReport): string {
   const c = r.check;
   const out = [`Replayed ${r.slots} slots with the recorded planner (${r.recordedPlanner}): ${c.identical}/${c.compared} plans byte-identical.`];
-  if (c.first) {
-    const d = c.first;
-    out.push(`First divergence: slot ${d.slot}, UAV ${d.uavId}, byte ${d.byteOffset}, field ${d.field}: recorded ${JSON.stringify(d.recorded)}, replayed ${JSON.stringify(d.replayed)}.`);
-    out.push(`Divergent plans: ${c.divergent.length} in slots ${[...new Set(c.divergent.map((x) => x.slot))].join(', ')}.`);
-  }
+  out.push(...formatDivergence(c, 'slot'));
+  if (r.pools) out.push(...formatPools(r.pools, formatDivergence(r.pools.check, 'pool round')));
   if (r.whatIf) {
     const a = totalsOf(r.whatIf.recorded);
     const b = totalsOf(r.whatIf.alternative);
@@ -60,4 +94,13 @@ export function formatReplay(r: ReplayReport): string {
     });
   }
   return out.join('\n');
+}
+
+export function formatDivergence(c: CheckResult, what: string): string[] {
+  if (!c.first) return [];
+  const d = c.first;
+  return [
+    `First divergence: ${what} ${d.slot}, UAV ${d.uavId}, byte ${d.byteOffset}, field ${d.field}: recorded ${JSON.stringify(d.recorded)}, replayed ${JSON.stringify(d.replayed)}.`,
+    `Divergent plans: ${c.divergent.length} in ${what}s ${[...new Set(c.divergent.map((x) => x.slot))].join(', ')}.`,
+  ];
 }

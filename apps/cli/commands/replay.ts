@@ -1,8 +1,11 @@
 import { loadRun } from '../../replay/recording.ts';
-import { formatReplay, replayRun } from '../../replay/replay.ts';
+import { diverged, formatReplay, replayRun } from '../../replay/replay.ts';
 import { REPLAY_PLANNERS, type ReplayPlanner } from '../../replay/replan.ts';
+import { POOL_REPLAY_PLANNERS, poolConfigFromSummary, type PoolReplayPlanner } from '../../replay/pool-replan.ts';
 import { oneOf, parse } from '../args.ts';
 import { UsageError, type Command } from '../command.ts';
+
+const PLANNERS = [...REPLAY_PLANNERS, ...POOL_REPLAY_PLANNERS] as const;
 
 const command: Command = {
   name: 'replay',
@@ -17,30 +20,47 @@ recorded planning time. By default it checks that every re-made plan is byte-ide
 recorded one (encoded under the recorded header) and reports the first divergence: slot, UAV,
 byte offset and field. Exit code 1 when any plan differs.
 
-With --planner it also re-plans every slot with that algorithm and prints its predicted metrics
-next to the recorded planner's, per slot and in total: DOR (SPEC §5.1), energy (UAV compute +
-user transmission), utility (S0 Eq. 8), completions within the deadline and late tasks.
+Dag runs (uavmec mission --tasks dag) also have computing-power-pool rounds (SPEC §5.3): each
+round's DAG tasks and twin are rebuilt the same way (from the controller's planning-inputs event)
+and re-planned with planPoolSlot; their plans are checked byte for byte too.
+
+With --planner it also re-plans with that algorithm and prints its predicted metrics next to the
+recorded planner's, per slot/round and in total:
+- slot planners (slot plans): DOR (SPEC §5.1), energy (UAV compute + user transmission), utility
+  (S0 Eq. 8), completions within the deadline and late tasks;
+- pool planners (dag runs' pool rounds): max UAV energy (S1's objective), total energy, makespan
+  (compute stage), completion time (collection + compute), mean task completion, waiting
+  (collection wait + compute idle) and tasks completed, plus the recorded rounds as flown
+  (summary.json pools and the recorded subtask completions).
 
 Options:
-  --planner NAME   what-if planner: ${REPLAY_PLANNERS.join(', ')} (default: none, check only)
-                   (cd-kkt/ao/al: SPEC §5.1 on S3's channel; coalition/grand/nash: S0's game)
+  --planner NAME   what-if planner (default: none, check only):
+                   slot: ${REPLAY_PLANNERS.join(', ')}
+                     (cd-kkt/ao/al: SPEC §5.1 on S3's channel; coalition/grand/nash: S0's game)
+                   pool (dag runs): ${POOL_REPLAY_PLANNERS.join(', ')}
+                     (proposed = ga: the controller's P1/P2 alternation with the GA; heft: the
+                     same P1 association with HEFT as P2; queue/region/distance/data: S1's baselines)
   --json           print the result as JSON (default: text)
 
 Examples:
   uavmec replay runs/2026-11-21T05-52-34-112Z
-  uavmec replay runs/2026-11-21T05-52-34-112Z --planner nash`,
+  uavmec replay runs/2026-11-21T05-52-34-112Z --planner nash
+  uavmec replay runs/2026-11-21T06-10-02-554Z --planner heft`,
   async run(argv) {
     const { values: v, positionals } = parse(argv, { planner: { type: 'string' }, json: { type: 'boolean' } }, true);
     if (positionals.length !== 1) throw new UsageError('give one run folder');
-    const planner = v.planner === undefined ? undefined : oneOf<ReplayPlanner>(v.planner, 'planner', REPLAY_PLANNERS, 'cd-kkt');
+    const planner = v.planner === undefined ? undefined : oneOf<ReplayPlanner | PoolReplayPlanner>(v.planner, 'planner', PLANNERS, 'cd-kkt');
     const run = loadRun(positionals[0]!);
     if (!run.ok) {
       console.error(`uavmec replay: ${run.detail ?? run.reason}`);
       return 1;
     }
+    if (planner && (POOL_REPLAY_PLANNERS as readonly string[]).includes(planner) && !poolConfigFromSummary(run.value.summary)) {
+      throw new UsageError(`--planner ${planner} re-plans pool rounds; ${positionals[0]!} is not a dag run (uavmec mission --tasks dag)`);
+    }
     const rep = replayRun(run.value, planner);
     console.log(v.json ? JSON.stringify(rep, null, 2) : formatReplay(rep));
-    return rep.check.first ? 1 : 0;
+    return diverged(rep) ? 1 : 0;
   },
 };
 export default command;

@@ -14,7 +14,7 @@
 import { createRng } from '../../../core/rng.ts';
 import { fail, ok, type Result } from '../../../core/result.ts';
 import { FlightMode } from '../../../proto/index.ts';
-import { planPool, rotaryWingMotion, type GaOptions, type Plan as PoolPlan, type PlanMetrics, type PoolParams, type Subtask, type TaskEdge, type UavSpec, type User } from '../scheduling/index.ts';
+import { compileProblem, Decoder, heft, planPool, rotaryWingMotion, type GaOptions, type Method, type Plan as PoolPlan, type PlanMetrics, type PoolParams, type Schedule, type Subtask, type TaskEdge, type UavSpec, type User } from '../scheduling/index.ts';
 import { plannedCpuHz, type Twin } from '../twin/index.ts';
 import type { Point2 } from './hover.ts';
 import { canServe, layerAltitude, type PlanBody } from './plan-slot.ts';
@@ -47,6 +47,15 @@ export interface PoolSlotInput {
   /** Plans stay valid for max(minValidS, slack × predicted total time), s (defaults 60, 3). */
   minValidS?: number;
   validSlack?: number;
+  /** S1's method (SPEC §5.3; default 'proposed', the controller's). The others are S1's baselines, for what-if replays. */
+  method?: Method;
+  /**
+   * P2 scheduler (default 'ga', the method's own). 'heft': the method's plan — its P1 association,
+   * tours and collection, after any P1/P2 alternation — with its P2 replaced by HEFT on the same
+   * scheduling problem. Like for like with the GA (which is HEFT-seeded with elitism, so its
+   * objective is never above HEFT's on that problem).
+   */
+  scheduler?: 'ga' | 'heft';
 }
 
 /** One merged node of the round: who computes it, whom it serves, what was predicted. */
@@ -99,9 +108,9 @@ export function planPoolSlot(inp: PoolSlotInput): Result<PoolRoundPlan, string> 
   }));
   const byUser = new Map(inp.tasks.map((t) => [`t${t.taskId}`, t]));
   const users: User[] = inp.tasks.map((t) => ({ id: `t${t.taskId}`, x: t.pos[0], y: t.pos[1], requestS: 0, task: { userId: `t${t.taskId}`, subtasks: t.subtasks, edges: t.edges } }));
-  const r = planPool(createRng(inp.seed * 7907 + inp.slot), { users, uavs: specs, params: inp.params, method: 'proposed', merge: true, alternations: inp.alternations ?? 4, ...(inp.ga ? { ga: inp.ga } : {}) });
+  const r = planPool(createRng(inp.seed * 7907 + inp.slot), { users, uavs: specs, params: inp.params, method: inp.method ?? 'proposed', merge: true, alternations: inp.alternations ?? 4, ...(inp.ga ? { ga: inp.ga } : {}) });
   if (!r.ok) return fail(r.reason, r.detail);
-  const plan = r.value;
+  const plan = inp.scheduler === 'heft' ? withSchedule(r.value, heftSchedule(r.value)) : r.value;
   const dag = plan.dag;
   const taskOf = (userId: string) => byUser.get(userId)!;
   const keyOf = (node: number) => {
@@ -169,4 +178,31 @@ export function planPoolSlot(inp: PoolSlotInput): Result<PoolRoundPlan, string> 
     });
   }
   return ok({ plans, nodes, taskNodes, predicted: plan.metrics, targets, validFromUs: nowUs, expiresUs, engine: plan });
+}
+
+/** HEFT (S1's P2 baseline) on a plan's own scheduling problem. */
+function heftSchedule(p: PoolPlan): Schedule {
+  const cp = compileProblem(p.problem);
+  return new Decoder(cp).schedule(heft(cp));
+}
+
+/** The plan with another P2 schedule on the same problem; metrics as the engine's `planPool` computes them (SPEC §5.3). */
+function withSchedule(p: PoolPlan, s: Schedule): PoolPlan {
+  const sm = s.metrics;
+  const ssc = p.collection.poolStartS;
+  return {
+    ...p,
+    schedule: s,
+    metrics: {
+      ...p.metrics,
+      totalEnergyJ: sm.totalEnergyJ,
+      maxObjectiveJ: sm.maxObjectiveJ,
+      moveEnergyJ: s.perUav.reduce((a, u) => a + u.moveEnergyJ, 0),
+      computeEnergyJ: s.perUav.reduce((a, u) => a + u.computeEnergyJ, 0),
+      computeTimeS: sm.makespanS,
+      totalTimeS: ssc + sm.makespanS,
+      computeWaitS: sm.computeWaitingS,
+      feasible: sm.feasible,
+    },
+  };
 }
