@@ -39,6 +39,14 @@ export const EXPERIMENTS: Experiment[] = [
   lazy('s3-dor-uav-cpu', 'S3-style DOR vs UAV CPU, fixed hover (CD+KKT, AO, AL)', () => import('./s3/dor-uav-cpu.ts')),
   lazy('s3-dor-user-cpu', 'S3-style DOR vs user CPU, fixed hover (CD+KKT, AO, AL)', () => import('./s3/dor-user-cpu.ts')),
   lazy('s1-users', 'S1 Figs. 3–5: energy, time, waiting vs users (10–50), proposed vs queue/region/distance/data', () => import('./s1-users.ts')),
+  // Learning results (SPEC §5.4–5.5): trained policies over three seeds; checkpoints cached in runs/learning.
+  lazy('s3-fig4', 'S3 Fig. 4: training reward curves, MUECRS (MADDPG) vs CEJOMU vs D3QN, 30 users, 3 seeds', () => import('./learning/s3.ts').then((m) => ({ default: m.fig4 }))),
+  lazy('s3-fig6', 'S3 Fig. 6: DOR per slot over 500 slots, MUECRS vs CEJOMU vs D3QN vs RT, 30 users, 3 seeds', () => import('./learning/s3.ts').then((m) => ({ default: m.fig6 }))),
+  lazy('s3-fig7', 'S3 Fig. 7: overall DOR vs users 5–30, MUECRS, CEJOMU, D3QN, RT, AO, AL (+ best static hover)', () => import('./learning/s3.ts').then((m) => ({ default: m.fig7 }))),
+  lazy('s2-fig3', 'S2 Fig. 3: TD3 vs DDPG vs PPO convergence at equal env steps, 3 seeds, + final revenue', () => import('./learning/s2.ts').then((m) => ({ default: m.fig3 }))),
+  lazy('s2-fig4', 'S2 Fig. 4: revenue vs number of UAVs (3/5/7), TD3 vs DDPG vs PPO retrained per point', () => import('./learning/s2.ts').then((m) => ({ default: m.fig4 }))),
+  lazy('s2-fig5', 'S2 Fig. 5: revenue vs number of idle UDs (5/10/15), TD3 vs DDPG vs PPO retrained per point', () => import('./learning/s2.ts').then((m) => ({ default: m.fig5 }))),
+  lazy('s2-fig6', 'S2 Fig. 6: revenue vs number of busy UDs (5/10/15), TD3 vs DDPG vs PPO retrained per point', () => import('./learning/s2.ts').then((m) => ({ default: m.fig6 }))),
   lazy('s1-merging', 'S1 Figs. 6–9: energy and time with vs without merging, vs users and vs repetitions', () => import('./s1-merging.ts')),
 ];
 

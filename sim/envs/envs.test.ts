@@ -66,14 +66,14 @@ void test('S3: moves are clipped to v·ΔT per axis and to the box; violations a
   assert.equal(r.reward, r.info.objective - r.info.penalty);
 });
 
-void test('S3 2D mode keeps the altitude fixed; episodes end after the horizon', () => {
+void test('S3 2D mode (CEJOMU) keeps the start altitude H_min; episodes end after the horizon', () => {
   const env = makeEnv('s3-2d', 2, { horizon: 5 });
   let obs = env.reset();
   let done = false;
   let steps = 0;
   while (!done) {
     const r = env.step(obs.map(() => [1, 1, 1]));
-    for (const o of r.obs) assert.equal(o[2], 15);
+    for (const o of r.obs) assert.equal(o[2], 10);
     obs = r.obs;
     done = r.done;
     steps++;
