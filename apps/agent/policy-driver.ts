@@ -8,6 +8,14 @@
  * command lags the observation by one tick (100 ms at 10 Hz, against a slot of seconds). An
  * action older than `maxAgeTicks` ticks, a failed inference or an observation the model cannot
  * be given all give zero velocity (hold) — the envelope bounds whatever comes out regardless.
+ *
+ * With `slotS`, a displacement actor whose observation is the UAV's own position (x, y, z: S3,
+ * SPEC §5.5) is kept inside the box of its obs_spec as the training env keeps it (S3 env `step`
+ * clips every move back into the area and the altitude band): on each axis the velocity is
+ * bounded so that one slot of it ends inside [low, high], and outside the box it points back in,
+ * no faster than the action bound. [choice] Without this, an actor trained to push against a wall
+ * (the env clipped it, the penalty was graded) drifts through the wall in flight, where the env
+ * never took it — the safety envelope, which is wider, would be the only stop.
  */
 import { fail, ok, type Result } from '../../core/result.ts';
 import type { Setpoint } from '../../firmware-bridge/vehicle.ts';
@@ -27,12 +35,12 @@ export class PolicyDriver {
   private latest: { sp: Velocity; atUs: number } | undefined;
   private running = false;
   private readonly events: PolicyEvent[] = [];
-  readonly stats = { inferences: 0, failures: 0 };
+  readonly stats = { inferences: 0, failures: 0, boxClamps: 0 };
 
   constructor(
     private readonly runner: PolicyRunner,
     private readonly models: ModelDirectory,
-    private readonly o: { tickUs: number; maxAgeTicks?: number },
+    private readonly o: { tickUs: number; maxAgeTicks?: number; slotS?: number },
   ) {}
 
   activeHash(): string | undefined {
@@ -94,7 +102,33 @@ export class PolicyDriver {
     }
     const l = this.latest;
     if (!l || nowUs - l.atUs > (this.o.maxAgeTicks ?? 3) * this.o.tickUs) return HOLD;
-    return l.sp;
+    return this.keepInBox(l.sp, own);
+  }
+
+  /** The training box (see the file comment); velocities in NED, positions and the box in ENU. */
+  private keepInBox(sp: Velocity, own: { eastM: number; northM: number; altM: number }): Velocity {
+    const meta = this.runner.metadata();
+    const tau = this.o.slotS;
+    if (!meta || !tau || meta.actionSpec.kind !== 'displacement') return sp;
+    const { names, low, high } = meta.obsSpec;
+    const act = meta.actionSpec;
+    const v = [sp.velocityMS.y, sp.velocityMS.x, -sp.velocityMS.z];
+    const p = [own.eastM, own.northM, own.altM];
+    let clamped = false;
+    ['x', 'y', 'z'].forEach((name, d) => {
+      const i = names.indexOf(name);
+      if (i < 0) return;
+      const m = act.motion[d]!;
+      const lo = Math.max((low[i]! - p[d]!) / tau, act.low[m]! / tau);
+      const hi = Math.min((high[i]! - p[d]!) / tau, act.high[m]! / tau);
+      // Outside the box lo > hi on that side: head back in at the action bound.
+      const c = lo > hi ? (p[d]! < low[i]! ? act.high[m]! / tau : act.low[m]! / tau) : Math.min(hi, Math.max(lo, v[d]!));
+      if (c !== v[d]) clamped = true;
+      v[d] = c;
+    });
+    if (!clamped) return sp;
+    this.stats.boxClamps++;
+    return { kind: 'velocity_ned', velocityMS: { x: v[1]!, y: v[0]!, z: -v[2]! } };
   }
 
   private fault(text: string): void {

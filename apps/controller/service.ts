@@ -13,7 +13,8 @@ import { FlightMode, FlightState, Severity, topicName, topicSpec, type Health, t
 import { signedPlanBytes } from '../security/plan-signing.ts';
 import type { ChannelParams, OffloadAlgo } from './planning/offload/index.ts';
 import { MetricsLedger, type SlotMetrics } from './metrics.ts';
-import { planSlot, type Point2, type PoolRoundMetrics, type SlotTask } from './slot/index.ts';
+import type { Point2, PoolRoundMetrics, SlotTask } from './slot/index.ts';
+import { fleetReady, launchTarget, planFleetSlot, PLANNER_TRAJECTORY, type TrajectoryConfig, type Vec3 } from './trajectory.ts';
 import { PoolController, type PoolConfig, type PoolStep } from './pool.ts';
 import { applyTwinState, emptyTwin, recordCompletion, type Twin } from './twin/index.ts';
 
@@ -49,6 +50,8 @@ export interface ControllerConfig {
    * are sent, so the agents keep its tour and schedule.
    */
   pool?: PoolConfig;
+  /** Where trajectories come from (trajectory.ts): the cluster planner (default) or the onboard policy. */
+  trajectory?: TrajectoryConfig;
 }
 
 /** `controllerEvent` code of the planning-inputs event; its text is a JSON `PlanningInputs`. */
@@ -81,6 +84,8 @@ export class ControllerService {
   readonly health = new Map<number, Health>();
   /** Every slot's hover targets, for reports. */
   readonly targetsBySlot: Map<number, Point2>[] = [];
+  /** Every slot's UAV positions as planned with (the twin at planning time), for reports. */
+  readonly positionsBySlot: Map<number, Vec3>[] = [];
   private readonly pending = new Map<number, SlotTask>();
   readonly pool: PoolController | undefined;
   private readonly predicted = new Map<number, { uavId: number; predictedS: number; computeS: number }>();
@@ -152,29 +157,32 @@ export class ControllerService {
 
   /**
    * Before slot 0 the fleet takes off: each UAV is sent to hover above where it stands at the
-   * cruise altitude, and slots start once every UAV reports FLYING (or after `launchTimeoutS`), so
-   * the mission starts airborne as S3's does.
+   * cruise altitude (or, with a policy, to the start position it was trained from), and slots
+   * start once every UAV reports FLYING there (or after `launchTimeoutS`), so the mission starts
+   * airborne as S3's does.
    */
   private async launchFleet(): Promise<void> {
     const nowUs = Math.round(this.clock.nowUs());
+    const traj = this.cfg.trajectory ?? PLANNER_TRAJECTORY;
     for (const u of this.twin.values()) {
       if (!u.pos) continue;
+      const [x, y, alt] = launchTarget(traj, u, this.cfg.cruiseAltM);
       const plan = {
         uav_id: u.id,
         plan_seq: Math.floor(nowUs / 1000),
         slot: 0,
         valid_from_t_us: nowUs,
         expires_t_us: nowUs + Math.round((this.cfg.launchTimeoutS ?? 60) * 1e6),
-        flight: { mode: FlightMode.FLIGHT_MODE_GOTO, target: { x_east_m: u.pos[0], y_north_m: u.pos[1], alt_m: this.cfg.cruiseAltM }, speed_m_s: this.cfg.speedMS },
+        flight: { mode: FlightMode.FLIGHT_MODE_GOTO, target: { x_east_m: x, y_north_m: y, alt_m: alt }, speed_m_s: this.cfg.speedMS },
         planner: 'launch',
       };
       this.ledger.planSent(u.id, plan.plan_seq, -1);
       this.publishPlan(u.id, plan, `launch plan for UAV ${u.id}`);
     }
     const until = this.clock.nowUs() + (this.cfg.launchTimeoutS ?? 60) * 1e6;
-    const airborne = () => [...this.twin.values()].every((u) => u.flightState === FlightState.FLIGHT_STATE_FLYING);
+    const airborne = () => fleetReady(traj, this.twin);
     while (!this.stopped && !airborne() && this.clock.nowUs() < until) await this.clock.sleep(250);
-    if (!airborne()) this.log.warn({ flying: [...this.twin.values()].filter((u) => u.flightState === FlightState.FLIGHT_STATE_FLYING).map((u) => u.id) }, 'starting slots before every UAV is airborne');
+    if (!airborne()) this.log.warn({ flying: [...this.twin.values()].filter((u) => u.flightState === FlightState.FLIGHT_STATE_FLYING).map((u) => u.id) }, 'starting slots before every UAV is airborne at its start');
   }
 
   stop(): void {
@@ -226,7 +234,8 @@ export class ControllerService {
     const tasks = [...this.pending.values()];
     this.pending.clear();
     this.publishInputs({ slot: k, twins: this.twinSeqs(), tasks: tasks.map((t) => t.taskId) });
-    const out = planSlot({
+    this.positionsBySlot[k] = new Map([...this.twin.values()].filter((u) => u.pos).map((u) => [u.id, [u.pos![0], u.pos![1], u.pos![2]] as Vec3]));
+    const out = planFleetSlot(this.cfg.trajectory ?? PLANNER_TRAJECTORY, {
       slot: k,
       nowUs: this.clock.nowUs(),
       slotS: this.cfg.slotS,

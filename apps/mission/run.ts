@@ -8,6 +8,12 @@
  * (the embedded broker enforces the ACL generated from the topic table), the controller signs
  * plans and the agents pin its key, and each agent provisions MAVLink 2 signing with its autopilot.
  *
+ * `policy` (issue 7 §4; policy.ts) flies the trained S3 actors instead of the cluster planner: the
+ * scenario is the model's training env, the SITL vehicles stand at its start positions, agents get
+ * the model directory and an envelope checked to contain the env's box, the controller sends
+ * FLIGHT_MODE_POLICY plans; the same actors are first flown in the env (policy-eval.ts) and
+ * summary.policy sets the flight against that prediction slot by slot.
+ *
  * `clock: 'virtual'` (deterministic mode) runs everything on a discrete-event `VirtualClock`: time
  * jumps to the next timer whenever nothing is in flight (the embedded broker, every bus and every
  * MAVLink UDP socket report their traffic to the clock's activity tracker), setup steps hold the
@@ -31,6 +37,8 @@ import type { PoolRoundMetrics } from '../controller/slot/index.ts';
 import type { MissionSummary } from './summary.ts';
 import { ephemeralSecrets, loadSecrets, type BrokerCredentials, type MissionSecrets, type MissionSecurityOptions } from './secure.ts';
 import type { AclDenials } from '../security/index.ts';
+import { comparePolicyRun, type PolicyMissionSetup } from './policy.ts';
+import { predictInEnv, type EnvPrediction } from './policy-eval.ts';
 
 export interface MissionOptions {
   scenario: Scenario;
@@ -56,6 +64,13 @@ export interface MissionOptions {
    * (embedded broker only, not with `security`; `speed` is ignored).
    */
   clock?: 'scaled' | 'virtual';
+  /**
+   * Fly the trained policy (policy.ts, `preparePolicyMission`) instead of the cluster planner;
+   * `scenario` must then be the setup's. Not with the virtual clock (inference runs off the clock).
+   */
+  policy?: PolicyMissionSetup;
+  /** Episodes of the env prediction in policy mode (default 5). */
+  envEpisodes?: number;
 }
 
 export interface MissionReadyContext {
@@ -83,6 +98,8 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
   const virtual = o.clock === 'virtual';
   if (virtual && o.brokerUrl) throw new Error('a deterministic mission needs the embedded broker (it reports its traffic to the clock), not --broker');
   if (virtual && o.security) throw new Error('a deterministic mission does not support secure mode (ACL refusals are not reported to the clock)');
+  if (virtual && o.policy) throw new Error('a deterministic mission cannot fly a policy (onnxruntime inference runs off the virtual clock); use the planner trajectory');
+  if (o.policy && o.policy.scenario !== s) throw new Error('a policy mission flies the scenario derived from its model (preparePolicyMission(...).scenario)');
   const vclock = virtual ? new VirtualClock() : undefined;
   const clock: Clock = vclock ?? new ScaledClock(o.speed);
   const activity = vclock?.activity;
@@ -96,6 +113,13 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
   };
   const cleanup: (() => Promise<void> | void)[] = [];
   try {
+    let prediction: EnvPrediction | undefined;
+    if (o.policy) {
+      const p = await held(predictInEnv(o.policy.model, { seed: s.seed, slots: s.slots, episodes: o.envEpisodes ?? 5 }));
+      if (!p.ok) throw new Error(`policy model ${o.policy.model.base}: ${p.detail ?? p.reason}`);
+      prediction = p.value;
+      phase(`policy ${o.policy.model.base} (${o.policy.model.meta.algo}, ${o.policy.model.actors.length} actors${o.policy.model.envHash.matches ? '' : ', env_hash differs from training'}): the env predicts DOR ${prediction.meanDor.toFixed(2)} per slot over ${s.slots} slots`);
+    }
     const uavIds = Array.from({ length: s.uavs }, (_, i) => i + 1);
     let secrets: MissionSecrets | undefined;
     if (o.security?.secretsDir) {
@@ -131,7 +155,8 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     };
     cleanup.push(stopRecording);
 
-    const sitl: SitlFleet = await held(startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ }));
+    const sitl: SitlFleet = await held(startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ,
+      ...(o.policy ? { homeOffsetsM: o.policy.homeOffsetsM } : {}) }));
     cleanup.push(() => sitl.stop());
     phase(`SITL: ${s.uavs} ${o.flavour} vehicles on ${sitl.vehicles.map((v) => v.url).join(', ')}`);
 
@@ -140,6 +165,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
       const a = await held(createAgent({
         uavId: v.sysid, autopilotUrl: v.url, broker: { url, ...cred(`uav-${v.sysid}`) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), scenario: s,
         tlogPath: path.join(o.runDir, `uav-${v.sysid}.tlog`),
+        ...(o.policy ? { modelsDir: o.policy.model.dir, envelope: o.policy.envelope } : {}),
         ...(secrets ? { planVerifyKey: secrets.planVerifyKey } : {}),
         ...(secrets?.mavlinkKeys.get(v.sysid) ? { mavlinkSigningKey: secrets.mavlinkKeys.get(v.sysid)! } : {}),
       }));
@@ -166,6 +192,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
       slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
       uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, ...(secrets ? { planSigningKey: secrets.planSigningKey } : {}),
       ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
+      ...(o.policy ? { trajectory: o.policy.trajectory } : {}),
     }, log.child({ c: 'controller' }), { ...(o.onSlot ? { onSlot: o.onSlot } : {}), ...(o.onPoolRound ? { onPoolRound: o.onPoolRound } : {}) });
     for (const a of agents) a.service.publishTwin();
     await o.onReady?.({
@@ -194,6 +221,8 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
         identities: secrets.identities.length, signedPlans: true, mavlinkSigning: secrets.mavlinkKeys.size > 0,
         ...(hooks ? { brokerDenials: { ...hooks.denials } } : {}),
       } } : {}),
+      trajectory: o.policy ? 'policy' : 'planner',
+      ...(o.policy && prediction ? { policy: comparePolicyRun(o.policy, prediction, ctl.ledger.slots, ctl.positionsBySlot) } : {}),
       wallS: (performance.now() - wall0) / 1000,
       simS: (clock.nowUs() - sim0) / 1e6,
       slots: ctl.ledger.slots,

@@ -3,6 +3,7 @@
  */
 import type { SlotMetrics } from '../controller/metrics.ts';
 import type { PoolRoundMetrics } from '../controller/slot/index.ts';
+import type { PolicyRunSummary } from './policy.ts';
 
 export interface UavSummary {
   uavId: number;
@@ -24,6 +25,10 @@ export interface UavSummary {
 
 export interface MissionSummary {
   scenario: Record<string, unknown>;
+  /** Where the trajectories came from: the controller's cluster planner or the UAVs' trained policy. */
+  trajectory?: 'planner' | 'policy';
+  /** Policy missions: the model (files, sha256, training env) and the flight against the env's prediction. */
+  policy?: PolicyRunSummary;
   wallS: number;
   simS: number;
   slots: SlotMetrics[];
@@ -62,14 +67,23 @@ const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 
 export function formatSummary(s: MissionSummary): string {
   const ids = s.uavs.map((u) => u.uavId);
-  const head = ['slot', 'tasks', 'offl', 'done', 'late', 'DOR', 'DOR plan', 'acked', ...ids.map((i) => `E${i} kJ`)];
-  const rows = s.slots.map((m) => [
-    String(m.slot), String(m.released), String(m.offloaded), String(m.completed), String(m.late), f(m.dor), f(m.predictedDor),
-    `${m.plansAcked}/${m.plansSent}`, ...ids.map((i) => f((m.energyJ[i] ?? 0) / 1000, 1)),
-  ]);
+  const pol = s.policy;
+  const head = ['slot', 'tasks', 'offl', 'done', 'late', 'DOR', 'DOR plan', ...(pol ? ['DOR env', 'pos err m'] : []), 'acked', ...ids.map((i) => `E${i} kJ`)];
+  const rows = s.slots.map((m, k) => {
+    const r = pol?.rows[k];
+    return [
+      String(m.slot), String(m.released), String(m.offloaded), String(m.completed), String(m.late), f(m.dor), f(m.predictedDor),
+      ...(pol ? [r?.envDor == null ? '—' : f(r.envDor), r?.positionErrorM == null ? '—' : f(r.positionErrorM, 1)] : []),
+      `${m.plansAcked}/${m.plansSent}`, ...ids.map((i) => f((m.energyJ[i] ?? 0) / 1000, 1)),
+    ];
+  });
   const t = s.totals;
   const last = s.slots[s.slots.length - 1];
-  rows.push(['total', String(t.released), String(s.slots.reduce((a, m) => a + m.offloaded, 0)), String(t.completed), String(t.late), f(t.dor), f(s.slots.reduce((a, m) => a + m.predictedDor, 0)), `${t.plansAcked}/${t.plansSent}`, ...ids.map((i) => f((last?.energyJ[i] ?? 0) / 1000, 1))]);
+  rows.push([
+    'total', String(t.released), String(s.slots.reduce((a, m) => a + m.offloaded, 0)), String(t.completed), String(t.late), f(t.dor), f(s.slots.reduce((a, m) => a + m.predictedDor, 0)),
+    ...(pol ? [f(pol.rows.reduce((a, r) => a + (r.envDor ?? 0), 0)), ''] : []),
+    `${t.plansAcked}/${t.plansSent}`, ...ids.map((i) => f((last?.energyJ[i] ?? 0) / 1000, 1)),
+  ]);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (r: string[]) => r.map((v, c) => v.padStart(widths[c]!)).join('  ');
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(0, -1).map(line), widths.map((w) => '-'.repeat(w)).join('  '), line(rows[rows.length - 1]!)];
@@ -88,6 +102,15 @@ export function formatSummary(s: MissionSummary): string {
         `energy max ${f(p.maxEnergyJ / 1000, 1)} kJ / total ${f(p.totalEnergyJ / 1000, 1)} kJ (plan ${f(p.predicted.maxEnergyJ / 1000, 1)} / ${f(p.predicted.totalEnergyJ / 1000, 1)}), compute ${f(p.computeEnergyJ, 2)} J${p.finished ? '' : ' — closed at expiry'}.`,
     );
   }
+  if (pol) {
+    const md = pol.model;
+    out.push(`Trajectory: policy ${md.base} (${md.algo}, env ${md.env}, θ_max ${pol.env.thetaMaxDeg}°, trained at ${md.gitCommit.slice(0, 8)}; env_hash ${md.envHash.matches ? 'matches the env today' : `${md.envHash.trained} at training, ${md.envHash.now} today: the env changed since`}).`);
+    for (const a of md.actors) out.push(`  UAV ${a.uavId} ← ${a.file} sha256 ${a.sha256}`);
+    out.push(
+      `Sim-to-SITL (slots 1–${s.slots.length - 1}, aligned on moves flown): DOR ${f(pol.meanFlownDor)} per slot flown, ${f(pol.meanPlannedDor)} planned at the flown positions, ` +
+        `${f(pol.meanEnvDor)} in the env (same actors, ${pol.env.episodes} episodes); UAVs within ${f(pol.meanPositionErrorM, 1)} m of their env positions on average (max ${f(pol.maxPositionErrorM, 1)} m).`,
+    );
+  } else if (s.trajectory === 'planner') out.push('Trajectory: the controller\'s cluster planner (hover targets over user clusters).');
   out.push(`Plans: ${t.plansAcked} acked, ${t.plansNacked} refused, of ${t.plansSent}. Bus: ${s.bus.published} messages published, dropped ${JSON.stringify(s.bus.dropped)}.`);
   if (s.security) {
     const d = s.security.brokerDenials;

@@ -14,7 +14,8 @@ import type { ControllerConfig } from '../controller/service.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { planCoalitions, defaultCoalitionParams, type CoalitionInstance, type CoalitionPlan } from '../controller/planning/coalition/index.ts';
 import type { ChannelParams, OffloadAlgo } from '../controller/planning/offload/index.ts';
-import { planSlot, canServe, type PlanBody, type Point2, type SlotPlanOutput } from '../controller/slot/index.ts';
+import { canServe, type PlanBody, type Point2, type SlotPlanOutput } from '../controller/slot/index.ts';
+import { planFleetSlot, PLANNER_TRAJECTORY, type TrajectoryConfig } from '../controller/trajectory.ts';
 import { plannedCpuHz } from '../controller/twin/index.ts';
 import type { MissionSummary } from '../mission/summary.ts';
 import type { SlotInputs } from './inputs.ts';
@@ -25,7 +26,7 @@ export const REPLAY_PLANNERS = [...OFFLOAD_PLANNERS, ...COALITION_PLANNERS] as c
 export type ReplayPlanner = (typeof REPLAY_PLANNERS)[number];
 
 /** The controller configuration a run used (ControllerConfig's planning fields), plus energy constants. */
-export type ReplayConfig = Pick<ControllerConfig, 'slots' | 'slotS' | 'algo' | 'channel' | 'cruiseAltM' | 'speedMS' | 'uavTxPowerW' | 'seed'> & {
+export type ReplayConfig = Pick<ControllerConfig, 'slots' | 'slotS' | 'algo' | 'channel' | 'cruiseAltM' | 'speedMS' | 'uavTxPowerW' | 'seed' | 'trajectory'> & {
   /** UAV CPU κ for energy figures (the agents' value, SPEC §4 [choice]). */
   kappa: number;
   /** Hover power when the twin reports none, W (S0's 168 W, SPEC §4). */
@@ -37,8 +38,13 @@ export function configFromSummary(s: MissionSummary): ReplayConfig {
   return {
     slots: sc.slots as number, slotS: sc.slotS as number, algo: (sc.algo as OffloadAlgo | undefined) ?? 'cd-kkt', channel: sc.channel,
     cruiseAltM: sc.cruiseAltM as number, speedMS: sc.uavSpeedMS as number, uavTxPowerW: sc.uav.txPowerW, seed: sc.seed as number,
-    kappa: 1e-28, hoverW: 168,
+    kappa: 1e-28, hoverW: 168, ...(s.policy ? { trajectory: policyTrajectory(s) } : {}),
   };
+}
+
+/** A policy run's trajectory source: each UAV's actor by sha256 (the starts only matter at launch). */
+function policyTrajectory(s: MissionSummary): TrajectoryConfig {
+  return { source: 'policy', models: Object.fromEntries(s.policy!.model.actors.map((a) => [a.uavId, a.sha256])), starts: {} };
 }
 
 export interface ReplannedSlot {
@@ -57,7 +63,7 @@ export function replan(inputs: readonly SlotInputs[], cfg: ReplayConfig, planner
   const coalitionBased = (COALITION_PLANNERS as readonly string[]).includes(planner);
   for (const inp of inputs) {
     clock.advance((inp.planUs - clock.nowUs()) / 1000);
-    const o = planSlot({
+    const o = planFleetSlot(cfg.trajectory ?? PLANNER_TRAJECTORY, {
       slot: inp.slot, nowUs: clock.nowUs(), slotS: cfg.slotS, twin: inp.twin, tasks: inp.tasks, channel: cfg.channel,
       algo: coalitionBased ? 'al' : (planner as OffloadAlgo), cruiseAltM: cfg.cruiseAltM, speedMS: cfg.speedMS, uavTxPowerW: cfg.uavTxPowerW,
       prevTargets: inp.prevTargets ?? prevTargets, validSlots: 2, seed: cfg.seed, planner,

@@ -21,6 +21,8 @@ export interface SlotRow {
   slot: number;
   dor: number;
   predictedDor: number;
+  /** Policy runs: the same actors' DOR in their training env after as many moves (null: no counterpart). */
+  envDor?: number | null;
   /** S0-style utility of the slot's recorded plans (evaluate.ts `assignmentUtility`). */
   utility: number;
   released: number;
@@ -42,6 +44,8 @@ export interface CoalitionCell {
 export interface ReportData {
   name: string;
   scenario: { uavs: number; users: number; slots: number; slotS: number; areaM: number; algo: string; flavour: string; seed: number; thetaMaxDeg: number };
+  /** Policy runs: the model flown and how the flight compared with its env (mission summary). */
+  policy?: MissionSummary['policy'];
   t0Us: number;
   uavIds: number[];
   tracks: Record<number, TrackPoint[]>;
@@ -85,7 +89,9 @@ export function reportData(run: RunFolder): ReportData {
   const utilityBySlot = new Map<number, number>();
   for (const [slot, plans] of [...slotPlans.entries()].sort((a, b) => a[0] - b[0])) {
     for (const p of plans) {
-      const tg = p.flight?.target;
+      // A POLICY plan has no target: the coverage is where the UAV was when the slot was planned.
+      const fp = s.policy?.rows[slot]?.flownPositions[p.uav_id - 1];
+      const tg = p.flight?.target ?? (fp ? { x_east_m: fp[0], y_north_m: fp[1], alt_m: fp[2] } : undefined);
       if (tg) coverage.push({ slot, uavId: p.uav_id, x: tg.x_east_m, y: tg.y_north_m, radiusM: tg.alt_m * Math.tan((thetaMaxDeg * Math.PI) / 180) });
     }
     const seen = new Map<number, Plan['assignments'][number]>();
@@ -112,12 +118,13 @@ export function reportData(run: RunFolder): ReportData {
       uavs: sc.uavs as number, users: sc.users as number, slots: sc.slots as number, slotS: sc.slotS as number, areaM: (sc.areaM as number | undefined) ?? 0,
       algo: String(sc.algo ?? ''), flavour: String(sc.flavour ?? ''), seed: sc.seed as number, thetaMaxDeg,
     },
+    ...(s.policy ? { policy: s.policy } : {}),
     t0Us,
     uavIds,
     tracks,
     users: [...users.values()].sort((a, b) => a.id - b.id),
     coverage,
-    slots: s.slots.map((m) => ({ slot: m.slot, dor: m.dor, predictedDor: m.predictedDor, utility: utilityBySlot.get(m.slot) ?? 0, released: m.released, offloaded: m.offloaded, completed: m.completed, late: m.late, energyJ: m.energyJ })),
+    slots: s.slots.map((m) => ({ slot: m.slot, dor: m.dor, predictedDor: m.predictedDor, ...(s.policy ? { envDor: s.policy.rows[m.slot]?.envDor ?? null } : {}), utility: utilityBySlot.get(m.slot) ?? 0, released: m.released, offloaded: m.offloaded, completed: m.completed, late: m.late, energyJ: m.energyJ })),
     coalitions,
     acks: rec.acks.map((a) => ({ tS: tS(a.recvUs), uavId: a.msg.uav_id, planSeq: a.msg.plan_seq, accepted: a.msg.accepted, reason: a.msg.reason, detail: a.msg.detail })),
     events: rec.events.map((e) => ({ tS: tS(e.recvUs), uavId: e.msg.uavId || e.msg.uav_id, code: e.msg.code, text: e.msg.text, severity: e.msg.severity })),

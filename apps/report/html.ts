@@ -3,6 +3,7 @@
  * (sortable tables, a readiness mark); no external URL is referenced, so it renders offline.
  * Given two runs it puts them in two columns, with a comparison table of totals on top.
  */
+import path from 'node:path';
 import { escapeXml, lineChart } from '../experiments/plot/svg.ts';
 import type { ReportData } from './data.ts';
 import { coalitionSvg, mapSvg } from './svg-map.ts';
@@ -28,6 +29,11 @@ function runSection(d: ReportData, w: number): string {
   const parts: string[] = [];
   const s = d.scenario;
   parts.push(`<h2>${esc(d.name)}</h2><p class="meta">${s.uavs} UAVs (${esc(s.flavour)}), ${s.users} users, ${s.slots} slots of ${s.slotS} s, planner ${esc(s.algo)}, seed ${s.seed}; ${n2(d.simS, 0)} s simulated in ${n2(d.wallS, 1)} s.</p>`);
+  const pol = d.policy;
+  if (pol) {
+    parts.push(`<p class="meta">Trajectory: policy ${esc(pol.model.base)} (${esc(pol.model.algo)}, env ${esc(pol.model.env)}, θ_max ${pol.env.thetaMaxDeg}°): ${pol.model.actors.map((a) => `UAV ${a.uavId} ← ${esc(path.basename(a.file))} ${a.sha256.slice(0, 12)}`).join(', ')}. ` +
+      `DOR per slot ${n2(pol.meanFlownDor)} flown vs ${n2(pol.meanEnvDor)} in the env (slots 1–${d.slots.length - 1}); positions within ${n2(pol.meanPositionErrorM, 1)} m of the env's on average (max ${n2(pol.maxPositionErrorM, 1)} m).</p>`);
+  }
   parts.push('<h3>Totals</h3>', totalsTable([d]));
   parts.push('<h3>Trajectories</h3>', `<figure class="chart">${mapSvg(d, Math.min(w, 560))}</figure>`);
   parts.push(chart('Altitude profile', 'time (s)', 'altitude (m)', ids.map((id) => ({ name: name(id), points: (d.tracks[id] ?? []).map((p) => [p.tS, p.alt] as [number, number]) })), w));
@@ -35,6 +41,7 @@ function runSection(d: ReportData, w: number): string {
   parts.push(chart('Delay optimisation ratio', 'slot', 'DOR', [
     { name: 'achieved', points: d.slots.map((m) => [m.slot, m.dor]) },
     { name: 'planned', points: d.slots.map((m) => [m.slot, m.predictedDor]) },
+    ...(pol ? [{ name: 'env (same policy)', points: d.slots.filter((m) => m.envDor != null).map((m) => [m.slot, m.envDor!] as [number, number]) }] : []),
   ], w));
   parts.push(chart('Energy used (flight + compute)', 'slot', 'energy (kJ)', ids.map((id) => ({ name: name(id), points: d.slots.map((m) => [m.slot, (m.energyJ[id] ?? NaN) / 1000] as [number, number]) })), w));
   parts.push(chart('Utility of the slot plan (S0 Eq. 8)', 'slot', 'utility', [{ name: 'utility', points: d.slots.map((m) => [m.slot, m.utility]) }], w));

@@ -6,7 +6,7 @@
  * - 'ardupilot' (sim_vehicle.py -I i): sysid i+1, port basePort+10·i (default basePort 5760;
  *   ArduPilot serves TCP there, this SITL serves UDP).
  * `basePort: 0` lets the OS pick free ports (parallel tests). Vehicle i's home is the fleet home
- * moved `i·spacingM` east, like PX4's multi-vehicle spawn line. With `gcsUrl`
+ * moved `i·spacingM` east, like PX4's multi-vehicle spawn line, or by `homeOffsetsM[i]`. With `gcsUrl`
  * (`udpout://127.0.0.1:14550`) every vehicle also pushes its traffic to that GCS (QGC listens
  * there) and answers it.
  */
@@ -26,6 +26,8 @@ export interface SitlFleetOptions {
   home: GeoPoint;
   /** East spacing of the vehicles' homes, m (default 5). */
   spacingM?: number;
+  /** Vehicle i's home offset from `home`, m (instead of the spawn line); one entry per vehicle. */
+  homeOffsetsM?: { northM: number; eastM: number }[];
   /** First port; 0 = free ports. Default per numbering (14540 / 5760). */
   basePort?: number;
   /** Bind address (default 127.0.0.1). */
@@ -82,6 +84,7 @@ export function capacityParams(flavour: AutopilotFlavour, joules: number, params
 /** Starts the fleet; throws `SitlStartError` (after closing what was opened) if a port cannot be bound. */
 export async function startSitl(o: SitlFleetOptions): Promise<SitlFleet> {
   if (!Number.isInteger(o.vehicles) || o.vehicles < 1 || o.vehicles > 250) throw new RangeError(`vehicles must be 1–250, got ${o.vehicles}`);
+  if (o.homeOffsetsM && o.homeOffsetsM.length !== o.vehicles) throw new RangeError(`homeOffsetsM has ${o.homeOffsetsM.length} entries for ${o.vehicles} vehicles`);
   const numbering = o.numbering ?? o.flavour;
   const base = o.basePort ?? (numbering === 'px4' ? 14540 : 5760);
   const stride = numbering === 'px4' ? 1 : 10;
@@ -101,7 +104,8 @@ export async function startSitl(o: SitlFleetOptions): Promise<SitlFleet> {
   const stopAll = async () => void (await Promise.all(servers.map((x) => x.s.stop())));
   for (let i = 0; i < o.vehicles; i++) {
     const sysid = i + 1;
-    const home = nedToGeo(o.home, { x: 0, y: i * (o.spacingM ?? 5), z: 0 });
+    const off = o.homeOffsetsM?.[i];
+    const home = nedToGeo(o.home, off ? { x: off.northM, y: off.eastM, z: 0 } : { x: 0, y: i * (o.spacingM ?? 5), z: 0 });
     const r = await SitlServer.start({
       flavour: o.flavour, clock: o.clock, home, sysid, port: base === 0 ? 0 : base + stride * i, params, gcsPeers, autoTick: false,
       ...(o.host ? { host: o.host } : {}),

@@ -162,6 +162,11 @@ export class S3TrajectoryEnv implements Env {
     return this.pos.map((p) => [...p] as [number, number, number]);
   }
 
+  /** Users of the current layout: position (m) and local CPU (Hz). */
+  userSites(): { pos: [number, number, number]; fLocalHz: number }[] {
+    return this.users.map((u) => ({ pos: [...u.pos] as [number, number, number], fLocalHz: u.fLocalHz }));
+  }
+
   /** User positions of the current layout (m). */
   userPositions(): [number, number, number][] {
     return this.users.map((u) => [...u.pos] as [number, number, number]);

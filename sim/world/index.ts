@@ -3,3 +3,4 @@ export * from './scenario.ts';
 export * from './users.ts';
 export * from './dag.ts';
 export { WorldService, type WorldStats } from './service.ts';
+export { s3Scenario, type S3ScenarioOptions } from './s3-scenario.ts';

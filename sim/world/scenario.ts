@@ -59,6 +59,17 @@ export interface Scenario {
   poolEverySlots?: number;
   /** Overrides of the DAG generator (dag mode), e.g. `{ repeatRatio: 0.6 }`. */
   dagGen?: Partial<DagGenOptions>;
+  /**
+   * Fixed user devices (mission frame, m; CPU, Hz), e.g. a learning environment's layout
+   * (s3-scenario.ts). When set they replace the hotspot draw: `users` must equal their number, and
+   * they stand where they are only if `userSpeedMS` is 0.
+   */
+  userSites?: { pos: [number, number, number]; localCpuHz: number }[];
+  /**
+   * Where each UAV starts (mission frame, m; index i = UAV i + 1): its launch point is (x, y) and it
+   * climbs to z before slot 0. Default: the SITL spawn line east of the origin, at `cruiseAltM`.
+   */
+  uavStarts?: [number, number, number][];
 }
 
 export function defaultScenario(overrides: Partial<Scenario> = {}): Scenario {
@@ -95,5 +106,9 @@ export function validateScenario(s: Scenario): string | undefined {
   if (!Number.isInteger(s.users)) return 'users must be a whole number';
   if (s.poolEverySlots !== undefined && !(Number.isInteger(s.poolEverySlots) && s.poolEverySlots >= 1)) return 'poolEverySlots must be a whole number ≥ 1';
   if (!(s.altMinM <= s.cruiseAltM && s.cruiseAltM <= s.altMaxM)) return 'cruiseAltM must lie within [altMinM, altMaxM]';
+  if (s.userSites && s.userSites.length !== s.users) return `userSites lists ${s.userSites.length} users, users is ${s.users}`;
+  if (s.userSites?.some((u) => !u.pos.every(Number.isFinite) || !(u.localCpuHz > 0))) return 'userSites need finite positions and localCpuHz > 0';
+  if (s.uavStarts && s.uavStarts.length !== s.uavs) return `uavStarts lists ${s.uavStarts.length} UAVs, uavs is ${s.uavs}`;
+  if (s.uavStarts?.some((p) => !p.every(Number.isFinite) || p[2] < s.altMinM || p[2] > s.altMaxM)) return 'uavStarts need finite positions with z within [altMinM, altMaxM]';
   return undefined;
 }

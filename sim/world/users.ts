@@ -27,8 +27,9 @@ export interface TaskSpec {
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
-/** Users scattered around `hotspots` Gaussian centres inside the area. */
+/** Users scattered around `hotspots` Gaussian centres inside the area, or the scenario's fixed `userSites`. */
 export function createUsers(s: Scenario, rng: Rng): UserDevice[] {
+  if (s.userSites) return s.userSites.map((u, i) => ({ id: i + 1, pos: [...u.pos], localCpuHz: u.localCpuHz, txPowerW: s.task.txPowerW }));
   const centres = Array.from({ length: Math.max(1, s.hotspots) }, () => [rng.uniform(0.15, 0.85) * s.areaM, rng.uniform(0.15, 0.85) * s.areaM] as const);
   return Array.from({ length: s.users }, (_, i) => {
     const [cx, cy] = centres[i % centres.length]!;

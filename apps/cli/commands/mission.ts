@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { Progress } from '../../common/progress.ts';
 import { runMission } from '../../mission/run.ts';
+import { preparePolicyMission, type PolicyMissionSetup } from '../../mission/policy.ts';
+import { DEFAULT_POLICY_MODEL } from '../../mission/policy-model.ts';
 import { formatSummary } from '../../mission/summary.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
@@ -18,10 +20,30 @@ UAV, the simulated users and the controller, on an accelerated clock. Prints a p
 and writes runs/<timestamp>/ with summary.json, mqtt.rec (every MQTT message, length-delimited
 uavmec.v1.RecordedMessage) and one MAVLink .tlog per UAV.
 
+Trajectories:
+  --trajectory T     policy (default) or planner.
+                     policy: the UAVs fly the trained S3 actors (FLIGHT_MODE_POLICY, each UAV its own
+                     <model>.uav<k>.onnx, named in every plan by sha256; onnxruntime on the agent,
+                     inside the safety envelope) and the controller decides offloading and allocation
+                     (CD+KKT) from where they are. The scenario is the model's training env (its
+                     metadata): its users, tasks, UAV capabilities, coverage angle, 50 × 50 m area,
+                     10–20 m band, slot length, and start corners (the SITL vehicles stand there).
+                     The summary sets the flight against the same actors in the env (DOR per slot,
+                     positions): the sim-to-SITL gap. Scenario options other than --slots and --seed
+                     do not apply; neither does --deterministic.
+                     planner: the controller's cluster planner (k-means hover targets, GOTO plans)
+                     over the scenario below.
+  --model BASE       policy model: BASE.uav0.onnx … (or BASE.onnx, one shared actor)
+                     (default ${DEFAULT_POLICY_MODEL})
+  --env-episodes N   env episodes averaged for the prediction (default 5)
+  --slots N          (policy) slots to fly (default: the training env's episode length)
+
 Options:
-  --speed X          simulated seconds per wall second (default 10)
+  --speed X          simulated seconds per wall second (default 10; policy: 4 — its 1 s slots
+                     leave the tasks 250 ms to reach the controller, which a busy 2-core machine
+                     misses at 10×: they then run on the devices and the DOR drops)
   --flavour F        SITL autopilot flavour: ardupilot or px4 (default ardupilot)
-  --algo NAME        planner: cd-kkt, ao or al (default cd-kkt)
+  --algo NAME        offloading planner: cd-kkt, ao or al (default cd-kkt; policy: the env's)
   --broker URL       use this MQTT broker instead of the embedded one
   --runs DIR         where run folders go (default runs)
   --deterministic    run on a discrete-event virtual clock instead of --speed: time jumps to the
@@ -46,12 +68,14 @@ ${TASK_MODEL_HELP}
 ${SCENARIO_HELP}
 
 Examples:
-  uavmec mission --uavs 6 --users 40 --slots 120 --flavour px4
-  uavmec mission --secure --uavs 2 --slots 20
-  uavmec mission --deterministic --uavs 2 --users 10 --slots 4 --seed 11
-  uavmec mission --tasks dag --uavs 3 --users 6 --slots 40 --pool-every 40
+  uavmec mission                                   (= npm start: the trained S3 policy)
+  uavmec mission --model runs/my-s3 --slots 100     (actors from uavmec train maddpg --env s3 --out runs/my-s3.onnx)
+  uavmec mission --trajectory planner --uavs 6 --users 40 --slots 120 --flavour px4
+  uavmec mission --trajectory planner --secure --uavs 2 --slots 20
+  uavmec mission --trajectory planner --deterministic --uavs 2 --users 10 --slots 4 --seed 11
+  uavmec mission --trajectory planner --tasks dag --uavs 3 --users 6 --slots 40 --pool-every 40
   uavmec keys --fleet 2 --recorder --out ./secrets --bind 127.0.0.1 && mosquitto -c ./secrets/mosquitto.conf &
-  uavmec mission --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets`,
+  uavmec mission --trajectory planner --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets`,
   async run(argv) {
     const { values: v } = parse(argv, {
       speed: { type: 'string' },
@@ -66,8 +90,12 @@ Examples:
       tasks: { type: 'string' },
       'pool-every': { type: 'string' },
       deterministic: { type: 'boolean' },
+      trajectory: { type: 'string' },
+      model: { type: 'string' },
+      'env-episodes': { type: 'string' },
       ...SCENARIO_OPTIONS,
     });
+    const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
     const secure = v.secure === true || v.secrets !== undefined;
     const deterministic = v.deterministic === true;
     if (deterministic && (v.broker !== undefined || secure)) throw new UsageError('--deterministic needs the embedded broker and no --secure (their traffic is not reported to the virtual clock)');
@@ -76,20 +104,35 @@ Examples:
     const auth = oneOf(v.auth, 'auth', ['password', 'certificate'] as const, 'password');
     if (auth === 'certificate' && !v.broker) throw new UsageError('--auth certificate needs an external broker (--broker mqtts://…); the embedded one takes passwords');
     const mavlinkSigning = oneOf(v['mavlink-signing'], 'mavlink-signing', ['on', 'off'] as const, 'on') === 'on';
-    const base = scenarioFrom(v);
-    const scenario = {
-      ...base,
-      taskModel: oneOf(v.tasks, 'tasks', ['independent', 'dag'] as const, base.taskModel ?? 'independent'),
-      poolEverySlots: int(v['pool-every'], 'pool-every', base.poolEverySlots ?? DEFAULT_POOL_EVERY_SLOTS, 1),
-    };
+    let policy: PolicyMissionSetup | undefined;
+    let scenario;
+    if (trajectory === 'policy') {
+      const given = (['scenario', 'uavs', 'users', 'slot-s', 'tasks', 'pool-every'] as const).filter((k) => v[k] !== undefined);
+      if (given.length) throw new UsageError(`--${given.join(', --')}: a policy mission's scenario comes from the model's training env; use --trajectory planner for your own scenario`);
+      if (deterministic) throw new UsageError('--deterministic needs --trajectory planner (policy inference runs off the virtual clock)');
+      const model = v.model ?? DEFAULT_POLICY_MODEL;
+      const p = preparePolicyMission(model, { seed: int(v.seed, 'seed', 1), ...(v.slots !== undefined ? { slots: int(v.slots, 'slots', 1, 1, 1_000_000) } : {}) });
+      if (!p.ok) throw new UsageError(`--model ${model}: ${p.detail ?? p.reason}`);
+      policy = p.value;
+      scenario = policy.scenario;
+    } else {
+      if (v.model !== undefined || v['env-episodes'] !== undefined) throw new UsageError('--model and --env-episodes need --trajectory policy');
+      const base = scenarioFrom(v);
+      scenario = {
+        ...base,
+        taskModel: oneOf(v.tasks, 'tasks', ['independent', 'dag'] as const, base.taskModel ?? 'independent'),
+        poolEverySlots: int(v['pool-every'], 'pool-every', base.poolEverySlots ?? DEFAULT_POOL_EVERY_SLOTS, 1),
+      };
+    }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const runDir = path.join(v.runs ?? 'runs', stamp);
     const progress = new Progress('mission', scenario.slots);
     const summary = await runMission({
       scenario,
-      speed: num(v.speed, 'speed', 10, 0.1, 200),
+      speed: num(v.speed, 'speed', policy ? 4 : 10, 0.1, 200),
       flavour: oneOf(v.flavour, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'),
-      algo: oneOf(v.algo, 'algo', ['cd-kkt', 'ao', 'al'] as const, 'cd-kkt'),
+      algo: oneOf(v.algo, 'algo', ['cd-kkt', 'ao', 'al'] as const, policy?.model.env.planner ?? 'cd-kkt'),
+      ...(policy ? { policy, envEpisodes: int(v['env-episodes'], 'env-episodes', 5, 1, 1000) } : {}),
       ...(v.broker ? { brokerUrl: v.broker } : {}),
       ...(secure ? { security: { auth, mavlinkSigning, ...(v.secrets ? { secretsDir: v.secrets } : {}) } } : {}),
       ...(deterministic ? { clock: 'virtual' as const } : {}),
@@ -103,6 +146,7 @@ Examples:
     console.log(`Report: ${path.join(runDir, 'report.html')}`);
     if (summary.determinism) console.log(`Deterministic run: recording SHA-256 ${summary.determinism.recordingSha256}${summary.determinism.stalls ? ` (${summary.determinism.stalls} stalls: not reproducible)` : ''}`);
     const t = summary.totals;
+    if (t.missedWindow > 0.1 * t.released) console.error(`${t.missedWindow} of ${t.released} task requests missed their slot's plan: the machine could not keep up with --speed; try a lower one`);
     const pools = summary.pools ?? [];
     const worked = scenario.taskModel === 'dag' ? pools.length > 0 && pools.every((p) => p.finished) && t.failed === 0 : t.dor > 0;
     const ok = worked && t.plansAcked === t.plansSent && summary.uavs.every((u) => u.distanceM > 1);

@@ -91,6 +91,43 @@ export function planSlot(inp: SlotPlanInput): SlotPlanOutput {
     uavs.forEach((u, i) => targets.set(u.id, centres[order[i]!] ?? [u.pos![0], u.pos![1]]));
   }
 
+  const { serving, offload, assignments } = slotOffloading(inp, uavs);
+
+  const plans = new Map<number, PlanBody>();
+  const nowUs = Math.round(inp.nowUs);
+  for (const [i, u] of uavs.entries()) {
+    const [x, y] = targets.get(u.id)!;
+    const alt = layerAltitude(inp.cruiseAltM, i, uavs.length, inp.layerSpacingM ?? 4);
+    plans.set(u.id, {
+      uav_id: u.id,
+      plan_seq: Math.floor(nowUs / 1000),
+      slot: inp.slot,
+      valid_from_t_us: nowUs,
+      expires_t_us: nowUs + Math.round(inp.validSlots * inp.slotS * 1e6),
+      flight: { mode: FlightMode.FLIGHT_MODE_GOTO, target: { x_east_m: x, y_north_m: y, alt_m: alt }, speed_m_s: inp.speedMS },
+      assignments: assignments.get(u.id) ?? [],
+      planner: inp.planner,
+      objective: offload?.dor ?? 0,
+    });
+  }
+  const keep = userPts.length === 0 ? new Map(inp.prevTargets) : targets;
+  return { plans, targets: keep, serving: serving.map((u) => u.id), ...(offload ? { offload } : {}), predictedDor: offload?.dor ?? 0 };
+}
+
+export interface SlotOffloading {
+  /** UAVs that could serve this slot (airborne, linked, positioned), in id order. */
+  serving: UavTwin[];
+  offload?: OffloadPlan;
+  /** Each UAV's assignments (as access and/or executing UAV). */
+  assignments: Map<number, NonNullable<PlanBody['assignments']>>;
+}
+
+/**
+ * The slot's offloading decisions and KKT allocations (SPEC §5.1, `planOffloading`) with the UAVs
+ * where the twin says they are now and the compute the twin trusts (`plannedCpuHz`, SPEC §2).
+ * Shared by every trajectory source (cluster planner, onboard policy).
+ */
+export function slotOffloading(inp: Pick<SlotPlanInput, 'tasks' | 'channel' | 'algo' | 'uavTxPowerW'>, uavs: readonly UavTwin[]): SlotOffloading {
   const serving = uavs.filter(canServe);
   let offload: OffloadPlan | undefined;
   const assignments = new Map<number, NonNullable<PlanBody['assignments']>>();
@@ -129,24 +166,5 @@ export function planSlot(inp: SlotPlanInput): SlotPlanOutput {
       }
     });
   }
-
-  const plans = new Map<number, PlanBody>();
-  const nowUs = Math.round(inp.nowUs);
-  for (const [i, u] of uavs.entries()) {
-    const [x, y] = targets.get(u.id)!;
-    const alt = layerAltitude(inp.cruiseAltM, i, uavs.length, inp.layerSpacingM ?? 4);
-    plans.set(u.id, {
-      uav_id: u.id,
-      plan_seq: Math.floor(nowUs / 1000),
-      slot: inp.slot,
-      valid_from_t_us: nowUs,
-      expires_t_us: nowUs + Math.round(inp.validSlots * inp.slotS * 1e6),
-      flight: { mode: FlightMode.FLIGHT_MODE_GOTO, target: { x_east_m: x, y_north_m: y, alt_m: alt }, speed_m_s: inp.speedMS },
-      assignments: assignments.get(u.id) ?? [],
-      planner: inp.planner,
-      objective: offload?.dor ?? 0,
-    });
-  }
-  const keep = userPts.length === 0 ? new Map(inp.prevTargets) : targets;
-  return { plans, targets: keep, serving: serving.map((u) => u.id), ...(offload ? { offload } : {}), predictedDor: offload?.dor ?? 0 };
+  return { serving, ...(offload ? { offload } : {}), assignments };
 }
