@@ -85,6 +85,12 @@ export type CommandFailure =
 
 export type CommandResult = Result<{ command: number; attempts: number }, CommandFailure>;
 
+/** How a parameter is stored on the autopilot (MAV_PARAM_TYPE subset). */
+export type ParamType = 'INT8' | 'INT16' | 'INT32' | 'REAL32';
+
+/** A parameter set: the value the autopilot reports after it, or why it was not set. */
+export type ParamResult = Result<{ id: string; value: number; attempts: number }, CommandFailure>;
+
 /** A setpoint in the local NED frame (m, m/s) or the global frame (deg, m relative to home). */
 export type Setpoint =
   | { kind: 'position_ned'; positionM: Vec3; yawRad?: number }
@@ -117,6 +123,11 @@ export interface Vehicle {
    */
   setGuided(): Promise<CommandResult>;
   reposition(target: GlobalPosition, speedMS?: number): Promise<CommandResult>;
+  /**
+   * Sets an autopilot parameter (PARAM_SET, confirmed by the PARAM_VALUE echo). Fails 'denied'
+   * when the autopilot keeps another value, 'timeout' without an answer.
+   */
+  setParam(id: string, value: number, type?: ParamType): Promise<ParamResult>;
   /**
    * Offers the current setpoint. The bridge sends it at its stream rate (default 10 Hz) only
    * while it is fresh: if nothing is offered for longer than the staleness limit, sending stops,

@@ -34,6 +34,11 @@ export interface AgentConfig {
   /** Health reports per second (default 1). */
   healthRateHz?: number;
   takeoffAltM: number;
+  /**
+   * Return altitude above home set on the autopilot for its own RTL (flight/return-alt.ts);
+   * default the takeoff altitude clamped into the envelope's band less its margin.
+   */
+  returnAltM?: number;
   guidance?: GuidanceParams;
   failsafe: FailsafeConfig;
   /** Computing-power-pool link parameters for UAV-to-UAV result transfers (SPEC §5.3); default the engine's. */

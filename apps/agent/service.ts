@@ -25,6 +25,7 @@ import { HealthMeter } from './health/index.ts';
 import { emptyState, StateSaver, type AgentState } from './state/index.ts';
 import { fleetEntries, homeNed, memberPos, nedToMission, positionNed } from './frames.ts';
 import { launchVehicle } from './flight/launch.ts';
+import { returnAltitudeM, watchReturnAltitude } from './flight/return-alt.ts';
 import { DEFAULT_GUIDANCE, missionToNed, nextWaypoint, velocityTowards } from './flight/guidance.ts';
 import { PlanIntake, type PlanAuthSummary } from './plan/intake.ts';
 import { TaskRunner } from './tasks.ts';
@@ -42,6 +43,8 @@ export class AgentService {
   private lastTickUs: number | undefined;
   private stopped = false;
   private planChain: Promise<void> = Promise.resolve();
+  /** The autopilot set-up of the current connection (return altitude); launches wait for it. */
+  private provisioned: { ready(): Promise<void> } | undefined;
   private state: AgentState;
   private readonly saver: StateSaver;
   private decision: Decision | undefined;
@@ -146,6 +149,7 @@ export class AgentService {
       else uplink.onDisconnected();
     });
     uplink.onConnected();
+    this.provisioned = this.watchReturnAltitude();
     vehicle.on('linkLost', () => this.onDecision(this.failsafe.handle({ kind: 'autopilot_link_lost', tUs: clock.nowUs() })));
     vehicle.on('linkRegained', () => this.onDecision(this.failsafe.handle({ kind: 'autopilot_link_regained', tUs: clock.nowUs() })));
     this.every(1000 / this.cfg.telemetryRateHz, () => this.publishTwin());
@@ -339,8 +343,20 @@ export class AgentService {
     void this.d.vehicle.returnToLaunch().then((r) => !r.ok && this.event(Severity.SEVERITY_ERROR, 'command.rtl.failed', r.reason));
   }
 
+  /** The autopilot's RTL return altitude, set on every (re)connection (flight/return-alt.ts). */
+  private watchReturnAltitude(): { ready(): Promise<void> } {
+    const env = this.d.envelope.config;
+    const alt = this.cfg.returnAltM ?? returnAltitudeM(this.cfg.takeoffAltM, env.altitude, env.altMarginM);
+    return watchReturnAltitude(this.d.vehicle, alt, (r) => {
+      if (this.stopped) return;
+      if (r.ok) this.event(Severity.SEVERITY_INFO, 'autopilot.return_alt', `autopilot RTL return altitude ${alt.toFixed(1)} m (${r.value.id})`);
+      else this.event(Severity.SEVERITY_ERROR, 'autopilot.return_alt.failed', `could not set the autopilot's RTL return altitude to ${alt.toFixed(1)} m (${r.reason}${r.detail ? `: ${r.detail}` : ''}): its RTL may leave the altitude band`);
+    });
+  }
+
   private async launch(): Promise<void> {
     this.setPhase('takeoff');
+    await this.provisioned?.ready();
     const r = await launchVehicle(this.d.vehicle, this.d.clock, this.cfg.takeoffAltM);
     if (r.ok) return;
     this.event(Severity.SEVERITY_ERROR, `launch.${r.step}`, r.reason);

@@ -11,3 +11,5 @@ export { setpointMessage, SetpointStream, TYPE_MASK } from './setpoints.ts';
 export { CommandEngine, buildCommand } from './commands.ts';
 export type { CommandSpec, CommandEngineOptions } from './commands.ts';
 export { streamRequests } from './streams.ts';
+export { ParamSetter, encodeParamWire, decodeParamWire } from './params.ts';
+export type { ParamSetterOptions } from './params.ts';

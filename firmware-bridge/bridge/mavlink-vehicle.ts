@@ -17,8 +17,9 @@ import type { DecodedPacket, UnsignedPolicy } from '../mavlink/decoder.ts';
 import type { Transport } from '../transport/types.ts';
 import type { TlogSink } from '../tlog/writer.ts';
 import { Listeners } from '../transport/listeners.ts';
-import type { CommandResult, GlobalPosition, Setpoint, Vehicle, VehicleEvents, VehicleState } from '../vehicle.ts';
+import type { CommandResult, GlobalPosition, ParamResult, ParamType, Setpoint, Vehicle, VehicleEvents, VehicleState } from '../vehicle.ts';
 import { CommandEngine } from './commands.ts';
+import { ParamSetter } from './params.ts';
 import type { CommandSpec } from './commands.ts';
 import { modeCommandParams } from './modes.ts';
 import { SetpointStream, setpointMessage } from './setpoints.ts';
@@ -65,6 +66,7 @@ export class MavlinkVehicle implements Vehicle {
     statustext: new Listeners<Parameters<VehicleEvents['statustext']>>(),
   };
   private readonly commands: CommandEngine;
+  private readonly params: ParamSetter;
   private readonly stream: SetpointStream;
   private readonly timers: Timer[] = [];
   private readonly bootUs: number;
@@ -101,6 +103,10 @@ export class MavlinkVehicle implements Vehicle {
       ...(opts.commandTimeoutMs !== undefined ? { attemptTimeoutMs: opts.commandTimeoutMs } : {}),
       ...(opts.commandAttempts !== undefined ? { attempts: opts.commandAttempts } : {}),
       ...(opts.inProgressTimeoutMs !== undefined ? { inProgressTimeoutMs: opts.inProgressTimeoutMs } : {}),
+    });
+    this.params = new ParamSetter(clock, (m) => this.send(m), () => (this.st.connected && this.target ? { ...this.target, flavour: this.st.flavour } : undefined), {
+      ...(opts.commandTimeoutMs !== undefined ? { attemptTimeoutMs: opts.commandTimeoutMs } : {}),
+      ...(opts.commandAttempts !== undefined ? { attempts: opts.commandAttempts } : {}),
     });
     const rate = opts.setpointRateHz ?? 10;
     if (!(rate > 0)) throw new RangeError(`setpointRateHz must be > 0, got ${rate}`);
@@ -159,6 +165,7 @@ export class MavlinkVehicle implements Vehicle {
     }
     if (!this.target || p.sysid !== this.target.sysid || p.compid !== this.target.compid) return;
     if (p.name === 'COMMAND_ACK') return this.commands.handleAck(p.message, p.sysid, p.compid);
+    if (p.name === 'PARAM_VALUE') return this.params.handleValue(p.message as common.ParamValue);
     if (p.name === 'STATUSTEXT') {
       const t = p.message as common.StatusText;
       this.events.statustext.emit(Number(t.severity), t.text);
@@ -174,6 +181,7 @@ export class MavlinkVehicle implements Vehicle {
       this.setState({ ...this.st, tUs: now, connected: false });
       this.events.linkLost.emit(now);
       this.commands.cancelAll('no_link', 'autopilot heartbeat lost');
+      this.params.cancelAll('no_link', 'autopilot heartbeat lost');
     }
   }
 
@@ -281,6 +289,11 @@ export class MavlinkVehicle implements Vehicle {
     });
   }
 
+  setParam(id: string, value: number, type: ParamType = 'REAL32'): Promise<ParamResult> {
+    if (this.closed) return Promise.resolve(fail('no_link', 'vehicle closed'));
+    return this.params.set(id, value, type);
+  }
+
   offerSetpoint(sp: Setpoint): void {
     this.stream.offer(sp, this.clock.nowUs());
   }
@@ -294,6 +307,7 @@ export class MavlinkVehicle implements Vehicle {
     this.closed = true;
     for (const t of this.timers) t.cancel();
     this.commands.cancelAll('no_link', 'vehicle closed');
+    this.params.cancelAll('no_link', 'vehicle closed');
     await this.link.close();
   }
 }

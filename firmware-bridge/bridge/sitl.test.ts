@@ -109,3 +109,31 @@ void test('px4: a dead agent loop stops the setpoint stream, so the SITL offboar
     assert.ok(['hold', 'land', 'rtl'].includes(v.state().mode), v.state().modeRaw);
   });
 });
+
+void test('setParam: PARAM_SET confirmed by the PARAM_VALUE echo, both encodings; refusals and silence are failures', async () => {
+  for (const flavour of ['px4', 'ardupilot'] as const) {
+    await withSitl(flavour, async (v) => {
+      expectOk(await v.waitConnected(10_000), 'connect');
+      if (flavour === 'px4') {
+        const r = await v.setParam('RTL_RETURN_ALT', 25.5);
+        expectOk(r, 'RTL_RETURN_ALT');
+        assert.equal(r.ok && r.value.value, 25.5);
+        // INT32 travels bytewise on PX4: 30 as a float would read back as ~4.2e-44.
+        const c = await v.setParam('RTL_CONE_ANG', 30, 'INT32');
+        expectOk(c, 'RTL_CONE_ANG');
+        assert.equal(c.ok && c.value.value, 30);
+      } else {
+        const r = await v.setParam('RTL_ALT', 2500, 'INT32');
+        expectOk(r, 'RTL_ALT');
+        assert.equal(r.ok && r.value.value, 2500);
+      }
+      // Out of range: the SITL answers with the value it kept.
+      const bad = await v.setParam(flavour === 'px4' ? 'RTL_RETURN_ALT' : 'RTL_ALT', flavour === 'px4' ? 500 : 10, flavour === 'px4' ? 'REAL32' : 'INT32');
+      assert.equal(bad.ok ? 'ok' : bad.reason, 'denied');
+      assert.match(bad.ok ? '' : bad.detail ?? '', /kept (25\.5|2500)/);
+      // Unknown id: no PARAM_VALUE comes back.
+      const none = await v.setParam('NO_SUCH_PARAM', 1);
+      assert.equal(none.ok ? 'ok' : none.reason, 'timeout');
+    });
+  }
+});

@@ -121,6 +121,34 @@ test('flight modes: HOLD stops, WAYPOINTS visits in order, LAND lands (PX4 SITL)
     assert.equal(twin.flight_state, 4 /* HOLDING */);
     await r.ctl.plan({ mode: FlightMode.FLIGHT_MODE_LAND });
     await until(() => !tr().armed, 'landed and disarmed', 90_000);
+    // The band: the whole flight stayed near the plans' altitude. [choice] 3 m: the velocity-flown
+    // climb overshoots ~2 m under the envelope's 1 m/s² limit (stopping distance v²/2a > the 8 m
+    // slow-down radius at 5 m/s); PX4's 60 m return altitude would be far outside it.
+    assert.ok(r.agent.service.stats.maxAltM <= alt + 3, `max altitude ${r.agent.service.stats.maxAltM.toFixed(1)} m, plans at ${alt} m`);
+    assert.ok(r.events().some((e) => e.code === 'autopilot.return_alt' && e.text.includes(`${alt.toFixed(1)} m (RTL_RETURN_ALT)`)), 'return altitude set on the PX4');
+  } finally {
+    await r.close();
+  }
+});
+
+test('RTL plan (PX4 SITL): the autopilot\'s own return stays in the band — RTL_RETURN_ALT set, not PX4\'s 60 m', { timeout: 120_000 }, async (t) => {
+  const r = await rig('px4', 8);
+  try {
+    const alt = r.scenario.cruiseAltM;
+    const tr = () => r.sitl.vehicles[0]!.truth();
+    // 30 m from home: beyond PX4's RTL_MIN_DIST (10 m), where its default return altitude is 60 m.
+    await r.ctl.plan(r.ctl.goto(30, 0, alt - 3, 6));
+    await until(() => Math.hypot(tr().positionNedM.y - 30, tr().positionNedM.x) < 2 && Math.abs(tr().global.relAltM - (alt - 3)) < 1, 'over the target', 60_000);
+    await r.ctl.plan({ mode: FlightMode.FLIGHT_MODE_RTL });
+    let maxAlt = 0;
+    await until(() => {
+      maxAlt = Math.max(maxAlt, tr().global.relAltM);
+      return !tr().armed;
+    }, 'home, landed and disarmed', 90_000);
+    t.diagnostic(`RTL from ${alt - 3} m, 30 m out: max ${maxAlt.toFixed(1)} m (return altitude ${alt} m, envelope ceiling ${r.scenario.altMaxM} m)`);
+    assert.ok(Math.hypot(tr().positionNedM.x, tr().positionNedM.y) < 1, 'landed at home');
+    assert.ok(maxAlt <= alt + 0.5, `the return climbed to ${maxAlt.toFixed(1)} m, above the ${alt} m return altitude`);
+    assert.ok(maxAlt >= alt - 0.5, `climbed to the return altitude (${maxAlt.toFixed(1)} m)`);
   } finally {
     await r.close();
   }

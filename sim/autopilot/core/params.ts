@@ -88,7 +88,9 @@ export const PX4_PARAMS: readonly ParamSpec[] = [
   p('MPC_TKO_SPEED', 'REAL32', 1.5, 1, 5, 'm/s', 'Takeoff climb rate'),
   p('NAV_ACC_RAD', 'REAL32', 2, 0.05, 200, 'm', 'Waypoint acceptance radius'),
   p('MIS_TAKEOFF_ALT', 'REAL32', 2.5, 0, 80, 'm', 'Default takeoff altitude'),
-  p('RTL_RETURN_ALT', 'REAL32', 60, 0, 150, 'm', 'Return altitude'),
+  p('RTL_RETURN_ALT', 'REAL32', 60, 0, 150, 'm', 'Return altitude above home (reduced near home: RTL_MIN_DIST, RTL_CONE_ANG)'),
+  p('RTL_MIN_DIST', 'REAL32', 10, 0.5, 1000, 'm', 'Radius around home within which the return altitude follows RTL_CONE_ANG'),
+  p('RTL_CONE_ANG', 'INT32', 45, 0, 90, 'deg', 'Half-angle of the return altitude cone (0 = always RTL_RETURN_ALT)'),
   p('GF_ACTION', 'INT32', 2, 0, 5, '', 'Geofence action: 0 none, 1 warning, 2 hold, 3 return, 4 terminate, 5 land'),
   p('GF_MAX_HOR_DIST', 'REAL32', 0, 0, 10000, 'm', 'Maximum distance from home (0 = off)'),
   p('GF_MAX_VER_DIST', 'REAL32', 0, 0, 10000, 'm', 'Maximum height above home (0 = off)'),
@@ -165,6 +167,11 @@ export interface VehicleConfig {
   landAltLowM: number;
   acceptRadiusM: number;
   rtlAltM: number;
+  /**
+   * PX4's return-altitude cone (RTL_MIN_DIST, RTL_CONE_ANG): within `minDistM` of home the climb is
+   * limited to the cone; undefined = no cone (ArduCopter here: its RTL_CONE_SLOPE is not modelled).
+   */
+  rtlCone?: { minDistM: number; halfAngleDeg: number };
   defaultTakeoffAltM: number;
   battCapacityJ: number;
   battNominalV: number;
@@ -269,6 +276,7 @@ export function configFromParams(flavour: AutopilotFlavour, v: ParamValues): Veh
     landAltLowM: g('MPC_LAND_ALT2'),
     acceptRadiusM: g('NAV_ACC_RAD'),
     rtlAltM: g('RTL_RETURN_ALT'),
+    rtlCone: { minDistM: g('RTL_MIN_DIST'), halfAngleDeg: g('RTL_CONE_ANG') },
     defaultTakeoffAltM: g('MIS_TAKEOFF_ALT'),
     battCapacityJ: capJ,
     battNominalV: volts,

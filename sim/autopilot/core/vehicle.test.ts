@@ -170,6 +170,33 @@ for (const flavour of ['ardupilot', 'px4'] as const) {
   });
 }
 
+test('px4: RTL return altitude follows PX4 — 2·d by home, the cone within RTL_MIN_DIST, RTL_RETURN_ALT beyond, never a descent', () => {
+  /** Max altitude over an RTL from `at` (NED, m), and whether it ended landed at home. */
+  const rtlFrom = (at: { x: number; y: number; z: number }, overrides: Record<string, number> = {}) => {
+    const { cfg, s } = airborne('px4', -at.z, overrides);
+    const away = run(cfg, reposition(cfg, s, at, 5, true).state, 40).s;
+    assert.ok(Math.hypot(away.posM.x - at.x, away.posM.y - at.y, away.posM.z - at.z) < 0.5);
+    let maxAlt = 0;
+    const end = run(cfg, returnToLaunch(cfg, away).state, 200, (x) => void (maxAlt = Math.max(maxAlt, -x.posM.z)));
+    assert.equal(end.s.landed, 'on_ground');
+    return { maxAlt, cfg };
+  };
+  // 1.5 m from home (inside NAV_ACC_RAD = 2 m): 2·d = 3 m < 10 m → no climb.
+  assert.ok(rtlFrom({ x: 1.5, y: 0, z: -10 }).maxAlt < 10.3);
+  // 4 m from home at 3 m: inside RTL_MIN_DIST, cone at 45° → max(d, 2·NAV_ACC_RAD) = 4 m.
+  assert.ok(Math.abs(rtlFrom({ x: 0, y: 4, z: -3 }).maxAlt - 4) < 0.3);
+  // 8 m from home at 5 m → 8 m; the policy missions' UAVs RTL from a few metres off home like this.
+  assert.ok(Math.abs(rtlFrom({ x: 8, y: 0, z: -5 }).maxAlt - 8) < 0.3);
+  // Beyond RTL_MIN_DIST: RTL_RETURN_ALT (60 m default; what the agent must set).
+  const far = rtlFrom({ x: 30, y: 0, z: -10 });
+  assert.ok(Math.abs(far.maxAlt - 60) < 0.5, `far: ${far.maxAlt}`);
+  assert.ok(Math.abs(rtlFrom({ x: 30, y: 0, z: -10 }, { RTL_RETURN_ALT: 25 }).maxAlt - 25) < 0.5);
+  // Already above the return altitude: return at the current altitude.
+  assert.ok(rtlFrom({ x: 30, y: 0, z: -30 }, { RTL_RETURN_ALT: 25 }).maxAlt < 30.3);
+  // RTL_CONE_ANG 0: no cone, RTL_RETURN_ALT even next to home.
+  assert.ok(Math.abs(rtlFrom({ x: 4, y: 0, z: -5 }, { RTL_CONE_ANG: 0 }).maxAlt - 60) < 0.5);
+});
+
 test('ardupilot: GUIDED velocity target times out after 3 s → stop; position targets persist', () => {
   const { cfg, s } = airborne('ardupilot');
   const st = applySetpoint(s, { velMS: { x: 5, y: 0, z: 0 } });

@@ -3,7 +3,7 @@
  * state + events + outcome out). Arming runs pre-arm checks and refuses with a STATUSTEXT reason
  * in the firmware's wording; force (MAV_CMD 400 p2 = 21196) skips them.
  */
-import { norm, type GeoPoint, type Vec3 } from './geo.ts';
+import { horiz, norm, type GeoPoint, type Vec3 } from './geo.ts';
 import { firstMissionSeq } from './mission.ts';
 import { MODE_NAMES, modeByName, type Behaviour, type ModeInfo } from './modes.ts';
 import type { VehicleConfig } from './params.ts';
@@ -48,9 +48,30 @@ export function setpointFresh(cfg: VehicleConfig, s: SimState): boolean {
   return s.setpoint !== undefined && s.tUs - s.setpoint.atUs <= limitS * 1e6;
 }
 
-/** Effective RTL altitude (m above home): RTL_ALT, kept 2 m under an enabled altitude fence. */
-export function rtlAltitudeM(cfg: VehicleConfig): number {
-  return cfg.fence.enabled && Number.isFinite(cfg.fence.altMaxM) ? Math.min(cfg.rtlAltM, cfg.fence.altMaxM - 2) : cfg.rtlAltM;
+/**
+ * Altitude (m above home) RTL climbs to before it flies home: never below the current altitude.
+ * ArduCopter: RTL_ALT. PX4 (navigator rtl.cpp, `calculate_return_alt_from_cone_half_angle`, with
+ * RTL_CONE_ANG > 0): within NAV_ACC_RAD of home 2·d; within RTL_MIN_DIST the cone,
+ * min(RTL_RETURN_ALT, d / tan(angle)); beyond it RTL_RETURN_ALT; outside NAV_ACC_RAD at least
+ * 2·NAV_ACC_RAD. [choice] The SITL's NAV_ACC_RAD default is 2 m (PX4's is 10 m), so the 2·d zone is
+ * smaller than on a real PX4; beyond RTL_MIN_DIST (10 m) both climb to RTL_RETURN_ALT (60 m).
+ * Either flavour stays 2 m under an enabled altitude fence (existing SITL rule).
+ */
+export function rtlAltitudeM(cfg: VehicleConfig, s: SimState): number {
+  const cur = -s.posM.z;
+  let alt = cfg.rtlAltM;
+  const cone = cfg.rtlCone;
+  if (cone && cone.halfAngleDeg > 0) {
+    const d = horiz(s.posM);
+    const acc = cfg.acceptRadiusM;
+    if (d <= acc) alt = 2 * d;
+    else {
+      if (d <= cone.minDistM) alt = Math.min(alt, d / Math.tan((Math.min(89, Math.max(1, cone.halfAngleDeg)) * Math.PI) / 180));
+      alt = Math.max(alt, 2 * acc);
+    }
+  }
+  if (cfg.fence.enabled && Number.isFinite(cfg.fence.altMaxM)) alt = Math.min(alt, cfg.fence.altMaxM - 2);
+  return Math.max(cur, alt);
 }
 
 /** Switches mode without checks (used by failsafes and by `setMode` once checks pass). */
@@ -72,7 +93,7 @@ export function enterMode(cfg: VehicleConfig, s: SimState, mode: ModeInfo): Tran
       st = { ...st, nav: air ? { kind: 'land', north: s.posM.x, east: s.posM.y } : { kind: 'idle' } };
       break;
     case 'rtl':
-      st = { ...st, nav: air ? { kind: 'rtl', phase: 'climb', altM: Math.max(-s.posM.z, rtlAltitudeM(cfg)) } : { kind: 'idle' } };
+      st = { ...st, nav: air ? { kind: 'rtl', phase: 'climb', altM: rtlAltitudeM(cfg, s) } : { kind: 'idle' } };
       break;
     case 'mission':
       st = { ...st, missionDone: false, missionHoldUntilUs: undefined, nav: air ? { kind: 'brake' } : { kind: 'idle' } };
