@@ -148,7 +148,8 @@ export class ControllerService {
     await this.bus.subscribe('health', {}, (m) => this.health.set(m.uav_id, m));
     await this.bus.subscribe('uavEvent', {}, (m, d) => this.events.push({ uavId: d.params.uav ?? 0, code: m.code, text: m.text, tUs: m.header!.t_us }));
     this.fleetTimer = this.clock.setInterval(() => {
-      if (this.slot >= 0 && !this.stopped) this.publishFleet(this.slot);
+      // Also while the fleet launches: airborne agents would otherwise count the wait as silence.
+      if (!this.stopped) this.publishFleet(Math.max(0, this.slot), this.slot < 0);
     }, 1000 / (this.cfg.fleetRateHz ?? 5));
     await this.waitForFleet();
     await this.launchFleet();
@@ -216,7 +217,7 @@ export class ControllerService {
   }
 
   /** FleetState: where every UAV is (for the agents' separation) and which slot runs (for the world). */
-  private publishFleet(k: number): void {
+  private publishFleet(k: number, launching = false): void {
     const members = [...this.twin.values()]
       .filter((u) => u.pos)
       .map((u) => ({
@@ -225,7 +226,7 @@ export class ControllerService {
         ...(u.vel ? { velocity: { vx_east_m_s: u.vel[0], vy_north_m_s: u.vel[1], vz_up_m_s: u.vel[2] } } : {}),
         reported_t_us: Math.round(u.reportedUs),
       }));
-    this.publish(this.bus.publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members, ...this.pool?.ready() }), 'fleet state');
+    this.publish(this.bus.publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members, ...(launching ? { launching } : this.pool?.ready()) }), 'fleet state');
   }
 
   private planAndPublish(k: number): void {

@@ -69,6 +69,7 @@ export interface FleetState {
   members: FleetMember[];
   results_ready: string[];
   results_ready_t_us: number[];
+  launching: boolean;
 }
 
 export interface Subtask {

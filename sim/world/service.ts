@@ -46,7 +46,7 @@ export class WorldService {
     await this.bus.subscribe('plan', {}, (plan) => {
       for (const a of plan.assignments) this.claimed.add(a.task_id);
     });
-    await this.bus.subscribe('fleet', {}, (fleet) => this.onSlot(fleet.slot));
+    await this.bus.subscribe('fleet', {}, (fleet) => !fleet.launching && this.onSlot(fleet.slot));
   }
 
   stop(): void {

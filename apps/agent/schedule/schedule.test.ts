@@ -135,7 +135,7 @@ void test('restored progress is not redone; a newer plan replaces the schedule',
 });
 
 void test('announced results are read index-aligned from the fleet state', () => {
-  const m = announcedResults({ slot: 1, slot_s: 2, members: [], results_ready: ['a', 'b'], results_ready_t_us: [5, 7] });
+  const m = announcedResults({ slot: 1, slot_s: 2, members: [], results_ready: ['a', 'b'], results_ready_t_us: [5, 7], launching: false });
   assert.deepEqual([...m], [['a', 5], ['b', 7]]);
   assert.equal(announcedResults(undefined).size, 0);
   assert.equal(uavTransferS(DEFAULT_POOL_PARAMS, [0, 0, 0], [3, 4, 0], 0), 0);
