@@ -12,8 +12,8 @@ import { makeEnv, type EnvId } from '../sim/envs/index.ts';
 import { createLearner, type AlgoName } from '../apps/trainer/algos/index.ts';
 import { initBackend } from '../apps/trainer/backend.ts';
 
-function envStepsPerSecond(id: EnvId, seconds: number): number {
-  const env = makeEnv(id, 1);
+function envStepsPerSecond(id: EnvId, seconds: number, overrides: Record<string, unknown> = {}): number {
+  const env = makeEnv(id, 1, overrides);
   const rng = createRng(1);
   const s = env.spec.space;
   let obs = env.reset();
@@ -48,7 +48,11 @@ async function updateMs(algo: AlgoName, id: EnvId, updates: number): Promise<num
 
 const { name: backend } = await initBackend(() => {});
 const rows: string[] = [];
-for (const id of ['s3', 's3-2d', 's2'] as EnvId[]) rows.push(`| env steps/s, ${id} (random actions${id.startsWith('s3') ? ', reward by CD+KKT' : ''}) | ${envStepsPerSecond(id, 3).toFixed(0)} |`);
+// S3 at its default 10 users and at 30 (the Fig. 6 setting and the default model's): CD+KKT grows with users.
+for (const [id, users] of [['s3', 10], ['s3', 30], ['s3-2d', 30], ['s2', 0]] as [EnvId, number][]) {
+  const what = users ? `${users} users, random actions, reward by CD+KKT` : 'random actions';
+  rows.push(`| env steps/s, ${id} (${what}) | ${envStepsPerSecond(id, 3, users ? { users } : {}).toFixed(0)} |`);
+}
 for (const [algo, id] of [['maddpg', 's3'], ['td3', 's2'], ['d3qn', 's3']] as [AlgoName, EnvId][]) rows.push(`| ${algo} update on ${id}, batch 128 (ms, ${backend}) | ${(await updateMs(algo, id, 50)).toFixed(1)} |`);
 const models: string[] = [];
 const warm: string[] = [];
