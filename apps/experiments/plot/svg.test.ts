@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barChart, lineChart } from './svg.ts';
+import { barChart, escapeXml, lineChart, titleLines } from './svg.ts';
 import { formatTick, niceTicks } from './ticks.ts';
 
 interface El {
@@ -183,4 +183,15 @@ void test("lineChart with markers: 'none' draws the lines and no point markers",
   const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', markers: 'none', series: [{ name: 'a', points: Array.from({ length: 500 }, (_, i) => [i, Math.sin(i / 20)] as const) }] });
   assert.equal((svg.match(/class="marker"/g) ?? []).length, 0);
   assert.equal((svg.match(/class="line"/g) ?? []).length, 1);
+});
+
+void test('long titles wrap at spaces to fit the canvas, and the plot moves down for them', () => {
+  const title = 'S3 Fig. 7: overall DOR (500 slots) vs users; policies trained per user count; 3 seeds (± sd) at 30 users, 1 elsewhere';
+  const lines = titleLines(title, 760);
+  assert.ok(lines.length >= 2);
+  assert.equal(lines.join(' '), title);
+  for (const l of lines) assert.ok(l.length * 9.6 <= 760 - 40, l);
+  assert.deepEqual(titleLines('short', 760), ['short']);
+  const svg = lineChart({ title, xLabel: 'x', yLabel: 'y', series: [{ name: 'a', points: [[0, 1], [1, 2]] }] });
+  for (const l of lines) assert.ok(svg.includes(`>${escapeXml(l)}</text>`));
 });

@@ -72,10 +72,28 @@ interface Frame {
   height: number;
 }
 
-function frame(width: number, height: number, names: string[]): Frame {
+/** Approximate width of one character of the bold 17 px title. */
+const TITLE_CHAR_W = 9.6;
+
+/** The title broken into lines at spaces so that each fits the canvas width. */
+export function titleLines(title: string, width: number): string[] {
+  const max = Math.max(20, Math.floor((width - 40) / TITLE_CHAR_W));
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of title.split(' ')) {
+    if (cur && cur.length + 1 + w.length > max) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines;
+}
+
+function frame(width: number, height: number, names: string[], title: string): Frame {
   const legendW = names.length === 0 ? 0 : 40 + Math.max(...names.map((n) => n.length)) * CHAR_W;
   const left = 78;
-  const top = 48;
+  const top = 48 + (titleLines(title, width).length - 1) * 21;
   const right = width - 20 - Math.min(legendW, width * 0.4);
   const bottom = height - 62;
   return { left, top, right, bottom, width, height };
@@ -107,7 +125,7 @@ function header(width: number, height: number, title: string, fr: Frame, xLabel:
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT}>`,
     `<title>${escapeXml(title)}</title>`,
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${f((fr.left + fr.right) / 2)}" y="28" text-anchor="middle" font-size="17" font-weight="bold" fill="#222">${escapeXml(title)}</text>`,
+    ...titleLines(title, width).map((line, i) => `<text x="${f(width / 2)}" y="${28 + 21 * i}" text-anchor="middle" font-size="17" font-weight="bold" fill="#222">${escapeXml(line)}</text>`),
     `<text x="${f((fr.left + fr.right) / 2)}" y="${height - 16}" text-anchor="middle" font-size="14" fill="#222">${escapeXml(xLabel)}</text>`,
     `<text x="20" y="${f(cy)}" text-anchor="middle" font-size="14" fill="#222" transform="rotate(-90 20 ${f(cy)})">${escapeXml(yLabel)}</text>`,
   ];
@@ -150,7 +168,7 @@ const dashAttr = (i: number): string => (dash(i) ? ` stroke-dasharray="${dash(i)
 export function lineChart(spec: LineChartSpec): string {
   const width = spec.width ?? 760;
   const height = spec.height ?? 460;
-  const fr = frame(width, height, spec.series.map((s) => s.name));
+  const fr = frame(width, height, spec.series.map((s) => s.name), spec.title);
   const xs: number[] = [];
   const ys: number[] = [];
   for (const s of spec.series) {
@@ -223,7 +241,7 @@ export function lineChart(spec: LineChartSpec): string {
 export function barChart(spec: BarChartSpec): string {
   const width = spec.width ?? 760;
   const height = spec.height ?? 460;
-  const fr = frame(width, height, spec.series.map((s) => s.name));
+  const fr = frame(width, height, spec.series.map((s) => s.name), spec.title);
   const vals = spec.series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
   vals.push(0);
   if (spec.yMax !== undefined) vals.push(spec.yMax);
