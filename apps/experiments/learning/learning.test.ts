@@ -80,5 +80,7 @@ test('S2 runs: equal steps and shared hyper-parameters for TD3 and DDPG; sweep r
   const p = s2RunSpec(S2_VARIANTS[0]!, 1, s, { uavs: 7, idle: 10, busy: 10 });
   assert.deepEqual(p.envOverrides, { uavs: 7 });
   assert.equal(runName(p), 's2-td3-k7j10i10-s1');
-  assert.notEqual(runName(s2RunSpec(S2_VARIANTS[0]!, 1, s, s.base)), runName(td3!), 'sweep runs (fewer steps) never reuse Fig. 3 checkpoints');
+  assert.deepEqual(s2RunSpec(S2_VARIANTS[0]!, 1, s, s.base), td3, 'the sweeps share Fig. 3 seed-1 run at the base point (same steps)');
+  const short = { ...s, sweepEpisodes: 200 };
+  assert.equal(runName(s2RunSpec(S2_VARIANTS[0]!, 1, short, s.base)), 's2-td3-k5j10i10-s1', 'a shorter sweep never reuses a longer Fig. 3 checkpoint');
 });

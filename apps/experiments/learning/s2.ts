@@ -3,22 +3,22 @@
  * video-offloading environment, every learner trained for the same number of environment steps.
  *
  * - Fig. 3 (`s2-fig3`): episode reward during training vs environment steps, mean ± sd over three
- *   seeds, plus the greedy policies' final reward / revenue (`-final.csv`) and a random-action
+ *   seeds (every episode in the CSV, 20-episode windows in the SVG), plus the greedy policies' final reward / revenue (`-final.csv`) and a random-action
  *   reference.
  * - Fig. 4 (`s2-fig4`): greedy reward and revenue vs number of UAVs (3, 5, 7; 10 busy + 10 idle UDs).
  * - Fig. 5 (`s2-fig5`): vs number of idle UDs (5, 10, 15; 10 busy UDs, 5 UAVs).
  * - Fig. 6 (`s2-fig6`): vs number of busy UDs (5, 10, 15; 10 idle UDs, 5 UAVs).
  *   Every learner is retrained for every point (the observation and action sizes depend on the
- *   numbers of busy UDs and UAVs); the default point (5 UAVs, 10 + 10 UDs) is shared by the three
- *   sweeps.
+ *   numbers of busy UDs and UAVs); the default point (5 UAVs, 10 + 10 UDs) is Fig. 3's seed-1 run,
+ *   shared by the three sweeps.
  *
  * [choice] Budget (one core of a 2-core machine, ≤ 15 min per run, ≲ 80 min for all of S2):
- * Fig. 3 runs 400 episodes × 50 slots = 20 000 steps per run (S2 reports TD3 ahead "after 20,000
- * steps"; its 200 × 600 = 120 000 steps would take ~25 min per run here); the sweeps run 200 × 50 =
- * 10 000 steps per run (the length of the default model's training) and one seed per point
- * (7 settings × 3 learners ≈ 25 min; a second seed would double that and exceed the budget), so
- * a sweep point is one trained policy (sd columns are 0): read differences smaller than Fig. 3's
- * seed spread as noise.
+ * every run is 400 episodes × 50 slots = 20 000 steps (S2 reports TD3 ahead "after 20,000 steps";
+ * its 200 × 600 = 120 000 steps would take ~25 min per TD3 run here). Fig. 3 uses three seeds;
+ * the sweeps one seed per point (6 new points × 3 learners: 37 min measured; a 10 000-step sweep would
+ * compare the learners before TD3 overtakes DDPG, which happens between 15 000 and 20 000 steps
+ * on Fig. 3), so a sweep point is one trained policy and its sd columns are 0: read differences
+ * smaller than Fig. 3's seed spread as noise.
  *
  * [choice] Hyper-parameters shared where the algorithms share them: TD3 and DDPG both use Adam
  * 1e-3 for actor and critic (S2's 0.005 is high for Adam: it gave TD3 more penalty than 1e-3 in the
@@ -33,14 +33,14 @@ import type { AlgoName, Checkpoint, EvalStats } from '../../trainer/index.ts';
 import { writeCsv, writeText } from '../csv.ts';
 import { lineChart } from '../plot/svg.ts';
 import type { ExperimentOptions, ExperimentRun } from '../registry.ts';
-import { defaultRunDir, evaluateCheckpoint, evaluateRandom, smooth, spread, tfBackend, trainOrLoad, type RunSpec } from './runs.ts';
+import { defaultRunDir, evaluateCheckpoint, evaluateRandom, spread, tfBackend, trainOrLoad, type RunSpec } from './runs.ts';
 
 const SHARED = { actorLr: 1e-3, criticLr: 1e-3, noiseStart: 0.2, noiseEnd: 0.05, noiseDecayEpisodes: 100 };
 
 /**
  * PPO: the shared lr (one Adam lr for policy, log-σ and value net), rollouts of 10 episodes and 10
- * epochs of minibatches of 50. [choice] Measured on seed 1, 10 000 steps, greedy evaluation: the
- * defaults (lr 3e-4, rollout 1000, 5 epochs of 100) reach Q −39 per slot (reward −2 335); rollout
+ * epochs of minibatches of 50 (also `defaultPpoConfig`). [choice] Measured on seed 1, 10 000 steps,
+ * greedy evaluation: the usual lr 3e-4, rollout 1000, 5 epochs of 100 reach Q −39 per slot (reward −2 335); rollout
  * 500 / 10 × 50 reaches Q 189 (8 775) and with lr 1e-3 Q 301 (13 500): ten rollouts of 1000 steps
  * are too few policy updates for this budget. A baseline gets its honest best, not its worst.
  */
@@ -74,7 +74,7 @@ export function s2Setting(o: Pick<ExperimentOptions, 'seed' | 'quick'>): S2Setti
   const seeds = [o.seed, o.seed + 1, o.seed + 2];
   return o.quick
     ? { episodes: 2, sweepEpisodes: 2, horizon: 5, seeds: [o.seed], sweepSeeds: [o.seed], evalEpisodes: 1, base: { uavs: 2, idle: 3, busy: 3 }, uavs: [2, 3], idle: [2, 3], busy: [2, 3] }
-    : { episodes: 400, sweepEpisodes: 200, horizon: 50, seeds, sweepSeeds: [o.seed], evalEpisodes: 5, base: { uavs: 5, idle: 10, busy: 10 }, uavs: [3, 5, 7], idle: [5, 10, 15], busy: [5, 10, 15] };
+    : { episodes: 400, sweepEpisodes: 400, horizon: 50, seeds, sweepSeeds: [o.seed], evalEpisodes: 5, base: { uavs: 5, idle: 10, busy: 10 }, uavs: [3, 5, 7], idle: [5, 10, 15], busy: [5, 10, 15] };
 }
 
 const DEFAULT_POINT: S2Point = { uavs: 5, idle: 10, busy: 10 };
@@ -86,12 +86,18 @@ function envOverrides(s: S2Setting, p: S2Point): Record<string, unknown> {
   return o;
 }
 
-/** Fig. 3's runs (`s2-<algo>-s<seed>`) and the sweeps' (`s2-<algo>-k<K>j<J>i<I>-s<seed>`, fewer episodes). */
+const samePoint = (a: S2Point, b: S2Point) => a.uavs === b.uavs && a.idle === b.idle && a.busy === b.busy;
+
+/**
+ * Fig. 3's runs (`s2-<algo>-s<seed>`) and the sweeps' (`s2-<algo>-k<K>j<J>i<I>-s<seed>`); a sweep
+ * at the base point with Fig. 3's length is Fig. 3's run.
+ */
 export function s2RunSpec(v: Variant, seed: number, s: S2Setting, sweep?: S2Point): RunSpec {
   const p = sweep ?? s.base;
+  const own = sweep !== undefined && !(samePoint(p, s.base) && s.sweepEpisodes === s.episodes);
   return {
-    algo: v.key, env: 's2', seed, episodes: sweep ? s.sweepEpisodes : s.episodes, envOverrides: envOverrides(s, p), algoOverrides: v.algoOverrides,
-    tag: sweep ? `k${p.uavs}j${p.idle}i${p.busy}` : undefined,
+    algo: v.key, env: 's2', seed, episodes: own ? s.sweepEpisodes : s.episodes, envOverrides: envOverrides(s, p), algoOverrides: v.algoOverrides,
+    tag: own ? `k${p.uavs}j${p.idle}i${p.busy}` : undefined,
   };
 }
 
@@ -132,6 +138,9 @@ const summaryCols = (m: Summary): (string | number)[] => [
   Object.entries(m.violations).map(([k, v]) => `${k}:${v.toFixed(1)}`).join(' '), m.reward.n,
 ];
 
+/** Episodes per plotted point of Fig. 3 (the CSV keeps every episode). */
+const FIG3_WINDOW = 20;
+
 export const fig3: ExperimentRun = async (o) => {
   const s = s2Setting(o);
   const curveRows: (string | number)[][] = [];
@@ -140,17 +149,24 @@ export const fig3: ExperimentRun = async (o) => {
   for (const v of S2_VARIANTS) {
     const cs = await train(s.seeds.map((seed) => s2RunSpec(v, seed, s)), o);
     const len = Math.min(...cs.map((c) => c.curve.length));
-    const means: [number, number][] = [];
+    const per: { steps: number; mean: number; sd: number }[] = [];
     let steps = 0;
     for (let e = 0; e < len; e++) {
       steps += cs[0]!.curve[e]!.steps;
       const r = spread(cs.map((c) => c.curve[e]!.reward));
       const q = spread(cs.map((c) => c.curve[e]!.objective));
       curveRows.push([v.key, e + 1, steps, r.mean, r.sd, r.min, r.max, q.mean, q.sd, r.n]);
-      means.push([steps, r.mean]);
+      per.push({ steps, mean: r.mean, sd: r.sd });
     }
-    const sm = smooth(means.map((p) => p[1]), 9);
-    series.push({ name: v.label, points: means.map((p, i) => [p[0], sm[i]!] as const) });
+    // Plot: windows of `FIG3_WINDOW` episodes, mean over the window of the seed mean ± seed sd.
+    const points: [number, number][] = [];
+    const errors: number[] = [];
+    for (let i = 0; i < per.length; i += FIG3_WINDOW) {
+      const w = per.slice(i, i + FIG3_WINDOW);
+      points.push([w.at(-1)!.steps, w.reduce((a, x) => a + x.mean, 0) / w.length]);
+      errors.push(w.reduce((a, x) => a + x.sd, 0) / w.length);
+    }
+    series.push({ name: v.label, points, errors });
     finalRows.push([v.key, steps, ...summaryCols(await evaluateAll(cs, o, s.evalEpisodes))]);
   }
   finalRows.push(['random', 0, ...summaryCols(await evaluateRandomAll(o, s, s.seeds, s2RunSpec(S2_VARIANTS[0]!, o.seed, s).envOverrides))]);
@@ -159,8 +175,8 @@ export const fig3: ExperimentRun = async (o) => {
     await writeCsv(`${base}.csv`, ['algo', 'episode', 'env_steps', 'reward_mean', 'reward_sd', 'reward_min', 'reward_max', 'q_per_slot_mean', 'q_per_slot_sd', 'seeds'], curveRows),
     await writeCsv(`${base}-final.csv`, ['algo', 'train_env_steps', ...SUMMARY_HEADER], finalRows),
     await writeText(`${base}.svg`, lineChart({
-      title: `S2 Fig. 3: episode reward vs environment steps, mean of ${s.seeds.length} seeds (9-episode smoothing)`,
-      xLabel: 'environment steps', yLabel: 'episode reward (Q − penalties)', series, markers: 'none',
+      title: `S2 Fig. 3: training episode reward vs environment steps, mean ± sd of ${s.seeds.length} seeds (${FIG3_WINDOW}-episode windows)`,
+      xLabel: 'environment steps', yLabel: 'episode reward (Q − penalties)', series,
     })),
   ];
   return { files };
