@@ -98,20 +98,32 @@ export function planSlot(inp: SlotPlanInput): SlotPlanOutput {
   for (const [i, u] of uavs.entries()) {
     const [x, y] = targets.get(u.id)!;
     const alt = layerAltitude(inp.cruiseAltM, i, uavs.length, inp.layerSpacingM ?? 4);
-    plans.set(u.id, {
-      uav_id: u.id,
-      plan_seq: Math.floor(nowUs / 1000),
-      slot: inp.slot,
-      valid_from_t_us: nowUs,
-      expires_t_us: nowUs + Math.round(inp.validSlots * inp.slotS * 1e6),
-      flight: { mode: FlightMode.FLIGHT_MODE_GOTO, target: { x_east_m: x, y_north_m: y, alt_m: alt }, speed_m_s: inp.speedMS },
-      assignments: assignments.get(u.id) ?? [],
-      planner: inp.planner,
-      objective: offload?.dor ?? 0,
-    });
+    const flight = { mode: FlightMode.FLIGHT_MODE_GOTO, target: { x_east_m: x, y_north_m: y, alt_m: alt }, speed_m_s: inp.speedMS };
+    plans.set(u.id, slotPlanBody(inp, u.id, nowUs, flight, { assignments, offload }));
   }
   const keep = userPts.length === 0 ? new Map(inp.prevTargets) : targets;
   return { plans, targets: keep, serving: serving.map((u) => u.id), ...(offload ? { offload } : {}), predictedDor: offload?.dor ?? 0 };
+}
+
+/** One UAV's slot plan: valid from now for `validSlots` slots, with its assignments and the slot's predicted DOR. */
+export function slotPlanBody(
+  inp: Pick<SlotPlanInput, 'slot' | 'validSlots' | 'slotS' | 'planner'>,
+  uavId: number,
+  nowUs: number,
+  flight: NonNullable<PlanBody['flight']>,
+  o: Pick<SlotOffloading, 'assignments' | 'offload'>,
+): PlanBody {
+  return {
+    uav_id: uavId,
+    plan_seq: Math.floor(nowUs / 1000),
+    slot: inp.slot,
+    valid_from_t_us: nowUs,
+    expires_t_us: nowUs + Math.round(inp.validSlots * inp.slotS * 1e6),
+    flight,
+    assignments: o.assignments.get(uavId) ?? [],
+    planner: inp.planner,
+    objective: o.offload?.dor ?? 0,
+  };
 }
 
 export interface SlotOffloading {

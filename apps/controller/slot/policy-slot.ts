@@ -7,7 +7,7 @@
  */
 import { FlightMode } from '../../../proto/index.ts';
 import type { Point2 } from './hover.ts';
-import { slotOffloading, type PlanBody, type SlotPlanInput, type SlotPlanOutput } from './plan-slot.ts';
+import { slotOffloading, slotPlanBody, type PlanBody, type SlotPlanInput, type SlotPlanOutput } from './plan-slot.ts';
 
 export interface PolicySlotInput extends Omit<SlotPlanInput, 'cruiseAltM' | 'speedMS' | 'prevTargets' | 'layerSpacingM' | 'seed'> {
   /** UAV id → sha256 (hex) of the actor it flies. */
@@ -26,17 +26,7 @@ export function planPolicySlot(inp: PolicySlotInput): SlotPlanOutput {
     const flight = model ? { mode: FlightMode.FLIGHT_MODE_POLICY, model_sha256: model } : { mode: FlightMode.FLIGHT_MODE_HOLD };
     // No hover target: the policy decides. Where the UAV is stands in for reports and a later planner.
     targets.set(u.id, [u.pos![0], u.pos![1]]);
-    plans.set(u.id, {
-      uav_id: u.id,
-      plan_seq: Math.floor(nowUs / 1000),
-      slot: inp.slot,
-      valid_from_t_us: nowUs,
-      expires_t_us: nowUs + Math.round(inp.validSlots * inp.slotS * 1e6),
-      flight,
-      assignments: assignments.get(u.id) ?? [],
-      planner: inp.planner,
-      objective: offload?.dor ?? 0,
-    });
+    plans.set(u.id, slotPlanBody(inp, u.id, nowUs, flight, { assignments, offload }));
   }
   return { plans, targets, serving: serving.map((u) => u.id), ...(offload ? { offload } : {}), predictedDor: offload?.dor ?? 0 };
 }
