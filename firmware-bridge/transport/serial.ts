@@ -3,9 +3,7 @@
  * serialport's `SerialPortMock`; by default the native `SerialPort` is loaded on first use.
  */
 import type { Duplex } from 'node:stream';
-import { Listeners } from './listeners.ts';
-import { emptyTransportStats } from './types.ts';
-import type { Transport, TransportStats } from './types.ts';
+import { TransportBase } from './base.ts';
 
 /** What we need of a serialport instance (SerialPort and SerialPortMock both fit). */
 export type SerialPortLike = Duplex & {
@@ -23,24 +21,15 @@ export interface SerialOptions {
   portFactory?: SerialPortFactory;
 }
 
-export class SerialTransport implements Transport {
-  readonly datagram = false;
-  readonly url: string;
-  private readonly data = new Listeners<[Buffer]>((e) => this.fail(e));
-  private readonly errors = new Listeners<[Error]>();
-  private readonly st: TransportStats = emptyTransportStats();
-  private closed = false;
+export class SerialTransport extends TransportBase {
+  override readonly datagram = false;
 
   private constructor(
     opts: SerialOptions,
     private readonly port: SerialPortLike,
   ) {
-    this.url = opts.url;
-    port.on('data', (b: Buffer) => {
-      this.st.bytesIn += b.length;
-      this.st.chunksIn++;
-      this.data.emit(b);
-    });
+    super(opts.url);
+    port.on('data', (b: Buffer) => this.deliver(b));
     port.on('error', (e: Error) => this.fail(e));
   }
 
@@ -55,36 +44,11 @@ export class SerialTransport implements Transport {
     return new SerialTransport(opts, port);
   }
 
-  private fail(e: unknown): void {
-    this.st.errors++;
-    this.errors.emit(e instanceof Error ? e : new Error(String(e)));
+  override send(buf: Uint8Array): void {
+    if (this.admit(!this.closed && this.port.isOpen, buf)) this.port.write(buf);
   }
 
-  send(buf: Uint8Array): void {
-    if (this.closed || !this.port.isOpen) {
-      this.st.sendDropped++;
-      return;
-    }
-    this.st.bytesOut += buf.length;
-    this.st.chunksOut++;
-    this.port.write(buf);
-  }
-
-  onData(fn: (buf: Buffer) => void): () => void {
-    return this.data.add(fn);
-  }
-
-  onError(fn: (err: Error) => void): () => void {
-    return this.errors.add(fn);
-  }
-
-  stats(): TransportStats {
-    return { ...this.st };
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  protected override async shutdown(): Promise<void> {
     if (!this.port.isOpen) return;
     await new Promise<void>((resolve) => this.port.close(() => resolve()));
   }

@@ -6,9 +6,10 @@
  * - `TcpServerTransport` (tcpin://[host]:port): accepts clients; `send` goes to all of them.
  */
 import net from 'node:net';
+import { MultiPeerTransportBase, TransportBase } from './base.ts';
 import { Listeners } from './listeners.ts';
-import { emptyTransportStats, peerKey } from './types.ts';
-import type { MultiPeerTransport, Peer, Transport, TransportStats } from './types.ts';
+import { peerKey } from './types.ts';
+import type { MultiPeerTransport, Peer } from './types.ts';
 
 export interface TcpClientOptions {
   url: string;
@@ -18,21 +19,16 @@ export interface TcpClientOptions {
   reconnectMs?: number;
 }
 
-export class TcpClientTransport implements Transport {
-  readonly datagram = false;
-  readonly url: string;
+export class TcpClientTransport extends TransportBase {
+  override readonly datagram = false;
   private sock: net.Socket | undefined;
   private isConnected = false;
-  private closed = false;
   private timer: NodeJS.Timeout | undefined;
-  private readonly data = new Listeners<[Buffer]>((e) => this.fail(e));
-  private readonly errors = new Listeners<[Error]>();
   private readonly connects = new Listeners<[boolean]>();
-  private readonly st: TransportStats = emptyTransportStats();
   private attempts = 0;
 
   constructor(private readonly opts: TcpClientOptions) {
-    this.url = opts.url;
+    super(opts.url);
     this.connect();
   }
 
@@ -62,11 +58,6 @@ export class TcpClientTransport implements Transport {
     });
   }
 
-  private fail(e: unknown): void {
-    this.st.errors++;
-    this.errors.emit(e instanceof Error ? e : new Error(String(e)));
-  }
-
   private connect(): void {
     if (this.closed) return;
     if (this.attempts++ > 0) this.st.reconnects++;
@@ -77,11 +68,7 @@ export class TcpClientTransport implements Transport {
       this.isConnected = true;
       this.connects.emit(true);
     });
-    s.on('data', (b: Buffer) => {
-      this.st.bytesIn += b.length;
-      this.st.chunksIn++;
-      this.data.emit(b);
-    });
+    s.on('data', (b: Buffer) => this.deliver(b));
     s.on('error', (e) => this.fail(e));
     s.on('close', () => {
       const was = this.isConnected;
@@ -91,31 +78,12 @@ export class TcpClientTransport implements Transport {
     });
   }
 
-  send(buf: Uint8Array): void {
-    if (!this.isConnected || !this.sock) {
-      this.st.sendDropped++;
-      return;
-    }
-    this.st.bytesOut += buf.length;
-    this.st.chunksOut++;
-    this.sock.write(buf);
+  override send(buf: Uint8Array): void {
+    const s = this.sock;
+    if (this.admit(this.isConnected && s !== undefined, buf)) s!.write(buf);
   }
 
-  onData(fn: (buf: Buffer) => void): () => void {
-    return this.data.add(fn);
-  }
-
-  onError(fn: (err: Error) => void): () => void {
-    return this.errors.add(fn);
-  }
-
-  stats(): TransportStats {
-    return { ...this.st };
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  protected override async shutdown(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     const s = this.sock;
     if (!s || s.destroyed) return;
@@ -132,21 +100,15 @@ export interface TcpServerOptions {
   port: number;
 }
 
-export class TcpServerTransport implements MultiPeerTransport {
-  readonly datagram = false;
-  readonly url: string;
+export class TcpServerTransport extends MultiPeerTransportBase implements MultiPeerTransport {
+  override readonly datagram = false;
   private readonly clients = new Map<string, { peer: Peer; sock: net.Socket }>();
-  private readonly data = new Listeners<[Buffer]>((e) => this.fail(e));
-  private readonly dataFrom = new Listeners<[Buffer, Peer]>((e) => this.fail(e));
-  private readonly errors = new Listeners<[Error]>();
-  private readonly st: TransportStats = emptyTransportStats();
-  private closed = false;
 
   private constructor(
     opts: TcpServerOptions,
     private readonly server: net.Server,
   ) {
-    this.url = opts.url;
+    super(opts.url);
     server.on('connection', (s) => this.accept(s));
     server.on('error', (e) => this.fail(e));
   }
@@ -168,22 +130,12 @@ export class TcpServerTransport implements MultiPeerTransport {
     return typeof a === 'object' && a ? a.port : 0;
   }
 
-  private fail(e: unknown): void {
-    this.st.errors++;
-    this.errors.emit(e instanceof Error ? e : new Error(String(e)));
-  }
-
   private accept(sock: net.Socket): void {
     sock.setNoDelay(true);
     const peer: Peer = { kind: 'tcp', address: sock.remoteAddress ?? '?', port: sock.remotePort ?? 0 };
     const k = peerKey(peer);
     this.clients.set(k, { peer, sock });
-    sock.on('data', (b: Buffer) => {
-      this.st.bytesIn += b.length;
-      this.st.chunksIn++;
-      this.data.emit(b);
-      this.dataFrom.emit(b, peer);
-    });
+    sock.on('data', (b: Buffer) => this.deliverFrom(b, peer));
     sock.on('error', (e) => this.fail(e));
     sock.on('close', () => this.clients.delete(k));
   }
@@ -197,7 +149,7 @@ export class TcpServerTransport implements MultiPeerTransport {
     throw new Error('tcpin:// cannot add fixed peers; clients must connect');
   }
 
-  send(buf: Uint8Array): void {
+  override send(buf: Uint8Array): void {
     if (this.clients.size === 0) {
       this.st.sendDropped++;
       return;
@@ -207,34 +159,10 @@ export class TcpServerTransport implements MultiPeerTransport {
 
   sendTo(buf: Uint8Array, peer: Peer): void {
     const c = this.clients.get(peerKey(peer));
-    if (!c || this.closed) {
-      this.st.sendDropped++;
-      return;
-    }
-    this.st.bytesOut += buf.length;
-    this.st.chunksOut++;
-    c.sock.write(buf);
+    if (this.admit(c !== undefined && !this.closed, buf)) c!.sock.write(buf);
   }
 
-  onData(fn: (buf: Buffer) => void): () => void {
-    return this.data.add(fn);
-  }
-
-  onDataFrom(fn: (buf: Buffer, peer: Peer) => void): () => void {
-    return this.dataFrom.add(fn);
-  }
-
-  onError(fn: (err: Error) => void): () => void {
-    return this.errors.add(fn);
-  }
-
-  stats(): TransportStats {
-    return { ...this.st };
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  protected override async shutdown(): Promise<void> {
     for (const c of this.clients.values()) c.sock.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

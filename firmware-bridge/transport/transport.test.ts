@@ -152,3 +152,63 @@ void test('serial:// over serialport (mock binding): open, echo round trip, miss
   assert.equal(missing.ok, false);
   if (!missing.ok) assert.equal(missing.reason, 'open_failed');
 });
+
+/**
+ * The plumbing every transport shares (base.ts), checked on each of them: counters in and out, a
+ * throwing listener counted as an error without starving the others, unsubscribe, idempotent
+ * close, and sends after close dropped and counted.
+ */
+void test('shared plumbing: counters, throwing listeners, unsubscribe, close twice, send after close', async () => {
+  SerialPortMock.binding.createPort('/dev/ttyMOCK1', { echo: true });
+  const serialFactory = (o: { path: string; baudRate: number; autoOpen: false }) => new SerialPortMock(o) as unknown as SerialPortLike;
+  const udpS = await openServerTransport('udpserver://127.0.0.1:0');
+  const tcpS = await openServerTransport('tcpin://127.0.0.1:0');
+  assert.ok(udpS.ok && tcpS.ok);
+  const udpC = await openTransport(`udpout://127.0.0.1:${udpS.value.localPort}`);
+  const tcpC = await openTransport(`tcp://127.0.0.1:${tcpS.value.localPort}`);
+  const serial = await openTransport('serial:///dev/ttyMOCK1:57600', { serialPortFactory: serialFactory });
+  assert.ok(udpC.ok && tcpC.ok && serial.ok);
+  assert.ok(await (tcpC.value as Transport & { waitConnected(ms: number): Promise<boolean> }).waitConnected(2000));
+  // [sender, receiver] pairs; serial echoes to itself.
+  const pairs: [string, Transport, Transport][] = [
+    ['udp', udpC.value, udpS.value],
+    ['tcp', tcpC.value, tcpS.value],
+    ['serial', serial.value, serial.value],
+  ];
+  for (const [name, tx, rx] of pairs) {
+    const errs: Error[] = [];
+    const offErr = rx.onError((e) => errs.push(e));
+    const offThrow = rx.onData(() => {
+      throw new Error('listener bug');
+    });
+    const removed: Buffer[] = [];
+    const offRemoved = rx.onData((b) => removed.push(b));
+    offRemoved();
+    const got = nextData(rx);
+    const rxBefore = rx.stats();
+    const txBefore = tx.stats();
+    tx.send(Buffer.from([1, 2, 3, 4]));
+    assert.deepEqual([...(await got)], [1, 2, 3, 4], name);
+    assert.equal(removed.length, 0, `${name}: an unsubscribed listener hears nothing`);
+    assert.equal(errs.length, 1, `${name}: the throwing listener is reported`);
+    assert.equal(errs[0]!.message, 'listener bug');
+    const rxAfter = rx.stats();
+    const txAfter = tx.stats();
+    assert.equal(rxAfter.errors - rxBefore.errors, 1, name);
+    assert.equal(rxAfter.bytesIn - rxBefore.bytesIn, 4, name);
+    assert.equal(rxAfter.chunksIn - rxBefore.chunksIn, 1, name);
+    assert.equal(txAfter.bytesOut - txBefore.bytesOut, 4, name);
+    assert.equal(txAfter.chunksOut - txBefore.chunksOut, 1, name);
+    offThrow();
+    offErr();
+  }
+  for (const t of [udpC.value, tcpC.value, serial.value, udpS.value, tcpS.value]) {
+    await t.close();
+    await t.close(); // idempotent
+    const before = t.stats();
+    t.send(Buffer.from([9]));
+    const after = t.stats();
+    assert.equal(after.sendDropped - before.sendDropped, 1, `${t.url}: a send after close is dropped and counted`);
+    assert.equal(after.bytesOut, before.bytesOut, t.url);
+  }
+});

@@ -14,9 +14,9 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { ActivityTracker, Clock } from '../../core/clock.ts';
-import { Listeners } from './listeners.ts';
-import { emptyTransportStats, peerKey } from './types.ts';
-import type { MultiPeerTransport, Peer, TransportStats } from './types.ts';
+import { MultiPeerTransportBase } from './base.ts';
+import { peerKey } from './types.ts';
+import type { MultiPeerTransport, Peer } from './types.ts';
 
 export type UdpMode = 'last-peer' | 'all-peers' | 'fixed';
 
@@ -35,26 +35,20 @@ export interface UdpOptions {
   broadcast?: boolean;
 }
 
-export class UdpTransport implements MultiPeerTransport {
-  readonly datagram = true;
-  readonly url: string;
+export class UdpTransport extends MultiPeerTransportBase implements MultiPeerTransport {
+  override readonly datagram = true;
   private readonly sock: dgram.Socket;
   private readonly mode: UdpMode;
-  private readonly data = new Listeners<[Buffer]>((e) => this.fail(e));
-  private readonly dataFrom = new Listeners<[Buffer, Peer]>((e) => this.fail(e));
-  private readonly errors = new Listeners<[Error]>();
-  private readonly st: TransportStats = emptyTransportStats();
   private readonly fixed: Peer[] = [];
   private readonly heard = new Map<string, { peer: Peer; lastUs: number }>();
   private last: Peer | undefined;
-  private closed = false;
   private readonly nowUs: () => number;
   private readonly peerTimeoutUs: number;
   private readonly activity: ActivityTracker | undefined;
   private readonly endpoint: string | undefined;
 
   private constructor(opts: UdpOptions, sock: dgram.Socket) {
-    this.url = opts.url;
+    super(opts.url);
     this.mode = opts.mode;
     this.sock = sock;
     this.nowUs = opts.clock ? () => opts.clock!.nowUs() : () => performance.now() * 1000;
@@ -91,22 +85,14 @@ export class UdpTransport implements MultiPeerTransport {
     return this.sock.address().port;
   }
 
-  private fail(e: unknown): void {
-    this.st.errors++;
-    this.errors.emit(e instanceof Error ? e : new Error(String(e)));
-  }
-
   private onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
-    this.st.bytesIn += msg.length;
-    this.st.chunksIn++;
     const peer: Peer = { kind: 'udp', address: rinfo.address, port: rinfo.port };
     this.last = peer;
     const k = peerKey(peer);
     this.heard.delete(k); // re-insert to keep most recent last
     this.heard.set(k, { peer, lastUs: this.nowUs() });
     try {
-      this.data.emit(msg);
-      this.dataFrom.emit(msg, peer);
+      this.deliverFrom(msg, peer);
     } finally {
       if (this.endpoint) this.activity!.end(this.endpoint);
     }
@@ -127,7 +113,7 @@ export class UdpTransport implements MultiPeerTransport {
     for (const [k, h] of this.heard) if (now - h.lastUs > this.peerTimeoutUs) this.heard.delete(k);
   }
 
-  send(buf: Uint8Array): void {
+  override send(buf: Uint8Array): void {
     if (this.closed) {
       this.st.sendDropped++;
       return;
@@ -144,12 +130,7 @@ export class UdpTransport implements MultiPeerTransport {
   }
 
   sendTo(buf: Uint8Array, peer: Peer): void {
-    if (this.closed) {
-      this.st.sendDropped++;
-      return;
-    }
-    this.st.bytesOut += buf.length;
-    this.st.chunksOut++;
+    if (!this.admit(!this.closed, buf)) return;
     const key = this.activity?.tracks(`udp:${peer.port}`) ? `udp:${peer.port}` : undefined;
     if (key) this.activity!.begin(key);
     try {
@@ -167,25 +148,7 @@ export class UdpTransport implements MultiPeerTransport {
     }
   }
 
-  onData(fn: (buf: Buffer) => void): () => void {
-    return this.data.add(fn);
-  }
-
-  onDataFrom(fn: (buf: Buffer, peer: Peer) => void): () => void {
-    return this.dataFrom.add(fn);
-  }
-
-  onError(fn: (err: Error) => void): () => void {
-    return this.errors.add(fn);
-  }
-
-  stats(): TransportStats {
-    return { ...this.st };
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  protected override async shutdown(): Promise<void> {
     if (this.endpoint) this.activity!.unregister(this.endpoint);
     await new Promise<void>((resolve) => this.sock.close(() => resolve()));
   }

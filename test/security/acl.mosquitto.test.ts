@@ -15,7 +15,7 @@ import { silentLogger } from '../../apps/common/log.ts';
 import { mosquittoAcl } from '../../apps/security/acl.ts';
 import { mosquittoConf } from '../../apps/security/mosquitto.ts';
 import { hashPassword, passwordFile } from '../../apps/security/passwords.ts';
-import { collect, removeTempDirs, freePort, rawConnect, startMosquitto, tempDir, waitUntil, type MosquittoProcess } from './harness.ts';
+import { collect, freePort, rawConnect, startMosquitto, teardown, tempDir, waitUntil, type MosquittoProcess } from './harness.ts';
 
 const PW: Record<string, string> = { controller: 'pw-controller', world: 'pw-world', 'uav-1': 'pw-uav-1', 'uav-2': 'pw-uav-2', recorder: 'pw-rec' };
 let broker: MosquittoProcess;
@@ -35,11 +35,7 @@ before(async () => {
   url = `mqtt://127.0.0.1:${port}`;
 });
 
-after(async () => {
-  for (const c of open.reverse()) await c.close().catch(() => undefined);
-  await broker?.stop();
-  removeTempDirs();
-});
+after(() => teardown(open, broker));
 
 async function bus(user: string): Promise<Bus> {
   const b = await Bus.connect({ url, clientId: `t-${user}-${Math.random().toString(36).slice(2)}`, sender: user, clock: new ManualClock(1e15), log: silentLogger(), username: user, password: PW[user]!, connectTimeoutMs: 5000 });

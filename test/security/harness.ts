@@ -98,3 +98,19 @@ export async function waitUntil(pred: () => boolean, what: string, wallMs = 5000
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+export interface Closable {
+  close(): Promise<void>;
+}
+
+/** A test file's `after`: closes what it opened (last first, errors ignored), stops its broker, removes its temp dirs. */
+export async function teardown(open: Closable[], broker: MosquittoProcess | undefined): Promise<void> {
+  for (const c of open.splice(0).reverse()) await c.close().catch(() => undefined);
+  await broker?.stop();
+  removeTempDirs();
+}
+
+/** The client certificate and key of `identity` in a `uavmec keys` directory (PEM). */
+export function certFiles(dir: string, identity: string): { cert: Buffer; key: Buffer } {
+  return { cert: fs.readFileSync(path.join(dir, `${identity}.crt`)), key: fs.readFileSync(path.join(dir, `${identity}.key`)) };
+}

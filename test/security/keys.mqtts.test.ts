@@ -17,7 +17,7 @@ import keys from '../../apps/cli/commands/keys.ts';
 import { UsageError } from '../../apps/cli/command.ts';
 import { loadPlanSigningKey, loadPlanVerifyKey, publicKeyFingerprint } from '../../apps/security/plan-signing.ts';
 import { verifyPassword, parsePasswordFile } from '../../apps/security/passwords.ts';
-import { freePort, removeTempDirs, rawConnect, startMosquitto, tempDir, waitUntil, type MosquittoProcess } from './harness.ts';
+import { certFiles, freePort, rawConnect, startMosquitto, teardown, tempDir, waitUntil, type MosquittoProcess } from './harness.ts';
 
 let dir: string;
 let foreign: string;
@@ -37,16 +37,12 @@ before(async () => {
   assert.equal(await keys.run(['--fleet', '1', '--out', foreign, ...common]), 0);
   broker = await startMosquitto(path.join(dir, 'mosquitto.conf'), certPort);
 });
-after(async () => {
-  for (const c of open.reverse()) await c.close().catch(() => undefined);
-  await broker?.stop();
-  removeTempDirs();
-});
+after(() => teardown(open, broker));
 
 async function certBus(identity: string): Promise<Bus> {
   const b = await Bus.connect({
     url: `mqtts://127.0.0.1:${certPort}`, clientId: `k-${identity}-${open.length}`, sender: identity, clock: new ManualClock(1e15), log: silentLogger(),
-    ca: read('ca.crt'), cert: read(`${identity}.crt`), key: read(`${identity}.key`), connectTimeoutMs: 5000,
+    ca: read('ca.crt'), ...certFiles(dir, identity), connectTimeoutMs: 5000,
   });
   open.push(b);
   return b;
@@ -54,7 +50,7 @@ async function certBus(identity: string): Promise<Bus> {
 async function rawTls(port: number, o: { cert?: string; certDir?: string; username?: string; password?: string }): Promise<{ client?: MqttClient; error?: Error }> {
   const r = await rawConnect(`mqtts://127.0.0.1:${port}`, {
     clientId: `kr-${open.length}`, protocolVersion: 5, ca: read('ca.crt'),
-    ...(o.cert ? { cert: read(`${o.cert}.crt`, o.certDir), key: read(`${o.cert}.key`, o.certDir) } : {}),
+    ...(o.cert ? certFiles(o.certDir ?? dir, o.cert) : {}),
     ...(o.username ? { username: o.username, password: o.password ?? '' } : {}),
   });
   if (r.client) open.push({ close: () => r.client!.endAsync(true) });
