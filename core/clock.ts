@@ -86,13 +86,16 @@ interface ManualTimer {
   cancelled: boolean;
 }
 
-/** Deterministic clock for tests: nothing happens until `advance`. */
-export class ManualClock implements Clock {
+/**
+ * A clock whose time moves only when its owner moves it, with a list of timers in (due, seq)
+ * order; `ManualClock` (tests) and `VirtualClock` (deterministic missions) differ in how time moves.
+ */
+abstract class TimerListClock implements Clock {
   readonly scale = 1;
-  private tUs: number;
+  protected tUs: number;
+  protected timers: ManualTimer[] = [];
   private seq = 0;
-  private timers: ManualTimer[] = [];
-  constructor(startUs = 1_700_000_000_000_000) {
+  constructor(startUs: number) {
     this.tUs = startUs;
   }
   nowUs(): number {
@@ -107,6 +110,22 @@ export class ManualClock implements Clock {
   }
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.add(resolve, ms));
+  }
+  /** Called after a timer was added (a driver waiting for timers wakes up). */
+  protected timerAdded(): void {}
+  private add(fn: () => void, ms: number, periodMs?: number): Timer {
+    const t: ManualTimer = { due: this.tUs + Math.max(0, ms) * 1000, seq: this.seq++, fn, cancelled: false };
+    if (periodMs !== undefined) t.periodMs = periodMs;
+    this.timers.push(t);
+    this.timerAdded();
+    return { cancel: () => void (t.cancelled = true) };
+  }
+}
+
+/** Deterministic clock for tests: nothing happens until `advance`. */
+export class ManualClock extends TimerListClock {
+  constructor(startUs = 1_700_000_000_000_000) {
+    super(startUs);
   }
   /** Advances time by `ms`, firing every timer that falls due, in due order. */
   advance(ms: number): void {
@@ -123,12 +142,6 @@ export class ManualClock implements Clock {
     }
     this.timers = this.timers.filter((t) => !t.cancelled);
     this.tUs = end;
-  }
-  private add(fn: () => void, ms: number, periodMs?: number): Timer {
-    const t: ManualTimer = { due: this.tUs + Math.max(0, ms) * 1000, seq: this.seq++, fn, cancelled: false };
-    if (periodMs !== undefined) t.periodMs = periodMs;
-    this.timers.push(t);
-    return { cancel: () => void (t.cancelled = true) };
   }
 }
 
@@ -234,35 +247,18 @@ export interface VirtualClockStats {
  * follows the sockets; anything order-sensitive across such receivers is not made deterministic
  * here (the recorder canonicalises order within an instant instead).
  */
-export class VirtualClock implements Clock {
-  readonly scale = 1;
+export class VirtualClock extends TimerListClock {
   readonly activity: ActivityTracker;
   readonly stats: VirtualClockStats = { fired: 0, stalls: 0, stalledOn: [] };
-  private tUs: number;
-  private seq = 0;
-  private timers: ManualTimer[] = [];
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly stallMs: number;
 
   constructor(o: VirtualClockOptions = {}) {
-    this.tUs = o.startUs ?? 1_700_000_000_000_000;
+    super(o.startUs ?? 1_700_000_000_000_000);
     this.activity = o.activity ?? new ActivityTracker();
     this.stallMs = o.stallMs ?? 2000;
-  }
-  nowUs(): number {
-    return this.tUs;
-  }
-  setTimeout(fn: () => void, ms: number): Timer {
-    return this.add(fn, ms);
-  }
-  setInterval(fn: () => void, ms: number): Timer {
-    if (!(ms > 0)) throw new RangeError('interval must be > 0 ms');
-    return this.add(fn, ms, ms);
-  }
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.add(resolve, ms));
   }
   /** Starts advancing time (idempotent). */
   start(): void {
@@ -281,12 +277,8 @@ export class VirtualClock implements Clock {
     return this.timers.filter((t) => !t.cancelled).length;
   }
 
-  private add(fn: () => void, ms: number, periodMs?: number): Timer {
-    const t: ManualTimer = { due: this.tUs + Math.max(0, ms) * 1000, seq: this.seq++, fn, cancelled: false };
-    if (periodMs !== undefined) t.periodMs = periodMs;
-    this.timers.push(t);
+  protected override timerAdded(): void {
     this.wake?.();
-    return { cancel: () => void (t.cancelled = true) };
   }
 
   private next(): ManualTimer | undefined {

@@ -67,15 +67,7 @@ export class PoolController {
   /** Keeps a DAG task request for the next round; false when it has no subtasks (not a pool task). */
   add(m: TaskRequest): boolean {
     if (m.subtasks.length === 0) return false;
-    const p = m.user_position!;
-    this.pending.set(m.task_id, {
-      taskId: m.task_id,
-      userId: m.user_id,
-      pos: [p.x_east_m, p.y_north_m, p.alt_m],
-      releaseUs: m.release_t_us || m.header!.t_us,
-      subtasks: m.subtasks.map((s) => ({ id: s.id, contentId: s.content_id || `${m.task_id}/${s.id}`, inputBits: s.input_bits, cycles: s.cycles, outputBits: s.output_bits })),
-      edges: m.edges.map((e) => ({ from: e.from, to: e.to })),
-    });
+    this.pending.set(m.task_id, poolTask(m));
     return true;
   }
 
@@ -143,4 +135,17 @@ export class PoolController {
     this.releases.delete(taskId);
     return { taskId, userId: r.userId, releaseUs: r.releaseUs, doneUs: Math.max(doneUs, r.releaseUs), failed: failure !== undefined, ...(failure ? { failureReason: failure } : {}) };
   }
+}
+
+/** A DAG TaskRequest as the pool keeps it (also how replay rebuilds a round's inputs). */
+export function poolTask(m: TaskRequest): PoolTask {
+  const p = m.user_position!;
+  return {
+    taskId: m.task_id,
+    userId: m.user_id,
+    pos: [p.x_east_m, p.y_north_m, p.alt_m],
+    releaseUs: m.release_t_us || m.header!.t_us,
+    subtasks: m.subtasks.map((s) => ({ id: s.id, contentId: s.content_id || `${m.task_id}/${s.id}`, inputBits: s.input_bits, cycles: s.cycles, outputBits: s.output_bits })),
+    edges: m.edges.map((e) => ({ from: e.from, to: e.to })),
+  };
 }

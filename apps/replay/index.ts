@@ -11,7 +11,8 @@
  */
 export { loadRun, parseRecording, type RunRecording, type RunFolder, type RecordedPlan, type Stamped } from './recording.ts';
 export { slotInputs, replayInputs, slotPlans, poolPlans, controllerReceiveTimes, planningInputs, NON_SLOT_PLANNERS, type SlotInputs, type ReplayInputs } from './inputs.ts';
-export { PoolTracker, poolTask, POOL_PLANNER, type PoolRoundInputs } from './pool-inputs.ts';
+export { PoolTracker, POOL_PLANNER, type PoolRoundInputs } from './pool-inputs.ts';
+export { poolTask } from '../controller/pool.ts';
 export { replanPools, poolConfigFromSummary, POOL_REPLAY_PLANNERS, RECORDED_POOL_PLANNER, type PoolReplayPlanner, type ReplannedRound } from './pool-replan.ts';
 export { evaluateRound, measuredRound, poolTotals, type PoolRoundPredicted, type PoolRoundMeasured } from './pool-evaluate.ts';
 export { replan, configFromSummary, coalitionInstance, REPLAY_PLANNERS, OFFLOAD_PLANNERS, COALITION_PLANNERS, type ReplayPlanner, type ReplayConfig, type ReplannedSlot } from './replan.ts';

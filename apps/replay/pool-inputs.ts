@@ -17,6 +17,7 @@
  */
 import type { TaskCompletion, TaskRequest } from '../../proto/index.ts';
 import type { Point2, PoolTask } from '../controller/slot/index.ts';
+import { poolTask } from '../controller/pool.ts';
 import { recordCompletion, type Twin } from '../controller/twin/index.ts';
 import type { RecordedPlan } from './recording.ts';
 
@@ -35,19 +36,6 @@ export interface PoolRoundInputs {
   recorded: Map<number, RecordedPlan>;
   /** Whether the tasks come from the controller's planning-inputs event (else inferred from receive times). */
   fromEvent: boolean;
-}
-
-/** A DAG TaskRequest as `PoolController.add` keeps it. */
-export function poolTask(m: TaskRequest): PoolTask {
-  const p = m.user_position!;
-  return {
-    taskId: m.task_id,
-    userId: m.user_id,
-    pos: [p.x_east_m, p.y_north_m, p.alt_m],
-    releaseUs: m.release_t_us || m.header!.t_us,
-    subtasks: m.subtasks.map((s) => ({ id: s.id, contentId: s.content_id || `${m.task_id}/${s.id}`, inputBits: s.input_bits, cycles: s.cycles, outputBits: s.output_bits })),
-    edges: m.edges.map((e) => ({ from: e.from, to: e.to })),
-  };
 }
 
 interface RoundNode {
