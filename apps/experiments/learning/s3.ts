@@ -10,10 +10,9 @@
  *   5–30, with the best static hover placement found by search as a reference ceiling. Every
  *   learner is retrained for each user count (observation = own position, S3 §IV-A1, so a policy
  *   is specific to its layout; layouts are nested: user i has the same position for every N).
- *   [choice] 5, 10, 20 and 30 users (S3 plots 5–30 in steps of 5), three seeds at 30 users (the
- *   headline comparison, shared with Figs. 4 and 6) and one seed at 5–20 users: a MADDPG run is
- *   ≈ 4 min on this 2-core machine (the update dominates, not the environment), and 3 learners ×
- *   3 seeds × 4 points would take ≈ 2 h.
+ *   [choice] 5, 10, 20 and 30 users (S3 plots 5–30 in steps of 5), three seeds each: a run is
+ *   2–5 min on this 2-core machine (the update dominates, not the environment), 36 runs ≈ 1.5 h
+ *   (the checkpoints are cached, see runs.ts).
  */
 import { join } from 'node:path';
 import { createRng } from '../../../core/rng.ts';
@@ -38,9 +37,6 @@ export function s3Setting(o: Pick<ExperimentOptions, 'seed' | 'quick'>): Setting
     : { users: 30, episodes: 120, horizon: 50, evalHorizon: 500, seeds: [o.seed, o.seed + 1, o.seed + 2], userSweep: [5, 10, 20, 30], staticSamples: 400 };
 }
 
-/** Seeds trained at a user count: all of them at the headline count, the first one elsewhere. */
-const seedsAt = (s: Setting, users: number): number[] => (users === s.users ? s.seeds : s.seeds.slice(0, 1));
-
 function spec(algo: AlgoName, seed: number, s: Setting, users = s.users): RunSpec {
   const envOverrides: Record<string, unknown> = { users };
   if (s.horizon !== 50) envOverrides.horizon = s.horizon;
@@ -52,7 +48,7 @@ async function trained(o: ExperimentOptions, s: Setting, users = s.users): Promi
   const out = new Map<AlgoName, Checkpoint[]>();
   for (const l of LEARNERS) {
     const cs: Checkpoint[] = [];
-    for (const seed of seedsAt(s, users)) cs.push(await trainOrLoad(spec(l.algo, seed, s, users), dir, (m) => console.error(m)));
+    for (const seed of s.seeds) cs.push(await trainOrLoad(spec(l.algo, seed, s, users), dir, (m) => console.error(m)));
     out.set(l.algo, cs);
   }
   return out;
@@ -99,7 +95,7 @@ async function evalRow(o: ExperimentOptions, s: Setting, models: Map<AlgoName, C
   let label = key;
   if (key === 'rt') {
     label = 'RT (random trajectory)';
-    for (const seed of seedsAt(s, users)) stats.push(await evaluateRandom('s3', evalSeed(o), 7_000 + seed, 1, { ...spec('maddpg', seed, s, users).envOverrides, ...over }));
+    for (const seed of s.seeds) stats.push(await evaluateRandom('s3', evalSeed(o), 7_000 + seed, 1, { ...spec('maddpg', seed, s, users).envOverrides, ...over }));
   } else if (key === 'ao' || key === 'al') {
     label = key === 'ao' ? 'AO (MUECRS trajectory, all offload)' : 'AL (all local)';
     for (const c of models.get('maddpg')!) stats.push(await evaluateCheckpoint(tf, c, evalSeed(o), 1, { ...over, planner: key }));
@@ -189,8 +185,8 @@ export const fig7: ExperimentRun = async (o) => {
   const base = join(o.outDir, 's3-fig7-dor-vs-users');
   const csv = await writeCsv(`${base}.csv`, ['users', 'algo', 'dor_total_mean', 'dor_total_sd', 'dor_total_min', 'dor_total_max', 'dor_per_slot_mean', 'penalty_per_episode_mean', 'seeds'], rows);
   const svg = await writeText(`${base}.svg`, lineChart({
-    title: `S3 Fig. 7: overall DOR (${s.evalHorizon} slots) vs users; policies trained per user count; ${s.seeds.length} seeds (± sd) at ${s.users} users, 1 elsewhere`,
-    xLabel: 'number of users', yLabel: `overall DOR (sum over ${s.evalHorizon} slots)`, yMin: 0,
+    title: `S3 Fig. 7: overall DOR (${s.evalHorizon} slots) vs users; policies trained per user count, ${s.seeds.length} seeds (± sd)`,
+    xLabel: 'number of users', yLabel: `overall DOR (sum over ${s.evalHorizon} slots)`, yMin: 0, yFloor: 0,
     series: [...byKey.values()].map((v) => ({ name: v.label, points: v.pts, errors: v.err })),
   }));
   return { files: [csv, svg] };

@@ -195,3 +195,10 @@ void test('long titles wrap at spaces to fit the canvas, and the plot moves down
   const svg = lineChart({ title, xLabel: 'x', yLabel: 'y', series: [{ name: 'a', points: [[0, 1], [1, 2]] }] });
   for (const l of lines) assert.ok(svg.includes(`>${escapeXml(l)}</text>`));
 });
+
+void test('yFloor cuts error bars (and the axis) at a bound the quantity cannot cross', () => {
+  const spec = { title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 'a', points: [[0, 1], [1, 5]] as [number, number][], errors: [3, 1] }] };
+  assert.ok(lineChart(spec).includes('>-2<'), 'without a floor the axis goes below 0');
+  const cut = lineChart({ ...spec, yMin: 0, yFloor: 0 });
+  assert.ok(!/>-\d/.test(cut), 'no negative tick with the floor');
+});

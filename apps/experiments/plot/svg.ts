@@ -27,6 +27,8 @@ export interface LineChartSpec {
   xMin?: number;
   xMax?: number;
   yMin?: number;
+  /** The quantity cannot go below this (e.g. 0 for a DOR): error bars (± sd) are cut there. */
+  yFloor?: number;
   yMax?: number;
   width?: number;
   height?: number;
@@ -176,7 +178,7 @@ export function lineChart(spec: LineChartSpec): string {
       if (!Number.isFinite(x) || !Number.isFinite(y)) return;
       xs.push(x);
       const e = s.errors?.[k];
-      if (e !== undefined && Number.isFinite(e)) ys.push(y - Math.abs(e), y + Math.abs(e));
+      if (e !== undefined && Number.isFinite(e)) ys.push(Math.max(y - Math.abs(e), spec.yFloor ?? -Infinity), y + Math.abs(e));
       else ys.push(y);
     });
   }
@@ -217,7 +219,8 @@ export function lineChart(spec: LineChartSpec): string {
       const e = s.errors?.[k];
       if (e !== undefined && Number.isFinite(e) && e !== 0) {
         const px = f(toX(x));
-        out.push(`<path class="error" d="M${px},${f(toY(y - Math.abs(e)))}L${px},${f(toY(y + Math.abs(e)))}" stroke="${c}" stroke-width="1.2"/>`);
+        const lo = Math.max(y - Math.abs(e), spec.yFloor ?? -Infinity);
+        out.push(`<path class="error" d="M${px},${f(toY(lo))}L${px},${f(toY(y + Math.abs(e)))}" stroke="${c}" stroke-width="1.2"/>`);
       }
       if (spec.markers !== 'none') out.push(marker(markerKind(i), toX(x), toY(y), c));
     });
