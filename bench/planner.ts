@@ -10,7 +10,7 @@
 import os from 'node:os';
 import { writeBenchmarkSection } from './report.ts';
 import { createRng } from '../core/rng.ts';
-import { generateS0Instance, generateS3Instance, gridHover, planCoalitions, planOffloading } from '../apps/controller/planning/index.ts';
+import { generateS0Instance, generateS3Instance, gridHover, planCoalitions, planOffloading } from '../engines/planning/index.ts';
 
 const quick = process.argv.includes('--quick');
 const UAVS = [4, 10, 30, 100];

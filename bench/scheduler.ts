@@ -9,7 +9,7 @@
 import { writeBenchmarkSection } from './report.ts';
 import os from 'node:os';
 import { createRng } from '../core/rng.ts';
-import { compileProblem, fitnessOf, heft, runGa, syntheticProblem } from '../apps/controller/scheduling/schedule/index.ts';
+import { compileProblem, fitnessOf, heft, runGa, syntheticProblem } from '../engines/scheduling/schedule/index.ts';
 
 const arg = (k: string) => {
   const i = process.argv.indexOf(k);

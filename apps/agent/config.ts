@@ -13,7 +13,7 @@ import type { PolicyDriver } from './policy-driver.ts';
 import type { Envelope } from './safety/index.ts';
 import type { StateStore } from './state/index.ts';
 import type { Uplink } from './uplink/index.ts';
-import type { PoolParams } from '../controller/scheduling/index.ts';
+import type { PoolParams } from '../../engines/scheduling/index.ts';
 
 export interface AgentConfig {
   uavId: number;

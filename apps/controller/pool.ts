@@ -7,7 +7,7 @@
  * No bus and no clock: the service passes time and the twin in and publishes what comes out.
  */
 import type { TaskCompletion, TaskRequest } from '../../proto/index.ts';
-import type { GaOptions, PoolParams } from './scheduling/index.ts';
+import type { GaOptions, PoolParams } from '../../engines/scheduling/index.ts';
 import type { PlanBody, Point2 } from './slot/index.ts';
 import { planPoolSlot, PoolRound, type PoolRoundMetrics, type PoolTask } from './slot/index.ts';
 import type { Twin } from './twin/index.ts';

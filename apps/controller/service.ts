@@ -11,7 +11,7 @@ import type { Bus } from '../common/bus.ts';
 import type { Logger } from '../common/log.ts';
 import { FlightMode, FlightState, Severity, topicName, topicSpec, type Health, type MessageInput, type Plan, type TaskCompletion } from '../../proto/index.ts';
 import { signedPlanBytes } from '../security/plan-signing.ts';
-import type { ChannelParams, OffloadAlgo } from './planning/offload/index.ts';
+import type { ChannelParams, OffloadAlgo } from '../../engines/planning/offload/index.ts';
 import { MetricsLedger, type SlotMetrics } from './metrics.ts';
 import type { Point2, PoolRoundMetrics, SlotTask } from './slot/index.ts';
 import { fleetReady, launchTarget, planFleetSlot, PLANNER_TRAJECTORY, type TrajectoryConfig, type Vec3 } from './trajectory.ts';

@@ -3,11 +3,11 @@
  * and (1000,1000), layered random DAGs with repeats drawn from a 12-subtask shared library.
  */
 import { createRng } from '../../core/rng.ts';
-import { DEFAULT_DAG_GEN, generateUsers } from '../controller/scheduling/dag/index.ts';
-import type { User } from '../controller/scheduling/dag/index.ts';
-import { DEFAULT_POOL_PARAMS, defaultUav, startPoints } from '../controller/scheduling/model/index.ts';
-import type { Method, PlanMetrics } from '../controller/scheduling/pipeline/index.ts';
-import { planPool } from '../controller/scheduling/pipeline/index.ts';
+import { DEFAULT_DAG_GEN, generateUsers } from '../../engines/scheduling/dag/index.ts';
+import type { User } from '../../engines/scheduling/dag/index.ts';
+import { DEFAULT_POOL_PARAMS, defaultUav, startPoints } from '../../engines/scheduling/model/index.ts';
+import type { Method, PlanMetrics } from '../../engines/scheduling/pipeline/index.ts';
+import { planPool } from '../../engines/scheduling/pipeline/index.ts';
 
 export const S1_UAVS = startPoints(2, 1000).map(([x, y], n) => defaultUav(`uav${n}`, x, y));
 

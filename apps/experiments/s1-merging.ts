@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { writeCsv, writeText } from './csv.ts';
 import { lineChart } from './plot/svg.ts';
 import type { ExperimentOptions } from './registry.ts';
-import { mergeTasks, averageRepetitions } from '../controller/scheduling/merge/index.ts';
+import { mergeTasks, averageRepetitions } from '../../engines/scheduling/merge/index.ts';
 import { mean, runPlan, s1Users } from './s1-common.ts';
 
 export const name = 's1-merging';

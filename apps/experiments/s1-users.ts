@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { writeCsv, writeText } from './csv.ts';
 import { lineChart } from './plot/svg.ts';
 import type { ExperimentOptions } from './registry.ts';
-import { METHODS } from '../controller/scheduling/pipeline/index.ts';
-import type { PlanMetrics } from '../controller/scheduling/pipeline/index.ts';
+import { METHODS } from '../../engines/scheduling/pipeline/index.ts';
+import type { PlanMetrics } from '../../engines/scheduling/pipeline/index.ts';
 import { mean, runPlan, s1Users } from './s1-common.ts';
 
 export const name = 's1-users';

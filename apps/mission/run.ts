@@ -31,7 +31,7 @@ import { createAgent, type RunningAgent } from '../agent/create.ts';
 import { Bus, createLogger, Recorder, startEmbeddedBroker, type EmbeddedBroker } from '../common/index.ts';
 import { ControllerService } from '../controller/service.ts';
 import { writeReport } from '../report/write.ts';
-import type { OffloadAlgo } from '../controller/planning/offload/index.ts';
+import type { OffloadAlgo } from '../../engines/planning/offload/index.ts';
 import type { SlotMetrics } from '../controller/metrics.ts';
 import type { PoolRoundMetrics } from '../controller/slot/index.ts';
 import type { MissionSummary } from './summary.ts';

@@ -11,7 +11,7 @@
  *   predicted_s − cycles/cpu_hz, i.e. uplink plus any UAV relay (a slight overestimate of E_tr
  *   for relayed tasks, whose relay leg the UAV, not the user, transmits).
  */
-import { defaultCoalitionParams } from '../controller/planning/coalition/index.ts';
+import { defaultCoalitionParams } from '../../engines/planning/coalition/index.ts';
 import type { Plan } from '../../proto/index.ts';
 import type { SlotInputs } from './inputs.ts';
 import type { ReplannedSlot, ReplayConfig } from './replan.ts';

@@ -10,7 +10,7 @@
  */
 import type { Result } from '../../core/result.ts';
 import type { PoolConfig } from '../controller/pool.ts';
-import type { Method } from '../controller/scheduling/index.ts';
+import type { Method } from '../../engines/scheduling/index.ts';
 import { planPoolSlot, type PoolRoundPlan } from '../controller/slot/index.ts';
 import type { MissionSummary } from '../mission/summary.ts';
 import { poolConfigFor, type Scenario } from '../../sim/world/index.ts';

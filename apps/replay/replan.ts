@@ -12,8 +12,8 @@
  */
 import type { ControllerConfig } from '../controller/service.ts';
 import { ManualClock } from '../../core/clock.ts';
-import { planCoalitions, defaultCoalitionParams, type CoalitionInstance, type CoalitionPlan } from '../controller/planning/coalition/index.ts';
-import type { ChannelParams, OffloadAlgo } from '../controller/planning/offload/index.ts';
+import { planCoalitions, defaultCoalitionParams, type CoalitionInstance, type CoalitionPlan } from '../../engines/planning/coalition/index.ts';
+import type { ChannelParams, OffloadAlgo } from '../../engines/planning/offload/index.ts';
 import { canServe, type PlanBody, type Point2, type SlotPlanOutput } from '../controller/slot/index.ts';
 import { planFleetSlot, PLANNER_TRAJECTORY, type TrajectoryConfig } from '../controller/trajectory.ts';
 import { plannedCpuHz } from '../controller/twin/index.ts';

@@ -19,8 +19,8 @@
  * extracted text; its Fig. 6 shows DOR = 0 at t = 0, i.e. users initially uncovered or poorly served).
  */
 import { createRng, type Rng } from '../../core/rng.ts';
-import { defaultChannelParams, planOffloading } from '../../apps/controller/planning/offload/index.ts';
-import type { OffloadAlgo, OffloadInstance, OffloadUav, OffloadUser } from '../../apps/controller/planning/offload/index.ts';
+import { defaultChannelParams, planOffloading } from '../../engines/planning/offload/index.ts';
+import type { OffloadAlgo, OffloadInstance, OffloadUav, OffloadUser } from '../../engines/planning/offload/index.ts';
 import type { Env, EnvSpec, StepResult } from './types.ts';
 
 export interface S3EnvConfig {

@@ -10,7 +10,7 @@
  * stand, the UAVs at the cruise altitude and speed, the scenario's bandwidth (`poolParams`).
  */
 import type { Rng } from '../../core/rng.ts';
-import { DEFAULT_DAG_GEN, DEFAULT_POOL_PARAMS, generateSharedLibrary, generateUserTask, type DagGenOptions, type PoolParams, type UserTask } from '../../apps/controller/scheduling/index.ts';
+import { DEFAULT_DAG_GEN, DEFAULT_POOL_PARAMS, generateSharedLibrary, generateUserTask, type DagGenOptions, type PoolParams, type UserTask } from '../../engines/scheduling/index.ts';
 import type { Scenario } from './scenario.ts';
 import { taskId, type UserDevice } from './users.ts';
 

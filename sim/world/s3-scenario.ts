@@ -11,7 +11,7 @@
  * - starts: the env's start positions (`reset()`: the area corners at H_min by default).
  */
 import { fail, ok, type Result } from '../../core/result.ts';
-import { defaultChannelParams } from '../../apps/controller/planning/offload/index.ts';
+import { defaultChannelParams } from '../../engines/planning/offload/index.ts';
 import { S3TrajectoryEnv, type S3EnvConfig } from '../envs/s3-trajectory.ts';
 import { defaultScenario, validateScenario, type GeoOrigin, type Scenario } from './scenario.ts';
 

@@ -8,8 +8,8 @@
  * per user per slot). **[choice]** Users stand in Gaussian hotspots and walk slowly, so the
  * "hover over user clusters" planner has something to track.
  */
-import { defaultChannelParams, type ChannelParams } from '../../apps/controller/planning/offload/index.ts';
-import type { DagGenOptions } from '../../apps/controller/scheduling/index.ts';
+import { defaultChannelParams, type ChannelParams } from '../../engines/planning/offload/index.ts';
+import type { DagGenOptions } from '../../engines/scheduling/index.ts';
 
 export interface GeoOrigin {
   latDeg: number;

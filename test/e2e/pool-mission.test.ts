@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { readRecording } from '../../apps/common/recorder.ts';
-import { uavRateBps } from '../../apps/controller/scheduling/index.ts';
+import { uavRateBps } from '../../engines/scheduling/index.ts';
 import { runMission } from '../../apps/mission/run.ts';
 import { decode, matchTopic, type Plan, type TaskCompletion } from '../../proto/index.ts';
 import { defaultScenario, poolParams } from '../../sim/world/index.ts';

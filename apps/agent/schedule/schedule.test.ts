@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../../../core/clock.ts';
 import { FlightMode, type MessageInput, type Plan, type TaskCompletion } from '../../../proto/index.ts';
-import { DEFAULT_POOL_PARAMS, uavRateBps } from '../../controller/scheduling/index.ts';
+import { DEFAULT_POOL_PARAMS, uavRateBps } from '../../../engines/scheduling/index.ts';
 import { SimulatedExecutor } from '../executor/index.ts';
 import { ScheduleDriver } from './driver.ts';
 import { entriesFromPlan, ScheduleProgress } from './runner.ts';

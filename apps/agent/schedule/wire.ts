@@ -5,7 +5,7 @@
  */
 import type { FleetState, MessageInput, TaskCompletion } from '../../../proto/index.ts';
 import type { Clock } from '../../../core/clock.ts';
-import { DEFAULT_POOL_PARAMS, uavRateBps, type PoolParams } from '../../controller/scheduling/index.ts';
+import { DEFAULT_POOL_PARAMS, uavRateBps, type PoolParams } from '../../../engines/scheduling/index.ts';
 import type { Executor } from '../executor/index.ts';
 import { memberPos } from '../frames.ts';
 import { ScheduleDriver } from './driver.ts';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError, type Command } from '../command.ts';
 import { oneOf, parse } from '../args.ts';
-import { defaultAlgo, parseInstance, PLAN_ALGOS, solve, type PlanAlgo } from '../../controller/planning/instance.ts';
+import { defaultAlgo, parseInstance, PLAN_ALGOS, solve, type PlanAlgo } from '../../../engines/planning/instance.ts';
 
 const help = `Usage: uavmec plan --input <instance.json> [options]
 

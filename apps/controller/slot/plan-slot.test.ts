@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { createRng } from '../../../core/rng.ts';
-import { defaultChannelParams } from '../planning/offload/index.ts';
+import { defaultChannelParams } from '../../../engines/planning/offload/index.ts';
 import { applyTwinState, emptyTwin } from '../twin/index.ts';
 import { assignTargets, kMeans, type Point2 } from './hover.ts';
 import { layerAltitude, planSlot, type SlotTask } from './plan-slot.ts';

@@ -7,7 +7,7 @@
 import { createRng } from '../../../core/rng.ts';
 import type { MessageInput, Plan } from '../../../proto/index.ts';
 import { FlightMode, FlightState } from '../../../proto/index.ts';
-import { planOffloading, type ChannelParams, type OffloadAlgo, type OffloadInstance, type OffloadPlan } from '../planning/offload/index.ts';
+import { planOffloading, type ChannelParams, type OffloadAlgo, type OffloadInstance, type OffloadPlan } from '../../../engines/planning/offload/index.ts';
 import { plannedCpuHz, type Twin, type UavTwin } from '../twin/index.ts';
 import { assignTargets, kMeans, type Point2 } from './hover.ts';
 

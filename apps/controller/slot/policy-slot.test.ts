@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRng } from '../../../core/rng.ts';
 import { FlightMode } from '../../../proto/index.ts';
-import { defaultChannelParams } from '../planning/offload/index.ts';
+import { defaultChannelParams } from '../../../engines/planning/offload/index.ts';
 import { applyTwinState, emptyTwin } from '../twin/index.ts';
 import { planSlot, type SlotTask } from './plan-slot.ts';
 import { planPolicySlot } from './policy-slot.ts';

@@ -14,7 +14,7 @@
 import { createRng } from '../../../core/rng.ts';
 import { fail, ok, type Result } from '../../../core/result.ts';
 import { FlightMode } from '../../../proto/index.ts';
-import { compileProblem, Decoder, heft, planPool, rotaryWingMotion, type GaOptions, type Method, type Plan as PoolPlan, type PlanMetrics, type PoolParams, type Schedule, type Subtask, type TaskEdge, type UavSpec, type User } from '../scheduling/index.ts';
+import { compileProblem, Decoder, heft, planPool, rotaryWingMotion, type GaOptions, type Method, type Plan as PoolPlan, type PlanMetrics, type PoolParams, type Schedule, type Subtask, type TaskEdge, type UavSpec, type User } from '../../../engines/scheduling/index.ts';
 import { plannedCpuHz, type Twin } from '../twin/index.ts';
 import type { Point2 } from './hover.ts';
 import { canServe, layerAltitude, type PlanBody } from './plan-slot.ts';

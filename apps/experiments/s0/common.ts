@@ -3,7 +3,7 @@
  * one MED per coalition per slot), Rayleigh fading, the three algorithms of S0 §VII.
  */
 import type { Rng } from '../../../core/rng.ts';
-import { generateS0Instance, planCoalitions, type CoalitionAlgo, type CoalitionInstance, type S0GenOptions } from '../../controller/planning/coalition/index.ts';
+import { generateS0Instance, planCoalitions, type CoalitionAlgo, type CoalitionInstance, type S0GenOptions } from '../../../engines/planning/coalition/index.ts';
 
 export const S0_ALGOS: readonly CoalitionAlgo[] = ['coalition', 'grand', 'nash'];
 export const S0_LABELS: Record<string, string> = { coalition: 'TU coalition (ours)', grand: 'grand coalition', nash: 'Nash (non-cooperative)' };

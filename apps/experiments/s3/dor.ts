@@ -5,7 +5,7 @@
  * over N stay comparable; the CSV has both.
  */
 import type { Rng } from '../../../core/rng.ts';
-import { generateS3Instance, gridHover, planOffloading, type OffloadAlgo, type OffloadInstance, type S3GenOptions } from '../../controller/planning/offload/index.ts';
+import { generateS3Instance, gridHover, planOffloading, type OffloadAlgo, type OffloadInstance, type S3GenOptions } from '../../../engines/planning/offload/index.ts';
 import type { ExperimentRun } from '../registry.ts';
 import { writeSweep } from '../sweep.ts';
 

@@ -4,7 +4,7 @@
  * controller's `formCoalitions`), label 1 for members of the resulting serving coalition.
  */
 import type { Rng } from '../../../core/rng.ts';
-import { CoalitionCache, efficiencies, formCoalitions, generateS0Instance, type F3Input } from '../../controller/planning/coalition/index.ts';
+import { CoalitionCache, efficiencies, formCoalitions, generateS0Instance, type F3Input } from '../../../engines/planning/coalition/index.ts';
 import { membershipFeatures } from './features.ts';
 
 export interface WarmstartSample {

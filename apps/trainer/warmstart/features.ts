@@ -5,7 +5,7 @@
  * sampling/thresholding the per-UAV probabilities proposes a preliminary coalition structure
  * (serving coalition + singletons) that merge/split then refines. Pure.
  */
-import { CoalitionCache, shareCap, type F3Input } from '../../controller/planning/coalition/index.ts';
+import { CoalitionCache, shareCap, type F3Input } from '../../../engines/planning/coalition/index.ts';
 
 export const WARMSTART_FEATURES = [
   'worth_rel', // v({j}) / max_k v({k}) over candidates (0 if none positive)

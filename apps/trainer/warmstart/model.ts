@@ -7,7 +7,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Rng } from '../../../core/rng.ts';
 import { exportMlp, mlpForward, type MlpLayer } from '../../../core/onnx/index.ts';
-import { CoalitionCache, formCoalitions } from '../../controller/planning/coalition/index.ts';
+import { CoalitionCache, formCoalitions } from '../../../engines/planning/coalition/index.ts';
 import type { Tf } from '../backend.ts';
 import { Mlp } from '../nets.ts';
 import { WARMSTART_FEATURES, proposeStructure } from './features.ts';
