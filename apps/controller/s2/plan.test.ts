@@ -56,7 +56,7 @@ void test('S2 planner: action → plans matches the env\'s step (targets, ratios
       assert.equal(p.flight!.mode, FlightMode.FLIGHT_MODE_GOTO);
       assert.deepEqual([p.flight!.target!.x_east_m, p.flight!.target!.y_north_m, p.flight!.target!.alt_m], last.uavPos[k]);
       assert.equal(p.flight!.speed_m_s, last.decision.speeds[k]);
-      assert.equal(p.video!.shares.length > 0, last.uavComputeJ[k]! > 0, `UAV ${id} serves in the plan iff it computes in the env`);
+      assert.equal((p.video!.shares ?? []).length > 0, last.uavComputeJ[k]! > 0, `UAV ${id} serves in the plan iff it computes in the env`);
       assert.equal(p.video!.transcode_level_mbps, last.decision.levelMbps);
       assert.ok(decode('Plan', encode('Plan', { header, ...p })).ok, 'the plan passes the contract\'s validation');
     });
