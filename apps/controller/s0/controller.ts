@@ -112,7 +112,7 @@ export class S0Controller {
     return { plans: out.plans, inputs };
   }
 
-  /** A share's completion (TaskCompletion with share_bits): scores the twin and the ledger. */
+  /** A share's completion (TaskCompletion with part_bits): scores the twin and the ledger. */
   onShare(c: TaskCompletion): S0Coalition | undefined {
     const f = this.ledger.forecast(c.task_id, c.uav_id);
     let fid: number | undefined;

@@ -129,9 +129,9 @@ export class S0Ledger {
     } else {
       m.sharesComputed++;
       if (c.late) m.sharesLate++;
-      m.flown.energyTrJ += c.transmission_energy_j;
+      m.flown.energyTrJ += c.tx_energy_j;
       m.flown.energyCpJ += c.compute_energy_j;
-      m.flown.servedBits += c.share_bits;
+      m.flown.servedBits += c.part_bits;
       if (c.compute_s > 0) this.muSum[sh.slot]! += sh.f.cycles / c.compute_s / sh.f.maxCpuHz;
       m.flown.utilisation = this.engaged[sh.slot]! > 0 ? this.muSum[sh.slot]! / this.engaged[sh.slot]! : 0;
       m.flown.servedFraction = this.taskBits[sh.slot]! > 0 ? m.flown.servedBits / this.taskBits[sh.slot]! : 0;

@@ -4,7 +4,7 @@ import { createRng } from '../../../core/rng.ts';
 import { generateS0Instance } from '../../../engines/planning/coalition/index.ts';
 import { encode, decode, CONTRACT_VERSION } from '../../../proto/index.ts';
 import { emptyFidelity, planS0Slot, recordShare, S0Controller, WarmStartModel, type S0SlotInput } from './index.ts';
-import { FlightState } from '../../../proto/index.ts';
+import { ExecutionSite, FlightState } from '../../../proto/index.ts';
 import type { Twin, UavTwin } from '../twin/index.ts';
 
 /** An S0-setting slot (SPEC §5.6) as planner input: `uavs` UAVs at 800 m, `meds` requests with Rayleigh fading. */
@@ -104,9 +104,9 @@ test('S0 controller: measured shares correct the twin, fidelity rises the next s
       for (const s of p.shares ?? []) {
         const computeS = (s.share_bits! * s.cycles_per_bit!) / (s.cpu_hz! * eta(p.uav_id!));
         const c = {
-          header: { version: 1, sender: 'uav', t_us: 1, seq: 1 }, task_id: s.task_id!, user_id: s.user_id!, subtask_id: '', site: 2, uav_id: p.uav_id!, release_t_us: 1,
+          header: { version: 1, sender: 'uav', t_us: 1, seq: 1 }, task_id: s.task_id!, user_id: s.user_id!, subtask_id: '', site: ExecutionSite.EXECUTION_SITE_UAV, uav_id: p.uav_id!, release_t_us: 1,
           done_t_us: t0 + Math.round((s.predicted_uplink_s! + computeS) * 1e6), uplink_s: s.predicted_uplink_s!, relay_s: 0, compute_s: computeS, predicted_s: 0, local_s: 0,
-          late: false, compute_energy_j: 1, failed: false, failure_reason: '', service_start_t_us: t0, share_bits: s.share_bits!, transmission_energy_j: 0.1,
+          late: false, compute_energy_j: 1, failed: false, failure_reason: '', service_start_t_us: t0, part_bits: s.share_bits!, tx_energy_j: 0.1, helper_user_id: 0, transcode_level_mbps: 0, transcode_energy_j: 0,
         };
         ctl.onShare(c);
         ctl.onShare(c); // a duplicate delivery (QoS 1) is not counted twice
