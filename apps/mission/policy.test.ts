@@ -70,5 +70,8 @@ test('env prediction and the flight-vs-env comparison align on moves flown', asy
   assert.ok(c.rows.every((x) => Math.abs(x.positionErrorM! - 1) < 1e-9));
   assert.equal(c.meanFlownDor, 2);
   assert.equal(c.meanPlannedDor, 2.5);
+  assert.deepEqual(c.rows.slice(1).map((x) => x.oracleDor), p.value.oracle.perSlotDor.slice(0, 3), 'oracle rows align on moves like the env rows');
+  assert.ok(p.value.oracle.placementDorPerSlot > 0 && p.value.oracle.arrivalSlots > 0);
+  assert.ok(Math.abs(c.flownVsOracle - 2 / c.meanOracleDor) < 1e-12);
   assert.equal(c.model.actors.length, 4);
 });

@@ -90,6 +90,8 @@ export interface PolicyComparisonRow {
   plannedDor: number;
   /** The env's DOR after as many moves as the UAVs had flown (env slot k − 1); null for slot 0. */
   envDor: number | null;
+  /** The oracle's DOR in the env after as many moves (env slot k − 1); null for slot 0. */
+  oracleDor: number | null;
   /** Mean distance between each UAV's flown position and its env position after k moves, m. */
   positionErrorM: number | null;
   /** Where the UAVs were when the slot was planned (index = UAV id − 1; null = not known), m. */
@@ -105,7 +107,9 @@ export interface PolicyRunSummary {
     envHash: PolicyModel['envHash'];
     actors: { uavId: number; file: string; sha256: string }[];
   };
-  env: Omit<EnvPrediction, 'positions'> & { thetaMaxDeg: number };
+  env: Omit<EnvPrediction, 'positions' | 'oracle'> & { thetaMaxDeg: number };
+  /** The oracle (straight flight to the best static placement found, then hover) in the env. */
+  oracle: { arrivalSlots: number; placementDorPerSlot: number; meanDor: number };
   /**
    * Slot k of the mission is planned k slots after the policy took over (slot 0's plan), i.e.
    * after k moves; the env's slot k is after k + 1 moves. Rows align on moves.
@@ -115,6 +119,9 @@ export interface PolicyRunSummary {
   meanFlownDor: number;
   meanPlannedDor: number;
   meanEnvDor: number;
+  /** The oracle's mean DOR over the same slots; `flownVsOracle` = meanFlownDor / meanOracleDor. */
+  meanOracleDor: number;
+  flownVsOracle: number;
   meanPositionErrorM: number;
   maxPositionErrorM: number;
 }
@@ -137,14 +144,17 @@ export function comparePolicyRun(setup: Pick<PolicyMissionSetup, 'model'>, env: 
     const n = setup.model.actors.length;
     const round = (p: readonly number[]): Vec3 => [+p[0]!.toFixed(2), +p[1]!.toFixed(2), +p[2]!.toFixed(2)];
     return {
-      slot: k, flownDor: m.dor, plannedDor: m.predictedDor, envDor: k >= 1 ? (env.perSlotDor[k - 1] ?? null) : null, positionErrorM: err,
+      slot: k, flownDor: m.dor, plannedDor: m.predictedDor, envDor: k >= 1 ? (env.perSlotDor[k - 1] ?? null) : null,
+      oracleDor: k >= 1 ? (env.oracle.perSlotDor[k - 1] ?? null) : null, positionErrorM: err,
       flownPositions: Array.from({ length: n }, (_, i) => (pos?.get(i + 1) ? round(pos.get(i + 1)!) : null)), envPositions: ref ? ref.map(round) : null,
     };
   });
   const aligned = rows.filter((r) => r.envDor !== null);
   const errs = rows.map((r) => r.positionErrorM).filter((e): e is number => e !== null);
   const md = setup.model;
-  const { positions: _positions, ...envStats } = env;
+  const { positions: _positions, oracle, ...envStats } = env;
+  const meanFlownDor = mean(aligned.map((r) => r.flownDor));
+  const meanOracleDor = mean(aligned.map((r) => r.oracleDor ?? NaN));
   return {
     trajectory: 'policy',
     model: {
@@ -152,10 +162,13 @@ export function comparePolicyRun(setup: Pick<PolicyMissionSetup, 'model'>, env: 
       actors: md.actors.map((a) => ({ uavId: a.uavId, file: a.file, sha256: a.sha256 })),
     },
     env: { ...envStats, thetaMaxDeg: md.env.thetaMaxDeg },
+    oracle: { arrivalSlots: oracle.arrivalSlots, placementDorPerSlot: oracle.placementDorPerSlot, meanDor: oracle.meanDor },
     rows,
-    meanFlownDor: mean(aligned.map((r) => r.flownDor)),
+    meanFlownDor,
     meanPlannedDor: mean(aligned.map((r) => r.plannedDor)),
     meanEnvDor: mean(aligned.map((r) => r.envDor!)),
+    meanOracleDor,
+    flownVsOracle: meanFlownDor / meanOracleDor,
     meanPositionErrorM: mean(errs),
     maxPositionErrorM: errs.length ? Math.max(...errs) : NaN,
   };
