@@ -34,8 +34,16 @@ export interface PolicyMissionSetup {
 }
 
 /**
- * Loads the model and derives the mission (`slots` default: the training env's episode length,
- * the horizon its prediction was trained for). [choice] The SITL vehicles' homes are the env's start
+ * Slots a policy mission flies unless told (`--slots`). [choice] 50: the length the previous
+ * default model was flown and measured at (issue 16 compares with its 7.13 DOR per slot), and it
+ * keeps `npm start` to about half a minute; the oracle has arrived by slot 26–35, so the last
+ * slots show the hover. The S3 protocol trains on 200-slot episodes (apps/trainer/protocol.ts).
+ */
+export const POLICY_MISSION_DEFAULT_SLOTS = 50;
+
+/**
+ * Loads the model and derives the mission (`slots` default: `POLICY_MISSION_DEFAULT_SLOTS`, at
+ * most the training env's episode length). [choice] The SITL vehicles' homes are the env's start
  * (x, y), so the launch is a vertical climb to the start altitude: no transit flight before slot 0
  * whose paths could cross (four UAVs from a spawn line to four corners would), and RTL lands each
  * UAV where it took off.
@@ -44,7 +52,7 @@ export function preparePolicyMission(modelPath: string, o: { seed: number; slots
   const m = loadPolicyModel(modelPath);
   if (!m.ok) return m;
   const model = m.value;
-  const sc = s3Scenario(model.env, { seed: o.seed, slots: o.slots ?? model.env.horizon, ...(o.origin ? { origin: o.origin } : {}) });
+  const sc = s3Scenario(model.env, { seed: o.seed, slots: o.slots ?? Math.min(POLICY_MISSION_DEFAULT_SLOTS, model.env.horizon), ...(o.origin ? { origin: o.origin } : {}) });
   if (!sc.ok) return fail('bad_scenario', `the model's env does not make a mission: ${sc.detail ?? sc.reason}`);
   const scenario = sc.value;
   const starts = scenario.uavStarts!;
