@@ -37,6 +37,9 @@ export const TOPICS = [
   { key: 'controllerEvent', pattern: 'uavmec/v1/controller/event', type: 'Event', publisher: 'controller', subscribers: [], qos: 1, retain: false, rate: 'on event', description: 'Controller events (rejected messages, slot overruns).' },
   { key: 'task', pattern: 'uavmec/v1/user/{user}/task', type: 'TaskRequest', publisher: 'world', subscribers: ['controller'], qos: 1, retain: false, rate: '1 per user per slot', description: 'A user device task, as relayed by the UAV that hears it.' },
   { key: 'userCompletion', pattern: 'uavmec/v1/user/{user}/completion', type: 'TaskCompletion', publisher: 'world', subscribers: ['controller'], qos: 1, retain: false, rate: 'per local task', description: 'A task the user device computed itself.' },
+  { key: 'offer', pattern: 'uavmec/v1/user/{user}/offer', type: 'ComputeOffer', publisher: 'world', subscribers: ['controller'], qos: 1, retain: false, rate: '1 per idle device per slot (S2)', description: 'An idle user device offers its CPU over D2D (SPEC §5.4).' },
+  { key: 'devicePlan', pattern: 'uavmec/v1/user/{user}/video-plan', type: 'DevicePlan', publisher: 'controller', subscribers: ['world'], qos: 1, retain: false, rate: '1 per device per slot (S2)', description: 'What a user device does this slot: a busy one its split ε1/ε2/ε3, UAV, idle partner and CPU; an idle one its CPU and price (SPEC §5.4).' },
+  { key: 'videoSlot', pattern: 'uavmec/v1/controller/video-slot', type: 'VideoSlot', publisher: 'controller', subscribers: [], qos: 1, retain: false, rate: '2 per slot (S2)', description: 'An S2 slot: the actor\'s observation, action and decision when planned; the revenue Q, U_K, U_J, U_I and energies as flown when closed.' },
 ] as const satisfies readonly TopicSpec[];
 
 export type TopicKey = (typeof TOPICS)[number]['key'];

@@ -2,7 +2,7 @@
  * Semantic validation of decoded messages: the ranges and required fields that the `.proto`
  * comments promise. Returns a reason naming the field, or undefined when the message is valid.
  */
-import type { Messages, Position, Velocity } from './gen/types.ts';
+import type { Messages, Position, RicianChannel, Velocity, VideoPlan } from './gen/types.ts';
 
 type Check = (m: never) => string | undefined;
 
@@ -37,6 +37,26 @@ function nonNegative(m: Record<string, unknown>, fields: string[]): string | und
   for (const f of fields) {
     const v = m[f];
     if (typeof v === 'number' && (!(v >= 0) || !finite(v))) return `${f} must be ≥ 0`;
+  }
+  return undefined;
+}
+
+function rician(c: RicianChannel | undefined, field: string): string | undefined {
+  if (!c) return `${field} missing`;
+  if (!(c.beta0 > 0 && c.path_loss_exponent > 0 && c.rician_factor >= 0 && finite(c.noise_dbm))) return `${field}: beta0 and path_loss_exponent must be > 0, rician_factor ≥ 0, noise_dbm finite`;
+  return undefined;
+}
+
+function videoPlan(v: VideoPlan): string | undefined {
+  const r = positive(v as unknown as Record<string, unknown>, ['cpu_hz', 'transcode_level_mbps', 'source_mbps', 'transcode_m1', 'kappa']) ??
+    nonNegative(v as unknown as Record<string, unknown>, ['price_per_ghz', 'transcode_s1', 'transcode_y1']);
+  if (r || v.shares.length === 0) return r;
+  const c = rician(v.uplink, 'uplink');
+  if (c) return c;
+  for (const [i, s] of v.shares.entries()) {
+    const e = (s.task_id > 0 ? undefined : 'task_id must be > 0') ?? id(s.user_id, 'user_id') ?? position(s.user_position, 'user_position', true) ??
+      positive(s as unknown as Record<string, unknown>, ['share_bits', 'cycles_per_bit', 'uplink_bandwidth_hz', 'tx_power_w', 'local_cpu_hz']);
+    if (e) return `shares[${i}].${e}`;
   }
   return undefined;
 }
@@ -89,9 +109,10 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
     id(m.user_id, 'user_id') ??
     (m.site === 0 ? 'site unspecified' : undefined) ??
     (m.site === 2 ? id(m.uav_id, 'uav_id') : undefined) ??
+    (m.site === 3 ? id(m.helper_user_id, 'helper_user_id') : undefined) ??
     (m.done_t_us >= m.release_t_us ? undefined : 'done_t_us before release_t_us') ??
     positive(m as unknown as Record<string, unknown>, ['local_s']) ??
-    nonNegative(m as unknown as Record<string, unknown>, ['uplink_s', 'relay_s', 'compute_s', 'predicted_s', 'compute_energy_j']),
+    nonNegative(m as unknown as Record<string, unknown>, ['uplink_s', 'relay_s', 'compute_s', 'predicted_s', 'compute_energy_j', 'part_bits', 'tx_energy_j', 'transcode_level_mbps', 'transcode_energy_j']),
   Plan: (m) => {
     const r =
       id(m.uav_id, 'uav_id') ??
@@ -120,6 +141,8 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
         positive(a as unknown as Record<string, unknown>, ['data_bits', 'cycles', 'bandwidth_hz', 'cpu_hz', 'local_s']);
       if (e) return `assignments[${i}].${e}`;
     }
+    const v = m.video ? videoPlan(m.video) : undefined;
+    if (v) return `video.${v}`;
     for (const [i, s] of m.schedule.entries()) {
       if (s.predecessor_ids.length !== s.predecessor_uav_ids.length) return `schedule[${i}] predecessor lists differ in length`;
       for (const [k, l] of [['predecessor_ready_s', s.predecessor_ready_s], ['predecessor_output_bits', s.predecessor_output_bits]] as const) {
@@ -131,6 +154,19 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
     }
     return undefined;
   },
+  ComputeOffer: (m) => id(m.user_id, 'user_id') ?? position(m.position, 'position', true) ?? positive(m as unknown as Record<string, unknown>, ['cpu_hz_max']),
+  DevicePlan: (m) => {
+    const r = id(m.user_id, 'user_id') ?? (m.role === 0 ? 'role unspecified' : undefined) ?? positive(m as unknown as Record<string, unknown>, ['cpu_hz', 'kappa']) ??
+      nonNegative(m as unknown as Record<string, unknown>, ['ratio_uav', 'ratio_d2d', 'ratio_local', 'price_per_ghz', 'd2d_bandwidth_hz', 'tx_power_w']);
+    if (r || m.role !== 1) return r;
+    if (!(m.task_id > 0)) return 'task_id must be > 0 for a busy device';
+    if (Math.abs(m.ratio_uav + m.ratio_d2d + m.ratio_local - 1) > 1e-6) return 'ratio_uav + ratio_d2d + ratio_local must be 1';
+    if (m.ratio_uav > 0 && !(m.access_uav_id >= 1)) return 'access_uav_id must be ≥ 1 with ratio_uav > 0';
+    if (m.ratio_d2d > 0 && !(m.partner_user_id >= 1 && m.d2d_bandwidth_hz > 0 && m.tx_power_w > 0)) return 'a D2D part needs partner_user_id, d2d_bandwidth_hz and tx_power_w';
+    if (m.ratio_d2d > 0) return rician(m.d2d, 'd2d');
+    return undefined;
+  },
+  VideoSlot: (m) => (m.observation.every(finite) && m.action.every(finite) ? undefined : 'observation and action must be finite'),
   PlanAck: (m) => id(m.uav_id, 'uav_id') ?? (m.plan_seq > 0 ? undefined : 'plan_seq must be > 0') ?? (m.accepted || m.reason !== 0 ? undefined : 'a nack needs a reason'),
   Event: (m) => (m.code === '' ? 'code empty' : undefined),
   Health: (m) => id(m.uav_id, 'uav_id'),

@@ -104,6 +104,7 @@ export const ExecutionSite = {
   EXECUTION_SITE_UNSPECIFIED: 0,
   EXECUTION_SITE_LOCAL: 1,
   EXECUTION_SITE_UAV: 2,
+  EXECUTION_SITE_D2D: 3,
 } as const;
 export type ExecutionSite = (typeof ExecutionSite)[keyof typeof ExecutionSite];
 
@@ -126,6 +127,110 @@ export interface TaskCompletion {
   failed: boolean;
   failure_reason: string;
   service_start_t_us: number;
+  helper_user_id: number;
+  part_bits: number;
+  tx_energy_j: number;
+  transcode_level_mbps: number;
+  transcode_energy_j: number;
+}
+
+export interface ComputeOffer {
+  header?: Header;
+  user_id: number;
+  slot: number;
+  position?: Position;
+  cpu_hz_max: number;
+}
+
+export interface VideoShare {
+  task_id: number;
+  user_id: number;
+  user_position?: Position;
+  share_bits: number;
+  cycles_per_bit: number;
+  uplink_bandwidth_hz: number;
+  tx_power_w: number;
+  release_t_us: number;
+  local_cpu_hz: number;
+}
+
+export interface RicianChannel {
+  beta0: number;
+  path_loss_exponent: number;
+  rician_factor: number;
+  noise_dbm: number;
+}
+
+export interface VideoPlan {
+  cpu_hz: number;
+  price_per_ghz: number;
+  transcode_level_mbps: number;
+  source_mbps: number;
+  transcode_m1: number;
+  transcode_m2: number;
+  transcode_s1: number;
+  transcode_y1: number;
+  kappa: number;
+  uplink?: RicianChannel;
+  shares: VideoShare[];
+}
+
+export const DeviceRole = {
+  DEVICE_ROLE_UNSPECIFIED: 0,
+  DEVICE_ROLE_BUSY: 1,
+  DEVICE_ROLE_IDLE: 2,
+} as const;
+export type DeviceRole = (typeof DeviceRole)[keyof typeof DeviceRole];
+
+export interface DevicePlan {
+  header?: Header;
+  user_id: number;
+  slot: number;
+  role: DeviceRole;
+  task_id: number;
+  ratio_uav: number;
+  ratio_d2d: number;
+  ratio_local: number;
+  access_uav_id: number;
+  partner_user_id: number;
+  cpu_hz: number;
+  price_per_ghz: number;
+  d2d_bandwidth_hz: number;
+  tx_power_w: number;
+  d2d?: RicianChannel;
+  kappa: number;
+  planner: string;
+}
+
+export interface VideoSlot {
+  header?: Header;
+  slot: number;
+  model_sha256: string;
+  algo: string;
+  observation: number[];
+  action: number[];
+  ratio_uav: number;
+  ratio_d2d: number;
+  ratio_local: number;
+  busy_cpu_hz: number;
+  idle_cpu_hz: number;
+  uav_cpu_hz: number;
+  uav_price_per_ghz: number;
+  idle_price_per_ghz: number;
+  transcode_level_mbps: number;
+  closed: boolean;
+  revenue_q: number;
+  utility_uavs: number;
+  utility_idle: number;
+  utility_busy: number;
+  uav_compute_energy_j: number[];
+  uav_flight_energy_j: number[];
+  busy_energy_j: number;
+  idle_energy_j: number;
+  parts_planned: number;
+  parts_done: number;
+  penalty: number;
+  reserve_rtl_uav_ids: number[];
 }
 
 export const FlightMode = {
@@ -196,6 +301,7 @@ export interface Plan {
   planner: string;
   objective: number;
   signature: Uint8Array;
+  video?: VideoPlan;
 }
 
 export const NackReason = {
@@ -268,6 +374,12 @@ export interface Messages {
   SubtaskEdge: SubtaskEdge;
   TaskRequest: TaskRequest;
   TaskCompletion: TaskCompletion;
+  ComputeOffer: ComputeOffer;
+  VideoShare: VideoShare;
+  RicianChannel: RicianChannel;
+  VideoPlan: VideoPlan;
+  DevicePlan: DevicePlan;
+  VideoSlot: VideoSlot;
   FlightCommand: FlightCommand;
   ComputeAssignment: ComputeAssignment;
   ScheduledSubtask: ScheduledSubtask;
