@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Headless Chromium for the view tests: Debian's `chromium` driven by puppeteer-core (which never
  * downloads a browser). `NO_CHROMIUM` is a skip reason when it is not installed (.ci/run installs it).

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Replay in the browser: `uavmec view runs/<id>` serves a recorded run; moving the scrubber to t
  * shows, for every UAV, the position the recording says at t (its last twin state received up to t).
