@@ -76,7 +76,11 @@ test('bus failover: the agent uplink loses nothing when its broker node is kille
     // At-least-once: duplicates are possible (a PUBACK lost with the node), loss and reordering are not.
     const firstSeen: number[] = [];
     const seen = new Set<number>();
-    for (const s of got) if (!seen.has(s)) (seen.add(s), firstSeen.push(s));
+    for (const s of got) {
+      if (seen.has(s)) continue;
+      seen.add(s);
+      firstSeen.push(s);
+    }
     assert.deepEqual(firstSeen, Array.from({ length: N }, (_, i) => i + 1), 'every message, in the order made');
     assert.equal(uplink.dropped(), 0);
     await uplink.close();
