@@ -71,7 +71,10 @@ const pct = (xs: number[], q: number) => {
 async function reachable(host: string, port: number): Promise<boolean> {
   return new Promise((r) => {
     const s = net.connect(port, host);
-    s.once('connect', () => (s.destroy(), r(true)));
+    s.once('connect', () => {
+      s.destroy();
+      r(true);
+    });
     s.once('error', () => r(false));
   });
 }
@@ -123,7 +126,10 @@ async function run(target: string, urls: string[], kill?: () => Promise<void>): 
   let n = -1;
   let idleSince = performance.now();
   while (seen.size < total && performance.now() - idleSince < 10_000) {
-    if (seen.size !== n) (n = seen.size), (idleSince = performance.now());
+    if (seen.size !== n) {
+      n = seen.size;
+      idleSince = performance.now();
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const seconds = (last - t0) / 1000;
