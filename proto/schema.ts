@@ -15,6 +15,7 @@ export const CONTRACT_VERSION = 1;
 
 export const PROTO_FILES = [
   'uavmec/v1/header.proto',
+  'uavmec/v1/coalition.proto',
   'uavmec/v1/twin.proto',
   'uavmec/v1/task.proto',
   'uavmec/v1/video.proto',

@@ -22,6 +22,59 @@ export interface Velocity {
   vz_up_m_s: number;
 }
 
+export interface ChannelGain {
+  uav_id: number;
+  fading_gain: number;
+}
+
+export interface CoalitionShare {
+  task_id: number;
+  user_id: number;
+  user_position?: Position;
+  share_bits: number;
+  cycles_per_bit: number;
+  bandwidth_hz: number;
+  cpu_hz: number;
+  tx_power_w: number;
+  fading_gain: number;
+  noise_w: number;
+  path_loss_exponent: number;
+  release_t_us: number;
+  deadline_s: number;
+  coalition_uav_ids: number[];
+  predicted_uplink_s: number;
+  predicted_compute_s: number;
+  predicted_delay_s: number;
+  participant_utility: number;
+  kappa: number;
+}
+
+export interface CoalitionGroup {
+  uav_ids: number[];
+}
+
+export interface WarmStart {
+  task_id: number;
+  groups: CoalitionGroup[];
+}
+
+export interface CoalitionUavInput {
+  uav_id: number;
+  twin_seq: number;
+  compute_ratio: number;
+}
+
+export interface CoalitionSlotInputs {
+  header?: Header;
+  slot: number;
+  plan_t_us: number;
+  planner: string;
+  uavs: CoalitionUavInput[];
+  task_ids: number[];
+  warm_starts: WarmStart[];
+  idle_uav_ids: number[];
+}
+
 export const FlightState = {
   FLIGHT_STATE_UNSPECIFIED: 0,
   FLIGHT_STATE_ON_GROUND: 1,
@@ -98,6 +151,7 @@ export interface TaskRequest {
   release_t_us: number;
   subtasks: Subtask[];
   edges: SubtaskEdge[];
+  channel_gains: ChannelGain[];
 }
 
 export const ExecutionSite = {
@@ -302,6 +356,8 @@ export interface Plan {
   objective: number;
   signature: Uint8Array;
   video?: VideoPlan;
+  shares: CoalitionShare[];
+  energy_saving: boolean;
 }
 
 export const NackReason = {
@@ -367,6 +423,12 @@ export interface Messages {
   Header: Header;
   Position: Position;
   Velocity: Velocity;
+  ChannelGain: ChannelGain;
+  CoalitionShare: CoalitionShare;
+  CoalitionGroup: CoalitionGroup;
+  WarmStart: WarmStart;
+  CoalitionUavInput: CoalitionUavInput;
+  CoalitionSlotInputs: CoalitionSlotInputs;
   TwinState: TwinState;
   FleetMember: FleetMember;
   FleetState: FleetState;
