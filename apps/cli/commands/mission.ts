@@ -4,6 +4,7 @@ import { runMission } from '../../mission/run.ts';
 import { preparePolicyMission, type PolicyMissionSetup } from '../../mission/policy.ts';
 import { DEFAULT_POLICY_MODEL } from '../../mission/policy-model.ts';
 import { formatSummary } from '../../mission/summary.ts';
+import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
@@ -65,6 +66,7 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
   --auth KIND        password or certificate: how processes log in to an external broker
                      (default password; the embedded broker takes passwords)
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
+${VIEW_HELP}
 ${TASK_MODEL_HELP}
 ${SCENARIO_HELP}
 
@@ -94,6 +96,7 @@ Examples:
       trajectory: { type: 'string' },
       model: { type: 'string' },
       'env-episodes': { type: 'string' },
+      ...VIEW_OPTIONS,
       ...SCENARIO_OPTIONS,
     });
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
@@ -128,7 +131,9 @@ Examples:
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const runDir = path.join(v.runs ?? 'runs', stamp);
     const progress = new Progress('mission', scenario.slots);
+    const view = missionView(v, scenario);
     const summary = await runMission({
+      ...view.missionOptions,
       scenario,
       speed: num(v.speed, 'speed', policy ? 4 : 10, 0.1, 200),
       flavour: oneOf(v.flavour, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'),
@@ -142,6 +147,7 @@ Examples:
       onSlot: (m, k) => progress.update(k + 1, scenario.taskModel === 'dag' ? `${m.servingUavs} UAVs serving` : `planned DOR ${m.predictedDor.toFixed(2)}, ${m.servingUavs} UAVs serving`),
     });
     progress.done();
+    await view.close();
     console.log(formatSummary(summary));
     console.log(`\nRun folder: ${runDir}`);
     console.log(`Report: ${path.join(runDir, 'report.html')}`);
