@@ -16,7 +16,7 @@ import type { CreateAgentOptions } from '../agent/create.ts';
 export const DEFAULT_WARM_START = 'models/coalition-warmstart.onnx';
 
 /** Climb and descent the S0 fleet flies with (800 m each way), m/s. */
-export const S0_CLIMB_MS = 6;
+export const S0_CLIMB_MS = 8;
 export const S0_DESCENT_MS = 5;
 
 export interface S0MissionSetup {
