@@ -30,14 +30,15 @@ Trajectories:
                      metadata): its users, tasks, UAV capabilities, coverage angle, 50 × 50 m area,
                      10–20 m band, slot length, and start corners (the SITL vehicles stand there).
                      The summary sets the flight against the same actors in the env (DOR per slot,
-                     positions): the sim-to-SITL gap. Scenario options other than --slots and --seed
+                     positions): the sim-to-SITL gap, and against the oracle (straight flight to
+                     the best static placement found, then hover). Scenario options other than --slots and --seed
                      do not apply; neither does --deterministic.
                      planner: the controller's cluster planner (k-means hover targets, GOTO plans)
                      over the scenario below.
   --model BASE       policy model: BASE.uav0.onnx … (or BASE.onnx, one shared actor)
                      (default ${DEFAULT_POLICY_MODEL})
   --env-episodes N   env episodes averaged for the prediction (default 5)
-  --slots N          (policy) slots to fly (default: the training env's episode length)
+  --slots N          (policy) slots to fly (default 50, at most the training episode length)
 
 Options:
   --speed X          simulated seconds per wall second (default 10; policy: 4 — its 1 s slots
