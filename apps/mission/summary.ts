@@ -4,6 +4,7 @@
 import type { SlotMetrics } from '../controller/metrics.ts';
 import type { PoolRoundMetrics } from '../controller/slot/index.ts';
 import type { PolicyRunSummary } from './policy.ts';
+import { formatS2, type S2RunSummary } from './s2-eval.ts';
 
 export interface UavSummary {
   uavId: number;
@@ -26,7 +27,9 @@ export interface UavSummary {
 export interface MissionSummary {
   scenario: Record<string, unknown>;
   /** Where the trajectories came from: the controller's cluster planner or the UAVs' trained policy. */
-  trajectory?: 'planner' | 'policy';
+  trajectory?: 'planner' | 'policy' | 'video';
+  /** S2 missions (SPEC §5.4): revenue per slot as flown against the same actor in its env, parts. */
+  video?: S2RunSummary;
   /** Policy missions: the model (files, sha256, training env) and the flight against the env's prediction. */
   policy?: PolicyRunSummary;
   wallS: number;
@@ -111,6 +114,7 @@ export function formatSummary(s: MissionSummary): string {
         `${f(pol.meanEnvDor)} in the env (same actors, ${pol.env.episodes} episodes); UAVs within ${f(pol.meanPositionErrorM, 1)} m of their env positions on average (max ${f(pol.maxPositionErrorM, 1)} m).`,
     );
   } else if (s.trajectory === 'planner') out.push('Trajectory: the controller\'s cluster planner (hover targets over user clusters).');
+  if (s.video) out.push(...formatS2(s.video));
   out.push(`Plans: ${t.plansAcked} acked, ${t.plansNacked} refused, of ${t.plansSent}. Bus: ${s.bus.published} messages published, dropped ${JSON.stringify(s.bus.dropped)}.`);
   if (s.security) {
     const d = s.security.brokerDenials;
