@@ -42,7 +42,7 @@ export interface S2MissionSetup {
 export async function prepareS2Mission(policy: string, o: { seed: number; slots?: number; origin?: GeoOrigin }): Promise<Result<S2MissionSetup, 'model_missing' | 'model_invalid' | 'bad_scenario' | 'bad_envelope'>> {
   const file = (S2_POLICIES as Record<string, string>)[policy] ?? policy;
   const a = await loadS2Actor(file);
-  if (!a.ok) return a;
+  if (!a.ok) return a.reason === 'model_missing' ? fail('model_missing', `no S2 actor at ${file}: give td3, ddpg, ppo or an S2 actor's .onnx file`) : a;
   const actor = a.value;
   const fail2 = async <E extends 'model_invalid' | 'bad_scenario' | 'bad_envelope'>(e: E, why: string) => {
     await actor.release();

@@ -9,6 +9,7 @@ import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
+import { runS0Mission, S0_HELP, S0_OPTIONS } from '../s0-options.ts';
 import { SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
 
 const command: Command = {
@@ -22,9 +23,8 @@ UAV, the simulated users and the controller, on an accelerated clock. Prints a p
 and writes runs/<timestamp>/ with summary.json, mqtt.rec (every MQTT message, length-delimited
 uavmec.v1.RecordedMessage) and one MAVLink .tlog per UAV.
 
-Systems:
-  --system S         s3 (default: S3's offloading, with --trajectory below) or s2.
-                     s2: video streams with D2D offloading and transcoding (SPEC §5.4). A trained S2
+S2 (issue 18):
+  --system s2        video streams with D2D offloading and transcoding (SPEC §5.4). A trained S2
                      actor on the controller (onnxruntime) decides every slot, from the digital
                      twin, each UAV's flight target and speed, CPU, price and transcoding level, each
                      busy device's split ε1/ε2/ε3 and idle partner, each idle device's CPU and price;
@@ -83,6 +83,7 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
 ${VIEW_HELP}
 ${TASK_MODEL_HELP}
+${S0_HELP}
 ${SCENARIO_HELP}
 
 Examples:
@@ -112,14 +113,17 @@ Examples:
       trajectory: { type: 'string' },
       model: { type: 'string' },
       'env-episodes': { type: 'string' },
-      system: { type: 'string' },
       policy: { type: 'string' },
       ...VIEW_OPTIONS,
       ...SCENARIO_OPTIONS,
+      ...S0_OPTIONS,
     });
-    const system = oneOf(v.system, 'system', ['s3', 's2'] as const, 's3');
+    const system = oneOf(v.system, 'system', ['s3', 's0', 's2'] as const, 's3');
+    if (system === 's0') return runS0Mission(v);
     if (system === 's2') return runS2(v);
     if (v.policy !== undefined) throw new UsageError('--policy needs --system s2 (S3 models: --model)');
+    const s0Only = (['planner', 'warm-start', 'meds'] as const).filter((k) => v[k] !== undefined);
+    if (s0Only.length) throw new UsageError(`--${s0Only.join(', --')} need --system s0`);
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
     const secure = v.secure === true || v.secrets !== undefined;
     const deterministic = v.deterministic === true;
