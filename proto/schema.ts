@@ -20,6 +20,8 @@ export const PROTO_FILES = [
   'uavmec/v1/plan.proto',
   'uavmec/v1/events.proto',
   'uavmec/v1/recording.proto',
+  'uavmec/v1/profile.proto',
+  'uavmec/v1/presence.proto',
 ] as const;
 
 let cached: protobuf.Root | undefined;

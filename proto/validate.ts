@@ -3,6 +3,7 @@
  * comments promise. Returns a reason naming the field, or undefined when the message is valid.
  */
 import type { Messages, Position, Velocity } from './gen/types.ts';
+import { validateUavProfile } from './validate-profile.ts';
 
 type Check = (m: never) => string | undefined;
 
@@ -134,6 +135,8 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
   PlanAck: (m) => id(m.uav_id, 'uav_id') ?? (m.plan_seq > 0 ? undefined : 'plan_seq must be > 0') ?? (m.accepted || m.reason !== 0 ? undefined : 'a nack needs a reason'),
   Event: (m) => (m.code === '' ? 'code empty' : undefined),
   Health: (m) => id(m.uav_id, 'uav_id'),
+  UavProfile: validateUavProfile,
+  AgentPresence: (m) => id(m.uav_id, 'uav_id') ?? (m.instance === '' ? 'instance empty' : undefined),
 };
 
 export function validateMessage<N extends keyof Messages>(name: N, m: Messages[N]): string | undefined {

@@ -1,5 +1,7 @@
-/** Process plumbing shared by the apps: logging, the MQTT bus, the embedded broker, the recorder. */
+/**
+ * Process plumbing every app may load, the agent included: logging and the MQTT bus. The embedded
+ * broker (aedes: `./broker.ts`) and the recorder (`./recorder.ts`) are imported from their own
+ * files by the processes that run them, so the agent never loads a broker.
+ */
 export * from './log.ts';
 export * from './bus.ts';
-export * from './broker.ts';
-export * from './recorder.ts';
