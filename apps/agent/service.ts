@@ -378,13 +378,25 @@ export class AgentService {
     this.setPhase('ground');
   }
 
-  /** After a restart in the air: setpoints stream again (tick), then back into GUIDED/OFFBOARD. */
+  /**
+   * After a restart in the air: setpoints stream again (tick), then back into GUIDED/OFFBOARD —
+   * retried for 5 s while PX4 refuses OFFBOARD for want of > 1 s of uninterrupted setpoints (as the
+   * launch does: a stalled tick on a busy machine must not leave the vehicle in its failsafe hold).
+   */
   private async reenterGuided(): Promise<void> {
     if (this.d.vehicle.state().mode === 'offboard') return;
     await this.d.clock.sleep(1500);
-    if (this.stopped || this.phase !== 'flying') return;
-    const r = await this.d.vehicle.setGuided();
-    if (!r.ok) this.event(Severity.SEVERITY_ERROR, 'resume.guided.failed', r.reason);
+    const until = this.d.clock.nowUs() + 5e6;
+    for (;;) {
+      if (this.stopped || this.phase !== 'flying') return;
+      const r = await this.d.vehicle.setGuided();
+      if (r.ok) return;
+      if (r.reason !== 'precondition' || this.d.clock.nowUs() >= until) {
+        this.event(Severity.SEVERITY_ERROR, 'resume.guided.failed', r.reason);
+        return;
+      }
+      await this.d.clock.sleep(250);
+    }
   }
 
   private setPhase(p: Phase): void {
