@@ -4,6 +4,7 @@ import { runMission } from '../../mission/run.ts';
 import { preparePolicyMission, type PolicyMissionSetup } from '../../mission/policy.ts';
 import { DEFAULT_POLICY_MODEL } from '../../mission/policy-model.ts';
 import { formatSummary } from '../../mission/summary.ts';
+import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
@@ -29,14 +30,15 @@ Trajectories:
                      metadata): its users, tasks, UAV capabilities, coverage angle, 50 × 50 m area,
                      10–20 m band, slot length, and start corners (the SITL vehicles stand there).
                      The summary sets the flight against the same actors in the env (DOR per slot,
-                     positions): the sim-to-SITL gap. Scenario options other than --slots and --seed
+                     positions): the sim-to-SITL gap, and against the oracle (straight flight to
+                     the best static placement found, then hover). Scenario options other than --slots and --seed
                      do not apply; neither does --deterministic.
                      planner: the controller's cluster planner (k-means hover targets, GOTO plans)
                      over the scenario below.
   --model BASE       policy model: BASE.uav0.onnx … (or BASE.onnx, one shared actor)
                      (default ${DEFAULT_POLICY_MODEL})
   --env-episodes N   env episodes averaged for the prediction (default 5)
-  --slots N          (policy) slots to fly (default: the training env's episode length)
+  --slots N          (policy) slots to fly (default 50, at most the training episode length)
 
 Options:
   --speed X          simulated seconds per wall second (default 10; policy: 4 — its 1 s slots
@@ -64,6 +66,7 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
   --auth KIND        password or certificate: how processes log in to an external broker
                      (default password; the embedded broker takes passwords)
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
+${VIEW_HELP}
 ${TASK_MODEL_HELP}
 ${SCENARIO_HELP}
 
@@ -93,6 +96,7 @@ Examples:
       trajectory: { type: 'string' },
       model: { type: 'string' },
       'env-episodes': { type: 'string' },
+      ...VIEW_OPTIONS,
       ...SCENARIO_OPTIONS,
     });
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
@@ -127,7 +131,9 @@ Examples:
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const runDir = path.join(v.runs ?? 'runs', stamp);
     const progress = new Progress('mission', scenario.slots);
+    const view = missionView(v, scenario);
     const summary = await runMission({
+      ...view.missionOptions,
       scenario,
       speed: num(v.speed, 'speed', policy ? 4 : 10, 0.1, 200),
       flavour: oneOf(v.flavour, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'),
@@ -141,6 +147,7 @@ Examples:
       onSlot: (m, k) => progress.update(k + 1, scenario.taskModel === 'dag' ? `${m.servingUavs} UAVs serving` : `planned DOR ${m.predictedDor.toFixed(2)}, ${m.servingUavs} UAVs serving`),
     });
     progress.done();
+    await view.close();
     console.log(formatSummary(summary));
     console.log(`\nRun folder: ${runDir}`);
     console.log(`Report: ${path.join(runDir, 'report.html')}`);
