@@ -24,6 +24,7 @@ export const PROTO_FILES = [
   'uavmec/v1/recording.proto',
   'uavmec/v1/profile.proto',
   'uavmec/v1/presence.proto',
+  'uavmec/v1/leader.proto',
 ] as const;
 
 let cached: protobuf.Root | undefined;

@@ -63,6 +63,11 @@ export interface BusOptions {
   key?: string | Buffer;
   /** How long to keep retrying the first connection, ms of wall time (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * Last will: a contract message the broker publishes for this client when its connection dies
+   * without a DISCONNECT (a crash, a cut link). Encoded once at connect (header seq 0); never retained.
+   */
+  will?: { key: TopicKey; params?: TopicParams; msg: MessageInput<Messages[TopicType<TopicKey>]> };
 }
 
 export interface BusStats {
@@ -142,6 +147,12 @@ export class Bus {
         return { host: x.hostname, port: x.port ? Number(x.port) : defaultPort(x.protocol), protocol: x.protocol === 'mqtts:' ? 'mqtts' : 'mqtt' };
       });
     }
+    if (opts.will) {
+      const { key, params, msg } = opts.will;
+      const header = { version: CONTRACT_VERSION, sender: opts.sender, t_us: Math.round(opts.clock.nowUs()), seq: 0 };
+      const payload = Buffer.from(encode(topicSpec(key).type, { ...(msg as object), header } as never));
+      options.will = { topic: topicName(key, params ?? {}), payload, qos: topicSpec(key).qos, retain: false };
+    }
     if (opts.username !== undefined) options.username = opts.username;
     if (opts.password !== undefined) options.password = opts.password;
     if (opts.ca) options.ca = opts.ca;
@@ -177,7 +188,7 @@ export class Bus {
   async publish<K extends TopicKey>(key: K, params: TopicParams, msg: MessageInput<MessageOf<K>>): Promise<void> {
     const topic = topicName(key, params);
     const bytes = this.encodeWithHeader(key, topic, msg);
-    await this.publishBytes(topic, bytes, topicSpec(key).qos);
+    await this.publishBytes(topic, bytes, topicSpec(key).qos, topicSpec(key).retain);
   }
 
   /** Encodes with a fresh header without sending (for outboxes and signing). */
@@ -189,13 +200,13 @@ export class Bus {
   }
 
   /** Publishes bytes as they are (recorded replays, outbox delivery, fuzzing). */
-  async publishBytes(topic: string, bytes: Uint8Array, qos: 0 | 1): Promise<void> {
+  async publishBytes(topic: string, bytes: Uint8Array, qos: 0 | 1, retain = false): Promise<void> {
     const a = this.opts.clock.activity;
     // QoS 0 is only acknowledged by the embedded broker's hook; without one it is not tracked.
     const key = a && (qos === 1 || a.tracks(BROKER_ENDPOINT)) ? publishKey(this.opts.clientId) : undefined;
     if (key) a!.begin(key);
     try {
-      await this.client.publishAsync(topic, Buffer.from(bytes), { qos });
+      await this.client.publishAsync(topic, Buffer.from(bytes), { qos, retain });
     } finally {
       if (key && qos === 1) a!.end(key);
     }

@@ -17,6 +17,7 @@ import type { Point2, PoolRoundMetrics, SlotTask } from './slot/index.ts';
 import { fleetReady, launchTarget, planFleetSlot, PLANNER_TRAJECTORY, type TrajectoryConfig, type Vec3 } from './trajectory.ts';
 import { PoolController, type PoolConfig, type PoolStep } from './pool.ts';
 import { applyTwinState, emptyTwin, recordCompletion, type Twin } from './twin/index.ts';
+import type { Leadership, Resume } from './leader/index.ts';
 
 export interface ControllerConfig {
   slots: number;
@@ -52,6 +53,12 @@ export interface ControllerConfig {
   pool?: PoolConfig;
   /** Where trajectories come from (trajectory.ts): the cluster planner (default) or the onboard policy. */
   trajectory?: TrajectoryConfig;
+  /**
+   * Leader election (issue 19 §1, leader/): with it the controller keeps a warm twin as a standby
+   * and plans only while it holds the lease; every plan carries its epoch; a new leader resumes
+   * the mission at the slot the lease record says. Without it the controller always leads (epoch 0).
+   */
+  leadership?: Leadership;
 }
 
 /** `controllerEvent` code of the planning-inputs event; its text is a JSON `PlanningInputs`. */
@@ -98,6 +105,12 @@ export class ControllerService {
   private timer: Timer | undefined;
   private fleetTimer: Timer | undefined;
   private stopped = false;
+  /** Highest plan_seq sent (for the lease record). */
+  private planSeqMax = 0;
+  /** Start of slot 0 on the clock, µs (0 before). */
+  private missionStartUs = 0;
+  /** Why this controller stopped before the mission's end: 'deposed' or 'mission finished by another'. */
+  stoppedBecause: string | undefined;
   private resolveFinished!: () => void;
   readonly finished = new Promise<void>((r) => (this.resolveFinished = r));
 
@@ -148,12 +161,77 @@ export class ControllerService {
     await this.bus.subscribe('health', {}, (m) => this.health.set(m.uav_id, m));
     await this.bus.subscribe('uavEvent', {}, (m, d) => this.events.push({ uavId: d.params.uav ?? 0, code: m.code, text: m.text, tUs: m.header!.t_us }));
     this.fleetTimer = this.clock.setInterval(() => {
+      if (this.stopped || !this.leading) return;
       // Also while the fleet launches: airborne agents would otherwise count the wait as silence.
-      if (!this.stopped) this.publishFleet(Math.max(0, this.slot), this.slot < 0);
+      this.publishFleet(Math.max(0, this.slot), this.slot < 0);
+      if (this.slot < 0) this.renewLease(false);
     }, 1000 / (this.cfg.fleetRateHz ?? 5));
+    const lead = this.cfg.leadership ? await this.awaitLeadership(this.cfg.leadership) : undefined;
+    if (this.stopped) return;
+    if (lead?.resume?.missionStarted) return this.resume(lead.resume);
     await this.waitForFleet();
     await this.launchFleet();
     if (!this.stopped) this.runSlot(0, this.clock.nowUs());
+  }
+
+  /** Whether this controller plans now: always without leader election, else while it holds the lease. */
+  private get leading(): boolean {
+    return !this.cfg.leadership || this.cfg.leadership.isLeader;
+  }
+
+  /** Standby until the lease is ours (or the mission ends or we are deposed meanwhile). */
+  private async awaitLeadership(l: Leadership): Promise<{ epoch: number; resume: Resume | undefined } | undefined> {
+    l.onFollow((a) => this.follow(a.slot, a.slotPlanned));
+    l.onStepDown((by) => this.halt(`deposed by ${by}`));
+    l.onFinished(() => this.halt('the leader finished the mission'));
+    await l.start();
+    return Promise.race([l.lead, this.finished.then(() => undefined)]);
+  }
+
+  /** Standby: the leader is in slot k (its tasks are collected here too, for a takeover mid-slot). */
+  private follow(k: number, planned: boolean): void {
+    if (k !== this.slot) {
+      this.slot = k;
+      this.pending.clear();
+      if (!this.ledger.slots[k]) this.ledger.beginSlot(k, this.clock.nowUs());
+    }
+    if (planned) this.pending.clear();
+    this.planned = planned;
+  }
+
+  /** A standby stops without finishing the mission itself. */
+  private halt(why: string): void {
+    if (this.stopped) return;
+    this.stoppedBecause = why;
+    this.log.warn({ why }, 'controller stops');
+    this.stop();
+  }
+
+  /**
+   * New leader in a running mission: slots keep the old leader's numbering and timing (slot k
+   * starts at missionStart + k·slotS). If the old leader died before planning its slot and the
+   * slot is still running, it is planned now from the tasks this controller collected as standby.
+   */
+  private resume(r: Resume): void {
+    const slotUs = this.cfg.slotS * 1e6;
+    const t0 = r.missionStartUs;
+    const now = this.clock.nowUs();
+    this.missionStartUs = t0;
+    this.planSeqMax = Math.max(this.planSeqMax, r.planSeq);
+    let next = Math.max(r.slot + 1, Math.ceil((now - t0) / slotUs));
+    if (!r.slotPlanned && now < t0 + (r.slot + 1) * slotUs) {
+      this.slot = r.slot;
+      if (!this.ledger.slots[r.slot]) this.ledger.beginSlot(r.slot, now);
+      this.publishFleet(r.slot);
+      this.planAndPublish(r.slot);
+      next = r.slot + 1;
+    }
+    this.renewLease(this.planned);
+    this.timer = this.clock.setTimeout(() => this.runSlot(next, t0), Math.max(0, (t0 + next * slotUs - this.clock.nowUs()) / 1000));
+  }
+
+  private renewLease(slotPlanned: boolean): void {
+    this.cfg.leadership?.renew({ slot: Math.max(0, this.slot), slotPlanned, missionStarted: this.slot >= 0, missionStartUs: this.missionStartUs, planSeq: this.planSeqMax });
   }
 
   /**
@@ -188,6 +266,7 @@ export class ControllerService {
 
   stop(): void {
     this.stopped = true;
+    this.cfg.leadership?.stop();
     this.timer?.cancel();
     this.fleetTimer?.cancel();
     this.resolveFinished();
@@ -203,11 +282,13 @@ export class ControllerService {
   private runSlot(k: number, t0Us: number): void {
     if (this.stopped) return;
     if (k >= this.cfg.slots) return this.finish();
+    if (k === 0) this.missionStartUs = t0Us;
     this.slot = k;
     this.planned = false;
     const startUs = this.clock.nowUs();
     this.ledger.beginSlot(k, startUs);
     this.publishFleet(k);
+    this.renewLease(false);
     const collectMs = (this.cfg.collectFraction ?? 0.25) * this.cfg.slotS * 1000;
     this.timer = this.clock.setTimeout(() => {
       this.planAndPublish(k);
@@ -268,6 +349,7 @@ export class ControllerService {
       this.publishPlan(uavId, plan, `plan for UAV ${uavId}`);
     }
     for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
+    this.renewLease(true);
     this.hooks.onSlot?.(m, k);
   }
 
@@ -292,6 +374,7 @@ export class ControllerService {
       this.ledger.planSent(uavId, plan.plan_seq as number, k);
       this.publishPlan(uavId, plan, `pool plan for UAV ${uavId}`);
     }
+    this.renewLease(true);
     if (!this.pool!.active) return false;
     m.servingUavs = step.plans?.size ?? m.servingUavs;
     for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
@@ -344,6 +427,7 @@ export class ControllerService {
       };
       this.publishPlan(u.id, plan, `final plan for UAV ${u.id}`);
     }
+    this.cfg.leadership?.finish({ slot: this.cfg.slots - 1, slotPlanned: true, missionStarted: true, missionStartUs: this.missionStartUs, planSeq: this.planSeqMax });
     const drainMs = (this.cfg.drainSlots ?? 1) * this.cfg.slotS * 1000;
     this.timer = this.clock.setTimeout(() => {
       for (const u of this.twin.values()) {
@@ -358,7 +442,11 @@ export class ControllerService {
   }
 
   /** Every plan leaves through here: signed when a plan-signing key is configured. */
-  private publishPlan(uavId: number, plan: MessageInput<Plan>, what: string): void {
+  private publishPlan(uavId: number, input: MessageInput<Plan>, what: string): void {
+    if (!this.leading) return this.log.warn({ uav: uavId }, `${what} not sent: not the leader`);
+    // Fencing (issue 19): the plan carries the lease epoch (inside the signature when signed).
+    const plan = this.cfg.leadership ? { ...input, leader_epoch: this.cfg.leadership.epoch } : input;
+    this.planSeqMax = Math.max(this.planSeqMax, Number(plan.plan_seq ?? 0));
     const key = this.cfg.planSigningKey;
     if (!key) return this.publish(this.bus.publish('plan', { uav: uavId }, plan), what);
     const topic = topicName('plan', { uav: uavId });
