@@ -1,7 +1,9 @@
 /**
- * Process plumbing every app may load, the agent included: logging and the MQTT bus. The embedded
- * broker (aedes: `./broker.ts`) and the recorder (`./recorder.ts`) are imported from their own
- * files by the processes that run them, so the agent never loads a broker.
+ * Process plumbing shared by the ground-side apps: logging, the MQTT bus, the embedded broker
+ * (aedes) and the recorder. The agent imports `./log.ts` and `./bus.ts` directly and never this
+ * barrel, which would load aedes (lint rule and test/agent/boundary.test.ts, issue 14).
  */
 export * from './log.ts';
 export * from './bus.ts';
+export * from './broker.ts';
+export * from './recorder.ts';

@@ -69,6 +69,7 @@ void test('lint: a forbidden import in an agent file (or a layer below it) is an
   assert.equal(await lint('apps/agent/probe.ts', "import { defaultScenario } from '../../sim/world/index.ts';\nexport const s = defaultScenario;\n"), 1);
   assert.equal(await lint('apps/agent/plan/probe.ts', "export { DEFAULT_POOL_PARAMS } from '../../../engines/scheduling/index.ts';\n"), 1);
   assert.equal(await lint('apps/cli/commands/agent.ts', "import { startEmbeddedBroker } from '../../common/broker.ts';\nexport const b = startEmbeddedBroker;\n"), 1);
+  assert.equal(await lint('apps/agent/probe.ts', "import { createLogger } from '../common/index.ts';\nexport const l = createLogger;\n"), 1);
   assert.equal(await lint('firmware-bridge/probe.ts', "import aedes from 'aedes';\nexport const a = aedes;\n"), 1);
   assert.equal(await lint('apps/agent/probe.ts', "import * as tf from '@tensorflow/tfjs';\nexport const t = tf;\n"), 1);
   assert.equal(await lint('apps/controller/probe.ts', "export { defaultScenario } from '../../sim/world/index.ts';\n"), 0);
