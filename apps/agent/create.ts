@@ -76,6 +76,11 @@ export interface CreateAgentOptions {
   lockDir?: string;
   /** Hold the UAV's retained presence record on the broker; refuse to start if another agent does (start/presence.ts). */
   presence?: boolean;
+  /**
+   * The fraction of the CPU the simulated executor really delivers (the twin's compute deviation,
+   * S0 §VI-C; default 1): a property of the simulation, not of the vehicle, so not in the profile.
+   */
+  computeEfficiency?: number;
 }
 
 export interface RunningAgent {
@@ -163,7 +168,9 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
   }
   const uplink = new Uplink({ bus, ...(outbox ? { outbox } : {}), log: o.log });
   const executor: Executor =
-    o.executor === 'worker' ? await WorkerExecutor.start({ clock: o.clock, threads: o.workerThreads ?? 1 }) : new SimulatedExecutor({ clock: o.clock, fMaxHz: cfg.cpuHz });
+    o.executor === 'worker'
+      ? await WorkerExecutor.start({ clock: o.clock, threads: o.workerThreads ?? 1 })
+      : new SimulatedExecutor({ clock: o.clock, fMaxHz: cfg.cpuHz, ...(o.computeEfficiency !== undefined ? { efficiency: o.computeEfficiency } : {}) });
   const slotS = cfg.failsafe.slotS;
   const policy = o.modelsDir
     ? new PolicyDriver(new PolicyRunner({ slotS, expect: { agent: String(o.uavId - 1) } }), new ModelDirectory(path.resolve(o.modelsDir)), { tickUs: 1e6 / cfg.controlRateHz, slotS })

@@ -17,6 +17,7 @@ import type { Point2, PoolRoundMetrics, SlotTask } from './slot/index.ts';
 import { fleetReady, launchTarget, planFleetSlot, PLANNER_TRAJECTORY, type TrajectoryConfig, type Vec3 } from './trajectory.ts';
 import { PoolController, type PoolConfig, type PoolStep } from './pool.ts';
 import { applyTwinState, emptyTwin, recordCompletion, type Twin } from './twin/index.ts';
+import { buildS0Input, S0Controller, type S0ControllerConfig, type WarmStartModel } from './s0/index.ts';
 import type { Leadership, Resume } from './leader/index.ts';
 
 export interface ControllerConfig {
@@ -53,6 +54,12 @@ export interface ControllerConfig {
   pool?: PoolConfig;
   /** Where trajectories come from (trajectory.ts): the cluster planner (default) or the onboard policy. */
   trajectory?: TrajectoryConfig;
+  /**
+   * S0 (SPEC §5.2, apps/controller/s0): the HAP plans coalitions of UAVs for the MEDs' requests
+   * instead of offloading, optionally warm-started by the generative model; `hold` keeps a virtual
+   * clock still while the model runs (onnxruntime is asynchronous).
+   */
+  s0?: { controller: S0ControllerConfig; warmStart?: WarmStartModel; hold?: <T>(p: Promise<T>) => Promise<T> };
   /**
    * Leader election (issue 19 §1, leader/): with it the controller keeps a warm twin as a standby
    * and plans only while it holds the lease; every plan carries its epoch; a new leader resumes
@@ -95,6 +102,7 @@ export class ControllerService {
   readonly positionsBySlot: Map<number, Vec3>[] = [];
   private readonly pending = new Map<number, SlotTask>();
   readonly pool: PoolController | undefined;
+  readonly s0: S0Controller | undefined;
   private readonly predicted = new Map<number, { uavId: number; predictedS: number; computeS: number }>();
   /** Header seq of the last twin state applied, per UAV (for the planning-inputs event). */
   private readonly twinSeq = new Map<number, number>();
@@ -122,6 +130,7 @@ export class ControllerService {
     private readonly hooks: ControllerEvents = {},
   ) {
     this.pool = cfg.pool ? new PoolController(cfg.pool) : undefined;
+    this.s0 = cfg.s0 ? new S0Controller(cfg.s0.controller) : undefined;
   }
 
   async start(): Promise<void> {
@@ -135,6 +144,7 @@ export class ControllerService {
       this.ledger.taskReleased(m.task_id, this.slot);
       // A DAG task waits for the next pool round, however late in the slot it came.
       if (this.pool?.add(m)) return;
+      if (this.s0 && !this.planned) return this.s0.add(m);
       if (this.planned) {
         // Too late for this slot's plan: the device computes it (sim/world's rule), so do not plan it next slot.
         this.ledger.missed(this.slot);
@@ -156,7 +166,7 @@ export class ControllerService {
       this.ledger.planAnswered(m.uav_id, m.plan_seq, m.accepted);
       if (!m.accepted) this.log.warn({ uav: m.uav_id, seq: m.plan_seq, reason: m.reason, detail: m.detail }, 'plan refused');
     });
-    await this.bus.subscribe('uavCompletion', {}, (m) => this.onCompletion(m));
+    await this.bus.subscribe('uavCompletion', {}, (m) => (this.s0 && m.part_bits > 0 ? void this.s0.onShare(m) : this.onCompletion(m)));
     await this.bus.subscribe('userCompletion', {}, (m) => this.onCompletion(m));
     await this.bus.subscribe('health', {}, (m) => this.health.set(m.uav_id, m));
     await this.bus.subscribe('uavEvent', {}, (m, d) => this.events.push({ uavId: d.params.uav ?? 0, code: m.code, text: m.text, tUs: m.header!.t_us }));
@@ -313,6 +323,7 @@ export class ControllerService {
   private planAndPublish(k: number): void {
     this.planned = true;
     if (this.pool && this.poolSlot(k)) return;
+    if (this.s0) return void this.s0Slot(k, this.s0);
     const tasks = [...this.pending.values()];
     this.pending.clear();
     this.publishInputs({ slot: k, twins: this.twinSeqs(), tasks: tasks.map((t) => t.taskId) });
@@ -350,6 +361,33 @@ export class ControllerService {
     }
     for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
     this.renewLease(true);
+    this.hooks.onSlot?.(m, k);
+  }
+
+  /** S0 slot: warm start (onnxruntime, clock held), coalitions, planning inputs, then the plans. */
+  private async s0Slot(k: number, s0: S0Controller): Promise<void> {
+    const cfg = this.cfg.s0!;
+    let warm: Map<number, number[][]> | undefined;
+    if (cfg.warmStart) {
+      const inp = buildS0Input(s0.cfg, k, this.clock.nowUs(), this.twin, s0.requests, s0.ratios());
+      const hold = cfg.hold ?? (<T>(p: Promise<T>) => p);
+      warm = await hold(cfg.warmStart.propose(inp)).catch((e: unknown) => {
+        this.log.warn({ err: e, slot: k }, 'warm start failed: forming coalitions from singletons');
+        return undefined;
+      });
+    }
+    if (this.stopped) return;
+    const step = s0.step(k, this.clock.nowUs(), this.twin, new Map(this.twinSeqs().map((t) => [t.uav, t.seq])), warm);
+    this.publish(this.bus.publish('coalitionInputs', {}, step.inputs), 'coalition planning inputs');
+    const m = this.ledger.slots[k]!;
+    const sm = s0.ledger.slots[k]!;
+    m.servingUavs = sm.uavs - sm.energySaving;
+    m.offloaded = sm.servedMeds;
+    for (const [uavId, plan] of step.plans) {
+      this.ledger.planSent(uavId, plan.plan_seq as number, k);
+      this.publishPlan(uavId, plan, `coalition plan for UAV ${uavId}`);
+    }
+    for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
     this.hooks.onSlot?.(m, k);
   }
 

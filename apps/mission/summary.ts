@@ -4,6 +4,7 @@
 import type { SlotMetrics } from '../controller/metrics.ts';
 import type { PoolRoundMetrics } from '../controller/slot/index.ts';
 import type { PolicyRunSummary } from './policy.ts';
+import type { S0RunSummary } from './s0.ts';
 
 export interface UavSummary {
   uavId: number;
@@ -29,6 +30,10 @@ export interface MissionSummary {
   trajectory?: 'planner' | 'policy';
   /** Policy missions: the model (files, sha256, training env) and the flight against the env's prediction. */
   policy?: PolicyRunSummary;
+  /** Which paper's system flew: S0's coalitions (`s0`); absent = S3's offloading (or S1's pool). */
+  system?: 's0';
+  /** S0 missions: coalitions, utilisation, energy, utility, formation, fidelity per slot (apps/controller/s0). */
+  s0?: S0RunSummary;
   wallS: number;
   simS: number;
   slots: SlotMetrics[];

@@ -8,6 +8,7 @@ import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
+import { runS0Mission, S0_HELP, S0_OPTIONS } from '../s0-options.ts';
 import { SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
 
 const command: Command = {
@@ -68,6 +69,7 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
 ${VIEW_HELP}
 ${TASK_MODEL_HELP}
+${S0_HELP}
 ${SCENARIO_HELP}
 
 Examples:
@@ -98,7 +100,11 @@ Examples:
       'env-episodes': { type: 'string' },
       ...VIEW_OPTIONS,
       ...SCENARIO_OPTIONS,
+      ...S0_OPTIONS,
     });
+    if (oneOf(v.system, 'system', ['s3', 's0'] as const, 's3') === 's0') return runS0Mission(v);
+    const s0Only = (['planner', 'warm-start', 'meds'] as const).filter((k) => v[k] !== undefined);
+    if (s0Only.length) throw new UsageError(`--${s0Only.join(', --')} need --system s0`);
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
     const secure = v.secure === true || v.secrets !== undefined;
     const deterministic = v.deterministic === true;
