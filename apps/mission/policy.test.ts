@@ -52,7 +52,7 @@ test('the policy mission\'s envelope contains the env\'s box; the planner\'s wou
   assert.deepEqual(trajectory.models, Object.fromEntries(model.actors.map((a) => [a.uavId, a.sha256])));
   assert.equal(scenario.slots, 5);
   const d = preparePolicyMission('models/s3-maddpg', { seed: 2 });
-  assert.ok(d.ok && d.value.scenario.slots === Math.min(POLICY_MISSION_DEFAULT_SLOTS, d.value.model.env.horizon), 'default slots: 50, at most the env\'s horizon');
+  assert.ok(d.ok && d.value.scenario.slots === Math.min(POLICY_MISSION_DEFAULT_SLOTS, d.value.model.env.horizon), 'default slots: 100, at most the env\'s horizon');
 });
 
 test('env prediction and the flight-vs-env comparison align on moves flown', async () => {

@@ -34,12 +34,13 @@ export interface PolicyMissionSetup {
 }
 
 /**
- * Slots a policy mission flies unless told (`--slots`). [choice] 50: the length the previous
- * default model was flown and measured at (issue 16 compares with its 7.13 DOR per slot), and it
- * keeps `npm start` to about half a minute; the oracle has arrived by slot 26–35, so the last
- * slots show the hover. The S3 protocol trains on 200-slot episodes (apps/trainer/protocol.ts).
+ * Slots a policy mission flies unless told (`--slots`). [choice] 100: the oracle has arrived by
+ * slot 26–35, so most of the mission shows where a trajectory earns its DOR (the hover) rather
+ * than the transit from the corners, and `npm start` stays under a minute at 4×. The previous
+ * default flew 50 slots (7.13 DOR per slot flown); `--slots 50` compares like for like. The S3
+ * protocol trains on 200-slot episodes (apps/trainer/protocol.ts).
  */
-export const POLICY_MISSION_DEFAULT_SLOTS = 50;
+export const POLICY_MISSION_DEFAULT_SLOTS = 100;
 
 /**
  * Loads the model and derives the mission (`slots` default: `POLICY_MISSION_DEFAULT_SLOTS`, at

@@ -39,7 +39,7 @@ Trajectories:
   --model BASE       policy model: BASE.uav0.onnx … (or BASE.onnx, one shared actor)
                      (default ${DEFAULT_POLICY_MODEL})
   --env-episodes N   env episodes averaged for the prediction (default 5)
-  --slots N          (policy) slots to fly (default 50, at most the training episode length)
+  --slots N          (policy) slots to fly (default 100, at most the training episode length)
 
 Options:
   --speed X          simulated seconds per wall second (default 10; policy: 4 — its 1 s slots
