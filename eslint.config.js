@@ -4,11 +4,12 @@ import tseslint from 'typescript-eslint';
 
 // The agent boundary (issue 14 §1): what ships to a companion computer depends only on core,
 // proto, firmware-bridge, the MQTT runtime and security. Applied to the agent, its command and the
-// layers below it; test/agent/boundary.test.ts checks the whole import closure as well.
+// layers below it; test/agent/boundary.test.ts checks the whole import closure as well. The one
+// engine it may use is engines/video (S2's transcoding model: pure, imports only core).
 const AGENT_FORBIDDEN = {
   patterns: [
     { group: ['**/sim/**', '**/sim/*'], message: 'the agent must not depend on the simulator (issue 14): take what it needs from its UavProfile or move a pure piece to core/' },
-    { group: ['**/engines/**'], message: 'the agent must not load the planning engines (they reach highs): move the tiny pure piece it needs to core/' },
+    { group: ['**/engines/planning/**', '**/engines/scheduling/**'], message: 'the agent must not load the planning engines (they reach highs and onnx warm starts): move the tiny pure piece it needs to core/' },
     { group: ['**/controller/**', '**/mission/**', '**/trainer/**', '**/experiments/**', '**/replay/**', '**/report/**', '**/view/**'], message: 'the agent must not depend on ground-side apps (issue 14)' },
     { group: ['**/common/broker.ts', '**/common/recorder.ts', '**/common/index.ts'], message: 'the agent must not load the embedded broker or the recorder (the common barrel loads both): import apps/common/log.ts or bus.ts' },
     { group: ['aedes', 'aedes/**', 'highs', 'highs/**', '@tensorflow/**', 'tsx', 'tsx/**'], message: 'not a dependency of the agent package (issue 14)' },

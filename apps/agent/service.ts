@@ -29,6 +29,7 @@ import { returnAltitudeM, watchReturnAltitude } from './flight/return-alt.ts';
 import { DEFAULT_GUIDANCE, guidanceProfile, missionToNed, nextWaypoint, tourVelocity, velocityTowards } from './flight/guidance.ts';
 import { PlanIntake, type PlanAuthSummary } from './plan/intake.ts';
 import { TaskRunner } from './tasks.ts';
+import { VideoRunner } from './video/index.ts';
 import { ShareRunner } from './shares/index.ts';
 import { createScheduleDriver, type ScheduleDriver } from './schedule/index.ts';
 import { flightState, healthMessage, twinMessage, type Phase } from './telemetry.ts';
@@ -53,6 +54,8 @@ export class AgentService {
   readonly failsafe: Failsafe;
   readonly health = new HealthMeter();
   readonly tasks: TaskRunner;
+  /** S2 video shares (SPEC §5.4): uplink, transcoding, processing. */
+  readonly video: VideoRunner;
   /** S0 coalition shares (SPEC §5.2). */
   readonly shares: ShareRunner;
   /** Subtask schedules of pool plans (SPEC §5.3), with dependency waits. */
@@ -86,6 +89,10 @@ export class AgentService {
       },
       { uavId: cfg.uavId, channel: cfg.channel, txPowerW: cfg.txPowerW, kappa: cfg.kappa },
     );
+    this.video = new VideoRunner({
+      clock: d.clock, executor: d.executor, uavId: cfg.uavId, ownPos,
+      complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion'),
+    });
     this.shares = new ShareRunner({ clock: d.clock, executor: d.executor, ownPos, complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion') }, { uavId: cfg.uavId, kappa: cfg.kappa });
     this.schedule = createScheduleDriver({
       clock: d.clock, executor: d.executor, uavId: cfg.uavId, kappa: cfg.kappa, link: cfg.link, ownPos, fleet: () => this.fleet,
@@ -183,6 +190,7 @@ export class AgentService {
     for (const t of this.timers) t.cancel();
     this.timers.clear();
     this.tasks.stop();
+    this.video.stop();
     this.shares.stop();
     this.schedule.stop();
     this.d.vehicle.stopSetpoints();
@@ -339,6 +347,7 @@ export class AgentService {
     this.ack(p.plan_seq, true, NackReason.NACK_REASON_UNSPECIFIED, '');
     this.applyFlight(p);
     for (const a of p.assignments) if (a.exec_uav_id === this.cfg.uavId) this.tasks.execute(a, Math.max(a.release_t_us, p.valid_from_t_us));
+    if (p.video) this.video.run(p.video, p.valid_from_t_us);
     this.shares.executeAll(p.plan_seq, p.shares, p.valid_from_t_us);
     this.schedule.load(p);
   }
