@@ -15,6 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeBenchmarkSection } from './report.ts';
+import type * as Engine from '../engines/planning/offload/index.ts';
+import type * as Rng from '../core/rng.ts';
 
 /** The last commit with the planner as it was before issue 20. */
 export const PREVIOUS_REV = '6dbd7dc';
@@ -37,8 +39,8 @@ interface Result {
 /** Child: plan one seeded instance `reps` times (after a warm-up) and report. */
 async function child(which: 'new' | 'previous', K: number, N: number, reps: number, areaOverride?: number): Promise<void> {
   const base = which === 'new' ? path.join(ROOT, 'engines/planning/offload/index.ts') : path.join(PREV_DIR, 'engines/planning/offload/index.ts');
-  const eng = (await import(pathToFileURL(base).href)) as typeof import('../engines/planning/offload/index.ts');
-  const { createRng } = (await import(pathToFileURL(path.join(which === 'new' ? ROOT : PREV_DIR, 'core/rng.ts')).href)) as typeof import('../core/rng.ts');
+  const eng = (await import(pathToFileURL(base).href)) as typeof Engine;
+  const { createRng } = (await import(pathToFileURL(path.join(which === 'new' ? ROOT : PREV_DIR, 'core/rng.ts')).href)) as typeof Rng;
   const area = areaOverride ?? 50 * Math.sqrt(K / 4);
   const inst = eng.generateS3Instance(createRng(1000), { users: N, uavs: K, areaM: area, uavPositions: eng.gridHover(K, area, 15) });
   let dor = eng.planOffloading(inst, 'cd-kkt').dor; // warm-up (JIT), not counted
