@@ -63,6 +63,19 @@ function videoPlan(v: VideoPlan): string | undefined {
 
 const id = (v: number, field: string) => (v >= 1 ? undefined : `${field} must be ≥ 1`);
 
+/** S0 coalition share (SPEC §5.2): the fields an agent needs to receive and compute it. */
+function coalitionShare(c: Messages['Plan']['shares'][number]): string | undefined {
+  return (
+    (c.task_id > 0 ? undefined : 'task_id must be > 0') ??
+    id(c.user_id, 'user_id') ??
+    position(c.user_position, 'user_position', true) ??
+    positive(c as unknown as Record<string, unknown>, ['share_bits', 'cycles_per_bit', 'bandwidth_hz', 'cpu_hz', 'tx_power_w', 'noise_w', 'path_loss_exponent', 'deadline_s']) ??
+    nonNegative(c as unknown as Record<string, unknown>, ['fading_gain', 'predicted_uplink_s', 'predicted_compute_s', 'predicted_delay_s', 'kappa']) ??
+    (finite(c.participant_utility) ? undefined : 'participant_utility not finite') ??
+    (c.coalition_uav_ids.length > 0 && c.coalition_uav_ids.every((u) => u >= 1) ? undefined : 'coalition_uav_ids must be non-empty ids ≥ 1')
+  );
+}
+
 const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined } = {
   TwinState: (m) =>
     id(m.uav_id, 'uav_id') ??
@@ -102,6 +115,10 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
       if (!ids.has(e.from) || !ids.has(e.to)) return `edges[${i}] references an unknown subtask`;
       if (e.from === e.to) return `edges[${i}] is a self-loop`;
     }
+    for (const [i, g] of m.channel_gains.entries()) {
+      const e = id(g.uav_id, 'uav_id') ?? positive(g as unknown as Record<string, unknown>, ['fading_gain']);
+      if (e) return `channel_gains[${i}].${e}`;
+    }
     return undefined;
   },
   TaskCompletion: (m) =>
@@ -111,8 +128,8 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
     (m.site === 2 ? id(m.uav_id, 'uav_id') : undefined) ??
     (m.site === 3 ? id(m.helper_user_id, 'helper_user_id') : undefined) ??
     (m.done_t_us >= m.release_t_us ? undefined : 'done_t_us before release_t_us') ??
-    positive(m as unknown as Record<string, unknown>, ['local_s']) ??
-    nonNegative(m as unknown as Record<string, unknown>, ['uplink_s', 'relay_s', 'compute_s', 'predicted_s', 'compute_energy_j', 'part_bits', 'tx_energy_j', 'transcode_level_mbps', 'transcode_energy_j']),
+    (m.site === 2 && m.part_bits > 0 ? undefined : positive(m as unknown as Record<string, unknown>, ['local_s'])) ??
+    nonNegative(m as unknown as Record<string, unknown>, ['uplink_s', 'relay_s', 'compute_s', 'predicted_s', 'compute_energy_j', 'part_bits', 'tx_energy_j', 'transcode_level_mbps', 'transcode_energy_j', 'local_s']),
   Plan: (m) => {
     const r =
       id(m.uav_id, 'uav_id') ??
@@ -152,8 +169,18 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
       const e = positive(s as unknown as Record<string, unknown>, ['cycles', 'cpu_hz']) ?? nonNegative(s as unknown as Record<string, unknown>, ['start_s', 'output_bits', 'end_s']);
       if (e) return `schedule[${i}].${e}`;
     }
+    for (const [i, c] of m.shares.entries()) {
+      const e = coalitionShare(c);
+      if (e) return `shares[${i}].${e}`;
+    }
+    if (m.energy_saving && m.shares.length > 0) return 'energy_saving with shares: a UAV in energy-saving mode computes nothing';
     return undefined;
   },
+  CoalitionSlotInputs: (m) =>
+    (m.plan_t_us > 0 ? undefined : 'plan_t_us must be > 0') ??
+    (m.planner === '' ? 'planner empty' : undefined) ??
+    m.uavs.map((u, i) => id(u.uav_id, `uavs[${i}].uav_id`) ?? (u.compute_ratio > 0 && finite(u.compute_ratio) ? undefined : `uavs[${i}].compute_ratio must be > 0`)).find(Boolean) ??
+    m.warm_starts.flatMap((w, i) => w.groups.map((g, k) => (g.uav_ids.length > 0 && g.uav_ids.every((u) => u >= 1) ? undefined : `warm_starts[${i}].groups[${k}].uav_ids must be non-empty ids ≥ 1`))).find(Boolean),
   ComputeOffer: (m) => id(m.user_id, 'user_id') ?? position(m.position, 'position', true) ?? positive(m as unknown as Record<string, unknown>, ['cpu_hz_max']),
   DevicePlan: (m) => {
     const r = id(m.user_id, 'user_id') ?? (m.role === 0 ? 'role unspecified' : undefined) ?? positive(m as unknown as Record<string, unknown>, ['cpu_hz', 'kappa']) ??
@@ -170,6 +197,13 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
   PlanAck: (m) => id(m.uav_id, 'uav_id') ?? (m.plan_seq > 0 ? undefined : 'plan_seq must be > 0') ?? (m.accepted || m.reason !== 0 ? undefined : 'a nack needs a reason'),
   Event: (m) => (m.code === '' ? 'code empty' : undefined),
   Health: (m) => id(m.uav_id, 'uav_id'),
+  LeaderRecord: (m) => {
+    if (m.controller_id === '') return 'controller_id empty';
+    if (m.state === 0) return 'state unspecified';
+    if (m.state === 1 && !(m.epoch >= 1)) return 'a LEADING record needs epoch ≥ 1';
+    if (m.state === 1 && !(m.slot_s > 0 && finite(m.slot_s))) return 'a LEADING record needs slot_s > 0';
+    return undefined;
+  },
 };
 
 export function validateMessage<N extends keyof Messages>(name: N, m: Messages[N]): string | undefined {

@@ -11,6 +11,7 @@
  */
 import net from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
+import { listenWebSocket, type WebSocketListener } from './broker-ws.ts';
 import type { ActivityTracker } from '../../core/clock.ts';
 import { BROKER_ENDPOINT, publishKey } from './bus.ts';
 
@@ -18,6 +19,8 @@ export interface EmbeddedBroker {
   /** mqtt://127.0.0.1:<port> */
   url: string;
   port: number;
+  /** ws://127.0.0.1:<port> when a WebSocket listener was asked for (MQTT over WebSocket, for browsers). */
+  wsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,8 @@ export interface BrokerOptions {
   /** aedes hooks (authenticate, authorizePublish, authorizeSubscribe) for access control. */
   hooks?: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>;
   activity?: ActivityTracker;
+  /** Also serve MQTT over WebSocket (the browser view) on this port (0 = any free port); same hooks. */
+  wsPort?: number;
 }
 
 export async function startEmbeddedBroker(opts: BrokerOptions = {}): Promise<EmbeddedBroker> {
@@ -62,11 +67,14 @@ export async function startEmbeddedBroker(opts: BrokerOptions = {}): Promise<Emb
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
+  const ws: WebSocketListener | undefined = opts.wsPort !== undefined ? await listenWebSocket(aedes, host, opts.wsPort) : undefined;
   return {
     url: `mqtt://${host}:${port}`,
     port,
+    ...(ws ? { wsUrl: ws.url } : {}),
     close: async () => {
       activity?.unregister(BROKER_ENDPOINT);
+      await ws?.close();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

@@ -17,6 +17,9 @@ import type { Point2, PoolRoundMetrics, SlotTask } from './slot/index.ts';
 import { fleetReady, launchTarget, planFleetSlot, PLANNER_TRAJECTORY, type TrajectoryConfig, type Vec3 } from './trajectory.ts';
 import { PoolController, type PoolConfig, type PoolStep } from './pool.ts';
 import { applyTwinState, emptyTwin, recordCompletion, type Twin } from './twin/index.ts';
+import type { S2Driver } from './s2/index.ts';
+import { buildS0Input, S0Controller, type S0ControllerConfig, type WarmStartModel } from './s0/index.ts';
+import type { Leadership, Resume } from './leader/index.ts';
 
 export interface ControllerConfig {
   slots: number;
@@ -52,6 +55,23 @@ export interface ControllerConfig {
   pool?: PoolConfig;
   /** Where trajectories come from (trajectory.ts): the cluster planner (default) or the onboard policy. */
   trajectory?: TrajectoryConfig;
+  /**
+   * S2 video streaming (SPEC §5.4): the S2 driver plans every slot (TD3 actor → UAV and device
+   * plans) and keeps its own books; the task requests are its segments, not CD+KKT tasks.
+   */
+  video?: S2Driver;
+  /**
+   * S0 (SPEC §5.2, apps/controller/s0): the HAP plans coalitions of UAVs for the MEDs' requests
+   * instead of offloading, optionally warm-started by the generative model; `hold` keeps a virtual
+   * clock still while the model runs (onnxruntime is asynchronous).
+   */
+  s0?: { controller: S0ControllerConfig; warmStart?: WarmStartModel; hold?: <T>(p: Promise<T>) => Promise<T> };
+  /**
+   * Leader election (issue 19 §1, leader/): with it the controller keeps a warm twin as a standby
+   * and plans only while it holds the lease; every plan carries its epoch; a new leader resumes
+   * the mission at the slot the lease record says. Without it the controller always leads (epoch 0).
+   */
+  leadership?: Leadership;
 }
 
 /** `controllerEvent` code of the planning-inputs event; its text is a JSON `PlanningInputs`. */
@@ -88,6 +108,7 @@ export class ControllerService {
   readonly positionsBySlot: Map<number, Vec3>[] = [];
   private readonly pending = new Map<number, SlotTask>();
   readonly pool: PoolController | undefined;
+  readonly s0: S0Controller | undefined;
   private readonly predicted = new Map<number, { uavId: number; predictedS: number; computeS: number }>();
   /** Header seq of the last twin state applied, per UAV (for the planning-inputs event). */
   private readonly twinSeq = new Map<number, number>();
@@ -98,6 +119,12 @@ export class ControllerService {
   private timer: Timer | undefined;
   private fleetTimer: Timer | undefined;
   private stopped = false;
+  /** Highest plan_seq sent (for the lease record). */
+  private planSeqMax = 0;
+  /** Start of slot 0 on the clock, µs (0 before). */
+  private missionStartUs = 0;
+  /** Why this controller stopped before the mission's end: 'deposed' or 'mission finished by another'. */
+  stoppedBecause: string | undefined;
   private resolveFinished!: () => void;
   readonly finished = new Promise<void>((r) => (this.resolveFinished = r));
 
@@ -109,6 +136,7 @@ export class ControllerService {
     private readonly hooks: ControllerEvents = {},
   ) {
     this.pool = cfg.pool ? new PoolController(cfg.pool) : undefined;
+    this.s0 = cfg.s0 ? new S0Controller(cfg.s0.controller) : undefined;
   }
 
   async start(): Promise<void> {
@@ -117,11 +145,13 @@ export class ControllerService {
       this.twin = applyTwinState(this.twin, m, d.recvUs);
       this.twinSeq.set(m.uav_id, m.header!.seq);
     });
+    await this.cfg.video?.attach();
     await this.bus.subscribe('task', {}, (m) => {
-      if (this.slot < 0) return;
+      if (this.slot < 0 || this.cfg.video) return;
       this.ledger.taskReleased(m.task_id, this.slot);
       // A DAG task waits for the next pool round, however late in the slot it came.
       if (this.pool?.add(m)) return;
+      if (this.s0 && !this.planned) return this.s0.add(m);
       if (this.planned) {
         // Too late for this slot's plan: the device computes it (sim/world's rule), so do not plan it next slot.
         this.ledger.missed(this.slot);
@@ -143,17 +173,82 @@ export class ControllerService {
       this.ledger.planAnswered(m.uav_id, m.plan_seq, m.accepted);
       if (!m.accepted) this.log.warn({ uav: m.uav_id, seq: m.plan_seq, reason: m.reason, detail: m.detail }, 'plan refused');
     });
-    await this.bus.subscribe('uavCompletion', {}, (m) => this.onCompletion(m));
+    await this.bus.subscribe('uavCompletion', {}, (m) => (this.s0 && m.part_bits > 0 ? void this.s0.onShare(m) : this.onCompletion(m)));
     await this.bus.subscribe('userCompletion', {}, (m) => this.onCompletion(m));
     await this.bus.subscribe('health', {}, (m) => this.health.set(m.uav_id, m));
     await this.bus.subscribe('uavEvent', {}, (m, d) => this.events.push({ uavId: d.params.uav ?? 0, code: m.code, text: m.text, tUs: m.header!.t_us }));
     this.fleetTimer = this.clock.setInterval(() => {
+      if (this.stopped || !this.leading) return;
       // Also while the fleet launches: airborne agents would otherwise count the wait as silence.
-      if (!this.stopped) this.publishFleet(Math.max(0, this.slot), this.slot < 0);
+      this.publishFleet(Math.max(0, this.slot), this.slot < 0);
+      if (this.slot < 0) this.renewLease(false);
     }, 1000 / (this.cfg.fleetRateHz ?? 5));
+    const lead = this.cfg.leadership ? await this.awaitLeadership(this.cfg.leadership) : undefined;
+    if (this.stopped) return;
+    if (lead?.resume?.missionStarted) return this.resume(lead.resume);
     await this.waitForFleet();
     await this.launchFleet();
     if (!this.stopped) this.runSlot(0, this.clock.nowUs());
+  }
+
+  /** Whether this controller plans now: always without leader election, else while it holds the lease. */
+  private get leading(): boolean {
+    return !this.cfg.leadership || this.cfg.leadership.isLeader;
+  }
+
+  /** Standby until the lease is ours (or the mission ends or we are deposed meanwhile). */
+  private async awaitLeadership(l: Leadership): Promise<{ epoch: number; resume: Resume | undefined } | undefined> {
+    l.onFollow((a) => this.follow(a.slot, a.slotPlanned));
+    l.onStepDown((by) => this.halt(`deposed by ${by}`));
+    l.onFinished(() => this.halt('the leader finished the mission'));
+    await l.start();
+    return Promise.race([l.lead, this.finished.then(() => undefined)]);
+  }
+
+  /** Standby: the leader is in slot k (its tasks are collected here too, for a takeover mid-slot). */
+  private follow(k: number, planned: boolean): void {
+    if (k !== this.slot) {
+      this.slot = k;
+      this.pending.clear();
+      if (!this.ledger.slots[k]) this.ledger.beginSlot(k, this.clock.nowUs());
+    }
+    if (planned) this.pending.clear();
+    this.planned = planned;
+  }
+
+  /** A standby stops without finishing the mission itself. */
+  private halt(why: string): void {
+    if (this.stopped) return;
+    this.stoppedBecause = why;
+    this.log.warn({ why }, 'controller stops');
+    this.stop();
+  }
+
+  /**
+   * New leader in a running mission: slots keep the old leader's numbering and timing (slot k
+   * starts at missionStart + k·slotS). If the old leader died before planning its slot and the
+   * slot is still running, it is planned now from the tasks this controller collected as standby.
+   */
+  private resume(r: Resume): void {
+    const slotUs = this.cfg.slotS * 1e6;
+    const t0 = r.missionStartUs;
+    const now = this.clock.nowUs();
+    this.missionStartUs = t0;
+    this.planSeqMax = Math.max(this.planSeqMax, r.planSeq);
+    let next = Math.max(r.slot + 1, Math.ceil((now - t0) / slotUs));
+    if (!r.slotPlanned && now < t0 + (r.slot + 1) * slotUs) {
+      this.slot = r.slot;
+      if (!this.ledger.slots[r.slot]) this.ledger.beginSlot(r.slot, now);
+      this.publishFleet(r.slot);
+      this.planAndPublish(r.slot);
+      next = r.slot + 1;
+    }
+    this.renewLease(this.planned);
+    this.timer = this.clock.setTimeout(() => this.runSlot(next, t0), Math.max(0, (t0 + next * slotUs - this.clock.nowUs()) / 1000));
+  }
+
+  private renewLease(slotPlanned: boolean): void {
+    this.cfg.leadership?.renew({ slot: Math.max(0, this.slot), slotPlanned, missionStarted: this.slot >= 0, missionStartUs: this.missionStartUs, planSeq: this.planSeqMax });
   }
 
   /**
@@ -188,6 +283,7 @@ export class ControllerService {
 
   stop(): void {
     this.stopped = true;
+    this.cfg.leadership?.stop();
     this.timer?.cancel();
     this.fleetTimer?.cancel();
     this.resolveFinished();
@@ -203,11 +299,13 @@ export class ControllerService {
   private runSlot(k: number, t0Us: number): void {
     if (this.stopped) return;
     if (k >= this.cfg.slots) return this.finish();
+    if (k === 0) this.missionStartUs = t0Us;
     this.slot = k;
     this.planned = false;
     const startUs = this.clock.nowUs();
     this.ledger.beginSlot(k, startUs);
     this.publishFleet(k);
+    this.renewLease(false);
     const collectMs = (this.cfg.collectFraction ?? 0.25) * this.cfg.slotS * 1000;
     this.timer = this.clock.setTimeout(() => {
       this.planAndPublish(k);
@@ -231,7 +329,9 @@ export class ControllerService {
 
   private planAndPublish(k: number): void {
     this.planned = true;
+    if (this.cfg.video) return this.videoSlot(k, this.cfg.video);
     if (this.pool && this.poolSlot(k)) return;
+    if (this.s0) return void this.s0Slot(k, this.s0);
     const tasks = [...this.pending.values()];
     this.pending.clear();
     this.publishInputs({ slot: k, twins: this.twinSeqs(), tasks: tasks.map((t) => t.taskId) });
@@ -268,6 +368,49 @@ export class ControllerService {
       this.publishPlan(uavId, plan, `plan for UAV ${uavId}`);
     }
     for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
+    this.renewLease(true);
+    this.hooks.onSlot?.(m, k);
+  }
+
+  /** S2: the driver plans the slot (async: ONNX inference), the service sends and tracks the UAV plans. */
+  private videoSlot(k: number, video: S2Driver): void {
+    const m = this.ledger.slots[k]!;
+    video.planSlot(k, this.clock.nowUs()).then((plans) => {
+      if (this.stopped) return;
+      for (const [uavId, plan] of plans) {
+        this.ledger.planSent(uavId, plan.plan_seq as number, k);
+        this.publishPlan(uavId, plan, `S2 plan for UAV ${uavId}`);
+      }
+      m.servingUavs = [...plans.values()].filter((p) => (p.video?.shares?.length ?? 0) > 0).length;
+      for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
+      this.hooks.onSlot?.(m, k);
+    }).catch((e: unknown) => this.log.error({ err: e, slot: k }, 'S2 slot not planned'));
+  }
+
+  /** S0 slot: warm start (onnxruntime, clock held), coalitions, planning inputs, then the plans. */
+  private async s0Slot(k: number, s0: S0Controller): Promise<void> {
+    const cfg = this.cfg.s0!;
+    let warm: Map<number, number[][]> | undefined;
+    if (cfg.warmStart) {
+      const inp = buildS0Input(s0.cfg, k, this.clock.nowUs(), this.twin, s0.requests, s0.ratios());
+      const hold = cfg.hold ?? (<T>(p: Promise<T>) => p);
+      warm = await hold(cfg.warmStart.propose(inp)).catch((e: unknown) => {
+        this.log.warn({ err: e, slot: k }, 'warm start failed: forming coalitions from singletons');
+        return undefined;
+      });
+    }
+    if (this.stopped) return;
+    const step = s0.step(k, this.clock.nowUs(), this.twin, new Map(this.twinSeqs().map((t) => [t.uav, t.seq])), warm);
+    this.publish(this.bus.publish('coalitionInputs', {}, step.inputs), 'coalition planning inputs');
+    const m = this.ledger.slots[k]!;
+    const sm = s0.ledger.slots[k]!;
+    m.servingUavs = sm.uavs - sm.energySaving;
+    m.offloaded = sm.servedMeds;
+    for (const [uavId, plan] of step.plans) {
+      this.ledger.planSent(uavId, plan.plan_seq as number, k);
+      this.publishPlan(uavId, plan, `coalition plan for UAV ${uavId}`);
+    }
+    for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
     this.hooks.onSlot?.(m, k);
   }
 
@@ -292,6 +435,7 @@ export class ControllerService {
       this.ledger.planSent(uavId, plan.plan_seq as number, k);
       this.publishPlan(uavId, plan, `pool plan for UAV ${uavId}`);
     }
+    this.renewLease(true);
     if (!this.pool!.active) return false;
     m.servingUavs = step.plans?.size ?? m.servingUavs;
     for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
@@ -310,6 +454,7 @@ export class ControllerService {
   }
 
   private onCompletion(c: TaskCompletion): void {
+    if (this.cfg.video) return;
     if (c.subtask_id !== '' && this.pool) {
       const step: PoolStep = { completions: [] };
       const sample = this.pool.fidelitySample(c);
@@ -332,6 +477,7 @@ export class ControllerService {
 
   private finish(): void {
     const nowUs = Math.round(this.clock.nowUs());
+    this.cfg.video?.endSlots(nowUs);
     for (const u of this.twin.values()) {
       const plan = {
         uav_id: u.id,
@@ -344,21 +490,30 @@ export class ControllerService {
       };
       this.publishPlan(u.id, plan, `final plan for UAV ${u.id}`);
     }
+    this.cfg.leadership?.finish({ slot: this.cfg.slots - 1, slotPlanned: true, missionStarted: true, missionStartUs: this.missionStartUs, planSeq: this.planSeqMax });
     const drainMs = (this.cfg.drainSlots ?? 1) * this.cfg.slotS * 1000;
-    this.timer = this.clock.setTimeout(() => {
+    const drained = () => {
       for (const u of this.twin.values()) {
         const last = this.ledger.slots[this.cfg.slots - 1];
         if (last) last.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
       }
       if (this.pool?.active) this.afterPool(this.pool.closeNow(this.clock.nowUs(), this.twin));
+      this.cfg.video?.close();
       this.stopped = true;
       this.fleetTimer?.cancel();
       this.resolveFinished();
-    }, drainMs);
+    };
+    // S2: the books close once every planned part has come back (or `drainSlots` have passed).
+    if (this.cfg.video) void this.cfg.video.whenDone(this.clock.nowUs() + drainMs * 1000).then(drained);
+    else this.timer = this.clock.setTimeout(drained, drainMs);
   }
 
   /** Every plan leaves through here: signed when a plan-signing key is configured. */
-  private publishPlan(uavId: number, plan: MessageInput<Plan>, what: string): void {
+  private publishPlan(uavId: number, input: MessageInput<Plan>, what: string): void {
+    if (!this.leading) return this.log.warn({ uav: uavId }, `${what} not sent: not the leader`);
+    // Fencing (issue 19): the plan carries the lease epoch (inside the signature when signed).
+    const plan = this.cfg.leadership ? { ...input, leader_epoch: this.cfg.leadership.epoch } : input;
+    this.planSeqMax = Math.max(this.planSeqMax, Number(plan.plan_seq ?? 0));
     const key = this.cfg.planSigningKey;
     if (!key) return this.publish(this.bus.publish('plan', { uav: uavId }, plan), what);
     const topic = topicName('plan', { uav: uavId });

@@ -39,6 +39,11 @@ import { ephemeralSecrets, loadSecrets, type BrokerCredentials, type MissionSecr
 import type { AclDenials } from '../security/index.ts';
 import { comparePolicyRun, type PolicyMissionSetup } from './policy.ts';
 import { predictInEnv, type EnvPrediction } from './policy-eval.ts';
+import type { S2MissionSetup } from './s2.ts';
+import { compareS2Run, predictS2InEnv, type S2Prediction } from './s2-eval.ts';
+import { S2Driver } from '../controller/s2/index.ts';
+import { S0WorldService } from '../../sim/world/s0/index.ts';
+import { s0AgentOptions, s0ControllerConfig, s0LandTimeoutS, s0LaunchTimeoutS, s0SitlOptions, s0Summary, type S0MissionSetup } from './s0.ts';
 
 export interface MissionOptions {
   scenario: Scenario;
@@ -71,6 +76,22 @@ export interface MissionOptions {
   policy?: PolicyMissionSetup;
   /** Episodes of the env prediction in policy mode (default 5). */
   envEpisodes?: number;
+  /** S2 video streaming (s2.ts, `prepareS2Mission`): `scenario` must be the setup's. Not with the virtual clock. */
+  video?: S2MissionSetup;
+  /** S0's system (s0.ts, `prepareS0Mission`): coalitions of UAVs serve the MEDs; `scenario` must be the setup's. */
+  s0?: S0MissionSetup;
+  /** Also serve MQTT over WebSocket on the embedded broker (for the browser view, `mission --view`). */
+  websocket?: boolean;
+  /** Called once the broker is up, before anything connects (`mission --view` starts the view here). */
+  onBroker?: (b: MissionBrokerInfo) => void | Promise<void>;
+}
+
+export interface MissionBrokerInfo {
+  url: string;
+  /** The embedded broker's MQTT-over-WebSocket URL (with `websocket`). */
+  wsUrl?: string;
+  /** In secure mode: how an identity connects (the view logs in as the read-only `recorder`). */
+  credentials?: (identity: string) => BrokerCredentials;
 }
 
 export interface MissionReadyContext {
@@ -78,6 +99,8 @@ export interface MissionReadyContext {
   clock: Clock;
   /** In secure mode: how an identity connects, and the embedded broker's ACL refusals so far. */
   security?: { credentials(identity: string): BrokerCredentials; denials?: Readonly<AclDenials> };
+  /** Stops one agent as if its process died (tests: a UAV goes silent mid-mission). */
+  killAgent(uavId: number): Promise<void>;
 }
 
 export async function runMission(o: MissionOptions): Promise<MissionSummary> {
@@ -99,7 +122,10 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
   if (virtual && o.brokerUrl) throw new Error('a deterministic mission needs the embedded broker (it reports its traffic to the clock), not --broker');
   if (virtual && o.security) throw new Error('a deterministic mission does not support secure mode (ACL refusals are not reported to the clock)');
   if (virtual && o.policy) throw new Error('a deterministic mission cannot fly a policy (onnxruntime inference runs off the virtual clock); use the planner trajectory');
+  if (virtual && o.video) throw new Error('a deterministic mission cannot fly S2 (onnxruntime inference runs off the virtual clock)');
+  if (o.video && o.video.scenario !== s) throw new Error('an S2 mission flies the scenario derived from its model (prepareS2Mission(...).scenario)');
   if (o.policy && o.policy.scenario !== s) throw new Error('a policy mission flies the scenario derived from its model (preparePolicyMission(...).scenario)');
+  if (o.s0 && (o.s0.scenario !== s || o.policy || o.flavour !== 'ardupilot')) throw new Error('an S0 mission flies its own scenario (prepareS0Mission(...).scenario) with ArduCopter SITL and no policy');
   const vclock = virtual ? new VirtualClock() : undefined;
   const clock: Clock = vclock ?? new ScaledClock(o.speed);
   const activity = vclock?.activity;
@@ -120,6 +146,11 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
       prediction = p.value;
       phase(`policy ${o.policy.model.base} (${o.policy.model.meta.algo}, ${o.policy.model.actors.length} actors${o.policy.model.envHash.matches ? '' : ', env_hash differs from training'}): the env predicts DOR ${prediction.meanDor.toFixed(2)} per slot over ${s.slots} slots`);
     }
+    let s2Prediction: S2Prediction | undefined;
+    if (o.video) {
+      s2Prediction = await held(predictS2InEnv(o.video, { seed: s.seed, slots: s.slots, episodes: o.envEpisodes ?? 5 }));
+      phase(`S2 actor ${o.video.actor.file} (${o.video.actor.meta.algo}): the env predicts revenue Q ${s2Prediction.mean.Q.toFixed(1)} per slot over ${s.slots} slots`);
+    }
     const uavIds = Array.from({ length: s.uavs }, (_, i) => i + 1);
     let secrets: MissionSecrets | undefined;
     if (o.security?.secretsDir) {
@@ -134,11 +165,12 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     let broker: EmbeddedBroker | undefined;
     const hooks = !o.brokerUrl && secrets ? secrets.brokerHooks() : undefined;
     if (!o.brokerUrl) {
-      broker = await startEmbeddedBroker({ ...(hooks ? { hooks } : {}), ...(activity ? { activity } : {}) });
+      broker = await startEmbeddedBroker({ ...(hooks ? { hooks } : {}), ...(activity ? { activity } : {}), ...(o.websocket ? { wsPort: 0 } : {}) });
       cleanup.push(() => broker!.close());
     }
     const url = o.brokerUrl ?? broker!.url;
     phase(`broker ${url}${secrets ? `: secure (${secrets.identities.length} identities, ACL, signed plans${secrets.mavlinkKeys.size ? ', MAVLink signing' : ''})` : ''}`);
+    await o.onBroker?.({ url, ...(broker?.wsUrl ? { wsUrl: broker.wsUrl } : {}), ...(secrets ? { credentials: cred } : {}) });
     const uniq = virtual ? 'det' : `${process.pid}-${Date.now().toString(36)}`;
 
     const recBus = await Bus.connect({ url, clientId: `uavmec-recorder-${uniq}`, sender: 'recorder', clock, log: log.child({ c: 'recorder' }), ...cred('recorder') });
@@ -156,21 +188,29 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     cleanup.push(stopRecording);
 
     const sitl: SitlFleet = await held(startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ,
-      ...(o.policy ? { homeOffsetsM: o.policy.homeOffsetsM } : {}) }));
+      ...(o.policy ? { homeOffsetsM: o.policy.homeOffsetsM } : {}), ...(o.video ? { homeOffsetsM: o.video.homeOffsetsM } : {}), ...(o.s0 ? s0SitlOptions(o.s0) : {}) }));
     cleanup.push(() => sitl.stop());
     phase(`SITL: ${s.uavs} ${o.flavour} vehicles on ${sitl.vehicles.map((v) => v.url).join(', ')}`);
 
     const agents: RunningAgent[] = [];
+    const killed = new Set<RunningAgent>();
+    const closeAgent = async (a: RunningAgent) => {
+      if (killed.has(a)) return;
+      killed.add(a);
+      await a.close();
+    };
     for (const v of sitl.vehicles) {
       const a = await held(createAgent({
         uavId: v.sysid, autopilotUrl: v.url, broker: { url, ...cred(`uav-${v.sysid}`) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), scenario: s,
         tlogPath: path.join(o.runDir, `uav-${v.sysid}.tlog`),
         ...(o.policy ? { modelsDir: o.policy.model.dir, envelope: o.policy.envelope } : {}),
+        ...(o.video ? { envelope: o.video.envelope } : {}),
+        ...(o.s0 ? s0AgentOptions(o.s0, v.sysid) : {}),
         ...(secrets ? { planVerifyKey: secrets.planVerifyKey } : {}),
         ...(secrets?.mavlinkKeys.get(v.sysid) ? { mavlinkSigningKey: secrets.mavlinkKeys.get(v.sysid)! } : {}),
       }));
       agents.push(a);
-      cleanup.push(() => a.close());
+      cleanup.push(() => closeAgent(a));
     }
     await Promise.all(agents.map(async (a) => {
       const r = await a.vehicle.waitConnected(10_000);
@@ -179,7 +219,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     phase(`${agents.length} agents connected to their autopilots`);
 
     const worldBus = await Bus.connect({ url, clientId: `uavmec-world-${uniq}`, sender: 'world', clock, log: log.child({ c: 'world' }), ...cred('world') });
-    const world = new WorldService(worldBus, clock, s, log.child({ c: 'world' }));
+    const world = o.video ? o.video.startWorld(worldBus, clock, log.child({ c: 'world' })) : o.s0 ? new S0WorldService(worldBus, clock, o.s0.setting, log.child({ c: 'world' })) : new WorldService(worldBus, clock, s, log.child({ c: 'world' }));
     await held(world.start());
     cleanup.push(async () => {
       world.stop();
@@ -188,23 +228,32 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
 
     const ctlBus = await Bus.connect({ url, clientId: `uavmec-controller-${uniq}`, sender: 'controller', clock, log: log.child({ c: 'controller' }), ...cred('controller') });
     cleanup.push(() => ctlBus.close());
+    const video = o.video ? new S2Driver(ctlBus, clock, o.video.driver, o.video.actor.act, log.child({ c: 's2' })) : undefined;
+    const s0cfg = o.s0 ? await s0ControllerConfig(o.s0, held) : undefined;
+    if (s0cfg?.warmStart) cleanup.push(() => s0cfg.warmStart!.close());
     const ctl = new ControllerService(ctlBus, clock, {
       slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
       uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, ...(secrets ? { planSigningKey: secrets.planSigningKey } : {}),
       ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
       ...(o.policy ? { trajectory: o.policy.trajectory } : {}),
+      ...(o.video && video ? { trajectory: o.video.trajectory, video, drainSlots: o.video.drainSlots } : {}),
+      ...(o.s0 && s0cfg ? { s0: s0cfg, launchTimeoutS: s0LaunchTimeoutS(o.s0) } : {}),
     }, log.child({ c: 'controller' }), { ...(o.onSlot ? { onSlot: o.onSlot } : {}), ...(o.onPoolRound ? { onPoolRound: o.onPoolRound } : {}) });
     for (const a of agents) a.service.publishTwin();
     await o.onReady?.({
       brokerUrl: url, clock,
+      killAgent: async (uavId) => {
+        const a = agents.find((x) => x.service.uavId === uavId);
+        if (a) await closeAgent(a);
+      },
       ...(secrets ? { security: { credentials: (id: string) => secrets.credentials(id), ...(hooks ? { denials: hooks.denials } : {}) } } : {}),
     });
     await ctl.start();
     await ctl.finished;
     phase('last slot done; UAVs returning to launch');
 
-    const landBy = clock.nowUs() + (o.landTimeoutS ?? 120) * 1e6;
-    while (clock.nowUs() < landBy && agents.some((a) => a.vehicle.state().armed)) await clock.sleep(500);
+    const landBy = clock.nowUs() + (o.landTimeoutS ?? (o.s0 ? s0LandTimeoutS(o.s0) : 120)) * 1e6;
+    while (clock.nowUs() < landBy && agents.some((a) => !killed.has(a) && a.vehicle.state().armed)) await clock.sleep(500);
     const landed = agents.filter((a) => !a.vehicle.state().armed).length;
     phase(`${landed}/${agents.length} UAVs landed and disarmed`);
     await stopRecording();
@@ -221,7 +270,9 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
         identities: secrets.identities.length, signedPlans: true, mavlinkSigning: secrets.mavlinkKeys.size > 0,
         ...(hooks ? { brokerDenials: { ...hooks.denials } } : {}),
       } } : {}),
-      trajectory: o.policy ? 'policy' : 'planner',
+      trajectory: o.policy ? 'policy' : o.video ? 'video' : 'planner',
+      ...(o.video && video?.accounts && s2Prediction ? { video: compareS2Run(o.video, video.accounts, { ...video.ledger.counts, missedSegments: video.missedSegments, latencyS: video.ledger.latencyS }, s2Prediction) } : {}),
+      ...(o.s0 && ctl.s0 && world instanceof S0WorldService ? { system: 's0' as const, s0: s0Summary(o.s0, ctl.s0, world.stats) } : {}),
       ...(o.policy && prediction ? { policy: comparePolicyRun(o.policy, prediction, ctl.ledger.slots, ctl.positionsBySlot) } : {}),
       wallS: (performance.now() - wall0) / 1000,
       simS: (clock.nowUs() - sim0) / 1e6,

@@ -8,6 +8,7 @@ import type { MissionSummary } from '../mission/summary.ts';
 import { NON_SLOT_PLANNERS } from '../replay/inputs.ts';
 import { assignmentUtility } from '../replay/evaluate.ts';
 import type { RunFolder } from '../replay/recording.ts';
+import { linkHealth, modeTimelines, type LinkHealthRow, type ModeSegment } from './links.ts';
 
 export interface TrackPoint {
   tS: number;
@@ -56,6 +57,12 @@ export interface ReportData {
   coalitions: CoalitionCell[];
   acks: { tS: number; uavId: number; planSeq: number; accepted: boolean; reason: number; detail: string }[];
   events: { tS: number; uavId: number; code: string; text: string; severity: number }[];
+  /** Per UAV, its autopilot mode and flight state over time (s from t0). */
+  modes: Record<number, ModeSegment[]>;
+  /** Per UAV, what its telemetry link delivered. */
+  links: LinkHealthRow[];
+  /** Time span of the recording shown, s from t0. */
+  endS: number;
   totals: MissionSummary['totals'];
   uavs: MissionSummary['uavs'];
   simS: number;
@@ -111,6 +118,8 @@ export function reportData(run: RunFolder): ReportData {
     coalitions.push({ slot, execByUav, pairs: [...pairs.values()] });
     utilityBySlot.set(slot, [...seen.values()].reduce((u, a) => u + assignmentUtility(a), 0));
   }
+  const lastUs = Math.max(...[rec.twins.at(-1)?.recvUs, rec.plans.at(-1)?.recvUs, rec.fleet.at(-1)?.recvUs].filter((v): v is number => v !== undefined), t0Us);
+  const endS = tS(lastUs);
   const uavIds = [...new Set([...s.uavs.map((u) => u.uavId), ...Object.keys(tracks).map(Number)])].sort((a, b) => a - b);
   return {
     name: path.basename(path.resolve(run.dir)),
@@ -128,6 +137,9 @@ export function reportData(run: RunFolder): ReportData {
     coalitions,
     acks: rec.acks.map((a) => ({ tS: tS(a.recvUs), uavId: a.msg.uav_id, planSeq: a.msg.plan_seq, accepted: a.msg.accepted, reason: a.msg.reason, detail: a.msg.detail })),
     events: rec.events.map((e) => ({ tS: tS(e.recvUs), uavId: e.msg.uavId || e.msg.uav_id, code: e.msg.code, text: e.msg.text, severity: e.msg.severity })),
+    modes: modeTimelines(rec, t0Us, endS),
+    links: linkHealth(rec),
+    endS,
     totals: s.totals,
     uavs: s.uavs,
     simS: s.simS,

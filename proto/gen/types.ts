@@ -22,6 +22,59 @@ export interface Velocity {
   vz_up_m_s: number;
 }
 
+export interface ChannelGain {
+  uav_id: number;
+  fading_gain: number;
+}
+
+export interface CoalitionShare {
+  task_id: number;
+  user_id: number;
+  user_position?: Position;
+  share_bits: number;
+  cycles_per_bit: number;
+  bandwidth_hz: number;
+  cpu_hz: number;
+  tx_power_w: number;
+  fading_gain: number;
+  noise_w: number;
+  path_loss_exponent: number;
+  release_t_us: number;
+  deadline_s: number;
+  coalition_uav_ids: number[];
+  predicted_uplink_s: number;
+  predicted_compute_s: number;
+  predicted_delay_s: number;
+  participant_utility: number;
+  kappa: number;
+}
+
+export interface CoalitionGroup {
+  uav_ids: number[];
+}
+
+export interface WarmStart {
+  task_id: number;
+  groups: CoalitionGroup[];
+}
+
+export interface CoalitionUavInput {
+  uav_id: number;
+  twin_seq: number;
+  compute_ratio: number;
+}
+
+export interface CoalitionSlotInputs {
+  header?: Header;
+  slot: number;
+  plan_t_us: number;
+  planner: string;
+  uavs: CoalitionUavInput[];
+  task_ids: number[];
+  warm_starts: WarmStart[];
+  idle_uav_ids: number[];
+}
+
 export const FlightState = {
   FLIGHT_STATE_UNSPECIFIED: 0,
   FLIGHT_STATE_ON_GROUND: 1,
@@ -98,6 +151,7 @@ export interface TaskRequest {
   release_t_us: number;
   subtasks: Subtask[];
   edges: SubtaskEdge[];
+  channel_gains: ChannelGain[];
 }
 
 export const ExecutionSite = {
@@ -302,6 +356,9 @@ export interface Plan {
   objective: number;
   signature: Uint8Array;
   video?: VideoPlan;
+  shares: CoalitionShare[];
+  energy_saving: boolean;
+  leader_epoch: number;
 }
 
 export const NackReason = {
@@ -313,6 +370,7 @@ export const NackReason = {
   NACK_REASON_BAD_SIGNATURE: 5,
   NACK_REASON_UNSAFE: 6,
   NACK_REASON_MODEL_UNAVAILABLE: 7,
+  NACK_REASON_STALE_EPOCH: 8,
 } as const;
 export type NackReason = (typeof NackReason)[keyof typeof NackReason];
 
@@ -362,11 +420,40 @@ export interface RecordedMessage {
   payload: Uint8Array;
 }
 
+export const LeaderState = {
+  LEADER_STATE_UNSPECIFIED: 0,
+  LEADER_STATE_LEADING: 1,
+  LEADER_STATE_GONE: 2,
+  LEADER_STATE_FINISHED: 3,
+} as const;
+export type LeaderState = (typeof LeaderState)[keyof typeof LeaderState];
+
+export interface LeaderRecord {
+  header?: Header;
+  controller_id: string;
+  state: LeaderState;
+  epoch: number;
+  lease_until_t_us: number;
+  slot: number;
+  mission_start_t_us: number;
+  slot_s: number;
+  plan_seq: number;
+  mission_started: boolean;
+  slots: number;
+  slot_planned: boolean;
+}
+
 /** Every message type of the contract, by name. */
 export interface Messages {
   Header: Header;
   Position: Position;
   Velocity: Velocity;
+  ChannelGain: ChannelGain;
+  CoalitionShare: CoalitionShare;
+  CoalitionGroup: CoalitionGroup;
+  WarmStart: WarmStart;
+  CoalitionUavInput: CoalitionUavInput;
+  CoalitionSlotInputs: CoalitionSlotInputs;
   TwinState: TwinState;
   FleetMember: FleetMember;
   FleetState: FleetState;
@@ -388,4 +475,5 @@ export interface Messages {
   Event: Event;
   Health: Health;
   RecordedMessage: RecordedMessage;
+  LeaderRecord: LeaderRecord;
 }
