@@ -7,7 +7,7 @@
  */
 import { defaultCoalitionParams, type CoalitionAlgo } from '../../engines/planning/coalition/index.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
-import { defaultScenario, type Scenario } from '../../sim/world/index.ts';
+import { defaultScenario, uavProfile, type Scenario } from '../../sim/world/index.ts';
 import { s0Setting, validateS0Setting, type S0Setting, type S0SettingOptions, type S0WorldStats } from '../../sim/world/s0/index.ts';
 import type { ControllerConfig } from '../controller/service.ts';
 import { WarmStartModel, type S0Controller, type S0SlotMetrics, type S0Totals } from '../controller/s0/index.ts';
@@ -55,10 +55,12 @@ export function s0SitlOptions(s: S0MissionSetup): { homeOffsetsM: { northM: numb
 }
 
 /** The agent of UAV `uavId`: its own resources and real compute, an envelope that climbs at the S0 rate. */
-export function s0AgentOptions(s: S0MissionSetup, uavId: number): Pick<CreateAgentOptions, 'profile' | 'envelope'> {
+export function s0AgentOptions(s: S0MissionSetup, uavId: number, nowUs: number): Pick<CreateAgentOptions, 'profile' | 'envelope' | 'computeEfficiency'> {
   const u = s.setting.uavs[uavId - 1]!;
+  const p = uavProfile(s.scenario, uavId, nowUs);
   return {
-    profile: { cpuHz: u.cpuHz, bandwidthHz: u.bandwidthHz, cacheBits: u.cacheBits, kappa: u.kappa, computeEfficiency: u.computeEfficiency },
+    profile: { ...p, compute: { cpu_hz: u.cpuHz, cache_bits: u.cacheBits, kappa: u.kappa }, radio: { ...p.radio!, bandwidth_hz: u.bandwidthHz } },
+    computeEfficiency: u.computeEfficiency,
     envelope: { maxVerticalSpeedMS: S0_CLIMB_MS },
   };
 }

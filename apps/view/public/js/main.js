@@ -38,8 +38,9 @@ async function start() {
     connectLive(config.ws, contract, (d) => {
       view.messages++;
       const p0 = performance.now();
-      const t = Number(d.msg.header?.t_us ?? 0);
-      if (t) { clock.observe(t); if (!view.t0Us) view.t0Us = t; }
+      const t = Number(d.msg.header?.t_us ?? 0) || clock.nowUs();
+      clock.observe(t);
+      if (!view.t0Us) view.t0Us = t;
       view.model.apply(d.key, d.params, d.msg, t);
       view.prof.msg += performance.now() - p0;
     }, (state, what, err) => {
