@@ -75,8 +75,25 @@ const MATCHERS = TOPICS.map((t) => ({
   re: new RegExp(`^${t.pattern.replace(/\{(uav|user)\}/g, '(?<$1>[1-9][0-9]{0,8})')}$`),
 }));
 
-/** Which topic a concrete name is, with its ids; undefined for topics outside the contract. */
+/** Matches already made, by topic name (a fleet has a few topics per UAV; the regexes run once each). */
+const MATCHED = new Map<string, { spec: TopicSpec; params: TopicParams } | undefined>();
+const MATCHED_MAX = 100_000;
+
+/**
+ * Which topic a concrete name is, with its ids; undefined for topics outside the contract.
+ * Results are memoised per name and shared (their params frozen).
+ */
 export function matchTopic(topic: string): { spec: TopicSpec; params: TopicParams } | undefined {
+  const hit = MATCHED.get(topic);
+  if (hit !== undefined || MATCHED.has(topic)) return hit;
+  const r = matchTopicUncached(topic);
+  if (r) Object.freeze(r.params);
+  if (MATCHED.size >= MATCHED_MAX) MATCHED.clear();
+  MATCHED.set(topic, r);
+  return r;
+}
+
+function matchTopicUncached(topic: string): { spec: TopicSpec; params: TopicParams } | undefined {
   for (const m of MATCHERS) {
     const r = m.re.exec(topic);
     if (!r) continue;
