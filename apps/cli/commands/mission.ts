@@ -5,6 +5,7 @@ import { preparePolicyMission, type PolicyMissionSetup } from '../../mission/pol
 import { DEFAULT_POLICY_MODEL } from '../../mission/policy-model.ts';
 import { formatSummary } from '../../mission/summary.ts';
 import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
+import { FAILOVER_HELP, FAILOVER_OPTIONS, runFailoverCommand, wantsFailover } from './mission-failover.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
@@ -67,6 +68,7 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
                      (default password; the embedded broker takes passwords)
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
 ${VIEW_HELP}
+${FAILOVER_HELP}
 ${TASK_MODEL_HELP}
 ${SCENARIO_HELP}
 
@@ -78,7 +80,8 @@ Examples:
   uavmec mission --trajectory planner --deterministic --uavs 2 --users 10 --slots 4 --seed 11
   uavmec mission --trajectory planner --tasks dag --uavs 3 --users 6 --slots 40 --pool-every 40
   uavmec keys --fleet 2 --recorder --out ./secrets --bind 127.0.0.1 && mosquitto -c ./secrets/mosquitto.conf &
-  uavmec mission --trajectory planner --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets`,
+  uavmec mission --trajectory planner --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets
+  uavmec mission --trajectory planner --cluster 3 --controllers 2 --uavs 6 --slots 24 --speed 1 --chaos leader@6,restart@10,broker@14`,
   async run(argv) {
     const { values: v } = parse(argv, {
       speed: { type: 'string' },
@@ -97,8 +100,10 @@ Examples:
       model: { type: 'string' },
       'env-episodes': { type: 'string' },
       ...VIEW_OPTIONS,
+      ...FAILOVER_OPTIONS,
       ...SCENARIO_OPTIONS,
     });
+    if (wantsFailover(v)) return runFailoverCommand(v);
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
     const secure = v.secure === true || v.secrets !== undefined;
     const deterministic = v.deterministic === true;

@@ -22,7 +22,11 @@ export interface LeadershipConfig {
   slots: number;
   /** How long a starting controller listens for the retained record, s of clock time (default 1 slot, ≥ 0.5 s). */
   joinWindowS?: number;
-  /** Lease length in slots after each renewal (default 2). */
+  /**
+   * Lease length in slots after each renewal (default 5). A crash is noticed at once through the
+   * last will; the lease only decides when the leader is alive but cut off, and must outlast the
+   * seconds a clustered broker can stall QoS 1 (the renewals) while it re-elects after a node death.
+   */
   leaseSlots?: number;
 }
 
@@ -135,7 +139,7 @@ export class Leadership {
     const nowUs = this.clock.nowUs();
     const rec: MessageInput<LeaderRecord> = {
       controller_id: this.cfg.controllerId, state, epoch: this.state.epoch,
-      lease_until_t_us: Math.round(nowUs + (this.cfg.leaseSlots ?? 2) * this.cfg.slotS * 1e6),
+      lease_until_t_us: Math.round(nowUs + (this.cfg.leaseSlots ?? 5) * this.cfg.slotS * 1e6),
       slot: p.slot, slot_planned: p.slotPlanned, mission_start_t_us: Math.round(p.missionStartUs), slot_s: this.cfg.slotS,
       plan_seq: p.planSeq, mission_started: p.missionStarted, slots: this.cfg.slots,
     };

@@ -1,0 +1,11 @@
+import { defaultScenario } from './sim/world/index.ts';
+import { runFailoverMission, formatFailover, parseChaos } from './apps/mission/failover/index.ts';
+const s = defaultScenario({ uavs: 6, users: 12, slots: 24 });
+const chaos = parseChaos(process.argv[2] ?? 'leader@6,restart@10,broker@14', 3);
+if (!chaos.ok) throw new Error(chaos.detail);
+const t0 = Date.now();
+const f = await runFailoverMission({ scenario: s, speed: Number(process.argv[3] ?? 5), flavour: 'ardupilot', algo: 'cd-kkt', runDir: '/tmp/failover-try', chaos: chaos.value, onPhase: (p) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${p}`) });
+console.log(formatFailover(f));
+import { readFileSync } from 'node:fs';
+const j = JSON.parse(readFileSync('/tmp/failover-try/summary.json', 'utf8'));
+console.log(JSON.stringify(j.slots.map((r: {slot: number; leader: string; plansSent: number}) => `${r.slot}:${r.leader}:${r.plansSent}`).join(' ')));
