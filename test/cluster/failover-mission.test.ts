@@ -7,8 +7,10 @@
  * its controller-silence hold or RTL; no telemetry lost; the restarted controller rejoined as a
  * standby; the mission completed and every UAV landed.
  *
- * Wall-clock missions (real sockets, real processes for the broker): 2 s slots at speed 1, so a
- * busy machine's scheduling jitter stays far below the slot; the takeover bound is the issue's.
+ * Wall-clock missions (real sockets, real processes for the broker): 3 s slots at speed 1. A killed
+ * node stalls the cluster's QoS 1 for seconds of wall time while JetStream re-elects (measured 4–8 s
+ * on the loaded 2-core machine); the agents hold after 3 slots of silence, so the slot must not be
+ * shorter than a third of that stall (deploy/cluster/README.md). The takeover bound is the issue's.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -22,7 +24,8 @@ test('failover mission: leader killed, controller restarted, broker node killed 
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-failover-'));
   const chaos = parseChaos('leader@4,restart@7,broker@10', 3);
   assert.ok(chaos.ok);
-  const scenario = defaultScenario({ uavs: 6, users: 12, slots: 16, slotS: 2, seed: 3 });
+  const scenario = defaultScenario({ uavs: 6, users: 12, slots: 16, slotS: 3, seed: 3 });
+  let passed = false;
   try {
     const f = await runFailoverMission({ scenario, speed: 1, flavour: 'ardupilot', algo: 'cd-kkt', runDir, brokerNodes: 3, controllers: 2, chaos: chaos.value });
     console.log(formatFailover(f));
@@ -43,7 +46,9 @@ test('failover mission: leader killed, controller restarted, broker node killed 
     assert.equal(f.slots.filter((s) => s.plansSent > 0).length, 16, 'every slot led by someone');
     assert.ok(f.totals.completed > 0 && f.totals.completed >= 0.8 * f.totals.released, `tasks completed ${f.totals.completed}/${f.totals.released}`);
     assert.equal(f.landed, 6, 'every UAV landed');
+    passed = true;
   } finally {
-    fs.rmSync(runDir, { recursive: true, force: true });
+    if (passed) fs.rmSync(runDir, { recursive: true, force: true });
+    else console.log(`run kept for inspection: ${runDir}`);
   }
 });

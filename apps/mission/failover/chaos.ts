@@ -41,15 +41,19 @@ export interface SeenPlan {
 export interface PlanContinuity {
   /** Slots (0 … slots−1) for which no UAV got a plan. */
   slotsWithoutPlans: number[];
-  /** Plans that arrived with a plan_seq not above the UAV's previous one. */
+  /** Plans of the current epoch that arrived with a plan_seq not above the UAV's previous one. */
   seqRegressions: number;
-  /** Plans of an epoch below one already seen (a deposed leader still sending). */
+  /** Plans of an epoch below one already seen (a deposed leader still sending; agents refuse them). */
   staleEpochPlans: number;
   /** The epochs seen, in order. */
   epochs: number[];
 }
 
-/** Plan continuity over the slot plans a monitor saw (launch and mission-end plans excluded). */
+/**
+ * Plan continuity as the fleet follows it: over the plans a monitor saw, in arrival order, those of
+ * the highest epoch so far (older epochs are a deposed leader's, refused by the agents' gate and
+ * counted apart). Slot coverage excludes launch and mission-end plans.
+ */
 export function planContinuity(plans: readonly SeenPlan[], slots: number): PlanContinuity {
   const lastSeq = new Map<number, number>();
   let maxEpoch = 0;
@@ -63,9 +67,12 @@ export function planContinuity(plans: readonly SeenPlan[], slots: number): PlanC
     const key = `${p.uav}:${p.seq}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (p.epoch < maxEpoch) {
+      staleEpochPlans++;
+      continue;
+    }
     if (p.seq <= (lastSeq.get(p.uav) ?? 0)) seqRegressions++;
     lastSeq.set(p.uav, Math.max(p.seq, lastSeq.get(p.uav) ?? 0));
-    if (p.epoch < maxEpoch) staleEpochPlans++;
     if (p.epoch > maxEpoch) {
       maxEpoch = p.epoch;
       epochs.push(p.epoch);
