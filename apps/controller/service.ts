@@ -66,6 +66,8 @@ export interface ControllerConfig {
    * the agents would count the wait as controller silence (deploy/cluster/README.md).
    */
   heartbeatBus?: Bus;
+  /** How many slots a slot plan stays valid (default 2). Longer rides out a broker's stall. */
+  planValiditySlots?: number;
 }
 
 /** `controllerEvent` code of the planning-inputs event; its text is a JSON `PlanningInputs`. */
@@ -336,7 +338,7 @@ export class ControllerService {
       speedMS: this.cfg.speedMS,
       uavTxPowerW: this.cfg.uavTxPowerW,
       prevTargets: this.prevTargets,
-      validSlots: 2,
+      validSlots: this.cfg.planValiditySlots ?? 2,
       seed: this.cfg.seed,
       planner: this.cfg.algo,
     });

@@ -65,6 +65,14 @@ void test('lease: a restarted controller reading its own old record takes over w
   assert.ok(a?.kind === 'lead' && a.epoch === 4 && a.resume?.slot === 12);
 });
 
+void test('lease: a standby whose leader\'s mission ran out finishes instead of taking over', () => {
+  let s: LeaseState = initialLease(cfg('b'), 0);
+  s = stepLease(s, { kind: 'record', rec: rec({ leaseUntilUs: 60 * S }) }, 0.1 * S).state;
+  s = stepLease(s, { kind: 'tick' }, 0.5 * S).state;
+  const r = stepLease(s, { kind: 'tick' }, 70 * S);
+  assert.deepEqual(r.actions, [{ kind: 'finished' }]);
+});
+
 void test('lease: a finished or run-out mission is not resumed; a deposed leader steps down', () => {
   let r = stepLease(stepLease(initialLease(cfg('b'), 0), { kind: 'record', rec: rec({ state: 'finished', epoch: 2 }) }, 0.1 * S).state, { kind: 'tick' }, 0.6 * S);
   assert.deepEqual(r.actions, [{ kind: 'lead', epoch: 3, resume: undefined }]);

@@ -147,6 +147,8 @@ function onTick(s: LeaseState, nowUs: number): { state: LeaseState; actions: Lea
     return { state: { ...s, role: 'standby' }, actions: [{ kind: 'follow', slot: k.slot, slotPlanned: k.slotPlanned, missionStarted: k.missionStarted }] };
   }
   if (s.role !== 'standby' || !k || k.state !== 'leading') return { state: s, actions: [] };
+  // The leader's mission has run out (its FINISHED record lost or late): nothing left to take over.
+  if (missionOver(k, nowUs)) return { state: { ...s, role: 'finished' }, actions: [{ kind: 'finished' }] };
   const expired = nowUs > k.leaseUntilUs;
   if (s.deadSinceUs === 0 && !expired) return { state: s, actions: [] };
   const readyAt = expired ? k.leaseUntilUs : s.deadSinceUs + (s.cfg.willGraceUs ?? 0);

@@ -113,6 +113,8 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
       const service = new ControllerService(bus, clock, {
         slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
         uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, leadership, heartbeatBus: heartbeat,
+        // A broker node's death stalls QoS 1 (plans) for seconds; plans outlive that stall.
+        planValiditySlots: 4,
         ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
       }, clog, { ...(o.onSlot ? { onSlot: (m: SlotMetrics, k: number) => o.onSlot!(m, k, id) } : {}) });
       const c: RunningController = { id, bus, heartbeat, service, leadership, killed: false };
