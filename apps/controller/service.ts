@@ -17,6 +17,8 @@ import type { Point2, PoolRoundMetrics, SlotTask } from './slot/index.ts';
 import { fleetReady, launchTarget, planFleetSlot, PLANNER_TRAJECTORY, type TrajectoryConfig, type Vec3 } from './trajectory.ts';
 import { PoolController, type PoolConfig, type PoolStep } from './pool.ts';
 import { applyTwinState, emptyTwin, recordCompletion, type Twin } from './twin/index.ts';
+import type { S2Driver } from './s2/index.ts';
+import { buildS0Input, S0Controller, type S0ControllerConfig, type WarmStartModel } from './s0/index.ts';
 import type { Leadership, Resume } from './leader/index.ts';
 
 export interface ControllerConfig {
@@ -53,6 +55,17 @@ export interface ControllerConfig {
   pool?: PoolConfig;
   /** Where trajectories come from (trajectory.ts): the cluster planner (default) or the onboard policy. */
   trajectory?: TrajectoryConfig;
+  /**
+   * S2 video streaming (SPEC §5.4): the S2 driver plans every slot (TD3 actor → UAV and device
+   * plans) and keeps its own books; the task requests are its segments, not CD+KKT tasks.
+   */
+  video?: S2Driver;
+  /**
+   * S0 (SPEC §5.2, apps/controller/s0): the HAP plans coalitions of UAVs for the MEDs' requests
+   * instead of offloading, optionally warm-started by the generative model; `hold` keeps a virtual
+   * clock still while the model runs (onnxruntime is asynchronous).
+   */
+  s0?: { controller: S0ControllerConfig; warmStart?: WarmStartModel; hold?: <T>(p: Promise<T>) => Promise<T> };
   /**
    * Leader election (issue 19 §1, leader/): with it the controller keeps a warm twin as a standby
    * and plans only while it holds the lease; every plan carries its epoch; a new leader resumes
@@ -104,6 +117,7 @@ export class ControllerService {
   readonly positionsBySlot: Map<number, Vec3>[] = [];
   private readonly pending = new Map<number, SlotTask>();
   readonly pool: PoolController | undefined;
+  readonly s0: S0Controller | undefined;
   private readonly predicted = new Map<number, { uavId: number; predictedS: number; computeS: number }>();
   /** Header seq of the last twin state applied, per UAV (for the planning-inputs event). */
   private readonly twinSeq = new Map<number, number>();
@@ -131,6 +145,7 @@ export class ControllerService {
     private readonly hooks: ControllerEvents = {},
   ) {
     this.pool = cfg.pool ? new PoolController(cfg.pool) : undefined;
+    this.s0 = cfg.s0 ? new S0Controller(cfg.s0.controller) : undefined;
   }
 
   async start(): Promise<void> {
@@ -139,11 +154,13 @@ export class ControllerService {
       this.twin = applyTwinState(this.twin, m, d.recvUs);
       this.twinSeq.set(m.uav_id, m.header!.seq);
     });
+    await this.cfg.video?.attach();
     await this.bus.subscribe('task', {}, (m) => {
-      if (this.slot < 0) return;
+      if (this.slot < 0 || this.cfg.video) return;
       this.ledger.taskReleased(m.task_id, this.slot);
       // A DAG task waits for the next pool round, however late in the slot it came.
       if (this.pool?.add(m)) return;
+      if (this.s0 && !this.planned) return this.s0.add(m);
       if (this.planned) {
         // Too late for this slot's plan: the device computes it (sim/world's rule), so do not plan it next slot.
         this.ledger.missed(this.slot);
@@ -165,7 +182,7 @@ export class ControllerService {
       this.ledger.planAnswered(m.uav_id, m.plan_seq, m.accepted);
       if (!m.accepted) this.log.warn({ uav: m.uav_id, seq: m.plan_seq, reason: m.reason, detail: m.detail }, 'plan refused');
     });
-    await this.bus.subscribe('uavCompletion', {}, (m) => this.onCompletion(m));
+    await this.bus.subscribe('uavCompletion', {}, (m) => (this.s0 && m.part_bits > 0 ? void this.s0.onShare(m) : this.onCompletion(m)));
     await this.bus.subscribe('userCompletion', {}, (m) => this.onCompletion(m));
     await this.bus.subscribe('health', {}, (m) => this.health.set(m.uav_id, m));
     await this.bus.subscribe('uavEvent', {}, (m, d) => this.events.push({ uavId: d.params.uav ?? 0, code: m.code, text: m.text, tUs: m.header!.t_us }));
@@ -284,8 +301,10 @@ export class ControllerService {
   private async waitForFleet(): Promise<void> {
     const want = this.cfg.waitForUavs ?? 0;
     const until = this.clock.nowUs() + (this.cfg.readyTimeoutS ?? 60) * 1e6;
-    while (!this.stopped && this.twin.size < want && this.clock.nowUs() < until) await this.clock.sleep(100);
-    if (this.twin.size < want) this.log.warn({ have: this.twin.size, want }, 'starting without every UAV reporting');
+    // A UAV without a position fix gets no launch plan (launchFleet), so wait for the fixes too.
+    const ready = () => this.twin.size >= want && [...this.twin.values()].every((u) => u.pos);
+    while (!this.stopped && !ready() && this.clock.nowUs() < until) await this.clock.sleep(100);
+    if (!ready()) this.log.warn({ have: this.twin.size, want, withFix: [...this.twin.values()].filter((u) => u.pos).length }, 'starting without every UAV reporting a position');
   }
 
   private runSlot(k: number, t0Us: number): void {
@@ -321,7 +340,9 @@ export class ControllerService {
 
   private planAndPublish(k: number): void {
     this.planned = true;
+    if (this.cfg.video) return this.videoSlot(k, this.cfg.video);
     if (this.pool && this.poolSlot(k)) return;
+    if (this.s0) return void this.s0Slot(k, this.s0);
     const tasks = [...this.pending.values()];
     this.pending.clear();
     this.publishInputs({ slot: k, twins: this.twinSeqs(), tasks: tasks.map((t) => t.taskId) });
@@ -359,6 +380,48 @@ export class ControllerService {
     }
     for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
     this.renewLease(true);
+    this.hooks.onSlot?.(m, k);
+  }
+
+  /** S2: the driver plans the slot (async: ONNX inference), the service sends and tracks the UAV plans. */
+  private videoSlot(k: number, video: S2Driver): void {
+    const m = this.ledger.slots[k]!;
+    video.planSlot(k, this.clock.nowUs()).then((plans) => {
+      if (this.stopped) return;
+      for (const [uavId, plan] of plans) {
+        this.ledger.planSent(uavId, plan.plan_seq as number, k);
+        this.publishPlan(uavId, plan, `S2 plan for UAV ${uavId}`);
+      }
+      m.servingUavs = [...plans.values()].filter((p) => (p.video?.shares?.length ?? 0) > 0).length;
+      for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
+      this.hooks.onSlot?.(m, k);
+    }).catch((e: unknown) => this.log.error({ err: e, slot: k }, 'S2 slot not planned'));
+  }
+
+  /** S0 slot: warm start (onnxruntime, clock held), coalitions, planning inputs, then the plans. */
+  private async s0Slot(k: number, s0: S0Controller): Promise<void> {
+    const cfg = this.cfg.s0!;
+    let warm: Map<number, number[][]> | undefined;
+    if (cfg.warmStart) {
+      const inp = buildS0Input(s0.cfg, k, this.clock.nowUs(), this.twin, s0.requests, s0.ratios());
+      const hold = cfg.hold ?? (<T>(p: Promise<T>) => p);
+      warm = await hold(cfg.warmStart.propose(inp)).catch((e: unknown) => {
+        this.log.warn({ err: e, slot: k }, 'warm start failed: forming coalitions from singletons');
+        return undefined;
+      });
+    }
+    if (this.stopped) return;
+    const step = s0.step(k, this.clock.nowUs(), this.twin, new Map(this.twinSeqs().map((t) => [t.uav, t.seq])), warm);
+    this.publish(this.bus.publish('coalitionInputs', {}, step.inputs), 'coalition planning inputs');
+    const m = this.ledger.slots[k]!;
+    const sm = s0.ledger.slots[k]!;
+    m.servingUavs = sm.uavs - sm.energySaving;
+    m.offloaded = sm.servedMeds;
+    for (const [uavId, plan] of step.plans) {
+      this.ledger.planSent(uavId, plan.plan_seq as number, k);
+      this.publishPlan(uavId, plan, `coalition plan for UAV ${uavId}`);
+    }
+    for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
     this.hooks.onSlot?.(m, k);
   }
 
@@ -402,6 +465,7 @@ export class ControllerService {
   }
 
   private onCompletion(c: TaskCompletion): void {
+    if (this.cfg.video) return;
     if (c.subtask_id !== '' && this.pool) {
       const step: PoolStep = { completions: [] };
       const sample = this.pool.fidelitySample(c);
@@ -424,6 +488,7 @@ export class ControllerService {
 
   private finish(): void {
     const nowUs = Math.round(this.clock.nowUs());
+    this.cfg.video?.endSlots(nowUs);
     for (const u of this.twin.values()) {
       const plan = {
         uav_id: u.id,
@@ -438,16 +503,20 @@ export class ControllerService {
     }
     this.cfg.leadership?.finish({ slot: this.cfg.slots - 1, slotPlanned: true, missionStarted: true, missionStartUs: this.missionStartUs, planSeq: this.planSeqMax });
     const drainMs = (this.cfg.drainSlots ?? 1) * this.cfg.slotS * 1000;
-    this.timer = this.clock.setTimeout(() => {
+    const drained = () => {
       for (const u of this.twin.values()) {
         const last = this.ledger.slots[this.cfg.slots - 1];
         if (last) last.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
       }
       if (this.pool?.active) this.afterPool(this.pool.closeNow(this.clock.nowUs(), this.twin));
+      this.cfg.video?.close();
       this.stopped = true;
       this.fleetTimer?.cancel();
       this.resolveFinished();
-    }, drainMs);
+    };
+    // S2: the books close once every planned part has come back (or `drainSlots` have passed).
+    if (this.cfg.video) void this.cfg.video.whenDone(this.clock.nowUs() + drainMs * 1000).then(drained);
+    else this.timer = this.clock.setTimeout(drained, drainMs);
   }
 
   /** Every plan leaves through here: signed when a plan-signing key is configured. */

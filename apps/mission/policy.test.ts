@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { scenarioEnvelope } from '../agent/create.ts';
+import { profileEnvelope } from '../agent/profile/index.ts';
+import { uavProfile } from '../../sim/world/index.ts';
 import { envelopeMissesBox, preparePolicyMission, comparePolicyRun, POLICY_MISSION_DEFAULT_SLOTS } from './policy.ts';
 import { loadPolicyModel, policyModelBase } from './policy-model.ts';
 import { predictInEnv } from './policy-eval.ts';
@@ -45,13 +46,13 @@ test('the policy mission\'s envelope contains the env\'s box; the planner\'s wou
   const r = preparePolicyMission('models/s3-maddpg', { seed: 2, slots: 5 });
   assert.ok(r.ok, r.ok ? '' : r.detail);
   const { scenario, envelope, homeOffsetsM, trajectory, model } = r.value;
-  assert.equal(envelopeMissesBox({ ...scenarioEnvelope(scenario, 1), ...envelope }, scenario), undefined);
-  assert.match(envelopeMissesBox(scenarioEnvelope(scenario, 1), scenario) ?? '', /altitude band/, 'a ceiling at H_max leaves no margin inside the box');
+  assert.equal(envelopeMissesBox({ ...profileEnvelope(uavProfile(scenario, 1, 0), 1), ...envelope }, scenario), undefined);
+  assert.match(envelopeMissesBox(profileEnvelope(uavProfile(scenario, 1, 0), 1), scenario) ?? '', /altitude band/, 'a ceiling at H_max leaves no margin inside the box');
   assert.deepEqual(homeOffsetsM, scenario.uavStarts!.map((p) => ({ northM: p[1], eastM: p[0] })));
   assert.deepEqual(trajectory.models, Object.fromEntries(model.actors.map((a) => [a.uavId, a.sha256])));
   assert.equal(scenario.slots, 5);
   const d = preparePolicyMission('models/s3-maddpg', { seed: 2 });
-  assert.ok(d.ok && d.value.scenario.slots === Math.min(POLICY_MISSION_DEFAULT_SLOTS, d.value.model.env.horizon), 'default slots: 50, at most the env\'s horizon');
+  assert.ok(d.ok && d.value.scenario.slots === Math.min(POLICY_MISSION_DEFAULT_SLOTS, d.value.model.env.horizon), 'default slots: 100, at most the env\'s horizon');
 });
 
 test('env prediction and the flight-vs-env comparison align on moves flown', async () => {

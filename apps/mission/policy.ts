@@ -8,10 +8,10 @@
  */
 import { fail, ok, type Result } from '../../core/result.ts';
 import { resolveEnvelopeConfig, type EnvelopeConfigInput } from '../agent/safety/index.ts';
-import { scenarioEnvelope } from '../agent/create.ts';
+import { profileEnvelope } from '../agent/profile/index.ts';
 import type { TrajectoryConfig, Vec3 } from '../controller/trajectory.ts';
 import type { SlotMetrics } from '../controller/metrics.ts';
-import { s3Scenario, type GeoOrigin, type Scenario } from '../../sim/world/index.ts';
+import { s3Scenario, uavProfile, type GeoOrigin, type Scenario } from '../../sim/world/index.ts';
 import type { EnvPrediction } from './policy-eval.ts';
 import { loadPolicyModel, type PolicyModel, type PolicyModelError } from './policy-model.ts';
 
@@ -34,12 +34,13 @@ export interface PolicyMissionSetup {
 }
 
 /**
- * Slots a policy mission flies unless told (`--slots`). [choice] 50: the length the previous
- * default model was flown and measured at (issue 16 compares with its 7.13 DOR per slot), and it
- * keeps `npm start` to about half a minute; the oracle has arrived by slot 26–35, so the last
- * slots show the hover. The S3 protocol trains on 200-slot episodes (apps/trainer/protocol.ts).
+ * Slots a policy mission flies unless told (`--slots`). [choice] 100: the oracle has arrived by
+ * slot 26–35, so most of the mission shows where a trajectory earns its DOR (the hover) rather
+ * than the transit from the corners, and `npm start` stays under a minute at 4×. The previous
+ * default flew 50 slots (7.13 DOR per slot flown); `--slots 50` compares like for like. The S3
+ * protocol trains on 200-slot episodes (apps/trainer/protocol.ts).
  */
-export const POLICY_MISSION_DEFAULT_SLOTS = 50;
+export const POLICY_MISSION_DEFAULT_SLOTS = 100;
 
 /**
  * Loads the model and derives the mission (`slots` default: `POLICY_MISSION_DEFAULT_SLOTS`, at
@@ -58,7 +59,7 @@ export function preparePolicyMission(modelPath: string, o: { seed: number; slots
   const starts = scenario.uavStarts!;
   const envelope: Partial<EnvelopeConfigInput> = { altitude: { minAltM: 0, maxAltM: scenario.altMaxM + POLICY_CEILING_HEADROOM_M } };
   for (let id = 1; id <= scenario.uavs; id++) {
-    const bad = envelopeMissesBox({ ...scenarioEnvelope(scenario, id), ...envelope }, scenario);
+    const bad = envelopeMissesBox({ ...profileEnvelope(uavProfile(scenario, id, 0), id), ...envelope }, scenario);
     if (bad) return fail('bad_envelope', `UAV ${id}'s safety envelope does not contain the env's box: ${bad}`);
   }
   return ok({

@@ -19,7 +19,7 @@ import { writeCsv, writeText } from '../csv.ts';
 import { lineChart } from '../plot/svg.ts';
 import type { ExperimentOptions, ExperimentRun } from '../registry.ts';
 import { defaultRunDir, smooth, spread, trainOrLoad } from './runs.ts';
-import { againstOracle, evalRow, LEARNERS, ROW_KEYS, s3RunSpec, s3Setting, seedsAt, type Row, type S3Setting } from './s3-protocol.ts';
+import { againstOracle, evalRow, LEARNERS, ROW_KEYS, TRAINED_KEYS, s3RunSpec, s3Setting, seedsAt, type Row, type S3Setting } from './s3-protocol.ts';
 
 export { s3Setting, s3RunSpec } from './s3-protocol.ts';
 
@@ -102,7 +102,8 @@ export const fig7: ExperimentRun = async (o) => {
   for (const users of s.userSweep) {
     const models = await trained(o, s, users);
     const evaluated: Row[] = [];
-    for (const key of ROW_KEYS) evaluated.push(await evalRow(o, s, models, users, key));
+    const trainedHere = seedsAt(s, users).length > 0;
+    for (const key of ROW_KEYS) if (trainedHere || !TRAINED_KEYS.includes(key)) evaluated.push(await evalRow(o, s, models, users, key));
     const oracle = evaluated.find((r) => r.key === 'oracle')!;
     for (const r of evaluated) {
       const a = againstOracle(r, oracle);
@@ -115,7 +116,7 @@ export const fig7: ExperimentRun = async (o) => {
   }
   const base = join(o.outDir, 's3-fig7-dor-vs-users');
   const csv = await writeCsv(`${base}.csv`, ['users', 'algo', 'dor_total_mean', 'dor_total_sd', 'dor_total_min', 'dor_total_max', 'dor_per_slot_mean', `dor_per_slot_from_slot${s.lateFrom}`, 'fraction_of_oracle', `fraction_of_oracle_from_slot${s.lateFrom}`, 'penalty_per_episode_mean', 'seeds'], rows);
-  const seedsNote = s.sweepSeeds.length === s.seeds.length ? `${s.seeds.length} seeds` : `${s.seeds.length} seeds at ${s.users} users, ${s.sweepSeeds.length} elsewhere`;
+  const seedsNote = s.sweepSeeds.length === s.seeds.length ? `${s.seeds.length} seeds` : s.sweepSeeds.length ? `${s.seeds.length} seeds at ${s.users} users, ${s.sweepSeeds.length} elsewhere` : `learners trained at ${s.users} users only (${s.seeds.length} seeds)`;
   const svg = await writeText(`${base}.svg`, lineChart({
     title: `S3 Fig. 7: overall DOR (${s.evalHorizon} slots) vs users; policies trained per user count, ${seedsNote} (± sd); oracle = straight flight to the best static placement, then hover`,
     xLabel: 'number of users', yLabel: `overall DOR (sum over ${s.evalHorizon} slots)`, yMin: 0, yFloor: 0,

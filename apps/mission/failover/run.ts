@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ScaledClock } from '../../../core/clock.ts';
 import { startSitl, type SitlFleet } from '../../../sim/autopilot/index.ts';
-import { poolConfigFor, WorldService, type Scenario } from '../../../sim/world/index.ts';
+import { poolConfigFor, uavProfile, WorldService, type Scenario } from '../../../sim/world/index.ts';
 import { createAgent, type RunningAgent } from '../../agent/create.ts';
 import { Bus } from '../../common/bus.ts';
 import { createLogger, type Logger } from '../../common/log.ts';
@@ -82,7 +82,7 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     const agents: RunningAgent[] = [];
     for (const [i, v] of sitl.vehicles.entries()) {
       const a = await createAgent({
-        uavId: v.sysid, autopilotUrl: v.url, broker: { url: rotate(urls, i) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), scenario: s,
+        uavId: v.sysid, autopilotUrl: v.url, broker: { url: rotate(urls, i) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), profile: uavProfile(s, v.sysid, clock.nowUs()),
         stateDir: path.join(o.runDir, 'agents', `uav-${v.sysid}`),
       });
       agents.push(a);
