@@ -47,6 +47,8 @@ export interface ReportData {
   scenario: { uavs: number; users: number; slots: number; slotS: number; areaM: number; algo: string; flavour: string; seed: number; thetaMaxDeg: number };
   /** Policy runs: the model flown and how the flight compared with its env (mission summary). */
   policy?: MissionSummary['policy'];
+  /** S2 runs (SPEC §5.4): revenue flown against the env (mission summary). */
+  video?: MissionSummary['video'];
   t0Us: number;
   uavIds: number[];
   tracks: Record<number, TrackPoint[]>;
@@ -128,6 +130,7 @@ export function reportData(run: RunFolder): ReportData {
       algo: String(sc.algo ?? ''), flavour: String(sc.flavour ?? ''), seed: sc.seed as number, thetaMaxDeg,
     },
     ...(s.policy ? { policy: s.policy } : {}),
+    ...(s.video ? { video: s.video } : {}),
     t0Us,
     uavIds,
     tracks,
