@@ -63,6 +63,8 @@ export interface S2RunSummary {
   prediction: S2Prediction;
   /** (flown − env) / |env| of the mean revenue per slot. */
   gapQ: number;
+  /** The same over the slots before the first reserve RTL (the env has no return to keep energy for); undefined without one. */
+  gapQBeforeReserve?: { slots: number; gap: number };
   parts: { planned: number; done: number; duplicates: number; failed: number; unknown: number; d2dByIdle: number; missedSegments: number; latencyS: Record<string, { n: number; mean: number; max: number }> };
   reserveRtl: { slot: number; uavIds: number[] }[];
 }
@@ -78,7 +80,10 @@ export function flownRow(a: S2SlotAccount): S2SlotRow {
 export function compareS2Run(s: S2MissionSetup, accounts: S2SlotAccount[], counts: { duplicates: number; failed: number; unknown: number; d2dByIdle: number; missedSegments: number; latencyS: Record<string, { n: number; mean: number; max: number }> }, prediction: S2Prediction): S2RunSummary {
   const flown = accounts.map(flownRow);
   const flownMean = meanRow(flown);
+  const firstRtl = accounts.find((a) => a.plan.reserveRtl.length)?.slot;
+  const before = firstRtl === undefined || firstRtl === 0 ? undefined : { f: meanRow(flown.slice(0, firstRtl)).Q, e: meanRow(prediction.perSlot.slice(0, firstRtl)).Q };
   return {
+    ...(before ? { gapQBeforeReserve: { slots: firstRtl!, gap: (before.f - before.e) / Math.max(1e-9, Math.abs(before.e)) } } : {}),
     policy: s.policy, model: { file: s.actor.file, sha256: s.actor.sha256, algo: s.actor.meta.algo }, flown, flownMean, prediction,
     gapQ: (flownMean.Q - prediction.mean.Q) / Math.max(1e-9, Math.abs(prediction.mean.Q)),
     parts: { planned: sum(accounts.map((a) => a.partsPlanned)), done: sum(accounts.map((a) => a.partsDone)), ...counts },
@@ -100,7 +105,7 @@ export function formatS2(v: S2RunSummary): string[] {
   const m = v.flownMean, e = v.prediction.mean;
   return [
     '', `S2 (${v.policy}: ${v.model.file}, ${v.model.algo}, sha256 ${v.model.sha256.slice(0, 16)}…)`, line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line),
-    `Revenue per slot: Q ${f(m.Q)} flown vs ${f(e.Q)} in the env (${v.prediction.episodes} episodes; gap ${f(100 * v.gapQ)} %); U_K ${f(m.UK)} vs ${f(e.UK)}, U_J ${f(m.UJ)} vs ${f(e.UJ)}, U_I ${f(m.UI)} vs ${f(e.UI)}; ` +
+    `Revenue per slot: Q ${f(m.Q)} flown vs ${f(e.Q)} in the env (${v.prediction.episodes} episodes; gap ${f(100 * v.gapQ)} %${v.gapQBeforeReserve ? `, ${f(100 * v.gapQBeforeReserve.gap)} % over slots 0–${v.gapQBeforeReserve.slots - 1} before the first reserve RTL` : ''}); U_K ${f(m.UK)} vs ${f(e.UK)}, U_J ${f(m.UJ)} vs ${f(e.UJ)}, U_I ${f(m.UI)} vs ${f(e.UI)}; ` +
       `UAVs serving ${f(m.serving, 2)} vs ${f(e.serving, 2)}, flight ${f(m.uavFlightJ)} J vs ${f(e.uavFlightJ)} J, UAV computing ${f(m.uavComputeJ)} J vs ${f(e.uavComputeJ)} J per slot (all UAVs); penalty ${f(m.penalty)} vs ${f(e.penalty)}.`,
     `Parts: ${v.parts.done}/${v.parts.planned} completed (${v.parts.d2dByIdle} D2D parts by idle devices), ${v.parts.duplicates} repeats, ${v.parts.failed} failed, ${v.parts.unknown} unplanned, ${v.parts.missedSegments} segments missed their slot; ` +
       `part latency after release (mean/max s): ${Object.entries(v.parts.latencyS).map(([k, l]) => `${k} ${f(l.mean, 2)}/${f(l.max, 2)}`).join(', ')}; ` +

@@ -23,7 +23,8 @@ export function s2Section(v: S2RunSummary, w: number): string {
   return [
     '<h3>S2: video streaming with D2D and transcoding</h3>',
     `<p class="meta">Actor ${esc(v.policy)} (${esc(v.model.algo)}, ${esc(v.model.file)}, sha256 ${v.model.sha256.slice(0, 16)}…) on the controller. ` +
-      `Revenue per slot Q ${n(m.Q)} flown vs ${n(em.Q)} for the same actor in its env (${v.prediction.episodes} episodes): gap ${n(100 * v.gapQ)} %. ` +
+      `Revenue per slot Q ${n(m.Q)} flown vs ${n(em.Q)} for the same actor in its env (${v.prediction.episodes} episodes): gap ${n(100 * v.gapQ)} %` +
+      `${v.gapQBeforeReserve ? ` (${n(100 * v.gapQBeforeReserve.gap)} % over slots 0–${v.gapQBeforeReserve.slots - 1}, before the first UAV went home to keep its reserve)` : ''}. ` +
       `Parts ${v.parts.done}/${v.parts.planned} completed (${v.parts.d2dByIdle} D2D by idle devices), ${v.parts.duplicates} repeats, ${v.parts.failed} failed, ${v.parts.missedSegments} segments missed their slot.</p>`,
     table(['per slot (mean)', 'flown', 'env'], [
       ['Q', n(m.Q), n(em.Q)], ['U_K (UAVs)', n(m.UK), n(em.UK)], ['U_J (idle devices)', n(m.UJ), n(em.UJ)], ['U_I (busy devices)', n(m.UI), n(em.UI)],
@@ -47,6 +48,8 @@ export function s2Comparison(runs: { name: string; video: S2RunSummary }[]): str
     ['Q per slot, flown', (v) => n(v.flownMean.Q)],
     ['Q per slot, env', (v) => n(v.prediction.mean.Q)],
     ['gap', (v) => `${n(100 * v.gapQ)} %`],
+    ['gap before the first reserve RTL', (v) => (v.gapQBeforeReserve ? `${n(100 * v.gapQBeforeReserve.gap)} % (slots 0–${v.gapQBeforeReserve.slots - 1})` : 'no reserve RTL')],
+    ['reserve RTL (UAV·slots)', (v) => String(v.reserveRtl.reduce((a, r) => a + r.uavIds.length, 0))],
     ['U_K / U_J / U_I flown', (v) => `${n(v.flownMean.UK)} / ${n(v.flownMean.UJ)} / ${n(v.flownMean.UI)}`],
     ['UAVs serving flown / env', (v) => `${n(v.flownMean.serving, 2)} / ${n(v.prediction.mean.serving, 2)}`],
     ['ε1 / ε2 / ε3', (v) => v.flownMean.ratios.map((x) => x.toFixed(2)).join(' / ')],
