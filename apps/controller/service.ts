@@ -292,10 +292,10 @@ export class ControllerService {
   private async waitForFleet(): Promise<void> {
     const want = this.cfg.waitForUavs ?? 0;
     const until = this.clock.nowUs() + (this.cfg.readyTimeoutS ?? 60) * 1e6;
-    // A UAV counts once it reports a position: the launch plans only UAVs it knows where they stand.
-    const located = () => [...this.twin.values()].filter((u) => u.pos).length;
-    while (!this.stopped && located() < want && this.clock.nowUs() < until) await this.clock.sleep(100);
-    if (located() < want) this.log.warn({ have: located(), want }, 'starting without every UAV reporting its position');
+    // A UAV without a position fix gets no launch plan (launchFleet), so wait for the fixes too.
+    const ready = () => this.twin.size >= want && [...this.twin.values()].every((u) => u.pos);
+    while (!this.stopped && !ready() && this.clock.nowUs() < until) await this.clock.sleep(100);
+    if (!ready()) this.log.warn({ have: this.twin.size, want, withFix: [...this.twin.values()].filter((u) => u.pos).length }, 'starting without every UAV reporting a position');
   }
 
   private runSlot(k: number, t0Us: number): void {

@@ -26,9 +26,11 @@ import path from 'node:path';
 import { ScaledClock, VirtualClock, type Clock } from '../../core/clock.ts';
 import { recordingSha256, tlogSha256 } from '../replay/digest.ts';
 import { startSitl, type SitlFleet } from '../../sim/autopilot/index.ts';
-import { poolConfigFor, WorldService, type Scenario } from '../../sim/world/index.ts';
+import { poolConfigFor, uavProfile, WorldService, type Scenario } from '../../sim/world/index.ts';
 import { createAgent, type RunningAgent } from '../agent/create.ts';
-import { Bus, createLogger, Recorder, startEmbeddedBroker, type EmbeddedBroker } from '../common/index.ts';
+import { Bus, createLogger } from '../common/index.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../common/broker.ts';
+import { Recorder } from '../common/recorder.ts';
 import { ControllerService } from '../controller/service.ts';
 import { writeReport } from '../report/write.ts';
 import type { OffloadAlgo } from '../../engines/planning/offload/index.ts';
@@ -200,11 +202,12 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     };
     for (const v of sitl.vehicles) {
       const a = await held(createAgent({
-        uavId: v.sysid, autopilotUrl: v.url, broker: { url, ...cred(`uav-${v.sysid}`) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), scenario: s,
+        uavId: v.sysid, autopilotUrl: v.url, broker: { url, ...cred(`uav-${v.sysid}`) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }),
+        profile: uavProfile(s, v.sysid, clock.nowUs()),
         tlogPath: path.join(o.runDir, `uav-${v.sysid}.tlog`),
         ...(o.policy ? { modelsDir: o.policy.model.dir, envelope: o.policy.envelope } : {}),
         ...(o.video ? { envelope: o.video.envelope } : {}),
-        ...(o.s0 ? s0AgentOptions(o.s0, v.sysid) : {}),
+        ...(o.s0 ? s0AgentOptions(o.s0, v.sysid, clock.nowUs()) : {}),
         ...(secrets ? { planVerifyKey: secrets.planVerifyKey } : {}),
         ...(secrets?.mavlinkKeys.get(v.sysid) ? { mavlinkSigningKey: secrets.mavlinkKeys.get(v.sysid)! } : {}),
       }));

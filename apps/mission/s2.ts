@@ -10,12 +10,13 @@
 import { fail, ok, type Result } from '../../core/result.ts';
 import { defaultS2Config, type S2EnvConfig } from '../../sim/envs/s2-video.ts';
 import { s2Scenario, S2WorldService, s2Devices } from '../../sim/world/s2/index.ts';
+import { uavProfile } from '../../sim/world/index.ts';
 import type { GeoOrigin, Scenario } from '../../sim/world/index.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Bus } from '../common/bus.ts';
 import type { Logger } from '../common/log.ts';
 import type { EnvelopeConfigInput } from '../agent/safety/index.ts';
-import { scenarioEnvelope } from '../agent/create.ts';
+import { profileEnvelope } from '../agent/profile/index.ts';
 import { loadS2Actor, type S2Actor, type S2DriverConfig } from '../controller/s2/index.ts';
 import type { TrajectoryConfig, Vec3 } from '../controller/trajectory.ts';
 import { envelopeMissesBox, POLICY_CEILING_HEADROOM_M } from './policy.ts';
@@ -59,7 +60,7 @@ export async function prepareS2Mission(policy: string, o: { seed: number; slots?
   const starts = scenario.uavStarts!;
   const envelope: Partial<EnvelopeConfigInput> = { altitude: { minAltM: 0, maxAltM: scenario.altMaxM + POLICY_CEILING_HEADROOM_M }, maxSpeedMS: env.vMaxMS };
   for (let id = 1; id <= scenario.uavs; id++) {
-    const bad = envelopeMissesBox({ ...scenarioEnvelope(scenario, id), ...envelope }, scenario);
+    const bad = envelopeMissesBox({ ...profileEnvelope(uavProfile(scenario, id, 0), id), ...envelope }, scenario);
     if (bad) return fail2('bad_envelope', `UAV ${id}'s safety envelope does not contain the env's box: ${bad}`);
   }
   const devices = s2Devices({ model: env, layoutSeed: env.layoutSeed });

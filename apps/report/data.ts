@@ -40,6 +40,8 @@ export interface CoalitionCell {
   execByUav: Record<number, number>;
   /** UAV pairs that shared a task (access ≠ exec: a relay coalition), with the task count. */
   pairs: { a: number; b: number; tasks: number }[];
+  /** S0 runs: the coalitions of the slot's plans — which UAVs served which MED (from the plans' shares). */
+  groups?: { taskId: number; userId: number; uavIds: number[] }[];
 }
 
 export interface ReportData {
@@ -49,6 +51,8 @@ export interface ReportData {
   policy?: MissionSummary['policy'];
   /** S2 runs (SPEC §5.4): revenue flown against the env (mission summary). */
   video?: MissionSummary['video'];
+  /** S0 runs (`mission --system s0`): the S0 metrics per slot and in total (mission summary). */
+  s0?: MissionSummary['s0'];
   t0Us: number;
   uavIds: number[];
   tracks: Record<number, TrackPoint[]>;
@@ -117,7 +121,14 @@ export function reportData(run: RunFolder): ReportData {
         pairs.set(k, e);
       }
     }
-    coalitions.push({ slot, execByUav, pairs: [...pairs.values()] });
+    const groups = new Map<number, { taskId: number; userId: number; uavIds: number[] }>();
+    for (const p of plans) {
+      for (const sh of p.shares) {
+        execByUav[p.uav_id] = (execByUav[p.uav_id] ?? 0) + 1;
+        if (!groups.has(sh.task_id)) groups.set(sh.task_id, { taskId: sh.task_id, userId: sh.user_id, uavIds: [...sh.coalition_uav_ids] });
+      }
+    }
+    coalitions.push({ slot, execByUav, pairs: [...pairs.values()], ...(groups.size ? { groups: [...groups.values()].sort((a, b) => a.userId - b.userId) } : {}) });
     utilityBySlot.set(slot, [...seen.values()].reduce((u, a) => u + assignmentUtility(a), 0));
   }
   const lastUs = Math.max(...[rec.twins.at(-1)?.recvUs, rec.plans.at(-1)?.recvUs, rec.fleet.at(-1)?.recvUs].filter((v): v is number => v !== undefined), t0Us);
@@ -131,6 +142,7 @@ export function reportData(run: RunFolder): ReportData {
     },
     ...(s.policy ? { policy: s.policy } : {}),
     ...(s.video ? { video: s.video } : {}),
+    ...(s.s0 ? { s0: s.s0 } : {}),
     t0Us,
     uavIds,
     tracks,

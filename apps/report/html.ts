@@ -7,6 +7,7 @@ import path from 'node:path';
 import { escapeXml, lineChart } from '../experiments/plot/svg.ts';
 import type { ReportData } from './data.ts';
 import { coalitionSvg, mapSvg } from './svg-map.ts';
+import { s0Section } from './s0.ts';
 import { modeTimelineSvg } from './timeline-svg.ts';
 import { s2Comparison, s2Section } from './s2.ts';
 
@@ -54,6 +55,7 @@ function runSection(d: ReportData, w: number): string {
   parts.push('<h3>Link health</h3>', table(['UAV', 'twin states', 'lost (seq gaps)', 'rate (Hz)', 'longest silence (s)', 'autopilot link down (s)', ...(hasHealth ? ['broker down (reports)', 'max outbox', 'dropped'] : [])],
     d.links.map((l) => [l.uavId, l.received, `${l.lost} (${n2(l.lossPct, 1)} %)`, n2(l.rateHz, 1), n2(l.maxGapS), n2(l.autopilotDownS, 1), ...(hasHealth ? [l.brokerDownReports ?? '—', l.maxOutbox ?? '—', l.dropped ?? '—'] : [])]), 'links'));
   parts.push('<h3>Coalition timeline</h3>', `<figure class="chart">${coalitionSvg(d, w)}</figure>`);
+  if (d.s0) parts.push(s0Section(d.s0, w, { chart, table }));
   const acked = ids.map((id) => [name(id), d.acks.filter((a) => a.uavId === id && a.accepted).length, d.acks.filter((a) => a.uavId === id && !a.accepted).length]);
   parts.push('<h3>Plan acks and nacks</h3>', table(['UAV', 'acked', 'refused'], acked));
   const nacks = d.acks.filter((a) => !a.accepted);
