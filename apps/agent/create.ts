@@ -140,7 +140,8 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
   }
   let presence: PresenceClaim | undefined;
   if (o.presence) {
-    const c = await claimPresence({ ...o.broker, uavId: o.uavId });
+    // The presence record lives on the first node of a clustered broker (retained messages are replicated).
+    const c = await claimPresence({ ...o.broker, url: o.broker.url.split(',')[0]!.trim(), uavId: o.uavId });
     if (!c.ok) {
       await abort(c.reason === 'duplicate_agent'
         ? new AgentStartError('duplicate_agent', `another agent already flies UAV ${o.uavId} (${c.detail}): stop it first; if it is gone, the broker clears its record within 15 s`)

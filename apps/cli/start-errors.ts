@@ -30,8 +30,10 @@ export function explainStartError(e: unknown): string | undefined {
         break;
       case 'EADDRNOTAVAIL':
         return `address ${where(s)} is not an address of this machine: listen on 0.0.0.0, 127.0.0.1 or one of its interfaces`;
-      case 'ECONNREFUSED':
-        return `${top && top !== s ? `${top.message.replace(/:.*$/s, '')}: ` : ''}connection refused at ${where(s)}: is the service running there, on that port?`;
+      case 'ECONNREFUSED': {
+        const ctx = top && top !== s ? /^(.*? at [a-z]+:\/\/\S+?):\s/.exec(top.message)?.[1] : undefined;
+        return `${ctx ? `${ctx}: ` : ''}connection refused at ${where(s)}: is the service running there, on that port?`;
+      }
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
         return `cannot resolve host '${s.hostname ?? ''}': check the URL's host name`;
@@ -48,4 +50,18 @@ export function explainStartError(e: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+const ADVICE: [RegExp, string][] = [
+  [/EADDRINUSE/, 'stop the process holding that port or choose another one'],
+  [/EADDRNOTAVAIL/, 'bind an address of this machine (0.0.0.0, 127.0.0.1 or one of its interfaces)'],
+  [/EACCES/, 'choose a port ≥ 1024 or a file you may use'],
+  [/ECONNREFUSED/, 'is the service running there, on that port?'],
+  [/ENOTFOUND|EAI_AGAIN/, 'check the host name'],
+];
+
+/** A one-line error message with what to do appended when it names a known system error. */
+export function withAdvice(message: string): string {
+  const a = ADVICE.find(([re]) => re.test(message));
+  return a ? `${message}: ${a[1]}` : message;
 }

@@ -19,17 +19,6 @@ function defaultStateDir(uavId: number): string {
   return path.join(base, `uav-${uavId}`);
 }
 
-/** A URL option with one of the given schemes, or a usage error that shows the right form. */
-function checkUrl(value: string, name: string, schemes: string[], examples: string): void {
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    throw new UsageError(`--${name} '${value}' is not a URL: use ${examples}`);
-  }
-  if (!schemes.includes(u.protocol)) throw new UsageError(`--${name} '${value}': scheme must be ${schemes.map((x) => x.replace(':', '://')).join(', ')} (e.g. ${examples})`);
-}
-
 /** Simulated ms per wall ms of --speed (the heartbeat wait is on the agent's clock). */
 function clockSpeed(v: Record<string, string | boolean | undefined>): number {
   return typeof v.speed === 'string' ? Number(v.speed) : 1;
@@ -146,7 +135,6 @@ Examples:
     const uavId = int(v.uav, 'uav', 1, 1, 255);
     const link = parseTransportUrl(v.autopilot);
     if (!link.ok) throw new UsageError(`--autopilot: ${link.detail ?? link.reason}`);
-    checkUrl(v.broker, 'broker', ['mqtt:', 'mqtts:'], 'mqtt://127.0.0.1:1883 or mqtts://host:8883');
     const profile = readProfileFile(v.profile);
     if (!profile.ok) throw new UsageError(`--profile '${v.profile}': ${profile.detail ?? profile.reason}`);
     if (v['state-dir'] && v['no-state']) throw new UsageError('give --state-dir or --no-state, not both');

@@ -9,6 +9,7 @@ import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
+import { brokerUrlsFrom } from '../broker-auth.ts';
 import { runS0Mission, S0_HELP, S0_OPTIONS } from '../s0-options.ts';
 import { SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
 
@@ -126,6 +127,7 @@ Examples:
     if (s0Only.length) throw new UsageError(`--${s0Only.join(', --')} need --system s0`);
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
     const secure = v.secure === true || v.secrets !== undefined;
+    if (typeof v.broker === 'string') brokerUrlsFrom(v.broker);
     const deterministic = v.deterministic === true;
     if (deterministic && (v.broker !== undefined || secure)) throw new UsageError('--deterministic needs the embedded broker and no --secure (their traffic is not reported to the virtual clock)');
     if (!secure && (v.auth !== undefined || v['mavlink-signing'] !== undefined)) throw new UsageError('--auth and --mavlink-signing need --secure');
