@@ -6,6 +6,7 @@ import { DEFAULT_POLICY_MODEL } from '../../mission/policy-model.ts';
 import { prepareS2Mission, S2_POLICIES, type S2MissionSetup } from '../../mission/s2.ts';
 import { formatSummary } from '../../mission/summary.ts';
 import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
+import { FAILOVER_HELP, FAILOVER_OPTIONS, runFailoverCommand, wantsFailover } from './mission-failover.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
@@ -83,6 +84,7 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
                      (default password; the embedded broker takes passwords)
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
 ${VIEW_HELP}
+${FAILOVER_HELP}
 ${TASK_MODEL_HELP}
 ${S0_HELP}
 ${SCENARIO_HELP}
@@ -96,7 +98,8 @@ Examples:
   uavmec mission --trajectory planner --deterministic --uavs 2 --users 10 --slots 4 --seed 11
   uavmec mission --trajectory planner --tasks dag --uavs 3 --users 6 --slots 40 --pool-every 40
   uavmec keys --fleet 2 --recorder --out ./secrets --bind 127.0.0.1 && mosquitto -c ./secrets/mosquitto.conf &
-  uavmec mission --trajectory planner --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets`,
+  uavmec mission --trajectory planner --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets
+  uavmec mission --trajectory planner --cluster 3 --controllers 2 --uavs 6 --slots 24 --speed 1 --chaos leader@6,restart@10,broker@14`,
   async run(argv) {
     const { values: v } = parse(argv, {
       speed: { type: 'string' },
@@ -116,10 +119,15 @@ Examples:
       'env-episodes': { type: 'string' },
       policy: { type: 'string' },
       ...VIEW_OPTIONS,
+      ...FAILOVER_OPTIONS,
       ...SCENARIO_OPTIONS,
       ...S0_OPTIONS,
     });
     const system = oneOf(v.system, 'system', ['s3', 's0', 's2'] as const, 's3');
+    if (wantsFailover(v)) {
+      if (system !== 's3') throw new UsageError('--cluster/--controllers/--chaos run the S3 planner mission; not with --system s0 or s2');
+      return runFailoverCommand(v);
+    }
     if (system === 's0') return runS0Mission(v);
     if (system === 's2') return runS2(v);
     if (v.policy !== undefined) throw new UsageError('--policy needs --system s2 (S3 models: --model)');
