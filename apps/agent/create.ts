@@ -105,7 +105,9 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
     if (!p.ok) throw new Error(`MAVLink signing not set up on ${o.autopilotUrl}: ${p.detail ?? p.reason}`);
     o.log.info({ uav: o.uavId }, 'MAVLink 2 signing on');
   }
-  const t = await openTransport(o.autopilotUrl, { clock: o.clock });
+  // Real I/O (binding a socket) holds a lockstep clock until done (core/clock.ts).
+  const opening = openTransport(o.autopilotUrl, { clock: o.clock });
+  const t = await (o.clock.activity ? o.clock.activity.during(opening, 'autopilot-open') : opening);
   if (!t.ok) throw new Error(`cannot open the autopilot link ${o.autopilotUrl}: ${t.detail ?? t.reason}`);
   const tlog = o.tlogPath ? new TlogWriter(path.resolve(o.tlogPath)) : undefined;
   const vehicle = new MavlinkVehicle(t.value, o.clock, { targetSysid: o.uavId, ...(tlog ? { tlog } : {}), ...(o.mavlinkSigningKey ? { signing: { key: o.mavlinkSigningKey } } : {}) });
@@ -127,7 +129,7 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
     o.executor === 'worker' ? await WorkerExecutor.start({ clock: o.clock, threads: o.workerThreads ?? 1 }) : new SimulatedExecutor({ clock: o.clock, fMaxHz: s.uav.cpuHz });
   const controlRateHz = 10;
   const policy = o.modelsDir
-    ? new PolicyDriver(new PolicyRunner({ slotS: s.slotS, expect: { agent: String(o.uavId - 1) } }), new ModelDirectory(path.resolve(o.modelsDir)), { tickUs: 1e6 / controlRateHz, slotS: s.slotS })
+    ? new PolicyDriver(new PolicyRunner({ slotS: s.slotS, expect: { agent: String(o.uavId - 1) } }), new ModelDirectory(path.resolve(o.modelsDir)), { tickUs: 1e6 / controlRateHz, slotS: s.slotS, ...(o.clock.activity ? { activity: o.clock.activity } : {}) })
     : undefined;
   const service = new AgentService(
     { bus, uplink, vehicle, clock: o.clock, log: o.log, envelope: env.value, executor, ...(policy ? { policy } : {}), ...(store ? { store } : {}),

@@ -196,8 +196,10 @@ export class ControllerService {
   private async waitForFleet(): Promise<void> {
     const want = this.cfg.waitForUavs ?? 0;
     const until = this.clock.nowUs() + (this.cfg.readyTimeoutS ?? 60) * 1e6;
-    while (!this.stopped && this.twin.size < want && this.clock.nowUs() < until) await this.clock.sleep(100);
-    if (this.twin.size < want) this.log.warn({ have: this.twin.size, want }, 'starting without every UAV reporting');
+    // A UAV counts once it reported a position: the launch plan goes where it stands.
+    const located = () => [...this.twin.values()].filter((u) => u.pos).length;
+    while (!this.stopped && located() < want && this.clock.nowUs() < until) await this.clock.sleep(100);
+    if (located() < want) this.log.warn({ have: located(), want }, 'starting without every UAV reporting its position');
   }
 
   private runSlot(k: number, t0Us: number): void {

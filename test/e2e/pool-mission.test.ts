@@ -27,7 +27,7 @@ test('a pool mission: merged subtasks computed once, dependencies respected, eve
     uavs: 3, users: 4, slots: 40, seed: 3, taskModel: 'dag', poolEverySlots: 40,
     dagGen: { repeatRatio: 0.6, layers: [3, 4] },
   });
-  const summary = await runMission({ scenario, speed: 10, flavour: 'ardupilot', algo: 'cd-kkt', runDir });
+  const summary = await runMission({ scenario, flavour: 'ardupilot', algo: 'cd-kkt', runDir });
   const rec = readRecording(path.join(runDir, 'mqtt.rec'));
   const plans: Plan[] = [];
   const comps: TaskCompletion[] = [];
