@@ -20,6 +20,7 @@ export const PROTO_FILES = [
   'uavmec/v1/plan.proto',
   'uavmec/v1/events.proto',
   'uavmec/v1/recording.proto',
+  'uavmec/v1/planning.proto',
 ] as const;
 
 let cached: protobuf.Root | undefined;

@@ -36,6 +36,7 @@ export const TOPICS = [
   { key: 'fleet', pattern: 'uavmec/v1/fleet', type: 'FleetState', publisher: 'controller', subscribers: ['agent', 'world'], qos: 0, retain: false, rate: '5 Hz + at each slot start', description: 'Fleet positions for separation; the controller heartbeat and slot clock (the world releases tasks on it).' },
   { key: 'controllerEvent', pattern: 'uavmec/v1/controller/event', type: 'Event', publisher: 'controller', subscribers: [], qos: 1, retain: false, rate: 'on event', description: 'Controller events (rejected messages, slot overruns).' },
   { key: 'task', pattern: 'uavmec/v1/user/{user}/task', type: 'TaskRequest', publisher: 'world', subscribers: ['controller'], qos: 1, retain: false, rate: '1 per user per slot', description: 'A user device task, as relayed by the UAV that hears it.' },
+  { key: 'planningInputs', pattern: 'uavmec/v1/controller/inputs', type: 'PlanningInputs', publisher: 'controller', subscribers: [], qos: 1, retain: false, rate: '1 per slot', description: 'What the planning core consumed for a slot, in order (apps/controller/core): replay drives the same core with it.' },
   { key: 'userCompletion', pattern: 'uavmec/v1/user/{user}/completion', type: 'TaskCompletion', publisher: 'world', subscribers: ['controller'], qos: 1, retain: false, rate: 'per local task', description: 'A task the user device computed itself.' },
 ] as const satisfies readonly TopicSpec[];
 

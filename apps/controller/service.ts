@@ -111,7 +111,16 @@ export class ControllerService {
     this.pool = cfg.pool ? new PoolController(cfg.pool) : undefined;
   }
 
-  async start(): Promise<void> {
+  private attached = false;
+
+  /**
+   * Subscribes to the controller's inputs (idempotent; `start` does it too). A lockstep mission
+   * calls it before the other participants start publishing: a subscription made while its topics
+   * are busy would receive messages their publishers could not yet count (core/clock.ts).
+   */
+  async attach(): Promise<void> {
+    if (this.attached) return;
+    this.attached = true;
     await this.bus.subscribe('twin', {}, (m, d) => {
       if (d.params.uav !== m.uav_id) return this.log.warn({ topic: d.topic, uav: m.uav_id }, 'twin state for another UAV on this topic: ignored');
       this.twin = applyTwinState(this.twin, m, d.recvUs);
@@ -147,6 +156,10 @@ export class ControllerService {
     await this.bus.subscribe('userCompletion', {}, (m) => this.onCompletion(m));
     await this.bus.subscribe('health', {}, (m) => this.health.set(m.uav_id, m));
     await this.bus.subscribe('uavEvent', {}, (m, d) => this.events.push({ uavId: d.params.uav ?? 0, code: m.code, text: m.text, tUs: m.header!.t_us }));
+  }
+
+  async start(): Promise<void> {
+    await this.attach();
     this.fleetTimer = this.clock.setInterval(() => {
       // Also while the fleet launches: airborne agents would otherwise count the wait as silence.
       if (!this.stopped) this.publishFleet(Math.max(0, this.slot), this.slot < 0);

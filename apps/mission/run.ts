@@ -165,6 +165,23 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     };
     cleanup.push(stopRecording);
 
+    const ctlBus = await Bus.connect({ url, clientId: `uavmec-controller-${uniq}`, sender: 'controller', clock, log: log.child({ c: 'controller' }), ...cred('controller') });
+    cleanup.push(() => ctlBus.close());
+    const ctl = new ControllerService(ctlBus, clock, {
+      slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
+      uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, ...(secrets ? { planSigningKey: secrets.planSigningKey } : {}),
+      ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
+      ...(o.policy ? { trajectory: o.policy.trajectory } : {}),
+    }, log.child({ c: 'controller' }), {
+      onSlot: (m, k) => {
+        o.onSlot?.(m, k);
+        if (timing) o.onTiming?.(timing.slot(k, ctl.ledger.slots));
+      },
+      ...(o.onPoolRound ? { onPoolRound: o.onPoolRound } : {}),
+    });
+    // Subscribed before anyone else publishes (see ControllerService.attach).
+    await ctl.attach();
+
     const sitl: SitlFleet = await held(startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ,
       ...(o.policy ? { homeOffsetsM: o.policy.homeOffsetsM } : {}) }));
     cleanup.push(() => sitl.stop());
@@ -198,20 +215,6 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
       await worldBus.close();
     });
 
-    const ctlBus = await Bus.connect({ url, clientId: `uavmec-controller-${uniq}`, sender: 'controller', clock, log: log.child({ c: 'controller' }), ...cred('controller') });
-    cleanup.push(() => ctlBus.close());
-    const ctl = new ControllerService(ctlBus, clock, {
-      slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
-      uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, ...(secrets ? { planSigningKey: secrets.planSigningKey } : {}),
-      ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
-      ...(o.policy ? { trajectory: o.policy.trajectory } : {}),
-    }, log.child({ c: 'controller' }), {
-      onSlot: (m, k) => {
-        o.onSlot?.(m, k);
-        if (timing) o.onTiming?.(timing.slot(k, ctl.ledger.slots));
-      },
-      ...(o.onPoolRound ? { onPoolRound: o.onPoolRound } : {}),
-    });
     for (const a of agents) a.service.publishTwin();
     await o.onReady?.({
       brokerUrl: url, clock,

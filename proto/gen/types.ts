@@ -256,6 +256,22 @@ export interface RecordedMessage {
   payload: Uint8Array;
 }
 
+export interface ConsumedMessage {
+  topic: string;
+  sender: string;
+  seq: number;
+  recv_t_us: number;
+}
+
+export interface PlanningInputs {
+  header?: Header;
+  slot: number;
+  slot_start_t_us: number;
+  plan_t_us: number;
+  consumed: ConsumedMessage[];
+  consumed_before_start: number;
+}
+
 /** Every message type of the contract, by name. */
 export interface Messages {
   Header: Header;
@@ -276,4 +292,6 @@ export interface Messages {
   Event: Event;
   Health: Health;
   RecordedMessage: RecordedMessage;
+  ConsumedMessage: ConsumedMessage;
+  PlanningInputs: PlanningInputs;
 }
