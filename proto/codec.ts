@@ -5,6 +5,7 @@
 import { fail, ok, type Result } from '../core/result.ts';
 import type { Messages } from './gen/types.ts';
 import { CONTRACT_VERSION, lookupType } from './schema.ts';
+import { plainConverter } from './plain.ts';
 import { validateMessage } from './validate.ts';
 
 export type MessageName = keyof Messages;
@@ -20,8 +21,6 @@ export type MessageInput<T> = T extends Uint8Array
 
 export type DecodeFailure = 'undecodable' | 'invalid' | 'bad_version' | 'bad_header';
 
-const TO_OBJECT = { longs: Number, enums: Number, bytes: Uint8Array, defaults: true, arrays: true } as const;
-
 /** Encodes a message; throws `TypeError` on a shape protobufjs cannot represent (a bug, not input). */
 export function encode<N extends MessageName>(name: N, msg: MessageInput<Messages[N]>): Uint8Array {
   const type = lookupType(name);
@@ -34,8 +33,7 @@ export function encode<N extends MessageName>(name: N, msg: MessageInput<Message
 export function decodeRaw<N extends MessageName>(name: N, bytes: Uint8Array): Result<Messages[N], 'undecodable'> {
   const type = lookupType(name);
   try {
-    const obj = type.toObject(type.decode(bytes), TO_OBJECT);
-    return ok(stripNulls(obj) as Messages[N]);
+    return ok(plainConverter(type)(type.decode(bytes) as unknown as Record<string, unknown>) as unknown as Messages[N]);
   } catch (e) {
     return fail('undecodable', (e as Error).message);
   }
@@ -60,13 +58,4 @@ export function decode<N extends MessageName>(name: N, bytes: Uint8Array): Resul
   const problem = validateMessage(name, raw.value);
   if (problem) return fail('invalid', problem);
   return raw;
-}
-
-/** protobufjs represents unset message fields as null; the contract says absent. */
-function stripNulls(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripNulls);
-  if (v instanceof Uint8Array || v === null || typeof v !== 'object') return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = stripNulls(x);
-  return out;
 }

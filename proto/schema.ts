@@ -15,8 +15,10 @@ export const CONTRACT_VERSION = 1;
 
 export const PROTO_FILES = [
   'uavmec/v1/header.proto',
+  'uavmec/v1/coalition.proto',
   'uavmec/v1/twin.proto',
   'uavmec/v1/task.proto',
+  'uavmec/v1/video.proto',
   'uavmec/v1/plan.proto',
   'uavmec/v1/events.proto',
   'uavmec/v1/recording.proto',

@@ -2,7 +2,7 @@
  * Semantic validation of decoded messages: the ranges and required fields that the `.proto`
  * comments promise. Returns a reason naming the field, or undefined when the message is valid.
  */
-import type { Messages, Position, Velocity } from './gen/types.ts';
+import type { Messages, Position, RicianChannel, Velocity, VideoPlan } from './gen/types.ts';
 
 type Check = (m: never) => string | undefined;
 
@@ -41,7 +41,40 @@ function nonNegative(m: Record<string, unknown>, fields: string[]): string | und
   return undefined;
 }
 
+function rician(c: RicianChannel | undefined, field: string): string | undefined {
+  if (!c) return `${field} missing`;
+  if (!(c.beta0 > 0 && c.path_loss_exponent > 0 && c.rician_factor >= 0 && finite(c.noise_dbm))) return `${field}: beta0 and path_loss_exponent must be > 0, rician_factor ≥ 0, noise_dbm finite`;
+  return undefined;
+}
+
+function videoPlan(v: VideoPlan): string | undefined {
+  const r = positive(v as unknown as Record<string, unknown>, ['cpu_hz', 'transcode_level_mbps', 'source_mbps', 'transcode_m1', 'kappa']) ??
+    nonNegative(v as unknown as Record<string, unknown>, ['price_per_ghz', 'transcode_s1', 'transcode_y1']);
+  if (r || v.shares.length === 0) return r;
+  const c = rician(v.uplink, 'uplink');
+  if (c) return c;
+  for (const [i, s] of v.shares.entries()) {
+    const e = (s.task_id > 0 ? undefined : 'task_id must be > 0') ?? id(s.user_id, 'user_id') ?? position(s.user_position, 'user_position', true) ??
+      positive(s as unknown as Record<string, unknown>, ['share_bits', 'cycles_per_bit', 'uplink_bandwidth_hz', 'tx_power_w', 'local_cpu_hz']);
+    if (e) return `shares[${i}].${e}`;
+  }
+  return undefined;
+}
+
 const id = (v: number, field: string) => (v >= 1 ? undefined : `${field} must be ≥ 1`);
+
+/** S0 coalition share (SPEC §5.2): the fields an agent needs to receive and compute it. */
+function coalitionShare(c: Messages['Plan']['shares'][number]): string | undefined {
+  return (
+    (c.task_id > 0 ? undefined : 'task_id must be > 0') ??
+    id(c.user_id, 'user_id') ??
+    position(c.user_position, 'user_position', true) ??
+    positive(c as unknown as Record<string, unknown>, ['share_bits', 'cycles_per_bit', 'bandwidth_hz', 'cpu_hz', 'tx_power_w', 'noise_w', 'path_loss_exponent', 'deadline_s']) ??
+    nonNegative(c as unknown as Record<string, unknown>, ['fading_gain', 'predicted_uplink_s', 'predicted_compute_s', 'predicted_delay_s', 'kappa']) ??
+    (finite(c.participant_utility) ? undefined : 'participant_utility not finite') ??
+    (c.coalition_uav_ids.length > 0 && c.coalition_uav_ids.every((u) => u >= 1) ? undefined : 'coalition_uav_ids must be non-empty ids ≥ 1')
+  );
+}
 
 const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined } = {
   TwinState: (m) =>
@@ -82,6 +115,10 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
       if (!ids.has(e.from) || !ids.has(e.to)) return `edges[${i}] references an unknown subtask`;
       if (e.from === e.to) return `edges[${i}] is a self-loop`;
     }
+    for (const [i, g] of m.channel_gains.entries()) {
+      const e = id(g.uav_id, 'uav_id') ?? positive(g as unknown as Record<string, unknown>, ['fading_gain']);
+      if (e) return `channel_gains[${i}].${e}`;
+    }
     return undefined;
   },
   TaskCompletion: (m) =>
@@ -89,9 +126,10 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
     id(m.user_id, 'user_id') ??
     (m.site === 0 ? 'site unspecified' : undefined) ??
     (m.site === 2 ? id(m.uav_id, 'uav_id') : undefined) ??
+    (m.site === 3 ? id(m.helper_user_id, 'helper_user_id') : undefined) ??
     (m.done_t_us >= m.release_t_us ? undefined : 'done_t_us before release_t_us') ??
-    positive(m as unknown as Record<string, unknown>, ['local_s']) ??
-    nonNegative(m as unknown as Record<string, unknown>, ['uplink_s', 'relay_s', 'compute_s', 'predicted_s', 'compute_energy_j']),
+    (m.site === 2 && m.part_bits > 0 ? undefined : positive(m as unknown as Record<string, unknown>, ['local_s'])) ??
+    nonNegative(m as unknown as Record<string, unknown>, ['uplink_s', 'relay_s', 'compute_s', 'predicted_s', 'compute_energy_j', 'part_bits', 'tx_energy_j', 'transcode_level_mbps', 'transcode_energy_j', 'local_s']),
   Plan: (m) => {
     const r =
       id(m.uav_id, 'uav_id') ??
@@ -120,6 +158,8 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
         positive(a as unknown as Record<string, unknown>, ['data_bits', 'cycles', 'bandwidth_hz', 'cpu_hz', 'local_s']);
       if (e) return `assignments[${i}].${e}`;
     }
+    const v = m.video ? videoPlan(m.video) : undefined;
+    if (v) return `video.${v}`;
     for (const [i, s] of m.schedule.entries()) {
       if (s.predecessor_ids.length !== s.predecessor_uav_ids.length) return `schedule[${i}] predecessor lists differ in length`;
       for (const [k, l] of [['predecessor_ready_s', s.predecessor_ready_s], ['predecessor_output_bits', s.predecessor_output_bits]] as const) {
@@ -129,8 +169,31 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
       const e = positive(s as unknown as Record<string, unknown>, ['cycles', 'cpu_hz']) ?? nonNegative(s as unknown as Record<string, unknown>, ['start_s', 'output_bits', 'end_s']);
       if (e) return `schedule[${i}].${e}`;
     }
+    for (const [i, c] of m.shares.entries()) {
+      const e = coalitionShare(c);
+      if (e) return `shares[${i}].${e}`;
+    }
+    if (m.energy_saving && m.shares.length > 0) return 'energy_saving with shares: a UAV in energy-saving mode computes nothing';
     return undefined;
   },
+  CoalitionSlotInputs: (m) =>
+    (m.plan_t_us > 0 ? undefined : 'plan_t_us must be > 0') ??
+    (m.planner === '' ? 'planner empty' : undefined) ??
+    m.uavs.map((u, i) => id(u.uav_id, `uavs[${i}].uav_id`) ?? (u.compute_ratio > 0 && finite(u.compute_ratio) ? undefined : `uavs[${i}].compute_ratio must be > 0`)).find(Boolean) ??
+    m.warm_starts.flatMap((w, i) => w.groups.map((g, k) => (g.uav_ids.length > 0 && g.uav_ids.every((u) => u >= 1) ? undefined : `warm_starts[${i}].groups[${k}].uav_ids must be non-empty ids ≥ 1`))).find(Boolean),
+  ComputeOffer: (m) => id(m.user_id, 'user_id') ?? position(m.position, 'position', true) ?? positive(m as unknown as Record<string, unknown>, ['cpu_hz_max']),
+  DevicePlan: (m) => {
+    const r = id(m.user_id, 'user_id') ?? (m.role === 0 ? 'role unspecified' : undefined) ?? positive(m as unknown as Record<string, unknown>, ['cpu_hz', 'kappa']) ??
+      nonNegative(m as unknown as Record<string, unknown>, ['ratio_uav', 'ratio_d2d', 'ratio_local', 'price_per_ghz', 'd2d_bandwidth_hz', 'tx_power_w']);
+    if (r || m.role !== 1) return r;
+    if (!(m.task_id > 0)) return 'task_id must be > 0 for a busy device';
+    if (Math.abs(m.ratio_uav + m.ratio_d2d + m.ratio_local - 1) > 1e-6) return 'ratio_uav + ratio_d2d + ratio_local must be 1';
+    if (m.ratio_uav > 0 && !(m.access_uav_id >= 1)) return 'access_uav_id must be ≥ 1 with ratio_uav > 0';
+    if (m.ratio_d2d > 0 && !(m.partner_user_id >= 1 && m.d2d_bandwidth_hz > 0 && m.tx_power_w > 0)) return 'a D2D part needs partner_user_id, d2d_bandwidth_hz and tx_power_w';
+    if (m.ratio_d2d > 0) return rician(m.d2d, 'd2d');
+    return undefined;
+  },
+  VideoSlot: (m) => (m.observation.every(finite) && m.action.every(finite) ? undefined : 'observation and action must be finite'),
   PlanAck: (m) => id(m.uav_id, 'uav_id') ?? (m.plan_seq > 0 ? undefined : 'plan_seq must be > 0') ?? (m.accepted || m.reason !== 0 ? undefined : 'a nack needs a reason'),
   Event: (m) => (m.code === '' ? 'code empty' : undefined),
   PlanningInputs: (m) => {

@@ -8,11 +8,14 @@
  */
 import net from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
+import { listenWebSocket, type WebSocketListener } from './broker-ws.ts';
 
 export interface EmbeddedBroker {
   /** mqtt://127.0.0.1:<port> */
   url: string;
   port: number;
+  /** ws://127.0.0.1:<port> when a WebSocket listener was asked for (MQTT over WebSocket, for browsers). */
+  wsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -22,6 +25,8 @@ export interface BrokerOptions {
   port?: number;
   /** aedes hooks (authenticate, authorizePublish, authorizeSubscribe) for access control. */
   hooks?: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>;
+  /** Also serve MQTT over WebSocket (the browser view) on this port (0 = any free port); same hooks. */
+  wsPort?: number;
 }
 
 export async function startEmbeddedBroker(opts: BrokerOptions = {}): Promise<EmbeddedBroker> {
@@ -38,10 +43,13 @@ export async function startEmbeddedBroker(opts: BrokerOptions = {}): Promise<Emb
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
+  const ws: WebSocketListener | undefined = opts.wsPort !== undefined ? await listenWebSocket(aedes, host, opts.wsPort) : undefined;
   return {
     url: `mqtt://${host}:${port}`,
     port,
+    ...(ws ? { wsUrl: ws.url } : {}),
     close: async () => {
+      await ws?.close();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

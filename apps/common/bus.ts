@@ -14,6 +14,13 @@
  * message published at an instant has been handled by every participant — publishes are counted
  * against deliveries, no broker hook needed. A bus with `track: false` (an outsider: an attacker
  * in a test, a probe) neither counts nor is counted; what it sends arrives off the clock.
+ *
+ * Broker lists (issue 19 §2): `url` may name several nodes of a clustered broker, comma-separated
+ * (`mqtt://a:1883,mqtt://b:1883,mqtt://c:1883`). The client connects to the first that answers
+ * and, when its node goes away, reconnects along the list (wrapping round) every
+ * `reconnectPeriod`; with a persistent session the cluster hands the session (subscriptions, QoS 1
+ * messages queued for it) to the new node, and the client resends its unacknowledged QoS 1
+ * publishes there. `brokerUrl` says which node it is on, `stats.connects` how often it connected.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { ActivityTracker, Clock } from '../../core/clock.ts';
@@ -43,6 +50,7 @@ export interface Delivery {
 }
 
 export interface BusOptions {
+  /** One broker URL, or several nodes of one clustered broker separated by commas (tried in order). */
   url: string;
   clientId: string;
   /** Goes into every header: "controller", "uav-<id>", "world". */
@@ -70,14 +78,38 @@ export interface BusStats {
   dropped: Record<string, number>;
   /** Dropped inbound messages by topic key. */
   droppedByTopic: Record<string, number>;
+  /** Successful connections (1 + reconnects, including failovers to another node). */
+  connects: number;
 }
+
+/**
+ * The broker URLs in a `--broker` value: one URL or a comma-separated list of the nodes of one
+ * clustered broker. Throws an Error saying what is wrong (the CLI prints its message).
+ */
+export function parseBrokerUrls(spec: string): string[] {
+  const urls = spec.split(',').map((u) => u.trim()).filter((u) => u.length > 0);
+  if (urls.length === 0) throw new Error(`no broker URL in '${spec}': give mqtt://host:port, or several separated by commas`);
+  for (const u of urls) {
+    let url: URL;
+    try {
+      url = new URL(u);
+    } catch {
+      throw new Error(`'${u}' is not a URL: give mqtt://host:port or mqtts://host:port`);
+    }
+    if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') throw new Error(`broker URL must start with mqtt:// or mqtts://, got '${u}'`);
+    if (!url.hostname) throw new Error(`broker URL '${u}' has no host`);
+  }
+  return urls;
+}
+
+const defaultPort = (protocol: string) => (protocol === 'mqtts:' ? 8883 : 1883);
 
 type Handler = (msg: never, d: Delivery) => void;
 /** Told about an inbound message on a subscribed topic that was dropped (after it was counted). */
 export type RejectHandler = (reason: string, detail: string | undefined, payload: Uint8Array, d: Delivery) => void;
 
 export class Bus {
-  readonly stats: BusStats = { published: 0, received: 0, dropped: {}, droppedByTopic: {} };
+  readonly stats: BusStats = { published: 0, received: 0, dropped: {}, droppedByTopic: {}, connects: 1 };
   private readonly handlers = new Map<string, Handler[]>();
   private readonly rejectHandlers = new Map<string, RejectHandler>();
   private readonly seq = new Map<string, number>();
@@ -90,6 +122,8 @@ export class Bus {
   ) {
     const activity = this.activity;
     const inbound = `mqtt:${opts.clientId}`;
+    // The first connection happened before this constructor: every later one is a reconnect.
+    client.on('connect', () => this.stats.connects++);
     client.on('message', (topic, payload) => {
       try {
         this.onMessage(topic, payload);
@@ -106,17 +140,21 @@ export class Bus {
   }
 
   static async connect(opts: BusOptions): Promise<Bus> {
-    const url = new URL(opts.url);
-    if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') {
-      throw new Error(`broker URL must start with mqtt:// or mqtts://, got '${opts.url}'`);
-    }
+    const urls = parseBrokerUrls(opts.url);
     const options: IClientOptions = {
       clientId: opts.clientId,
       clean: !opts.persistentSession,
-      reconnectPeriod: 500,
+      // With a list, a dead node is left for the next one quickly (a refused connect costs nothing).
+      reconnectPeriod: urls.length > 1 ? 200 : 500,
       connectTimeout: opts.connectTimeoutMs ?? 10_000,
       protocolVersion: 4,
     };
+    if (urls.length > 1) {
+      options.servers = urls.map((u) => {
+        const x = new URL(u);
+        return { host: x.hostname, port: x.port ? Number(x.port) : defaultPort(x.protocol), protocol: x.protocol === 'mqtts:' ? 'mqtts' : 'mqtt' };
+      });
+    }
     if (opts.username !== undefined) options.username = opts.username;
     if (opts.password !== undefined) options.password = opts.password;
     if (opts.ca) options.ca = opts.ca;
@@ -124,7 +162,7 @@ export class Bus {
     if (opts.key) options.key = opts.key;
     const activity = opts.track === false ? undefined : opts.clock.activity;
     try {
-      const client = await (activity ? activity.during(mqtt.connectAsync(opts.url, options), `mqtt-connect:${opts.clientId}`) : mqtt.connectAsync(opts.url, options));
+      const client = await (activity ? activity.during(mqtt.connectAsync(urls[0]!, options), `mqtt-connect:${opts.clientId}`) : mqtt.connectAsync(urls[0]!, options));
       activity?.register(`mqtt:${opts.clientId}`);
       return new Bus(client, opts);
     } catch (e) {
@@ -134,6 +172,12 @@ export class Bus {
 
   get connected(): boolean {
     return this.client.connected;
+  }
+
+  /** The broker node this bus is (or was last) connected to: mqtt(s)://host:port. */
+  get brokerUrl(): string {
+    const o = this.client.options;
+    return `${o.protocol ?? 'mqtt'}://${o.hostname ?? o.host}:${o.port}`;
   }
 
   onConnectionChange(fn: (up: boolean) => void): void {

@@ -81,6 +81,18 @@ export interface MissionOptions {
   policy?: PolicyMissionSetup;
   /** Episodes of the env prediction in policy mode (default 5). */
   envEpisodes?: number;
+  /** Also serve MQTT over WebSocket on the embedded broker (for the browser view, `mission --view`). */
+  websocket?: boolean;
+  /** Called once the broker is up, before anything connects (`mission --view` starts the view here). */
+  onBroker?: (b: MissionBrokerInfo) => void | Promise<void>;
+}
+
+export interface MissionBrokerInfo {
+  url: string;
+  /** The embedded broker's MQTT-over-WebSocket URL (with `websocket`). */
+  wsUrl?: string;
+  /** In secure mode: how an identity connects (the view logs in as the read-only `recorder`). */
+  credentials?: (identity: string) => BrokerCredentials;
 }
 
 export interface MissionReadyContext {
@@ -88,6 +100,8 @@ export interface MissionReadyContext {
   clock: Clock;
   /** In secure mode: how an identity connects, and the embedded broker's ACL refusals so far. */
   security?: { credentials(identity: string): BrokerCredentials; denials?: Readonly<AclDenials> };
+  /** Stops one agent as if its process died (tests: a UAV goes silent mid-mission). */
+  killAgent(uavId: number): Promise<void>;
 }
 
 export async function runMission(o: MissionOptions): Promise<MissionSummary> {
@@ -143,11 +157,12 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     let broker: EmbeddedBroker | undefined;
     const hooks = !o.brokerUrl && secrets ? secrets.brokerHooks() : undefined;
     if (!o.brokerUrl) {
-      broker = await startEmbeddedBroker(hooks ? { hooks } : {});
+      broker = await startEmbeddedBroker({ ...(hooks ? { hooks } : {}), ...(o.websocket ? { wsPort: 0 } : {}) });
       cleanup.push(() => broker!.close());
     }
     const url = o.brokerUrl ?? broker!.url;
     phase(`broker ${url}${secrets ? `: secure (${secrets.identities.length} identities, ACL, signed plans${secrets.mavlinkKeys.size ? ', MAVLink signing' : ''})` : ''}`);
+    await o.onBroker?.({ url, ...(broker?.wsUrl ? { wsUrl: broker.wsUrl } : {}), ...(secrets ? { credentials: cred } : {}) });
     // Client ids never reach the recording; unique, so two missions can share a broker.
     const uniq = `${process.pid}-${Date.now().toString(36)}`;
 
@@ -188,6 +203,12 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     phase(`SITL: ${s.uavs} ${o.flavour} vehicles on ${sitl.vehicles.map((v) => v.url).join(', ')}`);
 
     const agents: RunningAgent[] = [];
+    const killed = new Set<RunningAgent>();
+    const closeAgent = async (a: RunningAgent) => {
+      if (killed.has(a)) return;
+      killed.add(a);
+      await a.close();
+    };
     for (const v of sitl.vehicles) {
       // Not held as a whole: MAVLink signing provisioning waits for the autopilot's heartbeats,
       // which need clock time; createAgent holds the clock for each piece of real I/O itself.
@@ -199,7 +220,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
         ...(secrets?.mavlinkKeys.get(v.sysid) ? { mavlinkSigningKey: secrets.mavlinkKeys.get(v.sysid)! } : {}),
       });
       agents.push(a);
-      cleanup.push(() => a.close());
+      cleanup.push(() => closeAgent(a));
     }
     await Promise.all(agents.map(async (a) => {
       const r = await a.vehicle.waitConnected(10_000);
@@ -218,6 +239,10 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     for (const a of agents) a.service.publishTwin();
     await o.onReady?.({
       brokerUrl: url, clock,
+      killAgent: async (uavId) => {
+        const a = agents.find((x) => x.service.uavId === uavId);
+        if (a) await closeAgent(a);
+      },
       ...(secrets ? { security: { credentials: (id: string) => secrets.credentials(id), ...(hooks ? { denials: hooks.denials } : {}) } } : {}),
     });
     await ctl.start();
@@ -225,7 +250,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     phase('last slot done; UAVs returning to launch');
 
     const landBy = clock.nowUs() + (o.landTimeoutS ?? 120) * 1e6;
-    while (clock.nowUs() < landBy && agents.some((a) => a.vehicle.state().armed)) await clock.sleep(500);
+    while (clock.nowUs() < landBy && agents.some((a) => !killed.has(a) && a.vehicle.state().armed)) await clock.sleep(500);
     const landed = agents.filter((a) => !a.vehicle.state().armed).length;
     phase(`${landed}/${agents.length} UAVs landed and disarmed`);
     await stopRecording();

@@ -22,6 +22,59 @@ export interface Velocity {
   vz_up_m_s: number;
 }
 
+export interface ChannelGain {
+  uav_id: number;
+  fading_gain: number;
+}
+
+export interface CoalitionShare {
+  task_id: number;
+  user_id: number;
+  user_position?: Position;
+  share_bits: number;
+  cycles_per_bit: number;
+  bandwidth_hz: number;
+  cpu_hz: number;
+  tx_power_w: number;
+  fading_gain: number;
+  noise_w: number;
+  path_loss_exponent: number;
+  release_t_us: number;
+  deadline_s: number;
+  coalition_uav_ids: number[];
+  predicted_uplink_s: number;
+  predicted_compute_s: number;
+  predicted_delay_s: number;
+  participant_utility: number;
+  kappa: number;
+}
+
+export interface CoalitionGroup {
+  uav_ids: number[];
+}
+
+export interface WarmStart {
+  task_id: number;
+  groups: CoalitionGroup[];
+}
+
+export interface CoalitionUavInput {
+  uav_id: number;
+  twin_seq: number;
+  compute_ratio: number;
+}
+
+export interface CoalitionSlotInputs {
+  header?: Header;
+  slot: number;
+  plan_t_us: number;
+  planner: string;
+  uavs: CoalitionUavInput[];
+  task_ids: number[];
+  warm_starts: WarmStart[];
+  idle_uav_ids: number[];
+}
+
 export const FlightState = {
   FLIGHT_STATE_UNSPECIFIED: 0,
   FLIGHT_STATE_ON_GROUND: 1,
@@ -98,12 +151,14 @@ export interface TaskRequest {
   release_t_us: number;
   subtasks: Subtask[];
   edges: SubtaskEdge[];
+  channel_gains: ChannelGain[];
 }
 
 export const ExecutionSite = {
   EXECUTION_SITE_UNSPECIFIED: 0,
   EXECUTION_SITE_LOCAL: 1,
   EXECUTION_SITE_UAV: 2,
+  EXECUTION_SITE_D2D: 3,
 } as const;
 export type ExecutionSite = (typeof ExecutionSite)[keyof typeof ExecutionSite];
 
@@ -126,6 +181,110 @@ export interface TaskCompletion {
   failed: boolean;
   failure_reason: string;
   service_start_t_us: number;
+  helper_user_id: number;
+  part_bits: number;
+  tx_energy_j: number;
+  transcode_level_mbps: number;
+  transcode_energy_j: number;
+}
+
+export interface ComputeOffer {
+  header?: Header;
+  user_id: number;
+  slot: number;
+  position?: Position;
+  cpu_hz_max: number;
+}
+
+export interface VideoShare {
+  task_id: number;
+  user_id: number;
+  user_position?: Position;
+  share_bits: number;
+  cycles_per_bit: number;
+  uplink_bandwidth_hz: number;
+  tx_power_w: number;
+  release_t_us: number;
+  local_cpu_hz: number;
+}
+
+export interface RicianChannel {
+  beta0: number;
+  path_loss_exponent: number;
+  rician_factor: number;
+  noise_dbm: number;
+}
+
+export interface VideoPlan {
+  cpu_hz: number;
+  price_per_ghz: number;
+  transcode_level_mbps: number;
+  source_mbps: number;
+  transcode_m1: number;
+  transcode_m2: number;
+  transcode_s1: number;
+  transcode_y1: number;
+  kappa: number;
+  uplink?: RicianChannel;
+  shares: VideoShare[];
+}
+
+export const DeviceRole = {
+  DEVICE_ROLE_UNSPECIFIED: 0,
+  DEVICE_ROLE_BUSY: 1,
+  DEVICE_ROLE_IDLE: 2,
+} as const;
+export type DeviceRole = (typeof DeviceRole)[keyof typeof DeviceRole];
+
+export interface DevicePlan {
+  header?: Header;
+  user_id: number;
+  slot: number;
+  role: DeviceRole;
+  task_id: number;
+  ratio_uav: number;
+  ratio_d2d: number;
+  ratio_local: number;
+  access_uav_id: number;
+  partner_user_id: number;
+  cpu_hz: number;
+  price_per_ghz: number;
+  d2d_bandwidth_hz: number;
+  tx_power_w: number;
+  d2d?: RicianChannel;
+  kappa: number;
+  planner: string;
+}
+
+export interface VideoSlot {
+  header?: Header;
+  slot: number;
+  model_sha256: string;
+  algo: string;
+  observation: number[];
+  action: number[];
+  ratio_uav: number;
+  ratio_d2d: number;
+  ratio_local: number;
+  busy_cpu_hz: number;
+  idle_cpu_hz: number;
+  uav_cpu_hz: number;
+  uav_price_per_ghz: number;
+  idle_price_per_ghz: number;
+  transcode_level_mbps: number;
+  closed: boolean;
+  revenue_q: number;
+  utility_uavs: number;
+  utility_idle: number;
+  utility_busy: number;
+  uav_compute_energy_j: number[];
+  uav_flight_energy_j: number[];
+  busy_energy_j: number;
+  idle_energy_j: number;
+  parts_planned: number;
+  parts_done: number;
+  penalty: number;
+  reserve_rtl_uav_ids: number[];
 }
 
 export const FlightMode = {
@@ -196,6 +355,9 @@ export interface Plan {
   planner: string;
   objective: number;
   signature: Uint8Array;
+  video?: VideoPlan;
+  shares: CoalitionShare[];
+  energy_saving: boolean;
 }
 
 export const NackReason = {
@@ -277,6 +439,12 @@ export interface Messages {
   Header: Header;
   Position: Position;
   Velocity: Velocity;
+  ChannelGain: ChannelGain;
+  CoalitionShare: CoalitionShare;
+  CoalitionGroup: CoalitionGroup;
+  WarmStart: WarmStart;
+  CoalitionUavInput: CoalitionUavInput;
+  CoalitionSlotInputs: CoalitionSlotInputs;
   TwinState: TwinState;
   FleetMember: FleetMember;
   FleetState: FleetState;
@@ -284,6 +452,12 @@ export interface Messages {
   SubtaskEdge: SubtaskEdge;
   TaskRequest: TaskRequest;
   TaskCompletion: TaskCompletion;
+  ComputeOffer: ComputeOffer;
+  VideoShare: VideoShare;
+  RicianChannel: RicianChannel;
+  VideoPlan: VideoPlan;
+  DevicePlan: DevicePlan;
+  VideoSlot: VideoSlot;
   FlightCommand: FlightCommand;
   ComputeAssignment: ComputeAssignment;
   ScheduledSubtask: ScheduledSubtask;

@@ -33,6 +33,10 @@
 import { createRng, type Rng } from '../../core/rng.ts';
 import { dbmToW, s2Gain, s2Rate, type S2RicianParams } from '../../core/models/channel.ts';
 import { propulsionPowerW } from '../../core/models/propulsion.ts';
+import {
+  cpuEnergyBitsJ, mapS2Action, moveInBox, s2ActionBounds, s2Association, s2Observation, s2ObservationBounds, s2Revenue,
+  separationShortfall, s2Layout, s2Starts, transcodeCycles, transcodedBits, transcodeEnergyJ, txEnergyJ, dist, type P3, type S2Decision, type S2Revenue,
+} from '../../engines/video/index.ts';
 import type { Env, EnvSpec, StepResult } from './types.ts';
 
 export interface S2EnvConfig {
@@ -57,9 +61,19 @@ export function defaultS2Config(overrides: Partial<S2EnvConfig> = {}): S2EnvConf
   };
 }
 
-type P3 = [number, number, number];
-const GHZ = 1e9;
-const dist = (a: readonly number[], b: readonly number[]) => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, (a[2] ?? 0) - (b[2] ?? 0));
+/** What the last `step` decided and earned, in parts (for the sim-to-SITL comparison of S2 missions). */
+export interface S2SlotOutcome {
+  decision: S2Decision;
+  revenue: S2Revenue;
+  /** UAV positions after the move; per-UAV computing and flight energy of the slot, J. */
+  uavPos: P3[];
+  uavComputeJ: number[];
+  uavFlightJ: number[];
+  /** Σ busy-UD energy (local + uplink + D2D), and per idle UD its computing energy, J. */
+  busyEnergyJ: number;
+  idleComputeJ: number[];
+  penalty: number;
+}
 
 export class S2VideoEnv implements Env {
   readonly spec: EnvSpec;
@@ -72,39 +86,17 @@ export class S2VideoEnv implements Env {
   private data: number[] = [];
   private cpb = 0;
   private t = 0;
+  /** The last slot's decision and revenue parts (undefined before the first step). */
+  last: S2SlotOutcome | undefined;
 
   constructor(config: S2EnvConfig, seed: number) {
     const c = (this.config = config);
     this.rng = createRng(seed);
-    const layout = createRng(c.layoutSeed);
-    const ground = (): P3 => [layout.uniform(0, c.areaM), layout.uniform(0, c.areaM), 0];
-    this.busyPos = Array.from({ length: c.busy }, ground);
-    this.idlePos = Array.from({ length: c.idle }, ground);
-    const names: string[] = [];
-    const low: number[] = [];
-    const high: number[] = [];
-    const add = (n: string, lo: number, hi: number): void => {
-      names.push(n);
-      low.push(lo);
-      high.push(hi);
-    };
-    for (let i = 0; i < c.busy; i++) for (const ax of ['x', 'y']) add(`busy${i}.${ax}`, 0, c.areaM);
-    for (let i = 0; i < c.busy; i++) add(`busy${i}.D`, c.dataBits[0], c.dataBits[1]);
-    add('C', c.cyclesPerBit[0], c.cyclesPerBit[1]);
-    for (let k = 0; k < c.uavs; k++) for (const ax of ['x', 'y', 'z']) add(`uav${k}.${ax}`, ax === 'z' ? c.altitudeM[0] : 0, ax === 'z' ? c.altitudeM[1] : c.areaM);
-    for (let k = 0; k < c.uavs; k++) add(`uav${k}.E`, 0, c.batteryJ);
-    const an: string[] = ['e1', 'e2', 'e3', 'fi', 'fj', 'fk', 'pk', 'pj', 'level'];
-    const al = [0, 0, 0, 0, 0, 0, 0, 0, 0];
-    const ah = [1, 1, 1, 1, 1, 1, c.priceMax, c.priceMax, 1];
-    for (let k = 0; k < c.uavs; k++) {
-      for (const ax of ['vx', 'vy', 'vz']) {
-        an.push(`uav${k}.${ax}`);
-        al.push(-c.vMaxMS);
-        ah.push(c.vMaxMS);
-      }
-    }
+    ({ busyPos: this.busyPos, idlePos: this.idlePos } = s2Layout(c, c.layoutSeed));
+    const obs = s2ObservationBounds(c);
+    const act = s2ActionBounds(c);
     this.spec = {
-      id: 's2', nAgents: 1, space: { obsNames: names, obsLow: low, obsHigh: high, actNames: an, actLow: al, actHigh: ah },
+      id: 's2', nAgents: 1, space: { obsNames: obs.names, obsLow: obs.low, obsHigh: obs.high, actNames: act.names, actLow: act.low, actHigh: act.high },
       // Motion columns of UAV 0; UAV k's are 9 + 3k … 11 + 3k (documented in the action names).
       actionKind: 'velocity', actionUnits: 'm/s', motion: [9, 10, 11], horizon: c.horizon, config: { env: 's2', ...c },
     };
@@ -117,13 +109,13 @@ export class S2VideoEnv implements Env {
   }
 
   private observe(): number[][] {
-    return [[...this.busyPos.flatMap((p) => [p[0], p[1]]), ...this.data, this.cpb, ...this.uav.flat(), ...this.used.map((u) => Math.max(0, this.config.batteryJ - u))]];
+    return [s2Observation(this.config, { busyPos: this.busyPos, dataBits: this.data, cyclesPerBit: this.cpb, uavPos: this.uav, usedJ: this.used })];
   }
 
   reset(): number[][] {
     const c = this.config;
     // UAVs start evenly spaced along the south edge at H_min ([choice]; S2's start points are not given).
-    this.uav = Array.from({ length: c.uavs }, (_, k) => [((k + 0.5) * c.areaM) / c.uavs, 0, c.altitudeM[0]] as P3);
+    this.uav = s2Starts(c);
     this.used = this.uav.map(() => 0);
     this.t = 0;
     this.drawTasks();
@@ -133,106 +125,77 @@ export class S2VideoEnv implements Env {
   step(actions: number[][]): StepResult {
     const c = this.config;
     if (this.uav.length === 0) throw new Error('S2 env: step() before reset()');
-    const { actLow, actHigh } = this.spec.space;
-    const a = actLow.map((lo, d) => Math.min(actHigh[d]!, Math.max(lo, actions[0]?.[d] ?? 0)));
-    const wsum = a[0]! + a[1]! + a[2]!;
-    const [e1, e2, e3] = wsum > 1e-9 ? [a[0]! / wsum, a[1]! / wsum, a[2]! / wsum] : [0, 0, 1];
-    const fi = a[3]! * c.fiMaxHz, fj = a[4]! * c.fjMaxHz, fk = a[5]! * c.fkMaxHz, pk = a[6]!, pj = a[7]!;
-    const bO = c.levelsMbps[Math.min(c.levelsMbps.length - 1, Math.floor(a[8]! * c.levelsMbps.length))]!;
+    const dec = mapS2Action(c, actions[0] ?? []);
+    const [e1, e2, e3] = dec.ratios;
+    const { fiHz: fi, fjHz: fj, fkHz: fk, levelMbps: bO } = dec;
 
     // Motion, speed / area / altitude violations and flight energy (SPEC §4 propulsion model).
     // Counts and graded penalty terms, as in the S3 env: speed excess / v_max, overshoot / (v_max·τ),
     // separation shortfall / d_min, battery overuse / E_r.
     let speed = 0, area = 0, speedTerm = 0, areaTerm = 0;
     const fly = this.uav.map((p, k) => {
-      let v = [a[9 + 3 * k]!, a[10 + 3 * k]!, a[11 + 3 * k]!];
-      const n = Math.hypot(v[0]!, v[1]!, v[2]!);
-      if (n > c.vMaxMS + 1e-9) {
+      if (dec.speedExcess[k]! > 0) {
         speed++;
-        speedTerm += (n - c.vMaxMS) / c.vMaxMS;
-        v = v.map((x) => (x * c.vMaxMS) / n);
+        speedTerm += dec.speedExcess[k]!;
       }
-      const lo = [0, 0, c.altitudeM[0]], hi = [c.areaM, c.areaM, c.altitudeM[1]];
-      for (let d = 0; d < 3; d++) {
-        const x = p[d]! + v[d]! * c.slotS;
-        const over = Math.max(lo[d]! - x, x - hi[d]!, 0);
-        if (over > 1e-9) {
-          area++;
-          areaTerm += over / (c.vMaxMS * c.slotS);
-        }
-        p[d] = Math.min(hi[d]!, Math.max(lo[d]!, x));
-      }
-      return propulsionPowerW(Math.min(n, c.vMaxMS)) * c.slotS;
+      const mv = moveInBox(c, p, dec.velocities[k]!);
+      area += mv.clippedAxes;
+      areaTerm += mv.overshoot;
+      this.uav[k] = mv.next;
+      return propulsionPowerW(dec.speeds[k]!) * c.slotS;
     });
-    let separation = 0, separationTerm = 0;
-    for (let x = 0; x < this.uav.length; x++) {
-      for (let y = x + 1; y < this.uav.length; y++) {
-        const d = dist(this.uav[x]!, this.uav[y]!);
-        if (d < c.dMinM) {
-          separation++;
-          separationTerm += (c.dMinM - d) / c.dMinM;
-        }
-      }
-    }
+    const { pairs: separation, term: separationTerm } = separationShortfall(this.uav, c.dMinM);
 
     // Offloading of every busy UD (SPEC §5.4 / S2 Eqs. 10–22).
     const noise = dbmToW(c.noiseDbm);
-    const nearest = (p: P3, set: P3[]) => set.reduce((best, q, j) => (dist(p, q) < dist(p, set[best]!) ? j : best), 0);
-    const access = this.busyPos.map((p) => nearest(p, this.uav));
-    const helper = this.busyPos.map((p) => nearest(p, this.idlePos));
-    const perUav = this.uav.map((_, k) => access.filter((x) => x === k).length);
+    const { access, helper, perUav } = s2Association(this.busyPos, this.uav, this.idlePos);
     const uavE = this.uav.map(() => 0);
     const uavServes = this.uav.map(() => false);
     const idleE = this.idlePos.map(() => 0);
     const idleServes = this.idlePos.map(() => false);
     let busyCost = 0;
-    const bI = 1, bK = Math.min(100, 1 / Math.max(1e-9, 1 - e1)), bJ = Math.min(100, 1 / Math.max(1e-9, 1 - e2));
     this.busyPos.forEach((p, i) => {
       const D = this.data[i]!, C = this.cpb;
-      const eLoc = c.kappa * fi * fi * e3 * D * C; // S2 Eq. 11
+      const eLoc = cpuEnergyBitsJ(c.kappa, fi, e3 * D, C); // S2 Eq. 11
       let eOff = 0, eD2d = 0;
       if (e1 > 0) {
         const k = access[i]!;
         const r = s2Rate(c.b1Hz / perUav[k]!, c.pdMaxW, s2Gain(c.uav, dist(p, this.uav[k]!), this.rng), noise);
-        eOff = c.pdMaxW * ((e1 * D) / r); // S2 Eqs. 13–14
+        eOff = txEnergyJ(c.pdMaxW, e1 * D, r); // S2 Eqs. 13–14
         if (fk > 0) {
-          const cyclesTrans = c.m1 * bO ** c.m2 * e1 * D; // C_k = m1 b_O^m2 per input bit
-          const dPrime = (e1 * D * bO) / c.sourceMbps;
-          uavE[k] = uavE[k]! + c.s1 * fk ** c.y1 * (cyclesTrans / fk) + c.kappa * fk * fk * dPrime * C; // Eqs. 15–18
+          const cyclesTrans = transcodeCycles(c, e1 * D, bO); // C_k = m1 b_O^m2 per input bit
+          const dPrime = transcodedBits(c, e1 * D, bO);
+          uavE[k] = uavE[k]! + transcodeEnergyJ(c, fk, cyclesTrans) + cpuEnergyBitsJ(c.kappa, fk, dPrime, C); // Eqs. 15–18
           uavServes[k] = true;
         }
       }
       if (e2 > 0) {
         const j = helper[i]!;
         const r = s2Rate(c.b0Hz, c.pdMaxW, s2Gain(c.d2d, Math.max(1, dist(p, this.idlePos[j]!)), this.rng), noise);
-        eD2d = c.pdMaxW * ((e2 * D) / r); // Eqs. 19–20
+        eD2d = txEnergyJ(c.pdMaxW, e2 * D, r); // Eqs. 19–20
         if (fj > 0) {
-          idleE[j] = idleE[j]! + c.kappa * fj * fj * e2 * D * C; // Eq. 22
+          idleE[j] = idleE[j]! + cpuEnergyBitsJ(c.kappa, fj, e2 * D, C); // Eq. 22
           idleServes[j] = true;
         }
       }
-      busyCost += bI * (eLoc + eOff + eD2d);
+      busyCost += eLoc + eOff + eD2d;
     });
 
     // Utilities (SPEC §5.4); f in GHz, prices per GHz.
-    const [fiG, fjG, fkG] = [fi / GHZ, fj / GHZ, fk / GHZ];
-    const ui = c.fiMaxHz / ((c.fiMaxHz + c.fkMaxHz + c.fjMaxHz) / 3), uki = c.fkMaxHz / c.fiMaxHz, uji = c.fjMaxHz / c.fiMaxHz;
-    let UK = 0, UJ = 0, UI = c.busy * ui * fiG - busyCost;
+    const revenue = s2Revenue(c, {
+      e1, e2, fiHz: fi, fjHz: fj, fkHz: fk, pk: dec.pk, pj: dec.pj,
+      uavServes, uavComputeJ: uavE, uavFlightJ: fly, idleServes, idleComputeJ: idleE, busyEnergyJ: busyCost,
+    });
     this.uav.forEach((_, k) => {
-      const sold = uavServes[k] ? fkG : 0;
-      UK += sold * pk - bK * (uavE[k]! + fly[k]!);
-      UI += uki * sold - pk * sold;
       this.used[k] = this.used[k]! + uavE[k]! + fly[k]!;
     });
-    idleServes.forEach((s, j) => {
-      const sold = s ? fjG : 0;
-      UJ += sold * pj - bJ * idleE[j]!;
-      UI += uji * sold - pj * sold;
-    });
-    const Q = c.omega[0] * UK + c.omega[1] * UJ + c.omega[2] * UI;
+    const Q = revenue.Q;
     const battery = this.used.filter((u) => u > c.batteryJ).length;
     const batteryTerm = this.used.reduce((s, u) => s + Math.max(0, u - c.batteryJ) / c.batteryJ, 0);
     const penalty = c.penaltySeparation * separationTerm + c.penaltyBattery * (battery + batteryTerm) + c.penaltySpeed * speedTerm + c.penaltyArea * areaTerm;
+    this.last = {
+      decision: dec, revenue, uavPos: this.uav.map((p) => [...p] as P3), uavComputeJ: uavE, uavFlightJ: fly, busyEnergyJ: busyCost, idleComputeJ: idleE, penalty,
+    };
     this.t++;
     this.drawTasks();
     return {

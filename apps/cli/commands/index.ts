@@ -17,3 +17,4 @@ registerCommand('tlog', 'inspect MAVLink .tlog files from any ground station (ua
 registerCommand('report', 'write a self-contained HTML report of a run (or two, side by side)', () => import('./report.ts'));
 registerCommand('replay', 'replay a recorded run: byte-identical plan check, or what-if with --planner', () => import('./replay.ts'));
 registerCommand('keys', 'create a CA, certificates, MQTT passwords and plan/MAVLink signing keys for a fleet', () => import('./keys.ts'));
+registerCommand('view', 'the ground-station view in a browser: live from a broker over WebSocket, or replaying a run', () => import('./view.ts'));

@@ -5,6 +5,7 @@ import { preparePolicyMission, type PolicyMissionSetup } from '../../mission/pol
 import { DEFAULT_POLICY_MODEL } from '../../mission/policy-model.ts';
 import { formatSummary } from '../../mission/summary.ts';
 import { formatSlotTiming } from '../../mission/timing.ts';
+import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
@@ -69,6 +70,7 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
   --auth KIND        password or certificate: how processes log in to an external broker
                      (default password; the embedded broker takes passwords)
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
+${VIEW_HELP}
 ${TASK_MODEL_HELP}
 ${SCENARIO_HELP}
 
@@ -100,6 +102,7 @@ Examples:
       trajectory: { type: 'string' },
       model: { type: 'string' },
       'env-episodes': { type: 'string' },
+      ...VIEW_OPTIONS,
       ...SCENARIO_OPTIONS,
     });
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
@@ -134,7 +137,9 @@ Examples:
     const runDir = path.join(v.runs ?? 'runs', stamp);
     const progress = new Progress('mission', scenario.slots);
     let timingNote = '';
+    const view = missionView(v, scenario);
     const summary = await runMission({
+      ...view.missionOptions,
       scenario,
       ...(realtime ? { clock: 'scaled' as const, speed: num(v.speed, 'speed', policy ? 4 : 10, 0.1, 200) } : { clock: 'virtual' as const }),
       flavour: oneOf(v.flavour, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'),
@@ -151,6 +156,7 @@ Examples:
       onSlot: (m, k) => progress.update(k + 1, `${scenario.taskModel === 'dag' ? `${m.servingUavs} UAVs serving` : `planned DOR ${m.predictedDor.toFixed(2)}, ${m.servingUavs} UAVs serving`}${timingNote ? `; ${timingNote}` : ''}`),
     });
     progress.done();
+    await view.close();
     console.log(formatSummary(summary));
     console.log(`\nRun folder: ${runDir}`);
     console.log(`Report: ${path.join(runDir, 'report.html')}`);

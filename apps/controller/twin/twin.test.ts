@@ -33,3 +33,14 @@ test('one wild sample cannot starve or flood a UAV; unknown UAVs leave the twin 
   assert.equal(twin.get(2)!.fidelity.computeRatio, COMPUTE_RATIO_BOUNDS[1]);
   assert.equal(recordCompletion(twin, 9, { predictedS: 1, actualS: 1, predictedComputeS: 1, actualComputeS: 1 }), twin);
 });
+
+test('applying a report returns a new twin and leaves the previous one as it was', () => {
+  let twin = emptyTwin();
+  for (let id = 1; id <= 100; id++) twin = applyTwinState(twin, report(id, 1e9), 0);
+  const before = twin;
+  const after = applyTwinState(twin, report(42, 5e9), 1);
+  assert.equal(before.get(42)?.cpuHzAvailable, 1e9);
+  assert.equal(after.get(42)?.cpuHzAvailable, 5e9);
+  assert.equal(after.size, 100);
+  assert.deepEqual([...after.keys()], [...before.keys()]);
+});

@@ -9,9 +9,11 @@
  * time is ϑ s_j / f̃_j), and plans with the corrected compute `f / ρ` — so a UAV whose processor is
  * slower than it claims gets less work next slot.
  *
- * Pure: functions take the twin and return a new one.
+ * Pure: functions take the twin and return a new one. The new one shares structure with the old
+ * (a persistent map, persistent.ts), so one report costs O(log₃₂ n), not a copy of the fleet.
  */
 import type { TwinState } from '../../../proto/index.ts';
+import { PersistentIntMap } from './persistent.ts';
 
 export interface Fidelity {
   /** Completed tasks scored. */
@@ -54,7 +56,13 @@ export const FIDELITY_ALPHA = 0.1;
 export const COMPUTE_RATIO_BOUNDS = [0.25, 4] as const;
 
 export function emptyTwin(): Twin {
-  return new Map();
+  return PersistentIntMap.empty<UavTwin>();
+}
+
+/** `twin` with UAV `id` set to `u` (any ReadonlyMap is accepted; the result is persistent). */
+function withUav(twin: Twin, id: number, u: UavTwin): Twin {
+  const base = twin instanceof PersistentIntMap ? (twin as PersistentIntMap<UavTwin>) : [...twin].reduce((m, [k, v]) => m.set(k, v), PersistentIntMap.empty<UavTwin>());
+  return base.set(id, u);
 }
 
 export function applyTwinState(twin: Twin, m: TwinState, recvUs: number): Twin {
@@ -80,9 +88,7 @@ export function applyTwinState(twin: Twin, m: TwinState, recvUs: number): Twin {
   if (m.flight_energy_used_j !== undefined) next.flightEnergyJ = m.flight_energy_used_j;
   if (m.cpu_hz_measured !== undefined) next.cpuHzMeasured = m.cpu_hz_measured;
   if (m.hover_power_w !== undefined) next.hoverPowerW = m.hover_power_w;
-  const out = new Map(twin);
-  out.set(m.uav_id, next);
-  return out;
+  return withUav(twin, m.uav_id, next);
 }
 
 /** SPEC §2 fidelity of one estimate against its measured value, clamped to [0, 1]. */
@@ -110,12 +116,10 @@ export function recordCompletion(
     const r = sample.actualComputeS / sample.predictedComputeS;
     ratio = Math.min(COMPUTE_RATIO_BOUNDS[1], Math.max(COMPUTE_RATIO_BOUNDS[0], (1 - a) * f.computeRatio + a * r));
   }
-  const out = new Map(twin);
-  out.set(uavId, {
+  return withUav(twin, uavId, {
     ...u,
     fidelity: { samples: f.samples + 1, completionFidelity: f.samples === 0 ? fid : (1 - a) * f.completionFidelity + a * fid, computeRatio: ratio },
   });
-  return out;
 }
 
 /** The compute the planner should count on for this UAV: its reported f corrected by ρ. */

@@ -11,3 +11,4 @@ export { grandCoalition, nashEquilibrium, type NashResult } from './baselines.ts
 export { planCoalitions, shortlist, DEFAULT_MAX_CANDIDATES, defaultCoalitionParams, efficiencies, type CoalitionAlgo, type CoalitionPlan, type MedAssignment, type CoalitionPlanOptions } from './plan.ts';
 export { generateS0Instance, type S0GenOptions } from './generate.ts';
 export { validateCoalitionInstance, checkCoalitionInstance } from './validate.ts';
+export { membershipFeatures, proposeStructure, WARMSTART_FEATURES } from './warmstart.ts';

@@ -1,0 +1,44 @@
+/**
+ * `mission --view` and `uavmec view --open`: start the view server for a broker and open it in the
+ * operator's browser when there is a desktop (xdg-open / open), else just print the URL.
+ */
+import { spawn } from 'node:child_process';
+import { startViewServer, type ViewServer } from './server.ts';
+import { viewConfig, type GeometrySource } from './config.ts';
+
+export interface OpenViewOptions {
+  wsUrl: string;
+  username?: string;
+  password?: string;
+  scenario: GeometrySource & { slotS: number };
+  tilesDir?: string;
+  host?: string;
+  port?: number;
+  /** Launch a browser on the URL (default false). */
+  launch?: boolean;
+}
+
+export async function openViewFor(o: OpenViewOptions): Promise<ViewServer> {
+  const ws = { url: o.wsUrl, ...(o.username ? { username: o.username } : {}), ...(o.password ? { password: o.password } : {}) };
+  const server = await startViewServer({
+    config: viewConfig({ mode: 'live', ws, scenario: o.scenario, tiles: o.tilesDir !== undefined }),
+    ...(o.tilesDir ? { tilesDir: o.tilesDir } : {}),
+    ...(o.host ? { host: o.host } : {}),
+    ...(o.port !== undefined ? { port: o.port } : {}),
+  });
+  if (o.launch) launchBrowser(server.url);
+  return server;
+}
+
+/** Best effort: a desktop opener if there is a display; never fails the command. */
+export function launchBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? undefined : process.env.DISPLAY || process.env.WAYLAND_DISPLAY ? 'xdg-open' : undefined;
+  if (!opener) return;
+  try {
+    const p = spawn(opener, [url], { stdio: 'ignore', detached: true });
+    p.on('error', () => undefined);
+    p.unref();
+  } catch {
+    // no opener: the URL is printed anyway
+  }
+}

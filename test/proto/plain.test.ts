@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import protobuf from 'protobufjs';
+import { createRng, type Rng } from '../../core/rng.ts';
+import { PROTO_PACKAGE, protoRoot } from '../../proto/schema.ts';
+import { plainConverter } from '../../proto/plain.ts';
+
+/** The conversion the codec used before plain.ts: protobufjs toObject, then every null dropped. */
+const TO_OBJECT = { longs: Number, enums: Number, bytes: Uint8Array, defaults: true, arrays: true } as const;
+function reference(type: protobuf.Type, m: protobuf.Message): unknown {
+  return stripNulls(type.toObject(m, TO_OBJECT));
+}
+function stripNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stripNulls);
+  if (v instanceof Uint8Array || v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = stripNulls(x);
+  return out;
+}
+
+function scalar(rng: Rng, type: string): unknown {
+  switch (type) {
+    case 'double':
+    case 'float':
+      return rng.uniform(-1e6, 1e6);
+    case 'bool':
+      return rng.next() < 0.5;
+    case 'string':
+      return rng.next() < 0.3 ? '' : `s${rng.int(0, 1e6)}`;
+    case 'bytes':
+      return Uint8Array.from({ length: rng.int(0, 8) }, () => rng.int(0, 255));
+    case 'int64':
+    case 'sint64':
+    case 'sfixed64':
+      return rng.int(-(2 ** 40), 2 ** 52);
+    case 'uint64':
+    case 'fixed64':
+      return rng.next() < 0.5 ? rng.int(0, 1000) : 1_700_000_000_000_000 + rng.int(0, 1e9);
+    case 'int32':
+    case 'sint32':
+    case 'sfixed32':
+      return rng.int(-(2 ** 31), 2 ** 31 - 1);
+    default:
+      return rng.int(0, 2 ** 32 - 1);
+  }
+}
+
+/** A random object of `type`: each field set or left unset, nested messages to depth 3. */
+function randomObject(rng: Rng, type: protobuf.Type, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of type.fieldsArray) {
+    f.resolve();
+    if (rng.next() < 0.3) continue;
+    const one = (): unknown => {
+      if (f.resolvedType instanceof protobuf.Type) return depth > 0 ? randomObject(rng, f.resolvedType, depth - 1) : {};
+      if (f.resolvedType instanceof protobuf.Enum) return rng.pick(Object.values(f.resolvedType.values));
+      return scalar(rng, f.type);
+    };
+    out[f.name] = f.repeated ? Array.from({ length: rng.int(0, 3) }, one) : one();
+  }
+  return out;
+}
+
+function allTypes(ns: protobuf.NamespaceBase, out: protobuf.Type[] = []): protobuf.Type[] {
+  for (const n of ns.nestedArray) {
+    if (n instanceof protobuf.Type) out.push(n);
+    if (n instanceof protobuf.Namespace || n instanceof protobuf.Type) allTypes(n, out);
+  }
+  return out;
+}
+
+test('the plain converter gives what toObject + null-stripping gave, for every contract message type', () => {
+  const types = allTypes(protoRoot().lookup(PROTO_PACKAGE) as protobuf.Namespace);
+  assert.ok(types.length >= 15, `found ${types.length} message types`);
+  const rng = createRng(20);
+  for (const type of types) {
+    for (let i = 0; i < 60; i++) {
+      const obj = randomObject(rng, type, 3);
+      const decoded = type.decode(type.encode(type.fromObject(obj)).finish());
+      const got = plainConverter(type)(decoded as unknown as Record<string, unknown>);
+      assert.deepStrictEqual(normaliseBytes(got), normaliseBytes(reference(type, decoded)), `${type.name} #${i}`);
+    }
+  }
+});
+
+test('unset message and optional fields are absent, not null; defaults are present', () => {
+  const type = protoRoot().lookupType(`${PROTO_PACKAGE}.TwinState`);
+  const got = plainConverter(type)(type.decode(type.encode(type.fromObject({ uav_id: 3, battery_pct: 50 })).finish()) as unknown as Record<string, unknown>);
+  assert.equal('position' in got, false);
+  assert.equal('battery_remaining_j' in got, false);
+  assert.equal(got.battery_pct, 50);
+  assert.equal(got.cpu_hz_available, 0);
+  assert.equal(got.plan_seq, 0);
+  assert.equal(got.autopilot_mode, '');
+});
+
+/** Buffer and Uint8Array with the same bytes count as equal (protobufjs hands out Buffers in Node). */
+function normaliseBytes(v: unknown): unknown {
+  if (v instanceof Uint8Array) return Array.from(v);
+  if (Array.isArray(v)) return v.map(normaliseBytes);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normaliseBytes(x)]));
+  return v;
+}
