@@ -1,42 +1,37 @@
 /**
- * The controller process's core loop, wired to the bus: it keeps the digital twin from the agents'
- * telemetry, and every slot announces the slot (FleetState — the agents' separation data and the
- * controller's heartbeat), waits a collection window for the slot's task requests, plans
- * (`planSlot`) and publishes one plan per UAV. Acks, completions and events feed the metrics and
- * the twin's fidelity. After the last slot it sends every UAV home (RTL) and resolves `finished`.
+ * The controller process: the thin shell around the planning core (core/index.ts). It feeds the
+ * core what arrives on the bus (twin states, task requests, acks, completions, with their topic
+ * and receive time) and its timers (launch, slot start, the end of each slot's collection window,
+ * finish, close), and publishes what the core returns — each planning step's PlanningInputs, then
+ * its plans (signed when a key is configured). It also keeps what is not planning: the FleetState
+ * it relays (the agents' separation data, the controller's heartbeat and slot clock), the agents'
+ * health and events, and the waits before slot 0 (every UAV reporting, the fleet airborne).
+ * After the last slot it sends every UAV home (RTL) and resolves `finished`.
+ *
+ * Times given to the core are whole µs (the clock's reading rounded), so the PlanningInputs
+ * record reproduces them exactly and replay re-makes the plans bit for bit.
  */
 import type { KeyObject } from 'node:crypto';
 import type { Clock, Timer } from '../../core/clock.ts';
-import type { Bus } from '../common/bus.ts';
+import type { Bus, Delivery } from '../common/bus.ts';
 import type { Logger } from '../common/log.ts';
-import { FlightMode, FlightState, Severity, topicName, topicSpec, type Health, type MessageInput, type Plan, type TaskCompletion } from '../../proto/index.ts';
+import { FlightState, topicName, topicSpec, type Health, type MessageInput, type Plan } from '../../proto/index.ts';
 import { signedPlanBytes } from '../security/plan-signing.ts';
-import type { ChannelParams, OffloadAlgo } from '../../engines/planning/offload/index.ts';
-import { MetricsLedger, type SlotMetrics } from './metrics.ts';
-import type { Point2, PoolRoundMetrics, SlotTask } from './slot/index.ts';
-import { fleetReady, launchTarget, planFleetSlot, PLANNER_TRAJECTORY, type TrajectoryConfig, type Vec3 } from './trajectory.ts';
-import { PoolController, type PoolConfig, type PoolStep } from './pool.ts';
-import { applyTwinState, emptyTwin, recordCompletion, type Twin } from './twin/index.ts';
+import type { SlotMetrics } from './metrics.ts';
+import type { Point2, PoolRoundMetrics } from './slot/index.ts';
+import { fleetReady, PLANNER_TRAJECTORY, type Vec3 } from './trajectory.ts';
+import { createCore, step, type CoreConfig, type CoreEvent, type CoreOutput, type CoreState, type MessageEvent } from './core/index.ts';
+import type { Twin } from './twin/index.ts';
 
-export interface ControllerConfig {
-  slots: number;
-  slotS: number;
-  algo: OffloadAlgo;
-  channel: ChannelParams;
-  cruiseAltM: number;
-  speedMS: number;
-  uavTxPowerW: number;
-  seed: number;
+export interface ControllerConfig extends CoreConfig {
   /** Fraction of a slot spent collecting task requests before planning (default 0.25). */
   collectFraction?: number;
-  /** Start once this many UAVs have reported (default: start at once). */
+  /** Start once this many UAVs have reported a position (default: start at once). */
   waitForUavs?: number;
   /** Give up waiting for UAVs after this many clock seconds (default 60). */
   readyTimeoutS?: number;
   /** Fleet-state relay rate, Hz of clock time (default 5): the agents' separation data. */
   fleetRateHz?: number;
-  /** Longest wait for the fleet to take off before slot 0, clock seconds (default 60). */
-  launchTimeoutS?: number;
   /** Slots to wait after the last one for late completions (default 1). */
   drainSlots?: number;
   /**
@@ -44,31 +39,6 @@ export interface ControllerConfig {
    * signed (`signedPlanBytes`) for agents that pin the public half. Without it plans go unsigned.
    */
   planSigningKey?: KeyObject;
-  /**
-   * Dependent tasks (SPEC §5.3): with a pool config, DAG task requests are planned as computing-
-   * power-pool rounds (pool.ts) instead of per-slot offloading; while a round runs no slot plans
-   * are sent, so the agents keep its tour and schedule.
-   */
-  pool?: PoolConfig;
-  /** Where trajectories come from (trajectory.ts): the cluster planner (default) or the onboard policy. */
-  trajectory?: TrajectoryConfig;
-}
-
-/** `controllerEvent` code of the planning-inputs event; its text is a JSON `PlanningInputs`. */
-export const PLANNING_INPUTS_CODE = 'plan.inputs';
-
-/**
- * What slot `slot` was planned from, published (before its plans) so a replay need not infer it:
- * for each UAV the header seq of the last twin state applied, and the task ids planned, in the
- * order they were given to the planner. A pool round (dag mode) publishes one too, with
- * `pool: true` and the DAG task ids given to `planPoolSlot`.
- */
-export interface PlanningInputs {
-  slot: number;
-  twins: { uav: number; seq: number }[];
-  tasks: number[];
-  /** Set for a computing-power-pool round (SPEC §5.3): the inputs of its `planPoolSlot`. */
-  pool?: true;
 }
 
 export interface ControllerEvents {
@@ -77,27 +47,14 @@ export interface ControllerEvents {
 }
 
 export class ControllerService {
-  twin: Twin = emptyTwin();
-  readonly ledger = new MetricsLedger();
+  readonly core: CoreState;
   readonly events: { uavId: number; code: string; text: string; tUs: number }[] = [];
   /** Each agent's last health report. */
   readonly health = new Map<number, Health>();
-  /** Every slot's hover targets, for reports. */
-  readonly targetsBySlot: Map<number, Point2>[] = [];
-  /** Every slot's UAV positions as planned with (the twin at planning time), for reports. */
-  readonly positionsBySlot: Map<number, Vec3>[] = [];
-  private readonly pending = new Map<number, SlotTask>();
-  readonly pool: PoolController | undefined;
-  private readonly predicted = new Map<number, { uavId: number; predictedS: number; computeS: number }>();
-  /** Header seq of the last twin state applied, per UAV (for the planning-inputs event). */
-  private readonly twinSeq = new Map<number, number>();
-  private prevTargets = new Map<number, Point2>();
-  private slot = -1;
-  /** Whether the current slot's plan has been made (later task requests miss it). */
-  private planned = false;
   private timer: Timer | undefined;
   private fleetTimer: Timer | undefined;
   private stopped = false;
+  private attached = false;
   private resolveFinished!: () => void;
   readonly finished = new Promise<void>((r) => (this.resolveFinished = r));
 
@@ -108,10 +65,26 @@ export class ControllerService {
     private readonly log: Logger,
     private readonly hooks: ControllerEvents = {},
   ) {
-    this.pool = cfg.pool ? new PoolController(cfg.pool) : undefined;
+    this.core = createCore(cfg);
   }
 
-  private attached = false;
+  get twin(): Twin {
+    return this.core.twin;
+  }
+  get ledger(): CoreState['ledger'] {
+    return this.core.ledger;
+  }
+  get pool(): CoreState['pool'] {
+    return this.core.pool;
+  }
+  /** Every slot's hover targets, for reports. */
+  get targetsBySlot(): Map<number, Point2>[] {
+    return this.core.targetsBySlot;
+  }
+  /** Every slot's UAV positions as planned with (the twin at planning time), for reports. */
+  get positionsBySlot(): Map<number, Vec3>[] {
+    return this.core.positionsBySlot;
+  }
 
   /**
    * Subscribes to the controller's inputs (idempotent; `start` does it too). A lockstep mission
@@ -121,39 +94,12 @@ export class ControllerService {
   async attach(): Promise<void> {
     if (this.attached) return;
     this.attached = true;
-    await this.bus.subscribe('twin', {}, (m, d) => {
-      if (d.params.uav !== m.uav_id) return this.log.warn({ topic: d.topic, uav: m.uav_id }, 'twin state for another UAV on this topic: ignored');
-      this.twin = applyTwinState(this.twin, m, d.recvUs);
-      this.twinSeq.set(m.uav_id, m.header!.seq);
-    });
-    await this.bus.subscribe('task', {}, (m) => {
-      if (this.slot < 0) return;
-      this.ledger.taskReleased(m.task_id, this.slot);
-      // A DAG task waits for the next pool round, however late in the slot it came.
-      if (this.pool?.add(m)) return;
-      if (this.planned) {
-        // Too late for this slot's plan: the device computes it (sim/world's rule), so do not plan it next slot.
-        this.ledger.missed(this.slot);
-        return;
-      }
-      this.pending.set(m.task_id, {
-        taskId: m.task_id,
-        userId: m.user_id,
-        pos: [m.user_position!.x_east_m, m.user_position!.y_north_m, m.user_position!.alt_m],
-        dataBits: m.data_bits,
-        cyclesPerBit: m.cycles_per_bit,
-        localCpuHz: m.local_cpu_hz,
-        txPowerW: m.tx_power_w,
-        deadlineS: m.deadline_s > 0 ? m.deadline_s : this.cfg.slotS,
-        releaseUs: m.release_t_us || m.header!.t_us,
-      });
-    });
-    await this.bus.subscribe('ack', {}, (m) => {
-      this.ledger.planAnswered(m.uav_id, m.plan_seq, m.accepted);
-      if (!m.accepted) this.log.warn({ uav: m.uav_id, seq: m.plan_seq, reason: m.reason, detail: m.detail }, 'plan refused');
-    });
-    await this.bus.subscribe('uavCompletion', {}, (m) => this.onCompletion(m));
-    await this.bus.subscribe('userCompletion', {}, (m) => this.onCompletion(m));
+    const feed = (kind: MessageEvent['kind']) => (msg: MessageEvent['msg'], d: Delivery): void => void this.apply({ kind, msg, topic: d.topic, recvUs: Math.round(d.recvUs) } as MessageEvent);
+    await this.bus.subscribe('twin', {}, feed('twin'));
+    await this.bus.subscribe('task', {}, feed('task'));
+    await this.bus.subscribe('ack', {}, feed('ack'));
+    await this.bus.subscribe('uavCompletion', {}, feed('completion'));
+    await this.bus.subscribe('userCompletion', {}, feed('completion'));
     await this.bus.subscribe('health', {}, (m) => this.health.set(m.uav_id, m));
     await this.bus.subscribe('uavEvent', {}, (m, d) => this.events.push({ uavId: d.params.uav ?? 0, code: m.code, text: m.text, tUs: m.header!.t_us }));
   }
@@ -162,41 +108,11 @@ export class ControllerService {
     await this.attach();
     this.fleetTimer = this.clock.setInterval(() => {
       // Also while the fleet launches: airborne agents would otherwise count the wait as silence.
-      if (!this.stopped) this.publishFleet(Math.max(0, this.slot), this.slot < 0);
+      if (!this.stopped) this.publishFleet(Math.max(0, this.core.slot), this.core.slot < 0);
     }, 1000 / (this.cfg.fleetRateHz ?? 5));
     await this.waitForFleet();
     await this.launchFleet();
-    if (!this.stopped) this.runSlot(0, this.clock.nowUs());
-  }
-
-  /**
-   * Before slot 0 the fleet takes off: each UAV is sent to hover above where it stands at the
-   * cruise altitude (or, with a policy, to the start position it was trained from), and slots
-   * start once every UAV reports FLYING there (or after `launchTimeoutS`), so the mission starts
-   * airborne as S3's does.
-   */
-  private async launchFleet(): Promise<void> {
-    const nowUs = Math.round(this.clock.nowUs());
-    const traj = this.cfg.trajectory ?? PLANNER_TRAJECTORY;
-    for (const u of this.twin.values()) {
-      if (!u.pos) continue;
-      const [x, y, alt] = launchTarget(traj, u, this.cfg.cruiseAltM);
-      const plan = {
-        uav_id: u.id,
-        plan_seq: Math.floor(nowUs / 1000),
-        slot: 0,
-        valid_from_t_us: nowUs,
-        expires_t_us: nowUs + Math.round((this.cfg.launchTimeoutS ?? 60) * 1e6),
-        flight: { mode: FlightMode.FLIGHT_MODE_GOTO, target: { x_east_m: x, y_north_m: y, alt_m: alt }, speed_m_s: this.cfg.speedMS },
-        planner: 'launch',
-      };
-      this.ledger.planSent(u.id, plan.plan_seq, -1);
-      this.publishPlan(u.id, plan, `launch plan for UAV ${u.id}`);
-    }
-    const until = this.clock.nowUs() + (this.cfg.launchTimeoutS ?? 60) * 1e6;
-    const airborne = () => fleetReady(traj, this.twin);
-    while (!this.stopped && !airborne() && this.clock.nowUs() < until) await this.clock.sleep(250);
-    if (!airborne()) this.log.warn({ flying: [...this.twin.values()].filter((u) => u.flightState === FlightState.FLIGHT_STATE_FLYING).map((u) => u.id) }, 'starting slots before every UAV is airborne at its start');
+    if (!this.stopped) this.runSlot(0, this.now());
   }
 
   stop(): void {
@@ -204,6 +120,21 @@ export class ControllerService {
     this.timer?.cancel();
     this.fleetTimer?.cancel();
     this.resolveFinished();
+  }
+
+  private now(): number {
+    return Math.round(this.clock.nowUs());
+  }
+
+  /** One event through the core; its output published. */
+  private apply(ev: CoreEvent): CoreOutput {
+    const out = step(this.core, ev);
+    for (const w of out.warnings) this.log.warn(w.data, w.text);
+    if (out.inputs) this.publish(this.bus.publish('planningInputs', {}, out.inputs), 'planning inputs');
+    for (const p of out.plans) this.publishPlan(p.uavId, p.plan, p.what);
+    for (const r of out.roundsClosed) this.hooks.onPoolRound?.(r);
+    if (out.slotPlanned !== undefined) this.hooks.onSlot?.(this.core.ledger.slots[out.slotPlanned]!, out.slotPlanned);
+    return out;
   }
 
   private async waitForFleet(): Promise<void> {
@@ -215,17 +146,26 @@ export class ControllerService {
     if (located() < want) this.log.warn({ have: located(), want }, 'starting without every UAV reporting its position');
   }
 
+  /**
+   * Before slot 0 the fleet takes off (the core's launch plans), and slots start once every UAV
+   * reports FLYING there (or after `launchTimeoutS`), so the mission starts airborne as S3's does.
+   */
+  private async launchFleet(): Promise<void> {
+    this.apply({ kind: 'launch', nowUs: this.now() });
+    const until = this.clock.nowUs() + (this.cfg.launchTimeoutS ?? 60) * 1e6;
+    const airborne = () => fleetReady(this.cfg.trajectory ?? PLANNER_TRAJECTORY, this.twin);
+    while (!this.stopped && !airborne() && this.clock.nowUs() < until) await this.clock.sleep(250);
+    if (!airborne()) this.log.warn({ flying: [...this.twin.values()].filter((u) => u.flightState === FlightState.FLIGHT_STATE_FLYING).map((u) => u.id) }, 'starting slots before every UAV is airborne at its start');
+  }
+
   private runSlot(k: number, t0Us: number): void {
     if (this.stopped) return;
     if (k >= this.cfg.slots) return this.finish();
-    this.slot = k;
-    this.planned = false;
-    const startUs = this.clock.nowUs();
-    this.ledger.beginSlot(k, startUs);
+    this.apply({ kind: 'slotStart', slot: k, nowUs: this.now() });
     this.publishFleet(k);
     const collectMs = (this.cfg.collectFraction ?? 0.25) * this.cfg.slotS * 1000;
     this.timer = this.clock.setTimeout(() => {
-      this.planAndPublish(k);
+      this.apply({ kind: 'plan', slot: k, nowUs: this.now() });
       const nextUs = t0Us + (k + 1) * this.cfg.slotS * 1e6;
       this.timer = this.clock.setTimeout(() => this.runSlot(k + 1, t0Us), Math.max(0, (nextUs - this.clock.nowUs()) / 1000));
     }, collectMs);
@@ -244,128 +184,11 @@ export class ControllerService {
     this.publish(this.bus.publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members, ...(launching ? { launching } : this.pool?.ready()) }), 'fleet state');
   }
 
-  private planAndPublish(k: number): void {
-    this.planned = true;
-    if (this.pool && this.poolSlot(k)) return;
-    const tasks = [...this.pending.values()];
-    this.pending.clear();
-    this.publishInputs({ slot: k, twins: this.twinSeqs(), tasks: tasks.map((t) => t.taskId) });
-    this.positionsBySlot[k] = new Map([...this.twin.values()].filter((u) => u.pos).map((u) => [u.id, [u.pos![0], u.pos![1], u.pos![2]] as Vec3]));
-    const out = planFleetSlot(this.cfg.trajectory ?? PLANNER_TRAJECTORY, {
-      slot: k,
-      nowUs: this.clock.nowUs(),
-      slotS: this.cfg.slotS,
-      twin: this.twin,
-      tasks,
-      channel: this.cfg.channel,
-      algo: this.cfg.algo,
-      cruiseAltM: this.cfg.cruiseAltM,
-      speedMS: this.cfg.speedMS,
-      uavTxPowerW: this.cfg.uavTxPowerW,
-      prevTargets: this.prevTargets,
-      validSlots: 2,
-      seed: this.cfg.seed,
-      planner: this.cfg.algo,
-    });
-    this.prevTargets = out.targets;
-    this.targetsBySlot[k] = out.targets;
-    const m = this.ledger.slots[k]!;
-    m.servingUavs = out.serving.length;
-    m.predictedDor = out.predictedDor;
-    out.offload?.decisions.forEach((d, i) => {
-      if (d.mode !== 'edge') return;
-      m.offloaded++;
-      const t = tasks[i]!;
-      this.predicted.set(t.taskId, { uavId: Number(d.execUav), predictedS: out.offload!.perUser[i]!.tS, computeS: out.offload!.perUser[i]!.computeS });
-    });
-    for (const [uavId, plan] of out.plans) {
-      this.ledger.planSent(uavId, plan.plan_seq as number, k);
-      this.publishPlan(uavId, plan, `plan for UAV ${uavId}`);
-    }
-    for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
-    this.hooks.onSlot?.(m, k);
-  }
-
-  private twinSeqs(): PlanningInputs['twins'] {
-    return [...this.twinSeq].sort((a, b) => a[0] - b[0]).map(([uav, seq]) => ({ uav, seq }));
-  }
-
-  private publishInputs(inputs: PlanningInputs): void {
-    this.publish(this.bus.publish('controllerEvent', {}, { severity: Severity.SEVERITY_INFO, code: PLANNING_INPUTS_CODE, text: JSON.stringify(inputs), uav_id: 0 }), 'planning inputs');
-  }
-
-  /** Dag mode: runs the pool's step; true when a round runs (or started) and the slot needs no other plan. */
-  private poolSlot(k: number): boolean {
-    const twins = this.twinSeqs();
-    const step = this.pool!.step(k, this.clock.nowUs(), this.twin);
-    if (step.error) this.log.warn({ slot: k, why: step.error }, 'pool round not started');
-    // The round's planning inputs go out before its plans (the step is synchronous: same twin).
-    if (step.plans && step.taskIds) this.publishInputs({ slot: k, twins, tasks: step.taskIds, pool: true });
-    this.afterPool(step);
-    const m = this.ledger.slots[k]!;
-    for (const [uavId, plan] of step.plans ?? []) {
-      this.ledger.planSent(uavId, plan.plan_seq as number, k);
-      this.publishPlan(uavId, plan, `pool plan for UAV ${uavId}`);
-    }
-    if (!this.pool!.active) return false;
-    m.servingUavs = step.plans?.size ?? m.servingUavs;
-    for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
-    this.hooks.onSlot?.(m, k);
-    return true;
-  }
-
-  private afterPool(step: PoolStep): void {
-    for (const d of step.completions) this.ledger.dagCompletion(d.taskId, d.failed);
-    if (step.closed) {
-      this.ledger.pools.push(step.closed);
-      // The UAVs stay where they computed until the next plan moves them.
-      this.prevTargets = this.pool!.lastTargets ?? this.prevTargets;
-      this.hooks.onPoolRound?.(step.closed);
-    }
-  }
-
-  private onCompletion(c: TaskCompletion): void {
-    if (c.subtask_id !== '' && this.pool) {
-      const step: PoolStep = { completions: [] };
-      const sample = this.pool.fidelitySample(c);
-      if (sample) this.twin = recordCompletion(this.twin, c.uav_id, sample);
-      if (this.pool.onSubtask(c, this.clock.nowUs(), this.twin, step)) this.afterPool(step);
-      return;
-    }
-    if (!this.ledger.completion(c)) return;
-    const p = this.predicted.get(c.task_id);
-    if (p && c.site === 2 && !c.failed) {
-      this.predicted.delete(c.task_id);
-      this.twin = recordCompletion(this.twin, c.uav_id, {
-        predictedS: p.predictedS,
-        actualS: (c.done_t_us - c.release_t_us) / 1e6,
-        predictedComputeS: p.computeS,
-        actualComputeS: c.compute_s,
-      });
-    }
-  }
-
   private finish(): void {
-    const nowUs = Math.round(this.clock.nowUs());
-    for (const u of this.twin.values()) {
-      const plan = {
-        uav_id: u.id,
-        plan_seq: Math.floor(nowUs / 1000),
-        slot: this.cfg.slots,
-        valid_from_t_us: nowUs,
-        expires_t_us: nowUs + Math.round(10 * this.cfg.slotS * 1e6),
-        flight: { mode: FlightMode.FLIGHT_MODE_RTL },
-        planner: 'mission-end',
-      };
-      this.publishPlan(u.id, plan, `final plan for UAV ${u.id}`);
-    }
+    this.apply({ kind: 'finish', nowUs: this.now() });
     const drainMs = (this.cfg.drainSlots ?? 1) * this.cfg.slotS * 1000;
     this.timer = this.clock.setTimeout(() => {
-      for (const u of this.twin.values()) {
-        const last = this.ledger.slots[this.cfg.slots - 1];
-        if (last) last.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
-      }
-      if (this.pool?.active) this.afterPool(this.pool.closeNow(this.clock.nowUs(), this.twin));
+      this.apply({ kind: 'close', nowUs: this.now() });
       this.stopped = true;
       this.fleetTimer?.cancel();
       this.resolveFinished();
@@ -373,7 +196,7 @@ export class ControllerService {
   }
 
   /** Every plan leaves through here: signed when a plan-signing key is configured. */
-  private publishPlan(uavId: number, plan: MessageInput<Plan>, what: string): void {
+  private publishPlan(uavId: number, plan: MessageInput<Omit<Plan, 'header'>>, what: string): void {
     const key = this.cfg.planSigningKey;
     if (!key) return this.publish(this.bus.publish('plan', { uav: uavId }, plan), what);
     const topic = topicName('plan', { uav: uavId });

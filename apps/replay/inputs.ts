@@ -27,11 +27,25 @@
  */
 import type { Plan } from '../../proto/index.ts';
 import type { Point2, SlotTask } from '../controller/slot/index.ts';
-import { PLANNING_INPUTS_CODE, type PlanningInputs } from '../controller/service.ts';
 import type { TaskRequest } from '../../proto/index.ts';
 import { applyTwinState, emptyTwin, recordCompletion, type Twin } from '../controller/twin/index.ts';
 import type { RecordedPlan, RunRecording } from './recording.ts';
 import { PoolTracker, POOL_PLANNER, type PoolRoundInputs } from './pool-inputs.ts';
+
+/** `controllerEvent` code of the planning-inputs event of recordings made before the PlanningInputs message; its text is JSON. */
+export const PLANNING_INPUTS_CODE = 'plan.inputs';
+
+/**
+ * Older recordings' planning-inputs event (JSON in an Event's text; recordings now carry the
+ * PlanningInputs message instead, replayed through the controller's core: core-replay.ts): for
+ * each UAV the header seq of the last twin state applied, and the task ids planned, in order.
+ */
+interface PlanningInputs {
+  slot: number;
+  twins: { uav: number; seq: number }[];
+  tasks: number[];
+  pool?: true;
+}
 
 export interface SlotInputs {
   slot: number;
