@@ -30,7 +30,7 @@ function envStepsPerSecond(id: EnvId, seconds: number, overrides: Record<string,
 async function updateMs(algo: AlgoName, id: EnvId, updates: number): Promise<number> {
   const { tf } = await initBackend(() => {});
   const env = makeEnv(id, 1);
-  const l = createLearner(algo, tf, env.spec, createRng(1), { warmupSteps: 0, learnStart: 128, batch: 128 });
+  const l = createLearner(algo, tf, env.spec, createRng(1), { warmupSteps: 0, learnStart: 128, batch: 128, updateEvery: 1 });
   let obs = env.reset();
   for (let i = 0; i < 128; i++) {
     const a = l.act(obs, true);
@@ -58,12 +58,12 @@ const models: string[] = [];
 const warm: string[] = [];
 if (existsSync('models')) {
   for (const f of readdirSync('models').filter((n) => n.endsWith('.json') && !n.endsWith('.ckpt.json')).sort()) {
-    const r = JSON.parse(readFileSync(`models/${f}`, 'utf8')) as { algo: string; env: string; episodes: number; envSteps: number; wallTimeS: number; backend: string; final?: { eval: { meanObjective: number } } };
+    const r = JSON.parse(readFileSync(`models/${f}`, 'utf8')) as { algo: string; env: string; episodes: number; envSteps: number; wallTimeS: number; trainingWallTimeS?: number | null; backend: string; final?: { eval: { meanObjective: number } } };
     if (!r.final) {
       warm.push(`| ${f.replace('.json', '')} | ${r.wallTimeS.toFixed(1)} | ${r.backend} |`);
       continue;
     }
-    models.push(`| ${f.replace('.json', '')} | ${r.algo} | ${r.env} | ${r.episodes} | ${r.envSteps} | ${r.wallTimeS.toFixed(0)} | ${r.backend} | ${r.final.eval.meanObjective.toFixed(3)} |`);
+    models.push(`| ${f.replace('.json', '')} | ${r.algo} | ${r.env} | ${r.episodes} | ${r.envSteps} | ${(r.trainingWallTimeS ?? r.wallTimeS).toFixed(0)} | ${r.backend} | ${r.final.eval.meanObjective.toFixed(3)} |`);
   }
 }
 const cpu = cpus();

@@ -204,6 +204,13 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
     return undefined;
   },
   Health: (m) => id(m.uav_id, 'uav_id'),
+  LeaderRecord: (m) => {
+    if (m.controller_id === '') return 'controller_id empty';
+    if (m.state === 0) return 'state unspecified';
+    if (m.state === 1 && !(m.epoch >= 1)) return 'a LEADING record needs epoch ≥ 1';
+    if (m.state === 1 && !(m.slot_s > 0 && finite(m.slot_s))) return 'a LEADING record needs slot_s > 0';
+    return undefined;
+  },
 };
 
 export function validateMessage<N extends keyof Messages>(name: N, m: Messages[N]): string | undefined {

@@ -62,6 +62,12 @@ export interface CreateAgentOptions {
   mavlinkSigningKey?: Buffer;
   /** How long to wait for the autopilot to confirm the signing key, clock ms (default 10 000). */
   signingTimeoutMs?: number;
+  /**
+   * This UAV's own resources when they differ from the scenario's fleet-wide `uav` (S0's
+   * heterogeneous fleet); `computeEfficiency` is the fraction of the CPU the simulated executor
+   * really delivers (the twin's compute deviation, S0 §VI-C; default 1).
+   */
+  profile?: { cpuHz?: number; bandwidthHz?: number; cacheBits?: number; kappa?: number; computeEfficiency?: number };
 }
 
 export interface RunningAgent {
@@ -126,7 +132,7 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
   }
   const uplink = new Uplink({ bus, ...(outbox ? { outbox } : {}), log: o.log });
   const executor: Executor =
-    o.executor === 'worker' ? await WorkerExecutor.start({ clock: o.clock, threads: o.workerThreads ?? 1 }) : new SimulatedExecutor({ clock: o.clock, fMaxHz: s.uav.cpuHz });
+    o.executor === 'worker' ? await WorkerExecutor.start({ clock: o.clock, threads: o.workerThreads ?? 1 }) : new SimulatedExecutor({ clock: o.clock, fMaxHz: o.profile?.cpuHz ?? s.uav.cpuHz, ...(o.profile?.computeEfficiency !== undefined ? { efficiency: o.profile.computeEfficiency } : {}) });
   const controlRateHz = 10;
   const policy = o.modelsDir
     ? new PolicyDriver(new PolicyRunner({ slotS: s.slotS, expect: { agent: String(o.uavId - 1) } }), new ModelDirectory(path.resolve(o.modelsDir)), { tickUs: 1e6 / controlRateHz, slotS: s.slotS, ...(o.clock.activity ? { activity: o.clock.activity } : {}) })
@@ -135,8 +141,8 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
     { bus, uplink, vehicle, clock: o.clock, log: o.log, envelope: env.value, executor, ...(policy ? { policy } : {}), ...(store ? { store } : {}),
       ...(o.planVerifyKey ? { planVerifyKey: o.planVerifyKey } : {}) },
     {
-      uavId: o.uavId, origin: s.origin, channel: s.channel, cpuHz: s.uav.cpuHz, bandwidthHz: s.uav.bandwidthHz, cacheBits: s.uav.cacheBits,
-      txPowerW: s.uav.txPowerW, batteryCapacityJ: s.uav.batteryJ, kappa: UAV_KAPPA, pool: poolParams(s), controlRateHz, telemetryRateHz: 5, takeoffAltM: s.cruiseAltM,
+      uavId: o.uavId, origin: s.origin, channel: s.channel, cpuHz: o.profile?.cpuHz ?? s.uav.cpuHz, bandwidthHz: o.profile?.bandwidthHz ?? s.uav.bandwidthHz, cacheBits: o.profile?.cacheBits ?? s.uav.cacheBits,
+      txPowerW: s.uav.txPowerW, batteryCapacityJ: s.uav.batteryJ, kappa: o.profile?.kappa ?? UAV_KAPPA, pool: poolParams(s), controlRateHz, telemetryRateHz: 5, takeoffAltM: s.cruiseAltM,
       guidance: { speedMS: s.uavSpeedMS, reachedM: 1.5 },
       failsafe: { slotS: s.slotS, holdAfterSlots: o.failsafe?.holdAfterSlots ?? 3, rtlAfterSlots: o.failsafe?.rtlAfterSlots ?? 10 },
     },

@@ -29,6 +29,7 @@ import { returnAltitudeM, watchReturnAltitude } from './flight/return-alt.ts';
 import { DEFAULT_GUIDANCE, guidanceProfile, missionToNed, nextWaypoint, tourVelocity, velocityTowards } from './flight/guidance.ts';
 import { PlanIntake, type PlanAuthSummary } from './plan/intake.ts';
 import { TaskRunner } from './tasks.ts';
+import { ShareRunner } from './shares/index.ts';
 import { createScheduleDriver, type ScheduleDriver } from './schedule/index.ts';
 import { flightState, healthMessage, twinMessage, type Phase } from './telemetry.ts';
 
@@ -52,6 +53,8 @@ export class AgentService {
   readonly failsafe: Failsafe;
   readonly health = new HealthMeter();
   readonly tasks: TaskRunner;
+  /** S0 coalition shares (SPEC §5.2). */
+  readonly shares: ShareRunner;
   /** Subtask schedules of pool plans (SPEC §5.3), with dependency waits. */
   readonly schedule: ScheduleDriver;
   readonly stats = { ticks: 0, setpoints: 0, held: 0, clamped: 0, plansAccepted: 0, plansRefused: 0, tasksDone: 0, distanceM: 0, maxAltM: 0, resumed: false };
@@ -83,6 +86,7 @@ export class AgentService {
       },
       { uavId: cfg.uavId, channel: cfg.channel, txPowerW: cfg.txPowerW, kappa: cfg.kappa },
     );
+    this.shares = new ShareRunner({ clock: d.clock, executor: d.executor, ownPos, complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion') }, { uavId: cfg.uavId, kappa: cfg.kappa });
     this.schedule = createScheduleDriver({
       clock: d.clock, executor: d.executor, uavId: cfg.uavId, kappa: cfg.kappa, ...(cfg.pool ? { pool: cfg.pool } : {}), ownPos, fleet: () => this.fleet,
       complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion'),
@@ -164,6 +168,7 @@ export class AgentService {
     for (const t of this.timers) t.cancel();
     this.timers.clear();
     this.tasks.stop();
+    this.shares.stop();
     this.schedule.stop();
     this.d.vehicle.stopSetpoints();
     if (this.saver.pending) this.saver.now();
@@ -319,6 +324,7 @@ export class AgentService {
     this.ack(p.plan_seq, true, NackReason.NACK_REASON_UNSPECIFIED, '');
     this.applyFlight(p);
     for (const a of p.assignments) if (a.exec_uav_id === this.cfg.uavId) this.tasks.execute(a, Math.max(a.release_t_us, p.valid_from_t_us));
+    this.shares.executeAll(p.plan_seq, p.shares, p.valid_from_t_us);
     this.schedule.load(p);
   }
 
@@ -388,11 +394,11 @@ export class AgentService {
     const holding = this.plan?.flight?.mode === FlightMode.FLIGHT_MODE_HOLD;
     this.d.uplink.send('twin', { uav: this.cfg.uavId }, twinMessage({
       uavId: this.cfg.uavId, s, ...(p ? { posNed: p } : {}), ...(batteryJ !== undefined ? { batteryJ } : {}),
-      computeEnergyJ: this.tasks.computeEnergyJ + this.schedule.computeEnergyJ, cpuHz: this.cfg.cpuHz, ...(measured !== undefined ? { measuredCpuHz: measured } : {}),
+      computeEnergyJ: this.tasks.computeEnergyJ + this.schedule.computeEnergyJ + this.shares.computeEnergyJ, cpuHz: this.cfg.cpuHz, ...(measured !== undefined ? { measuredCpuHz: measured } : {}),
       bandwidthHz: this.cfg.bandwidthHz, cacheBits: this.cfg.cacheBits, flightState: flightState(this.phase, holding, s),
-      planSeq: this.state.lastSeq, tasksInProgress: this.tasks.inProgress + this.schedule.inProgress,
+      planSeq: this.state.lastSeq, tasksInProgress: this.tasks.inProgress + this.schedule.inProgress + this.shares.inProgress,
     }));
-    this.stats.tasksDone = this.tasks.done + this.schedule.done;
+    this.stats.tasksDone = this.tasks.done + this.schedule.done + this.shares.done;
   }
 
   publishHealth(): void {

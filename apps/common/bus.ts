@@ -69,6 +69,11 @@ export interface BusOptions {
   connectTimeoutMs?: number;
   /** Report traffic to the clock's activity tracker, if it has one (default true). */
   track?: boolean;
+  /**
+   * Last will: a contract message the broker publishes for this client when its connection dies
+   * without a DISCONNECT (a crash, a cut link). Encoded once at connect (header seq 0); never retained.
+   */
+  will?: { key: TopicKey; params?: TopicParams; msg: MessageInput<Messages[TopicType<TopicKey>]> };
 }
 
 export interface BusStats {
@@ -155,6 +160,12 @@ export class Bus {
         return { host: x.hostname, port: x.port ? Number(x.port) : defaultPort(x.protocol), protocol: x.protocol === 'mqtts:' ? 'mqtts' : 'mqtt' };
       });
     }
+    if (opts.will) {
+      const { key, params, msg } = opts.will;
+      const header = { version: CONTRACT_VERSION, sender: opts.sender, t_us: Math.round(opts.clock.nowUs()), seq: 0 };
+      const payload = Buffer.from(encode(topicSpec(key).type, { ...(msg as object), header } as never));
+      options.will = { topic: topicName(key, params ?? {}), payload, qos: topicSpec(key).qos, retain: false };
+    }
     if (opts.username !== undefined) options.username = opts.username;
     if (opts.password !== undefined) options.password = opts.password;
     if (opts.ca) options.ca = opts.ca;
@@ -190,7 +201,7 @@ export class Bus {
   async publish<K extends TopicKey>(key: K, params: TopicParams, msg: MessageInput<MessageOf<K>>): Promise<void> {
     const topic = topicName(key, params);
     const bytes = this.encodeWithHeader(key, topic, msg);
-    await this.publishBytes(topic, bytes, topicSpec(key).qos);
+    await this.publishBytes(topic, bytes, topicSpec(key).qos, topicSpec(key).retain);
   }
 
   /** Encodes with a fresh header without sending (for outboxes and signing). */
@@ -202,14 +213,14 @@ export class Bus {
   }
 
   /** Publishes bytes as they are (recorded replays, outbox delivery, fuzzing). */
-  async publishBytes(topic: string, bytes: Uint8Array, qos: 0 | 1): Promise<void> {
+  async publishBytes(topic: string, bytes: Uint8Array, qos: 0 | 1, retain = false): Promise<void> {
     const a = this.activity;
     const inFlight = a?.beginDeliveries(topic) ?? [];
     this.stats.published++;
     try {
       // The publish itself holds the clock too (until the PUBACK at QoS 1): a sender that waits
       // for it before its next message (the agents' uplink) sends that one at the same instant.
-      const sent = this.client.publishAsync(topic, Buffer.from(bytes), { qos });
+      const sent = this.client.publishAsync(topic, Buffer.from(bytes), { qos, retain });
       await (a ? a.during(sent, `mqtt-publish:${this.opts.clientId}`) : sent);
     } catch (e) {
       // Never sent: nobody will receive it.

@@ -22,6 +22,8 @@ import type { Point2, PoolRoundMetrics } from './slot/index.ts';
 import { fleetReady, PLANNER_TRAJECTORY, type Vec3 } from './trajectory.ts';
 import { createCore, step, type CoreConfig, type CoreEvent, type CoreOutput, type CoreState, type MessageEvent } from './core/index.ts';
 import type { Twin } from './twin/index.ts';
+import { buildS0Input, type S0ControllerConfig, type WarmStartModel } from './s0/index.ts';
+import type { Leadership, Resume } from './leader/index.ts';
 
 export interface ControllerConfig extends CoreConfig {
   /** Fraction of a slot spent collecting task requests before planning (default 0.25). */
@@ -39,6 +41,19 @@ export interface ControllerConfig extends CoreConfig {
    * signed (`signedPlanBytes`) for agents that pin the public half. Without it plans go unsigned.
    */
   planSigningKey?: KeyObject;
+  /**
+   * S0 (SPEC §5.2, apps/controller/s0): the HAP plans coalitions of UAVs for the MEDs' requests
+   * instead of offloading, optionally warm-started by the generative model; `hold` keeps a virtual
+   * clock still while the model runs (onnxruntime is asynchronous). The warm start runs here in
+   * the shell; the core plans with its proposal.
+   */
+  s0?: { controller: S0ControllerConfig; warmStart?: WarmStartModel; hold?: <T>(p: Promise<T>) => Promise<T> };
+  /**
+   * Leader election (issue 19 §1, leader/): with it the controller keeps a warm twin as a standby
+   * and plans only while it holds the lease; every plan carries its epoch; a new leader resumes
+   * the mission at the slot the lease record says. Without it the controller always leads (epoch 0).
+   */
+  leadership?: Leadership;
 }
 
 export interface ControllerEvents {
@@ -55,6 +70,12 @@ export class ControllerService {
   private fleetTimer: Timer | undefined;
   private stopped = false;
   private attached = false;
+  /** Highest plan_seq sent (for the lease record). */
+  private planSeqMax = 0;
+  /** Start of slot 0 on the clock, µs (0 before). */
+  private missionStartUs = 0;
+  /** Why this controller stopped before the mission's end: 'deposed' or 'mission finished by another'. */
+  stoppedBecause: string | undefined;
   private resolveFinished!: () => void;
   readonly finished = new Promise<void>((r) => (this.resolveFinished = r));
 
@@ -76,6 +97,9 @@ export class ControllerService {
   }
   get pool(): CoreState['pool'] {
     return this.core.pool;
+  }
+  get s0(): CoreState['s0'] {
+    return this.core.s0;
   }
   /** Every slot's hover targets, for reports. */
   get targetsBySlot(): Map<number, Point2>[] {
@@ -107,9 +131,14 @@ export class ControllerService {
   async start(): Promise<void> {
     await this.attach();
     this.fleetTimer = this.clock.setInterval(() => {
+      if (this.stopped || !this.leading) return;
       // Also while the fleet launches: airborne agents would otherwise count the wait as silence.
-      if (!this.stopped) this.publishFleet(Math.max(0, this.core.slot), this.core.slot < 0);
+      this.publishFleet(Math.max(0, this.core.slot), this.core.slot < 0);
+      if (this.core.slot < 0) this.renewLease(false);
     }, 1000 / (this.cfg.fleetRateHz ?? 5));
+    const lead = this.cfg.leadership ? await this.awaitLeadership(this.cfg.leadership) : undefined;
+    if (this.stopped) return;
+    if (lead?.resume?.missionStarted) return this.resume(lead.resume);
     await this.waitForFleet();
     await this.launchFleet();
     if (!this.stopped) this.runSlot(0, this.now());
@@ -117,9 +146,58 @@ export class ControllerService {
 
   stop(): void {
     this.stopped = true;
+    this.cfg.leadership?.stop();
     this.timer?.cancel();
     this.fleetTimer?.cancel();
     this.resolveFinished();
+  }
+
+  /** Whether this controller plans now: always without leader election, else while it holds the lease. */
+  private get leading(): boolean {
+    return !this.cfg.leadership || this.cfg.leadership.isLeader;
+  }
+
+  /** Standby until the lease is ours (or the mission ends or we are deposed meanwhile). */
+  private async awaitLeadership(l: Leadership): Promise<{ epoch: number; resume: Resume | undefined } | undefined> {
+    l.onFollow((a) => void this.apply({ kind: 'follow', slot: a.slot, planned: a.slotPlanned, nowUs: this.now() }));
+    l.onStepDown((by) => this.halt(`deposed by ${by}`));
+    l.onFinished(() => this.halt('the leader finished the mission'));
+    await l.start();
+    return Promise.race([l.lead, this.finished.then(() => undefined)]);
+  }
+
+  /** A standby stops without finishing the mission itself. */
+  private halt(why: string): void {
+    if (this.stopped) return;
+    this.stoppedBecause = why;
+    this.log.warn({ why }, 'controller stops');
+    this.stop();
+  }
+
+  /**
+   * New leader in a running mission: slots keep the old leader's numbering and timing (slot k
+   * starts at missionStart + k·slotS). If the old leader died before planning its slot and the
+   * slot is still running, it is planned now from the tasks this controller collected as standby.
+   */
+  private resume(r: Resume): void {
+    const slotUs = this.cfg.slotS * 1e6;
+    const t0 = r.missionStartUs;
+    const now = this.clock.nowUs();
+    this.missionStartUs = t0;
+    this.planSeqMax = Math.max(this.planSeqMax, r.planSeq);
+    let next = Math.max(r.slot + 1, Math.ceil((now - t0) / slotUs));
+    if (!r.slotPlanned && now < t0 + (r.slot + 1) * slotUs) {
+      this.apply({ kind: 'follow', slot: r.slot, planned: false, nowUs: this.now() });
+      this.publishFleet(r.slot);
+      void this.planSlot(r.slot);
+      next = r.slot + 1;
+    }
+    this.renewLease(this.core.planned);
+    this.timer = this.clock.setTimeout(() => this.runSlot(next, t0), Math.max(0, (t0 + next * slotUs - this.clock.nowUs()) / 1000));
+  }
+
+  private renewLease(slotPlanned: boolean): void {
+    this.cfg.leadership?.renew({ slot: Math.max(0, this.core.slot), slotPlanned, missionStarted: this.core.slot >= 0, missionStartUs: this.missionStartUs, planSeq: this.planSeqMax });
   }
 
   private now(): number {
@@ -130,7 +208,8 @@ export class ControllerService {
   private apply(ev: CoreEvent): CoreOutput {
     const out = step(this.core, ev);
     for (const w of out.warnings) this.log.warn(w.data, w.text);
-    if (out.inputs) this.publish(this.bus.publish('planningInputs', {}, out.inputs), 'planning inputs');
+    if (out.inputs && this.leading) this.publish(this.bus.publish('planningInputs', {}, out.inputs), 'planning inputs');
+    if (out.coalitionInputs && this.leading) this.publish(this.bus.publish('coalitionInputs', {}, out.coalitionInputs), 'coalition planning inputs');
     for (const p of out.plans) this.publishPlan(p.uavId, p.plan, p.what);
     for (const r of out.roundsClosed) this.hooks.onPoolRound?.(r);
     if (out.slotPlanned !== undefined) this.hooks.onSlot?.(this.core.ledger.slots[out.slotPlanned]!, out.slotPlanned);
@@ -161,14 +240,37 @@ export class ControllerService {
   private runSlot(k: number, t0Us: number): void {
     if (this.stopped) return;
     if (k >= this.cfg.slots) return this.finish();
+    if (k === 0) this.missionStartUs = t0Us;
     this.apply({ kind: 'slotStart', slot: k, nowUs: this.now() });
     this.publishFleet(k);
+    this.renewLease(false);
     const collectMs = (this.cfg.collectFraction ?? 0.25) * this.cfg.slotS * 1000;
     this.timer = this.clock.setTimeout(() => {
-      this.apply({ kind: 'plan', slot: k, nowUs: this.now() });
+      void this.planSlot(k);
       const nextUs = t0Us + (k + 1) * this.cfg.slotS * 1e6;
       this.timer = this.clock.setTimeout(() => this.runSlot(k + 1, t0Us), Math.max(0, (nextUs - this.clock.nowUs()) / 1000));
     }, collectMs);
+  }
+
+  /**
+   * The end of slot k's collection window: the core plans it. S0 with a warm start first runs the
+   * generative model (onnxruntime, clock held) and the core plans with its proposal.
+   */
+  private async planSlot(k: number): Promise<void> {
+    const s0 = this.cfg.s0;
+    let warm: Map<number, number[][]> | undefined;
+    if (s0?.warmStart && this.core.s0) {
+      const c = this.core.s0;
+      const inp = buildS0Input(c.cfg, k, this.clock.nowUs(), this.twin, c.requests, c.ratios());
+      const hold = s0.hold ?? (<T>(p: Promise<T>) => p);
+      warm = await hold(s0.warmStart.propose(inp)).catch((e: unknown) => {
+        this.log.warn({ err: e, slot: k }, 'warm start failed: forming coalitions from singletons');
+        return undefined;
+      });
+      if (this.stopped) return;
+    }
+    this.apply({ kind: 'plan', slot: k, nowUs: this.now(), ...(warm ? { s0Warm: warm } : {}) });
+    this.renewLease(true);
   }
 
   /** FleetState: where every UAV is (for the agents' separation) and which slot runs (for the world). */
@@ -186,6 +288,7 @@ export class ControllerService {
 
   private finish(): void {
     this.apply({ kind: 'finish', nowUs: this.now() });
+    this.cfg.leadership?.finish({ slot: this.cfg.slots - 1, slotPlanned: true, missionStarted: true, missionStartUs: this.missionStartUs, planSeq: this.planSeqMax });
     const drainMs = (this.cfg.drainSlots ?? 1) * this.cfg.slotS * 1000;
     this.timer = this.clock.setTimeout(() => {
       this.apply({ kind: 'close', nowUs: this.now() });
@@ -196,7 +299,11 @@ export class ControllerService {
   }
 
   /** Every plan leaves through here: signed when a plan-signing key is configured. */
-  private publishPlan(uavId: number, plan: MessageInput<Omit<Plan, 'header'>>, what: string): void {
+  private publishPlan(uavId: number, input: MessageInput<Omit<Plan, 'header'>>, what: string): void {
+    if (!this.leading) return this.log.warn({ uav: uavId }, `${what} not sent: not the leader`);
+    // Fencing (issue 19): the plan carries the lease epoch (inside the signature when signed).
+    const plan = this.cfg.leadership ? { ...input, leader_epoch: this.cfg.leadership.epoch } : input;
+    this.planSeqMax = Math.max(this.planSeqMax, Number(plan.plan_seq ?? 0));
     const key = this.cfg.planSigningKey;
     if (!key) return this.publish(this.bus.publish('plan', { uav: uavId }, plan), what);
     const topic = topicName('plan', { uav: uavId });

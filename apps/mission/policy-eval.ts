@@ -2,11 +2,14 @@
  * What training predicts for a policy mission: the same ONNX actors (onnxruntime, verified as the
  * agents verify them) flown in their training env (SPEC §5.5, `defaultS3Config` + the model's
  * overrides) for the mission's number of slots, through `evaluatePolicy`. Its per-slot DOR and
- * positions are what the SITL flight is compared with (the sim-to-SITL gap).
+ * positions are what the SITL flight is compared with (the sim-to-SITL gap). The oracle (straight
+ * flight from the same start corners to the best static placement found, then hover;
+ * sim/envs/s3-oracle.ts) is flown in the same env on the same task draws: the yardstick for both.
  */
 import fs from 'node:fs';
 import { fail, ok, type Result } from '../../core/result.ts';
 import { S3TrajectoryEnv } from '../../sim/envs/s3-trajectory.ts';
+import { s3Oracle } from '../../sim/envs/index.ts';
 import { evaluatePolicy } from '../trainer/loop.ts';
 import { infer, normaliseObs, verifyModel, type VerifiedModel } from '../agent/policy/index.ts';
 import type { PolicyModel } from './policy-model.ts';
@@ -25,6 +28,17 @@ export interface EnvPrediction {
   positions: Vec3[][];
   /** Area / altitude / separation violations per episode (moves the env clipped back into bounds). */
   violations: Record<string, number>;
+  /** The oracle in the same env, seed, slots and episodes. */
+  oracle: OraclePrediction;
+}
+
+export interface OraclePrediction {
+  perSlotDor: number[];
+  meanDor: number;
+  /** Slots until its last UAV reaches the placement. */
+  arrivalSlots: number;
+  /** DOR per slot of the placement itself (hovering there, the search's scoring slots). */
+  placementDorPerSlot: number;
 }
 
 export async function predictInEnv(model: PolicyModel, o: { seed: number; slots: number; episodes: number }): Promise<Result<EnvPrediction, 'model_invalid'>> {
@@ -52,8 +66,17 @@ export async function predictInEnv(model: PolicyModel, o: { seed: number; slots:
     const stats = await evaluatePolicy(env, policy, o.episodes);
     return ok({
       seed: o.seed, episodes: o.episodes, slots: o.slots, perSlotDor: stats.perSlotObjective, meanDor: stats.meanObjective, positions, violations: stats.violations,
+      oracle: await predictOracle(model, o),
     });
   } finally {
     for (const m of loaded) await m.session.release();
   }
+}
+
+/** The oracle for the model's env (its placement search is the protocol's, seed 1), flown like the actors. */
+export async function predictOracle(model: Pick<PolicyModel, 'env'>, o: { seed: number; slots: number; episodes: number }): Promise<OraclePrediction> {
+  const { mode: _mode, ...over } = { ...model.env, horizon: o.slots };
+  const oracle = s3Oracle('s3', over);
+  const stats = await evaluatePolicy(new S3TrajectoryEnv({ ...model.env, horizon: o.slots }, o.seed), oracle.act, o.episodes);
+  return { perSlotDor: stats.perSlotObjective, meanDor: stats.meanObjective, arrivalSlots: oracle.arrivalSlots, placementDorPerSlot: oracle.placement.dorPerSlot };
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { scenarioEnvelope } from '../agent/create.ts';
-import { envelopeMissesBox, preparePolicyMission, comparePolicyRun } from './policy.ts';
+import { envelopeMissesBox, preparePolicyMission, comparePolicyRun, POLICY_MISSION_DEFAULT_SLOTS } from './policy.ts';
 import { loadPolicyModel, policyModelBase } from './policy-model.ts';
 import { predictInEnv } from './policy-eval.ts';
 import type { SlotMetrics } from '../controller/metrics.ts';
@@ -51,7 +51,7 @@ test('the policy mission\'s envelope contains the env\'s box; the planner\'s wou
   assert.deepEqual(trajectory.models, Object.fromEntries(model.actors.map((a) => [a.uavId, a.sha256])));
   assert.equal(scenario.slots, 5);
   const d = preparePolicyMission('models/s3-maddpg', { seed: 2 });
-  assert.ok(d.ok && d.value.scenario.slots === d.value.model.env.horizon, 'default slots: the env\'s horizon');
+  assert.ok(d.ok && d.value.scenario.slots === Math.min(POLICY_MISSION_DEFAULT_SLOTS, d.value.model.env.horizon), 'default slots: 100, at most the env\'s horizon');
 });
 
 test('env prediction and the flight-vs-env comparison align on moves flown', async () => {
@@ -70,5 +70,8 @@ test('env prediction and the flight-vs-env comparison align on moves flown', asy
   assert.ok(c.rows.every((x) => Math.abs(x.positionErrorM! - 1) < 1e-9));
   assert.equal(c.meanFlownDor, 2);
   assert.equal(c.meanPlannedDor, 2.5);
+  assert.deepEqual(c.rows.slice(1).map((x) => x.oracleDor), p.value.oracle.perSlotDor.slice(0, 3), 'oracle rows align on moves like the env rows');
+  assert.ok(p.value.oracle.placementDorPerSlot > 0 && p.value.oracle.arrivalSlots > 0);
+  assert.ok(Math.abs(c.flownVsOracle - 2 / c.meanOracleDor) < 1e-12);
   assert.equal(c.model.actors.length, 4);
 });

@@ -34,8 +34,17 @@ export interface PolicyMissionSetup {
 }
 
 /**
- * Loads the model and derives the mission (`slots` default: the training env's episode length,
- * the horizon its prediction was trained for). [choice] The SITL vehicles' homes are the env's start
+ * Slots a policy mission flies unless told (`--slots`). [choice] 100: the oracle has arrived by
+ * slot 26–35, so most of the mission shows where a trajectory earns its DOR (the hover) rather
+ * than the transit from the corners, and `npm start` stays under a minute at 4×. The previous
+ * default flew 50 slots (7.13 DOR per slot flown); `--slots 50` compares like for like. The S3
+ * protocol trains on 200-slot episodes (apps/trainer/protocol.ts).
+ */
+export const POLICY_MISSION_DEFAULT_SLOTS = 100;
+
+/**
+ * Loads the model and derives the mission (`slots` default: `POLICY_MISSION_DEFAULT_SLOTS`, at
+ * most the training env's episode length). [choice] The SITL vehicles' homes are the env's start
  * (x, y), so the launch is a vertical climb to the start altitude: no transit flight before slot 0
  * whose paths could cross (four UAVs from a spawn line to four corners would), and RTL lands each
  * UAV where it took off.
@@ -44,7 +53,7 @@ export function preparePolicyMission(modelPath: string, o: { seed: number; slots
   const m = loadPolicyModel(modelPath);
   if (!m.ok) return m;
   const model = m.value;
-  const sc = s3Scenario(model.env, { seed: o.seed, slots: o.slots ?? model.env.horizon, ...(o.origin ? { origin: o.origin } : {}) });
+  const sc = s3Scenario(model.env, { seed: o.seed, slots: o.slots ?? Math.min(POLICY_MISSION_DEFAULT_SLOTS, model.env.horizon), ...(o.origin ? { origin: o.origin } : {}) });
   if (!sc.ok) return fail('bad_scenario', `the model's env does not make a mission: ${sc.detail ?? sc.reason}`);
   const scenario = sc.value;
   const starts = scenario.uavStarts!;
@@ -90,6 +99,8 @@ export interface PolicyComparisonRow {
   plannedDor: number;
   /** The env's DOR after as many moves as the UAVs had flown (env slot k − 1); null for slot 0. */
   envDor: number | null;
+  /** The oracle's DOR in the env after as many moves (env slot k − 1); null for slot 0. */
+  oracleDor: number | null;
   /** Mean distance between each UAV's flown position and its env position after k moves, m. */
   positionErrorM: number | null;
   /** Where the UAVs were when the slot was planned (index = UAV id − 1; null = not known), m. */
@@ -105,7 +116,9 @@ export interface PolicyRunSummary {
     envHash: PolicyModel['envHash'];
     actors: { uavId: number; file: string; sha256: string }[];
   };
-  env: Omit<EnvPrediction, 'positions'> & { thetaMaxDeg: number };
+  env: Omit<EnvPrediction, 'positions' | 'oracle'> & { thetaMaxDeg: number };
+  /** The oracle (straight flight to the best static placement found, then hover) in the env. */
+  oracle: { arrivalSlots: number; placementDorPerSlot: number; meanDor: number };
   /**
    * Slot k of the mission is planned k slots after the policy took over (slot 0's plan), i.e.
    * after k moves; the env's slot k is after k + 1 moves. Rows align on moves.
@@ -115,6 +128,9 @@ export interface PolicyRunSummary {
   meanFlownDor: number;
   meanPlannedDor: number;
   meanEnvDor: number;
+  /** The oracle's mean DOR over the same slots; `flownVsOracle` = meanFlownDor / meanOracleDor. */
+  meanOracleDor: number;
+  flownVsOracle: number;
   meanPositionErrorM: number;
   maxPositionErrorM: number;
 }
@@ -137,14 +153,17 @@ export function comparePolicyRun(setup: Pick<PolicyMissionSetup, 'model'>, env: 
     const n = setup.model.actors.length;
     const round = (p: readonly number[]): Vec3 => [+p[0]!.toFixed(2), +p[1]!.toFixed(2), +p[2]!.toFixed(2)];
     return {
-      slot: k, flownDor: m.dor, plannedDor: m.predictedDor, envDor: k >= 1 ? (env.perSlotDor[k - 1] ?? null) : null, positionErrorM: err,
+      slot: k, flownDor: m.dor, plannedDor: m.predictedDor, envDor: k >= 1 ? (env.perSlotDor[k - 1] ?? null) : null,
+      oracleDor: k >= 1 ? (env.oracle.perSlotDor[k - 1] ?? null) : null, positionErrorM: err,
       flownPositions: Array.from({ length: n }, (_, i) => (pos?.get(i + 1) ? round(pos.get(i + 1)!) : null)), envPositions: ref ? ref.map(round) : null,
     };
   });
   const aligned = rows.filter((r) => r.envDor !== null);
   const errs = rows.map((r) => r.positionErrorM).filter((e): e is number => e !== null);
   const md = setup.model;
-  const { positions: _positions, ...envStats } = env;
+  const { positions: _positions, oracle, ...envStats } = env;
+  const meanFlownDor = mean(aligned.map((r) => r.flownDor));
+  const meanOracleDor = mean(aligned.map((r) => r.oracleDor ?? NaN));
   return {
     trajectory: 'policy',
     model: {
@@ -152,10 +171,13 @@ export function comparePolicyRun(setup: Pick<PolicyMissionSetup, 'model'>, env: 
       actors: md.actors.map((a) => ({ uavId: a.uavId, file: a.file, sha256: a.sha256 })),
     },
     env: { ...envStats, thetaMaxDeg: md.env.thetaMaxDeg },
+    oracle: { arrivalSlots: oracle.arrivalSlots, placementDorPerSlot: oracle.placementDorPerSlot, meanDor: oracle.meanDor },
     rows,
-    meanFlownDor: mean(aligned.map((r) => r.flownDor)),
+    meanFlownDor,
     meanPlannedDor: mean(aligned.map((r) => r.plannedDor)),
     meanEnvDor: mean(aligned.map((r) => r.envDor!)),
+    meanOracleDor,
+    flownVsOracle: meanFlownDor / meanOracleDor,
     meanPositionErrorM: mean(errs),
     maxPositionErrorM: errs.length ? Math.max(...errs) : NaN,
   };

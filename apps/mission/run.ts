@@ -47,6 +47,8 @@ import type { AclDenials } from '../security/index.ts';
 import { comparePolicyRun, type PolicyMissionSetup } from './policy.ts';
 import { predictInEnv, type EnvPrediction } from './policy-eval.ts';
 import { TimingMonitor, type SlotTiming } from './timing.ts';
+import { S0WorldService } from '../../sim/world/s0/index.ts';
+import { s0AgentOptions, s0ControllerConfig, s0LandTimeoutS, s0LaunchTimeoutS, s0SitlOptions, s0Summary, type S0MissionSetup } from './s0.ts';
 
 export interface MissionOptions {
   scenario: Scenario;
@@ -81,6 +83,8 @@ export interface MissionOptions {
   policy?: PolicyMissionSetup;
   /** Episodes of the env prediction in policy mode (default 5). */
   envEpisodes?: number;
+  /** S0's system (s0.ts, `prepareS0Mission`): coalitions of UAVs serve the MEDs; `scenario` must be the setup's. */
+  s0?: S0MissionSetup;
   /** Also serve MQTT over WebSocket on the embedded broker (for the browser view, `mission --view`). */
   websocket?: boolean;
   /** Called once the broker is up, before anything connects (`mission --view` starts the view here). */
@@ -122,6 +126,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
   const virtual = (o.clock ?? 'virtual') === 'virtual';
   if (o.policy && o.policy.scenario !== s) throw new Error('a policy mission flies the scenario derived from its model (preparePolicyMission(...).scenario)');
   const speed = o.speed ?? 10;
+  if (o.s0 && (o.s0.scenario !== s || o.policy || o.flavour !== 'ardupilot')) throw new Error('an S0 mission flies its own scenario (prepareS0Mission(...).scenario) with ArduCopter SITL and no policy');
   const vclock = virtual ? new VirtualClock() : undefined;
   const clock: Clock = vclock ?? new ScaledClock(speed);
   const timing = vclock ? undefined : new TimingMonitor(clock, speed, s.slotS);
@@ -182,11 +187,14 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
 
     const ctlBus = await Bus.connect({ url, clientId: `uavmec-controller-${uniq}`, sender: 'controller', clock, log: log.child({ c: 'controller' }), ...cred('controller') });
     cleanup.push(() => ctlBus.close());
+    const s0cfg = o.s0 ? await s0ControllerConfig(o.s0, held) : undefined;
+    if (s0cfg?.warmStart) cleanup.push(() => s0cfg.warmStart!.close());
     const ctl = new ControllerService(ctlBus, clock, {
       slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
       uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, ...(secrets ? { planSigningKey: secrets.planSigningKey } : {}),
       ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
       ...(o.policy ? { trajectory: o.policy.trajectory } : {}),
+      ...(o.s0 && s0cfg ? { s0: s0cfg, launchTimeoutS: s0LaunchTimeoutS(o.s0) } : {}),
     }, log.child({ c: 'controller' }), {
       onSlot: (m, k) => {
         o.onSlot?.(m, k);
@@ -198,7 +206,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     await ctl.attach();
 
     const sitl: SitlFleet = await held(startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ,
-      ...(o.policy ? { homeOffsetsM: o.policy.homeOffsetsM } : {}) }));
+      ...(o.policy ? { homeOffsetsM: o.policy.homeOffsetsM } : {}), ...(o.s0 ? s0SitlOptions(o.s0) : {}) }));
     cleanup.push(() => sitl.stop());
     phase(`SITL: ${s.uavs} ${o.flavour} vehicles on ${sitl.vehicles.map((v) => v.url).join(', ')}`);
 
@@ -216,6 +224,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
         uavId: v.sysid, autopilotUrl: v.url, broker: { url, ...cred(`uav-${v.sysid}`) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), scenario: s,
         tlogPath: path.join(o.runDir, `uav-${v.sysid}.tlog`),
         ...(o.policy ? { modelsDir: o.policy.model.dir, envelope: o.policy.envelope } : {}),
+        ...(o.s0 ? s0AgentOptions(o.s0, v.sysid) : {}),
         ...(secrets ? { planVerifyKey: secrets.planVerifyKey } : {}),
         ...(secrets?.mavlinkKeys.get(v.sysid) ? { mavlinkSigningKey: secrets.mavlinkKeys.get(v.sysid)! } : {}),
       });
@@ -229,7 +238,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     phase(`${agents.length} agents connected to their autopilots`);
 
     const worldBus = await Bus.connect({ url, clientId: `uavmec-world-${uniq}`, sender: 'world', clock, log: log.child({ c: 'world' }), ...cred('world') });
-    const world = new WorldService(worldBus, clock, s, log.child({ c: 'world' }));
+    const world = o.s0 ? new S0WorldService(worldBus, clock, o.s0.setting, log.child({ c: 'world' })) : new WorldService(worldBus, clock, s, log.child({ c: 'world' }));
     await held(world.start());
     cleanup.push(async () => {
       world.stop();
@@ -249,7 +258,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     await ctl.finished;
     phase('last slot done; UAVs returning to launch');
 
-    const landBy = clock.nowUs() + (o.landTimeoutS ?? 120) * 1e6;
+    const landBy = clock.nowUs() + (o.landTimeoutS ?? (o.s0 ? s0LandTimeoutS(o.s0) : 120)) * 1e6;
     while (clock.nowUs() < landBy && agents.some((a) => !killed.has(a) && a.vehicle.state().armed)) await clock.sleep(500);
     const landed = agents.filter((a) => !a.vehicle.state().armed).length;
     phase(`${landed}/${agents.length} UAVs landed and disarmed`);
@@ -269,6 +278,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
         ...(hooks ? { brokerDenials: { ...hooks.denials } } : {}),
       } } : {}),
       trajectory: o.policy ? 'policy' : 'planner',
+      ...(o.s0 && ctl.s0 && world instanceof S0WorldService ? { system: 's0' as const, s0: s0Summary(o.s0, ctl.s0, world.stats) } : {}),
       ...(o.policy && prediction ? { policy: comparePolicyRun(o.policy, prediction, ctl.ledger.slots, ctl.positionsBySlot) } : {}),
       wallS: (performance.now() - wall0) / 1000,
       simS: (clock.nowUs() - sim0) / 1e6,

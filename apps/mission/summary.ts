@@ -5,6 +5,7 @@ import type { SlotMetrics } from '../controller/metrics.ts';
 import type { PoolRoundMetrics } from '../controller/slot/index.ts';
 import type { PolicyRunSummary } from './policy.ts';
 import type { MissionTiming } from './timing.ts';
+import type { S0RunSummary } from './s0.ts';
 
 export interface UavSummary {
   uavId: number;
@@ -30,6 +31,10 @@ export interface MissionSummary {
   trajectory?: 'planner' | 'policy';
   /** Policy missions: the model (files, sha256, training env) and the flight against the env's prediction. */
   policy?: PolicyRunSummary;
+  /** Which paper's system flew: S0's coalitions (`s0`); absent = S3's offloading (or S1's pool). */
+  system?: 's0';
+  /** S0 missions: coalitions, utilisation, energy, utility, formation, fidelity per slot (apps/controller/s0). */
+  s0?: S0RunSummary;
   wallS: number;
   simS: number;
   /** Which clock ran the mission; on a real-time (scaled) clock the lateness measured and whether it degraded the numbers. */
@@ -71,12 +76,12 @@ const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
 export function formatSummary(s: MissionSummary): string {
   const ids = s.uavs.map((u) => u.uavId);
   const pol = s.policy;
-  const head = ['slot', 'tasks', 'offl', 'done', 'late', 'DOR', 'DOR plan', ...(pol ? ['DOR env', 'pos err m'] : []), 'acked', ...ids.map((i) => `E${i} kJ`)];
+  const head = ['slot', 'tasks', 'offl', 'done', 'late', 'DOR', 'DOR plan', ...(pol ? ['DOR env', 'DOR oracle', 'pos err m'] : []), 'acked', ...ids.map((i) => `E${i} kJ`)];
   const rows = s.slots.map((m, k) => {
     const r = pol?.rows[k];
     return [
       String(m.slot), String(m.released), String(m.offloaded), String(m.completed), String(m.late), f(m.dor), f(m.predictedDor),
-      ...(pol ? [r?.envDor == null ? '—' : f(r.envDor), r?.positionErrorM == null ? '—' : f(r.positionErrorM, 1)] : []),
+      ...(pol ? [r?.envDor == null ? '—' : f(r.envDor), r?.oracleDor == null ? '—' : f(r.oracleDor), r?.positionErrorM == null ? '—' : f(r.positionErrorM, 1)] : []),
       `${m.plansAcked}/${m.plansSent}`, ...ids.map((i) => f((m.energyJ[i] ?? 0) / 1000, 1)),
     ];
   });
@@ -84,7 +89,7 @@ export function formatSummary(s: MissionSummary): string {
   const last = s.slots[s.slots.length - 1];
   rows.push([
     'total', String(t.released), String(s.slots.reduce((a, m) => a + m.offloaded, 0)), String(t.completed), String(t.late), f(t.dor), f(s.slots.reduce((a, m) => a + m.predictedDor, 0)),
-    ...(pol ? [f(pol.rows.reduce((a, r) => a + (r.envDor ?? 0), 0)), ''] : []),
+    ...(pol ? [f(pol.rows.reduce((a, r) => a + (r.envDor ?? 0), 0)), f(pol.rows.reduce((a, r) => a + (r.oracleDor ?? 0), 0)), ''] : []),
     `${t.plansAcked}/${t.plansSent}`, ...ids.map((i) => f((last?.energyJ[i] ?? 0) / 1000, 1)),
   ]);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
@@ -112,6 +117,10 @@ export function formatSummary(s: MissionSummary): string {
     out.push(
       `Sim-to-SITL (slots 1–${s.slots.length - 1}, aligned on moves flown): DOR ${f(pol.meanFlownDor)} per slot flown, ${f(pol.meanPlannedDor)} planned at the flown positions, ` +
         `${f(pol.meanEnvDor)} in the env (same actors, ${pol.env.episodes} episodes); UAVs within ${f(pol.meanPositionErrorM, 1)} m of their env positions on average (max ${f(pol.maxPositionErrorM, 1)} m).`,
+    );
+    out.push(
+      `Against the oracle (straight flight from the same starts to the best static placement found, then hover; arrives by slot ${pol.oracle.arrivalSlots}, placement ${f(pol.oracle.placementDorPerSlot)} per slot): ` +
+        `flown ${f(pol.meanFlownDor)} per slot = ${f(pol.flownVsOracle)} × the oracle's ${f(pol.meanOracleDor)} in the env over the same slots; the actors in the env ${f(pol.meanEnvDor / pol.meanOracleDor)} ×.`,
     );
   } else if (s.trajectory === 'planner') out.push('Trajectory: the controller\'s cluster planner (hover targets over user clusters).');
   out.push(`Plans: ${t.plansAcked} acked, ${t.plansNacked} refused, of ${t.plansSent}. Bus: ${s.bus.published} messages published, dropped ${JSON.stringify(s.bus.dropped)}.`);

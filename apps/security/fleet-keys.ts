@@ -33,6 +33,8 @@ export interface FleetKeyOptions {
   /** mosquitto.conf: client-certificate listener port (default 8883), password listener port (default 8884; 0 = none). */
   certPort?: number;
   passwordPort?: number;
+  /** mosquitto.conf: MQTT-over-WebSocket listener (TLS + passwords, for `uavmec view`); 0 / unset = none. */
+  wsPort?: number;
   /** mosquitto.conf: bind address (default 0.0.0.0). */
   bindHost?: string;
   /** mosquitto.conf `user` (Mosquitto started as root switches to it; default Mosquitto's own). */
@@ -114,6 +116,7 @@ export async function createFleetKeys(o: FleetKeyOptions): Promise<Result<FleetK
       listeners: [
         { port: o.certPort ?? 8883, host, tls },
         ...((o.passwordPort ?? 8884) > 0 ? [{ port: o.passwordPort ?? 8884, host, tls: { ...tls, requireCertificate: false }, passwordFile: path.join(dir, 'passwd') }] : []),
+        ...((o.wsPort ?? 0) > 0 ? [{ port: o.wsPort!, host, tls: { ...tls, requireCertificate: false }, passwordFile: path.join(dir, 'passwd'), websockets: true }] : []),
       ],
     }));
     return ok({ dir, identities: names, files });

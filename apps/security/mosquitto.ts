@@ -12,6 +12,8 @@ export interface MosquittoListener {
   tls?: { cafile: string; certfile: string; keyfile: string; requireCertificate?: boolean };
   /** Username/password authentication against this Mosquitto password file. */
   passwordFile?: string;
+  /** MQTT over WebSocket (`protocol websockets`, for the browser view); with `tls`, wss://. */
+  websockets?: boolean;
 }
 
 export interface MosquittoConfOptions {
@@ -43,7 +45,9 @@ export function mosquittoConf(o: MosquittoConfOptions): string {
     if (l.tls && l.tls.requireCertificate === false && !l.passwordFile) {
       throw new RangeError(`listener ${l.port}: TLS without client certificates needs a password file`);
     }
-    out.push('', `listener ${l.port} ${l.host ?? '127.0.0.1'}`, 'allow_anonymous false', `acl_file ${o.aclFile}`);
+    out.push('', `listener ${l.port} ${l.host ?? '127.0.0.1'}`);
+    if (l.websockets) out.push('protocol websockets');
+    out.push('allow_anonymous false', `acl_file ${o.aclFile}`);
     if (l.tls) {
       const req = l.tls.requireCertificate ?? true;
       out.push(`cafile ${l.tls.cafile}`, `certfile ${l.tls.certfile}`, `keyfile ${l.tls.keyfile}`, 'tls_version tlsv1.2');

@@ -18,3 +18,4 @@ export { ReplayBuffer, type Batch } from './replay.ts';
 export { obsAffine, actAffine, applyAffine, type Affine } from './scaling.ts';
 export { lineChartSvg, movingAverage, type Series } from './report/index.ts';
 export { membershipFeatures, proposeStructure, warmstartDataset, trainWarmstart, predictMembership, evaluateWarmstart, exportWarmstart, WARMSTART_FEATURES, type WarmstartModel, type WarmstartEval, type WarmstartSample } from './warmstart/index.ts';
+export { S3_PROTOCOL, episodesFor } from './protocol.ts';

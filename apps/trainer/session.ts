@@ -22,6 +22,8 @@ export interface Checkpoint {
   episode: number;
   curve: EpisodeStats[];
   learner: unknown;
+  /** Wall time spent training this run so far, s, summed over resumes (absent in older checkpoints). */
+  wallTimeS?: number;
 }
 
 export interface TrainRequest {
@@ -51,7 +53,10 @@ export interface TrainReport {
   seed: number;
   episodes: number;
   backend: string;
+  /** Wall time of this invocation (training, evaluation, export), s. */
   wallTimeS: number;
+  /** Training wall time of the whole run, s: the checkpoint's earlier time plus this invocation's (null when a resumed checkpoint did not record it). */
+  trainingWallTimeS: number | null;
   envSteps: number;
   envHash: string;
   gitCommit: string;
@@ -99,8 +104,10 @@ export async function trainPolicy(req: TrainRequest): Promise<TrainOutcome> {
     learner.restore(r.learner);
     log(`[trainer] resumed ${algo} on ${envId} at episode ${r.episode}`);
   }
+  const priorWallS = r ? (r.wallTimeS ?? null) : 0;
+  const trainedS = () => (priorWallS === null ? undefined : priorWallS + (now() - t0) / 1000);
   const ckpt = (episode: number, state: unknown, curve: EpisodeStats[]): Checkpoint => ({
-    version: 1, algo, env: envId, seed, envOverrides, algoOverrides, copies, episode, curve, learner: state,
+    version: 1, algo, env: envId, seed, envOverrides, algoOverrides, copies, episode, curve, learner: state, wallTimeS: trainedS(),
   });
   const curve: EpisodeStats[] = [...prior];
   runTraining({
@@ -110,6 +117,7 @@ export async function trainPolicy(req: TrainRequest): Promise<TrainOutcome> {
     onCheckpoint: req.onCheckpoint ? (ep, state) => req.onCheckpoint!(ckpt(ep, state, curve)) : undefined,
   });
   req.onCheckpoint?.(ckpt(Math.max(req.episodes, r?.episode ?? 0), learner.checkpoint(), curve));
+  const trainingWallTimeS = trainedS() ?? null;
   const evalEnv = makeEnv(envId, seed + 1_000_003, envOverrides);
   const evalStats = await evaluatePolicy(evalEnv, (obs) => learner.act(obs, false), req.evalEpisodes ?? 3);
   const training = { algo, env: envId, seed, episodes: req.episodes, copies, envOverrides, hyper: algoConfig(algo, algoOverrides), backend };
@@ -117,7 +125,7 @@ export async function trainPolicy(req: TrainRequest): Promise<TrainOutcome> {
   const last = curve.slice(-10);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   const report: TrainReport = {
-    algo, env: envId, seed, episodes: req.episodes, backend, wallTimeS: (now() - t0) / 1000,
+    algo, env: envId, seed, episodes: req.episodes, backend, wallTimeS: (now() - t0) / 1000, trainingWallTimeS,
     envSteps: curve.reduce((a, s) => a + s.steps, 0), envHash: envHash(spec.config), gitCommit: req.gitCommit ?? 'unknown',
     config: { env: spec.config, algo: algoConfig(algo, algoOverrides), copies },
     final: { last10MeanReward: mean(last.map((s) => s.reward)), last10MeanObjective: mean(last.map((s) => s.objective)), eval: evalStats },

@@ -60,7 +60,7 @@ for (const algo of ['ddpg', 'td3', 'maddpg'] as AlgoName[]) {
   void test(`${algo} learns the reach task (greedy return far above a random policy)`, async () => {
     const targets = algo === 'maddpg' ? [0.5, -0.5] : [0.5];
     const env = new ReachEnv(targets, createRng(2));
-    const learner = createLearner(algo, tf, env.spec, createRng(5), { warmupSteps: 200, learnStart: 200, batch: 64, noiseDecayEpisodes: 20, actorLr: 3e-3, criticLr: 3e-3 });
+    const learner = createLearner(algo, tf, env.spec, createRng(5), { warmupSteps: 200, learnStart: 200, batch: 64, noiseDecaySteps: 0, noiseDecayEpisodes: 20, actorLr: 3e-3, criticLr: 3e-3 });
     runTraining({ envs: [env], learner, episodes: algo === 'maddpg' ? 50 : 40 });
     const trained = await evaluatePolicy(new ReachEnv(targets, createRng(9)), (o) => learner.act(o, false), 10);
     const rng = createRng(4);

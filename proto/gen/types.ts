@@ -358,6 +358,7 @@ export interface Plan {
   video?: VideoPlan;
   shares: CoalitionShare[];
   energy_saving: boolean;
+  leader_epoch: number;
 }
 
 export const NackReason = {
@@ -369,6 +370,7 @@ export const NackReason = {
   NACK_REASON_BAD_SIGNATURE: 5,
   NACK_REASON_UNSAFE: 6,
   NACK_REASON_MODEL_UNAVAILABLE: 7,
+  NACK_REASON_STALE_EPOCH: 8,
 } as const;
 export type NackReason = (typeof NackReason)[keyof typeof NackReason];
 
@@ -434,6 +436,29 @@ export interface PlanningInputs {
   consumed_before_start: number;
 }
 
+export const LeaderState = {
+  LEADER_STATE_UNSPECIFIED: 0,
+  LEADER_STATE_LEADING: 1,
+  LEADER_STATE_GONE: 2,
+  LEADER_STATE_FINISHED: 3,
+} as const;
+export type LeaderState = (typeof LeaderState)[keyof typeof LeaderState];
+
+export interface LeaderRecord {
+  header?: Header;
+  controller_id: string;
+  state: LeaderState;
+  epoch: number;
+  lease_until_t_us: number;
+  slot: number;
+  mission_start_t_us: number;
+  slot_s: number;
+  plan_seq: number;
+  mission_started: boolean;
+  slots: number;
+  slot_planned: boolean;
+}
+
 /** Every message type of the contract, by name. */
 export interface Messages {
   Header: Header;
@@ -468,4 +493,5 @@ export interface Messages {
   RecordedMessage: RecordedMessage;
   ConsumedMessage: ConsumedMessage;
   PlanningInputs: PlanningInputs;
+  LeaderRecord: LeaderRecord;
 }

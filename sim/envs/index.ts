@@ -10,3 +10,4 @@ export { S3TrajectoryEnv, defaultS3Config, type S3EnvConfig } from './s3-traject
 export { S2VideoEnv, defaultS2Config, type S2EnvConfig } from './s2-video.ts';
 export { VecEnv, type VecStep } from './vec.ts';
 export { makeEnv, ENV_IDS, type EnvId } from './registry.ts';
+export { s3Oracle, bestStaticPlacement, assignTargets, oracleActions, DEFAULT_PLACEMENT_SEARCH, type S3Oracle, type StaticPlacement, type PlacementSearch, type Vec3 } from './s3-oracle.ts';

@@ -1,5 +1,6 @@
 /**
- * Whether an agent may act on a plan (issue 6 §3): addressed to this UAV, newer than the last plan
+ * Whether an agent may act on a plan (issue 6 §3): addressed to this UAV, not from a deposed
+ * leader (issue 19: `leader_epoch` not below the highest epoch accepted), newer than the last plan
  * it accepted, inside its validity window, and flying somewhere the safety envelope allows. Schema
  * and ranges are checked before this, when the message is decoded (proto/validate.ts). Pure.
  */
@@ -9,6 +10,8 @@ export interface GateInput {
   uavId: number;
   /** plan_seq of the last accepted plan; 0 before the first. */
   lastSeq: number;
+  /** Highest leader epoch of an accepted plan; 0 before any (or without leader election). */
+  epoch?: number;
   nowUs: number;
   /** Says why a position is outside the envelope (fence, altitude band), or undefined when it is inside. */
   positionProblem?: (p: { x_east_m: number; y_north_m: number; alt_m: number }) => string | undefined;
@@ -18,6 +21,9 @@ export type GateVerdict = { accepted: true } | { accepted: false; reason: NackRe
 
 export function gatePlan(plan: Plan, g: GateInput): GateVerdict {
   if (plan.uav_id !== g.uavId) return { accepted: false, reason: NackReason.NACK_REASON_WRONG_UAV, detail: `plan for UAV ${plan.uav_id}, this is UAV ${g.uavId}` };
+  if (plan.leader_epoch < (g.epoch ?? 0)) {
+    return { accepted: false, reason: NackReason.NACK_REASON_STALE_EPOCH, detail: `leader epoch ${plan.leader_epoch} below ${g.epoch}: plan from a deposed leader` };
+  }
   if (plan.plan_seq <= g.lastSeq) return { accepted: false, reason: NackReason.NACK_REASON_STALE_SEQ, detail: `plan_seq ${plan.plan_seq} not newer than ${g.lastSeq}` };
   if (g.nowUs > plan.expires_t_us) {
     return { accepted: false, reason: NackReason.NACK_REASON_EXPIRED, detail: `expired ${((g.nowUs - plan.expires_t_us) / 1e6).toFixed(3)} s ago` };

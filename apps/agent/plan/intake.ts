@@ -24,6 +24,8 @@ export class PlanIntake {
   private readonly verifier: PlanVerifier | undefined;
   /** Signature failures on plans addressed to another UAV (checked statelessly, see above). */
   private foreignBad = 0;
+  /** Highest leader epoch of a plan the gate accepted (issue 19 fencing; in memory). */
+  epoch = 0;
 
   constructor(
     private readonly uavId: number,
@@ -68,12 +70,15 @@ export class PlanIntake {
       }
     }
     const fence = ctx.envelope.config;
-    return gatePlan(plan, {
+    const v = gatePlan(plan, {
       uavId: this.uavId,
       lastSeq: ctx.lastSeq,
+      epoch: this.epoch,
       nowUs: ctx.nowUs,
       positionProblem: (q) => (q.alt_m > fence.altitude.maxAltM ? `target altitude ${q.alt_m} m above the ${fence.altitude.maxAltM} m ceiling` : undefined),
     });
+    if (v.accepted) this.epoch = Math.max(this.epoch, plan.leader_epoch);
+    return v;
   }
 }
 

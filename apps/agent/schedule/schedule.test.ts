@@ -18,7 +18,7 @@ type P3 = [number, number, number];
 function plan(flight: Plan['flight'] = { mode: FlightMode.FLIGHT_MODE_GOTO, target: { x_east_m: 0, y_north_m: 0, alt_m: 20 }, waypoints: [], speed_m_s: 0, model_sha256: '' }): Plan {
   const base = { task_id: 7, user_id: 3, release_t_us: T0, serves: [], output_bits: 1e5 };
   return {
-    uav_id: 1, plan_seq: 1, slot: 0, valid_from_t_us: T0, expires_t_us: T0 + 60e6, flight, assignments: [], planner: 'pool', objective: 0, signature: new Uint8Array(), shares: [], energy_saving: false,
+    uav_id: 1, plan_seq: 1, slot: 0, valid_from_t_us: T0, expires_t_us: T0 + 60e6, flight, assignments: [], planner: 'pool', objective: 0, signature: new Uint8Array(), shares: [], energy_saving: false, leader_epoch: 0,
     schedule: [
       { ...base, subtask_id: 'a', node_key: '7/a', cycles: 1e9, cpu_hz: 1e9, start_s: 2, end_s: 3, predecessor_ids: [], predecessor_uav_ids: [], predecessor_ready_s: [], predecessor_output_bits: [] },
       { ...base, subtask_id: 'c', node_key: '7/c', cycles: 2e9, cpu_hz: 2e9, start_s: 4, end_s: 5, predecessor_ids: ['7/a', '8/b'], predecessor_uav_ids: [0, 2], predecessor_ready_s: [3, 3.9], predecessor_output_bits: [1e5, 4e6] },

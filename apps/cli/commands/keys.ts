@@ -31,6 +31,9 @@ Options:
   --recorder           also create the read-only 'recorder' identity
   --cert-port P        mosquitto.conf: client-certificate listener (default 8883)
   --password-port P    mosquitto.conf: password listener, 0 = none (default 8884)
+  --ws-port P          mosquitto.conf: MQTT-over-WebSocket listener (TLS, passwords) for
+                       \`uavmec view --broker wss://HOST:P --username recorder\` (default 0 = none;
+                       the browser must trust ca.crt)
   --bind H             mosquitto.conf: listen address (default 0.0.0.0)
   --mosquitto-user U   mosquitto.conf: user to run as when started as root (default: Mosquitto's)
   --force              replace keys already in DIR
@@ -47,6 +50,7 @@ Example:
       recorder: { type: 'boolean' },
       'cert-port': { type: 'string' },
       'password-port': { type: 'string' },
+      'ws-port': { type: 'string' },
       bind: { type: 'string' },
       'mosquitto-user': { type: 'string' },
       force: { type: 'boolean' },
@@ -61,6 +65,7 @@ Example:
       recorder: v.recorder === true,
       certPort: int(v['cert-port'], 'cert-port', 8883, 1, 65535),
       passwordPort: int(v['password-port'], 'password-port', 8884, 0, 65535),
+      wsPort: int(v['ws-port'], 'ws-port', 0, 0, 65535),
       ...(v.bind ? { bindHost: v.bind } : {}),
       ...(v['mosquitto-user'] ? { mosquittoUser: v['mosquitto-user'] } : {}),
       force: v.force === true,

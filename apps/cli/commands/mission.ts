@@ -9,6 +9,7 @@ import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
+import { runS0Mission, S0_HELP, S0_OPTIONS } from '../s0-options.ts';
 import { SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
 
 const command: Command = {
@@ -34,14 +35,15 @@ Trajectories:
                      metadata): its users, tasks, UAV capabilities, coverage angle, 50 × 50 m area,
                      10–20 m band, slot length, and start corners (the SITL vehicles stand there).
                      The summary sets the flight against the same actors in the env (DOR per slot,
-                     positions): the sim-to-SITL gap. Scenario options other than --slots and --seed
+                     positions): the sim-to-SITL gap, and against the oracle (straight flight to
+                     the best static placement found, then hover). Scenario options other than --slots and --seed
                      do not apply.
                      planner: the controller's cluster planner (k-means hover targets, GOTO plans)
                      over the scenario below.
   --model BASE       policy model: BASE.uav0.onnx … (or BASE.onnx, one shared actor)
                      (default ${DEFAULT_POLICY_MODEL})
   --env-episodes N   env episodes averaged for the prediction (default 5)
-  --slots N          (policy) slots to fly (default: the training env's episode length)
+  --slots N          (policy) slots to fly (default 100, at most the training episode length)
 
 Options:
   --realtime         run on wall time × --speed instead of lockstep (what separate processes and
@@ -72,6 +74,7 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
 ${VIEW_HELP}
 ${TASK_MODEL_HELP}
+${S0_HELP}
 ${SCENARIO_HELP}
 
 Examples:
@@ -104,7 +107,11 @@ Examples:
       'env-episodes': { type: 'string' },
       ...VIEW_OPTIONS,
       ...SCENARIO_OPTIONS,
+      ...S0_OPTIONS,
     });
+    if (oneOf(v.system, 'system', ['s3', 's0'] as const, 's3') === 's0') return runS0Mission(v);
+    const s0Only = (['planner', 'warm-start', 'meds'] as const).filter((k) => v[k] !== undefined);
+    if (s0Only.length) throw new UsageError(`--${s0Only.join(', --')} need --system s0`);
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
     const secure = v.secure === true || v.secrets !== undefined;
     const realtime = v.realtime === true || v.speed !== undefined;

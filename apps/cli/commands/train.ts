@@ -10,6 +10,7 @@ import { int, oneOf, parse } from '../args.ts';
 import { ALGOS, type AlgoName } from '../../trainer/algos/index.ts';
 import { ENV_IDS, type EnvId } from '../../../sim/envs/index.ts';
 import { trainPolicy, type Checkpoint } from '../../trainer/session.ts';
+import { episodesFor, S3_PROTOCOL } from '../../trainer/protocol.ts';
 import { lineChartSvg, movingAverage } from '../../trainer/report/svg.ts';
 import type { EpisodeStats } from '../../trainer/loop.ts';
 
@@ -28,7 +29,10 @@ Algorithms:
 
 Options:
   --env <id>              s3 | s3-2d | s2 (default: s3 for maddpg/cejomu/d3qn, s2 otherwise)
-  --episodes <n>          total training episodes (default 150)
+  --steps <n>             env-step budget; episodes = steps / horizon, rounded up (S3 learners
+                          default to the S3 protocol: ${S3_PROTOCOL.steps} steps of ${S3_PROTOCOL.horizon}-slot episodes,
+                          docs/training.md)
+  --episodes <n>          total training episodes instead of --steps (default 150 on S2)
   --seed <n>              seed of environments, network init, noise and sampling (default 1)
   --out <file.onnx>       output model (default models/<env>-<algo>.onnx); multi-agent actors
                           are written as <file>.uav<k>.onnx; also <file>.json (report),
@@ -39,7 +43,7 @@ Options:
   --checkpoint-every <n>  write the checkpoint every n episodes (default 10; 0 = only at the end)
   --copies <n>            independent environment copies stepped together (default 1)
   --users <n>             S3: number of ground users (default 10)
-  --horizon <n>           slots per episode (default 50)
+  --horizon <n>           slots per episode (default ${S3_PROTOCOL.horizon} for maddpg/cejomu/d3qn, 50 on S2)
   --env-config <json>     other environment overrides, e.g. '{"uavCpuHz":8e9}'
   --algo-config <json>    hyper-parameter overrides, e.g. '{"actorLr":5e-4,"batch":256}'
   --eval-episodes <n>     greedy evaluation episodes after training (default 3)
@@ -47,7 +51,7 @@ Options:
   --quiet                 no progress bar
 
 Example:
-  uavmec train maddpg --env s3 --episodes 150 --seed 1 --out models/s3-maddpg.onnx --checkpoint runs/s3-maddpg.ckpt.json
+  uavmec train maddpg --users 30 --seed 1 --out models/s3-maddpg.onnx --checkpoint runs/s3-maddpg.ckpt.json
   uavmec train td3 --env s2 --episodes 300 --out models/s2-td3.onnx --resume runs/s2-td3.ckpt.json`;
 
 function gitCommit(): string {
@@ -87,7 +91,7 @@ const command: Command = {
   help,
   async run(argv) {
     const { values, positionals } = parse(argv, {
-      env: { type: 'string' }, episodes: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+      env: { type: 'string' }, episodes: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
       resume: { type: 'string' }, checkpoint: { type: 'string' }, 'checkpoint-every': { type: 'string' }, copies: { type: 'string' }, users: { type: 'string' },
       horizon: { type: 'string' }, 'env-config': { type: 'string' }, 'algo-config': { type: 'string' },
       'eval-episodes': { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean' },
@@ -107,7 +111,8 @@ const command: Command = {
     if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
     const defEnv: EnvId = algo === 'maddpg' || algo === 'cejomu' || algo === 'd3qn' ? 's3' : 's2';
     const env = resume?.env ?? oneOf(values.env, 'env', ENV_IDS, defEnv);
-    const episodes = int(values.episodes, 'episodes', 150, 1, 1_000_000);
+    const s3Learner = env.startsWith('s3');
+    if (values.episodes !== undefined && values.steps !== undefined) throw new UsageError('give --steps or --episodes, not both');
     const seed = int(values.seed, 'seed', 1, 0, 2 ** 31 - 1);
     const out = String(values.out ?? `models/${env}-${algo}.onnx`);
     if (!out.endsWith('.onnx')) throw new UsageError('--out must end with .onnx');
@@ -116,6 +121,11 @@ const command: Command = {
     const envOverrides = jsonOption(values['env-config'], 'env-config');
     if (values.users !== undefined) envOverrides.users = int(values.users, 'users', 10, 1, 1000);
     if (values.horizon !== undefined) envOverrides.horizon = int(values.horizon, 'horizon', 50, 1, 100_000);
+    else if (s3Learner && !resume) envOverrides.horizon = S3_PROTOCOL.horizon;
+    const horizon = Number(resume?.envOverrides.horizon ?? envOverrides.horizon ?? 50);
+    const episodes = values.steps !== undefined || (s3Learner && values.episodes === undefined)
+      ? episodesFor(int(values.steps, 'steps', S3_PROTOCOL.steps, 1, 1e9), horizon)
+      : int(values.episodes, 'episodes', 150, 1, 1_000_000);
     const backendOpt = oneOf(values.backend, 'backend', ['auto', 'wasm', 'cpu'] as const, 'auto');
     const quiet = values.quiet === true;
     const tty = process.stderr.isTTY === true;

@@ -19,6 +19,7 @@ export function consume(st: CoreState, ev: MessageEvent, out: CoreOutput): void 
       const uav = Number(ev.topic.split('/')[3]);
       if (uav !== ev.msg.uav_id) return void out.warnings.push({ text: 'twin state for another UAV on this topic: ignored', data: { topic: ev.topic, uav: ev.msg.uav_id } });
       st.twin = applyTwinState(st.twin, ev.msg, ev.recvUs);
+      st.twinSeq.set(ev.msg.uav_id, h.seq);
       return;
     }
     case 'task':
@@ -37,6 +38,7 @@ function onTask(st: CoreState, m: TaskRequest): void {
   st.ledger.taskReleased(m.task_id, st.slot);
   // A DAG task waits for the next pool round, however late in the slot it came.
   if (st.pool?.add(m)) return;
+  if (st.s0 && !st.planned) return st.s0.add(m);
   if (st.planned) {
     // Too late for this slot's plan: the device computes it (sim/world's rule), so do not plan it next slot.
     st.ledger.missed(st.slot);
@@ -61,6 +63,8 @@ export function slotTask(m: TaskRequest, slotS: number): SlotTask {
 }
 
 function onCompletion(st: CoreState, c: TaskCompletion, recvUs: number, out: CoreOutput): void {
+  // S0: a coalition share's completion scores the twin's compute fidelity and the S0 ledger.
+  if (st.s0 && c.part_bits > 0) return void st.s0.onShare(c);
   if (c.subtask_id !== '' && st.pool) {
     const sample = st.pool.fidelitySample(c);
     if (sample) st.twin = recordCompletion(st.twin, c.uav_id, sample);

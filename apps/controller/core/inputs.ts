@@ -5,6 +5,7 @@
  */
 import type { MessageInput, Plan, PlanAck, PlanningInputs, TaskCompletion, TaskRequest, TwinState } from '../../../proto/index.ts';
 import type { PoolRoundMetrics } from '../slot/index.ts';
+import type { S0Step } from '../s0/index.ts';
 
 interface Received {
   /** The MQTT topic it arrived on. */
@@ -24,8 +25,10 @@ export type ClockEvent =
   | { kind: 'launch'; nowUs: number }
   /** Slot `slot` begins (its task requests count from now). */
   | { kind: 'slotStart'; slot: number; nowUs: number }
-  /** Slot `slot`'s collection window closed: plan it. */
-  | { kind: 'plan'; slot: number; nowUs: number }
+  /** Slot `slot`'s collection window closed: plan it (S0: with the warm start's proposal, if any). */
+  | { kind: 'plan'; slot: number; nowUs: number; s0Warm?: ReadonlyMap<number, number[][]> }
+  /** A standby controller (leader election, ../leader) mirrors the leader: slot `slot` runs, planned or not. */
+  | { kind: 'follow'; slot: number; planned: boolean; nowUs: number }
   /** After the last slot: send every UAV home. */
   | { kind: 'finish'; nowUs: number }
   /** The drain after the last slot ended: final energies, a running pool round closed. */
@@ -44,6 +47,8 @@ export interface CoreOutput {
   /** A planning step: what it consumed (publish before `plans`). */
   inputs?: MessageInput<Omit<PlanningInputs, 'header'>>;
   plans: OutPlan[];
+  /** S0 slot: its coalition planning inputs (publish before `plans`). */
+  coalitionInputs?: S0Step['inputs'];
   /** Set when slot k's plan (or pool step) was made and its metrics row is filled (the shell's onSlot). */
   slotPlanned?: number;
   /** Pool rounds closed by this event. */

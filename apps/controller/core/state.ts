@@ -6,6 +6,7 @@ import type { ChannelParams, OffloadAlgo } from '../../../engines/planning/offlo
 import type { ConsumedMessage } from '../../../proto/index.ts';
 import { MetricsLedger } from '../metrics.ts';
 import { PoolController, type PoolConfig } from '../pool.ts';
+import { S0Controller, type S0ControllerConfig } from '../s0/index.ts';
 import type { Point2, SlotTask } from '../slot/index.ts';
 import type { TrajectoryConfig, Vec3 } from '../trajectory.ts';
 import { emptyTwin, type Twin } from '../twin/index.ts';
@@ -26,6 +27,8 @@ export interface CoreConfig {
   pool?: PoolConfig;
   /** Where trajectories come from (trajectory.ts): the cluster planner (default) or the onboard policy. */
   trajectory?: TrajectoryConfig;
+  /** S0 (SPEC §5.2, s0/): coalitions of UAVs for the MEDs' requests instead of offloading. */
+  s0?: { controller: S0ControllerConfig };
 }
 
 export interface CoreState {
@@ -33,6 +36,9 @@ export interface CoreState {
   twin: Twin;
   readonly ledger: MetricsLedger;
   readonly pool: PoolController | undefined;
+  readonly s0: S0Controller | undefined;
+  /** Header seq of the last twin state applied, per UAV (S0's planning inputs name them). */
+  readonly twinSeq: Map<number, number>;
   /** Task requests of the current slot not yet planned, in arrival order (a later copy updates in place). */
   pending: Map<number, SlotTask>;
   /** Offloaded tasks' predictions, for the twin's fidelity when they complete. */
@@ -57,6 +63,8 @@ export function createCore(cfg: CoreConfig): CoreState {
     twin: emptyTwin(),
     ledger: new MetricsLedger(),
     pool: cfg.pool ? new PoolController(cfg.pool) : undefined,
+    s0: cfg.s0 ? new S0Controller(cfg.s0.controller) : undefined,
+    twinSeq: new Map(),
     pending: new Map(),
     predicted: new Map(),
     prevTargets: new Map(),

@@ -5,7 +5,7 @@
  * onnxruntime (`WarmStartModel`).
  */
 export * from './types.ts';
-export { planS0Slot, coalitionInstance } from './plan.ts';
+export { planS0Slot, coalitionInstance, DEADLINE_GUARD } from './plan.ts';
 export { emptyFidelity, fidelityOf, recordShare, RATIO_ALPHA, RATIO_BOUNDS, type ComputeFidelity, type ShareMeasurement } from './fidelity.ts';
 export { S0Ledger, type S0Coalition, type S0SlotMetrics, type S0Totals } from './metrics.ts';
 export { S0Controller, buildS0Input, medRequest, uavState, type S0ControllerConfig, type S0FleetSpec, type S0Step } from './controller.ts';

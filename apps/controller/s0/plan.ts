@@ -18,10 +18,18 @@ import { FlightMode } from '../../../proto/index.ts';
 import type { PlanBody } from '../slot/index.ts';
 import type { S0ShareForecast, S0SlotInput, S0SlotOutput, Vec3 } from './types.ts';
 
+/**
+ * [choice] Deadline guard: F3 fills every member to its C8 cap, where T_g is exactly τ_i, so any
+ * difference between the twin and the air (a UAV hovering a metre off its reported position, a
+ * microsecond of rounding) would make the coalition late. The game plans for (1 − guard)·τ_i; the
+ * shares carry the real τ_i. 1 % is 1.5–5 ms at S0's deadlines.
+ */
+export const DEADLINE_GUARD = 0.01;
+
 /** The engine's instance for the slot: ids as strings, compute corrected by ρ, fading per request. */
 export function coalitionInstance(inp: Pick<S0SlotInput, 'uavs' | 'meds' | 'params'>): CoalitionInstance {
   return {
-    meds: inp.meds.map((m) => ({ id: String(m.taskId), pos: m.pos, taskBits: m.taskBits, cyclesPerBit: m.cyclesPerBit, txPowerW: m.txPowerW, deadlineS: m.deadlineS })),
+    meds: inp.meds.map((m) => ({ id: String(m.taskId), pos: m.pos, taskBits: m.taskBits, cyclesPerBit: m.cyclesPerBit, txPowerW: m.txPowerW, deadlineS: m.deadlineS * (1 - DEADLINE_GUARD) })),
     uavs: inp.uavs.map((u) => ({ id: String(u.id), pos: u.pos, bandwidthHz: u.bandwidthHz, cpuHz: u.cpuHz / u.computeRatio, cacheBits: u.cacheBits, hoverW: u.hoverW, kappa: u.kappa })),
     params: inp.params,
     fading: inp.meds.map((m) => inp.uavs.map((u) => m.fading.get(u.id) ?? 1)),

@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeEnv } from '../../../sim/envs/index.ts';
 import type { Checkpoint } from '../../trainer/index.ts';
 import { checkpointMatches, runName, smooth, spread } from './runs.ts';
-import { bestStaticHover, fig7 } from './s3.ts';
+import { fig7, s3RunSpec, s3Setting } from './s3.ts';
 import { fig3, fig5, s2RunSpec, s2Setting, S2_VARIANTS } from './s2.ts';
 
 test('spread: mean, sample sd, min, max', () => {
@@ -31,19 +30,16 @@ test('runName and checkpointMatches identify a finished run', () => {
   assert.ok(!checkpointMatches(c, { ...spec, algoOverrides: { rewardScale: 1 } }));
 });
 
-test('bestStaticHover beats the corner start and any fixed grid it could have sampled', () => {
-  const over = { users: 6 };
-  const best = bestStaticHover('s3', over, 40, 3, 4);
-  const score = (p: [number, number, number][]) => {
-    const e = makeEnv('s3', 3, { ...over, horizon: 4, startPositions: p });
-    e.reset();
-    let s = 0;
-    for (let t = 0; t < 4; t++) s += e.step(p.map(() => [0, 0, 0])).info.objective;
-    return s / 4;
-  };
-  assert.ok(Math.abs(score(best.positions) - best.dor) < 1e-9, 'reported DOR is the placement’s DOR');
-  assert.ok(best.dor >= score([[0, 0, 10], [50, 0, 10], [0, 50, 10], [50, 50, 10]]));
-  for (const p of best.positions) assert.ok(p[0] >= 0 && p[0] <= 50 && p[2] >= 10 && p[2] <= 20);
+test('S3 protocol: every learner the same episode length, steps and step-scheduled exploration; MADDPG and CEJOMU share settings', () => {
+  const s = s3Setting({ seed: 1, quick: false });
+  const [m, c, d] = (['maddpg', 'cejomu', 'd3qn'] as const).map((a) => s3RunSpec(a, 1, s));
+  assert.deepEqual([m!.episodes, c!.episodes, d!.episodes].map((e) => e * s.horizon), [s.steps, s.steps, s.steps]);
+  assert.deepEqual(m!.envOverrides, { users: 30, horizon: s.horizon });
+  assert.deepEqual(c!.envOverrides, m!.envOverrides);
+  assert.deepEqual(c!.algoOverrides, m!.algoOverrides, 'MADDPG and CEJOMU share every overridden hyper-parameter');
+  assert.equal(d!.algoOverrides!.epsDecaySteps, m!.algoOverrides!.noiseDecaySteps, 'D3QN explores over the same steps');
+  assert.deepEqual(s.seeds.length, 3);
+  assert.equal(runName(m!), 's3-u30-maddpg-p16-s1');
 });
 
 test('quick s3-fig7, s2-fig3 and s2-fig5 write their CSV and SVG (tiny training)', async () => {
@@ -52,9 +48,11 @@ test('quick s3-fig7, s2-fig3 and s2-fig5 write their CSV and SVG (tiny training)
     const r7 = await fig7({ seed: 1, outDir: dir, quick: true });
     assert.equal(r7.files.length, 2);
     const lines = readFileSync(r7.files[0]!, 'utf8').trim().split('\n');
-    assert.equal(lines.length, 1 + 2 * 8, 'header + 2 user counts × (6 policies + 2 static references)');
+    assert.equal(lines.length, 1 + 2 * 8, 'header + 2 user counts × (6 policies + 2 oracles)');
     const al = lines.filter((l) => l.split(',')[1] === 'al');
     assert.ok(al.every((l) => Number(l.split(',')[2]) === 0), 'all-local has DOR 0');
+    const oracle = lines.filter((l) => l.split(',')[1] === 'oracle').map((l) => l.split(','));
+    assert.ok(oracle.every((r) => Number(r[2]) === 0 ? r[8] === '' : Number(r[8]) === 1), `the oracle is 1.0 of itself: ${JSON.stringify(oracle)}`);
     assert.match(readFileSync(r7.files[1]!, 'utf8'), /<svg[^>]*>/);
     const r3 = await fig3({ seed: 1, outDir: dir, quick: true });
     assert.equal(r3.files.length, 3);

@@ -53,9 +53,14 @@ export async function trainOrLoad(s: RunSpec, runDir: string, log: (line: string
   }
   log(`[learning] training ${runName(s)} (${s.episodes} episodes)`);
   let last: Checkpoint | undefined;
+  const t0 = performance.now();
+  const every = Math.max(1, Math.round(s.episodes / 10));
   await trainPolicy({
     algo: s.algo, env: s.env, episodes: s.episodes, seed: s.seed, envOverrides: s.envOverrides, algoOverrides: s.algoOverrides,
-    evalEpisodes: 1, log: () => {}, checkpointEvery: 0, onCheckpoint: (c) => (last = c),
+    evalEpisodes: 1, log: () => {}, checkpointEvery: 0, onCheckpoint: (c) => (last = c), nowMs: () => performance.now(),
+    onEpisode: (e) => {
+      if ((e.episode + 1) % every === 0) log(`[learning] ${runName(s)}: episode ${e.episode + 1}/${s.episodes}, reward ${e.reward.toFixed(1)}, DOR/slot ${e.objective.toFixed(2)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    },
   });
   if (!last) throw new Error(`training ${runName(s)} produced no checkpoint`);
   mkdirSync(runDir, { recursive: true });

@@ -10,8 +10,9 @@
  *   (σ 0.2 → 0.05) for TD3 and DDPG, so the S2 comparison differs only by TD3's mechanisms; 0.005
  *   gave TD3 more penalty at 10 000 steps and with equal lr TD3 leads DDPG on S2 (docs/training.md,
  *   "S2 results"). Every value stays configurable (`--algo-config`).
- * Exploration: Gaussian noise on the normalised action, σ decaying linearly per episode, after a
- * warm-up of uniformly random actions. All randomness from the injected `Rng`.
+ * Exploration: Gaussian noise on the normalised action, σ decaying linearly per env step (S3
+ * learners) or per episode (S2's TD3/DDPG, `noiseDecaySteps` 0), after a warm-up of uniformly
+ * random actions. All randomness from the injected `Rng`.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Rng } from '../../../core/rng.ts';
@@ -20,6 +21,8 @@ import type { Tf } from '../backend.ts';
 import { Mlp, type SerializedMlp } from '../nets.ts';
 import { ReplayBuffer } from '../replay.ts';
 import { actAffine, obsAffine, applyAffine, type Affine } from '../scaling.ts';
+import { S3_PROTOCOL } from '../protocol.ts';
+import { linearSchedule, S3_EXPLORE_DECAY_STEPS } from './schedule.ts';
 import type { AlgoName, ExportedActor, Learner, UpdateStats } from './types.ts';
 
 export interface ActorCriticConfig {
@@ -38,6 +41,14 @@ export interface ActorCriticConfig {
   updateEvery: number;
   noiseStart: number;
   noiseEnd: number;
+  /**
+   * Env steps over which σ decays linearly from `noiseStart` to `noiseEnd` (counted from the first
+   * step, warm-up included). The S3 protocol schedules exploration in steps so that learners with
+   * different episode lengths explore alike at equal step budgets (docs/training.md). 0 = the
+   * per-episode schedule below.
+   */
+  noiseDecaySteps: number;
+  /** Episodes over which σ decays when `noiseDecaySteps` is 0 (S2's protocol). */
   noiseDecayEpisodes: number;
   twinCritics: boolean;
   /** Actor and target updates every `policyDelay` critic updates (TD3: 2). */
@@ -50,8 +61,8 @@ export interface ActorCriticConfig {
   rewardScale: number;
   /**
    * Weight of mean(pre-tanh action²) in the actor loss. Keeps tanh out of saturation, where its
-   * gradient vanishes and an actor pushing against a bound never learns to stop (the original
-   * MADDPG implementation uses 1e-3).
+   * gradient vanishes and an actor pushing against a bound never learns to stop. MADDPG/CEJOMU:
+   * the S3 protocol's 0.1 (`S3_PROTOCOL.actionReg`); TD3/DDPG: 1e-3, the original MADDPG code's.
    */
   actionReg: number;
 }
@@ -59,11 +70,14 @@ export interface ActorCriticConfig {
 export function defaultActorCriticConfig(algo: AlgoName, overrides: Partial<ActorCriticConfig> = {}): ActorCriticConfig {
   const base: ActorCriticConfig = {
     hidden: [64, 64], actorLr: 1e-3, criticLr: 1e-3, gamma: 0.95, tau: 0.01, batch: 128, bufferSize: 100_000,
-    warmupSteps: 500, learnStart: 500, updateEvery: 1, noiseStart: 0.3, noiseEnd: 0.05, noiseDecayEpisodes: 100,
-    twinCritics: false, policyDelay: 1, targetNoise: 0, targetNoiseClip: 0.5, centralised: true, rewardScale: 1, actionReg: 1e-3,
+    warmupSteps: 500, learnStart: 500, updateEvery: S3_PROTOCOL.updateEvery, noiseStart: 0.3, noiseEnd: 0.05, noiseDecaySteps: S3_EXPLORE_DECAY_STEPS, noiseDecayEpisodes: 100,
+    twinCritics: false, policyDelay: 1, targetNoise: 0, targetNoiseClip: 0.5, centralised: true, rewardScale: 1, actionReg: S3_PROTOCOL.actionReg,
   };
-  if (algo === 'td3') Object.assign(base, { gamma: 0.98, tau: 0.005, twinCritics: true, policyDelay: 2, targetNoise: 0.05, targetNoiseClip: 0.1, noiseStart: 0.2, centralised: false });
-  if (algo === 'ddpg') Object.assign(base, { gamma: 0.98, tau: 0.005, noiseStart: 0.2, centralised: false });
+  // S2's learners keep their protocol (docs/training.md, "S2 results"): an update every step, σ
+  // decaying per episode and the original MADDPG code's 1e-3 pre-tanh penalty.
+  const s2 = { noiseDecaySteps: 0, actionReg: 1e-3, updateEvery: 1 };
+  if (algo === 'td3') Object.assign(base, { gamma: 0.98, tau: 0.005, twinCritics: true, policyDelay: 2, targetNoise: 0.05, targetNoiseClip: 0.1, noiseStart: 0.2, centralised: false, ...s2 });
+  if (algo === 'ddpg') Object.assign(base, { gamma: 0.98, tau: 0.005, noiseStart: 0.2, centralised: false, ...s2 });
   return { ...base, ...overrides };
 }
 
@@ -134,12 +148,13 @@ export class ActorCritic implements Learner {
     const actN = actions.flatMap((row) => row.map((v, d) => (this.actA.scale[d]! === 0 ? 0 : (v - this.actA.offset[d]!) / this.actA.scale[d]!)));
     this.buffer.add(this.normObs(obs), actN, reward * this.cfg.rewardScale, this.normObs(next), terminal);
     this.steps++;
+    const c = this.cfg;
+    if (c.noiseDecaySteps > 0) this.sigma = linearSchedule(c.noiseStart, c.noiseEnd, this.steps / c.noiseDecaySteps);
   }
 
   endEpisode(episode: number): void {
     const c = this.cfg;
-    const frac = Math.min(1, (episode + 1) / Math.max(1, c.noiseDecayEpisodes));
-    this.sigma = c.noiseStart + (c.noiseEnd - c.noiseStart) * frac;
+    if (c.noiseDecaySteps === 0) this.sigma = linearSchedule(c.noiseStart, c.noiseEnd, (episode + 1) / Math.max(1, c.noiseDecayEpisodes));
   }
 
   train(): UpdateStats | null {

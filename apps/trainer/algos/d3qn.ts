@@ -1,7 +1,7 @@
 /**
  * D3QN baseline (SPEC §5.5, S3's comparison [36]): dueling double DQN per UAV with six discrete
  * flight directions (±x, ±y, ±z, each a full per-axis step v·ΔT), shared reward, ε-greedy
- * exploration decaying per episode, Double-DQN targets (online argmax, target evaluation),
+ * exploration decaying per env step (as MADDPG's σ, the S3 protocol), Double-DQN targets (online argmax, target evaluation),
  * dueling head Q = V + A − mean(A). Independent learners (one Q-net per agent).
  * Not exported to ONNX: the policy is an argmax over Q-values, not an actor MLP.
  */
@@ -12,15 +12,22 @@ import type { Tf } from '../backend.ts';
 import { Mlp, type SerializedMlp } from '../nets.ts';
 import { ReplayBuffer } from '../replay.ts';
 import { applyAffine, obsAffine, type Affine } from '../scaling.ts';
+import { S3_PROTOCOL } from '../protocol.ts';
+import { linearSchedule, S3_EXPLORE_DECAY_STEPS } from './schedule.ts';
 import type { ExportedActor, Learner, UpdateStats } from './types.ts';
 
 export interface D3qnConfig {
   hidden: number[]; lr: number; gamma: number; tau: number; batch: number; bufferSize: number; learnStart: number;
-  epsStart: number; epsEnd: number; epsDecayEpisodes: number; rewardScale: number;
+  /** One gradient update every n env steps (the S3 protocol: as MADDPG's `updateEvery`). */
+  updateEvery: number;
+  epsStart: number; epsEnd: number;
+  /** Env steps over which ε decays linearly (the S3 protocol, as MADDPG's σ); 0 = per episode. */
+  epsDecaySteps: number;
+  epsDecayEpisodes: number; rewardScale: number;
 }
 
 export function defaultD3qnConfig(o: Partial<D3qnConfig> = {}): D3qnConfig {
-  return { hidden: [64, 64], lr: 1e-3, gamma: 0.95, tau: 0.01, batch: 128, bufferSize: 100_000, learnStart: 500, epsStart: 1, epsEnd: 0.05, epsDecayEpisodes: 100, rewardScale: 1, ...o };
+  return { hidden: [64, 64], lr: 1e-3, gamma: 0.95, tau: 0.01, batch: 128, bufferSize: 100_000, learnStart: 500, updateEvery: S3_PROTOCOL.updateEvery, epsStart: 1, epsEnd: 0.05, epsDecaySteps: S3_EXPLORE_DECAY_STEPS, epsDecayEpisodes: 100, rewardScale: 1, ...o };
 }
 
 const DIRECTIONS = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]] as const;
@@ -37,6 +44,7 @@ export class D3qn implements Learner {
   private readonly buffer: ReplayBuffer;
   private readonly obsA: Affine;
   private eps: number;
+  private steps = 0;
 
   constructor(private readonly tf: Tf, private readonly spec: EnvSpec, readonly cfg: D3qnConfig, private readonly rng: Rng) {
     if (spec.space.actNames.length < 3) throw new RangeError('D3QN needs a 3D displacement action');
@@ -97,16 +105,19 @@ export class D3qn implements Learner {
     // The loop calls observe() right after act() for the same observations: use act()'s choices.
     const idx = actions.map((_, i) => this.lastChoice[i] ?? 0);
     this.buffer.add(obs.flatMap((r) => applyAffine(r, this.obsA)), idx, reward * this.cfg.rewardScale, next.flatMap((r) => applyAffine(r, this.obsA)), terminal);
+    this.steps++;
+    const c = this.cfg;
+    if (c.epsDecaySteps > 0) this.eps = linearSchedule(c.epsStart, c.epsEnd, this.steps / c.epsDecaySteps);
   }
 
   endEpisode(episode: number): void {
     const c = this.cfg;
-    this.eps = c.epsStart + (c.epsEnd - c.epsStart) * Math.min(1, (episode + 1) / Math.max(1, c.epsDecayEpisodes));
+    if (c.epsDecaySteps === 0) this.eps = linearSchedule(c.epsStart, c.epsEnd, (episode + 1) / Math.max(1, c.epsDecayEpisodes));
   }
 
   train(): UpdateStats | null {
     const c = this.cfg;
-    if (this.buffer.size < Math.max(c.learnStart, c.batch)) return null;
+    if (this.buffer.size < Math.max(c.learnStart, c.batch) || this.steps % Math.max(1, c.updateEvery) !== 0) return null;
     const tf = this.tf;
     const b = this.buffer.sample(c.batch, this.rng);
     const B = b.size, o = this.o, n = this.n;
@@ -139,14 +150,15 @@ export class D3qn implements Learner {
 
   checkpoint(): unknown {
     const ser = (q: QNet) => ({ trunk: q.trunk.serialize(), v: q.v.serialize(), adv: q.adv.serialize() });
-    return { algo: this.algo, eps: this.eps, online: this.online.map(ser), target: this.target.map(ser) };
+    return { algo: this.algo, eps: this.eps, steps: this.steps, online: this.online.map(ser), target: this.target.map(ser) };
   }
 
   restore(state: unknown): void {
     type S = { trunk: SerializedMlp; v: SerializedMlp; adv: SerializedMlp };
-    const s = state as { algo: string; eps: number; online: S[]; target: S[] };
+    const s = state as { algo: string; eps: number; steps?: number; online: S[]; target: S[] };
     if (s.algo !== this.algo || s.online.length !== this.n) throw new RangeError('checkpoint does not match D3QN with this many agents');
     this.eps = s.eps;
+    this.steps = s.steps ?? 0;
     const load = (q: QNet, x: S) => (q.trunk.load(x.trunk), q.v.load(x.v), q.adv.load(x.adv));
     s.online.forEach((x, i) => load(this.online[i]!, x));
     s.target.forEach((x, i) => load(this.target[i]!, x));

@@ -18,10 +18,14 @@ export class Charts {
     this.sig = '';
   }
 
+  /** Redraws when a slot is added or resized at once, else at most once a second (the current slot's values move). */
   update(rows) {
-    const sig = rows.map((r) => `${r.slot}:${r.dor.toFixed(3)}:${r.plannedDor}:${r.completed}:${r.late}:${Math.round(r.energyJ)}`).join(',');
-    if (sig === this.sig && !this.resized()) return;
-    this.sig = sig;
+    const now = performance.now();
+    const grew = rows.length !== this.n || this.resized();
+    if (!grew && now - (this.at ?? 0) < 1000) return;
+    const sig = rows.map((r) => `${r.slot}:${r.dor.toFixed(3)}:${r.plannedDor}:${r.completed}:${r.late}:${r.failed}:${Math.round(r.energyJ / 100)}`).join(',');
+    if (sig === this.sig && !grew) return;
+    Object.assign(this, { sig, n: rows.length, at: now });
     SERIES.forEach((s, i) => draw(this.canvases[i], s, rows));
   }
 

@@ -42,7 +42,9 @@ function drawModes(c, modes, t0, t1) {
     const end = modes[i + 1]?.tUs ?? t1, x = X(m.tUs);
     ctx.fillStyle = modeColour(m.mode); ctx.fillRect(x, 4, Math.max(1, X(end) - x), h - 20);
     ctx.fillStyle = '#fff'; ctx.font = '10px sans-serif';
-    if (X(end) - x > 30) ctx.fillText(m.mode, x + 2, h / 2);
+    const label = `${m.mode} · ${FLIGHT[m.flight] ?? ''}`;
+    if (X(end) - x > ctx.measureText(label).width + 4) ctx.fillText(label, x + 2, h / 2);
+    else if (X(end) - x > 30) ctx.fillText(m.mode, x + 2, h / 2);
   });
   ctx.fillStyle = '#888'; ctx.fillText('0 s', 0, h - 3);
   const s = `${(span / 1e6).toFixed(0)} s`; ctx.fillText(s, w - ctx.measureText(s).width, h - 3);

@@ -19,7 +19,7 @@ async function start() {
   const config = await (await fetch('/config.json')).json();
   const contract = await loadContract(config);
   const staleUs = config.staleAfterS * 1e6;
-  const view = { config, frames: 0, fps: 0, selected: undefined, model: new Model(), t0Us: 0 };
+  const view = { config, frames: 0, fps: 0, messages: 0, prof: { draw: 0, dom: 0, doms: 0, msg: 0 }, selected: undefined, model: new Model(), t0Us: 0 };
   window.__view = view;
   const map = new MapView($('map'), $('markers'), config.geometry, config.tiles);
   const table = new FleetTable($('fleet').tBodies[0], config.geometry, (id) => { view.selected = id; });
@@ -36,9 +36,12 @@ async function start() {
     view.model.onAlert = alert;
     now = () => clock.nowUs();
     connectLive(config.ws, contract, (d) => {
+      view.messages++;
+      const p0 = performance.now();
       const t = Number(d.msg.header?.t_us ?? 0);
       if (t) { clock.observe(t); if (!view.t0Us) view.t0Us = t; }
       view.model.apply(d.key, d.params, d.msg, t);
+      view.prof.msg += performance.now() - p0;
     }, (state, what, err) => {
       const c = $('conn');
       c.dataset.state = state; c.textContent = err ? `${state}: ${err}` : state;
@@ -60,11 +63,14 @@ async function start() {
     last = t;
     if (view.replay) view.model = view.replay.model;
     const m = view.model, n = now();
+    const d0 = performance.now();
     map.draw(m, n, staleUs, view.selected);
+    view.prof.draw += performance.now() - d0;
     view.frames++; fpsFrames++;
     if (t - fpsT >= 1000) { view.fps = (fpsFrames * 1000) / (t - fpsT); fpsFrames = 0; fpsT = t; $('fps').textContent = `${view.fps.toFixed(0)} fps`; }
     if (t - lastDom >= 200) {
       lastDom = t;
+      const q0 = performance.now();
       map.placeLabels(m, n, staleUs);
       table.update(m, n, staleUs, view.selected);
       charts.update(m.slots.upTo(m.slot));
@@ -73,6 +79,7 @@ async function start() {
       $('slot').textContent = m.slot < 0 ? '—' : m.launching ? 'launch' : String(m.slot);
       $('simtime').textContent = n && view.t0Us ? `${((n - view.t0Us) / 1e6).toFixed(1)} s` : '—';
       view.replay?.syncBar?.();
+      view.prof.dom += performance.now() - q0; view.prof.doms++;
     }
     requestAnimationFrame(frame);
   };

@@ -4,11 +4,12 @@
 // tours, and per UAV its trail, coverage disc (SPEC §3: R = H tan θ_max) and heading marker.
 import { drawTiles } from './tiles.js';
 
+const SKIP = new Set((new URLSearchParams(location.search).get('skip') ?? '').split(','));
 export const colour = (id) => `hsl(${(id * 137.508) % 360},75%,58%)`;
 
 export class MapView {
   constructor(canvas, markers, geometry, tiles) {
-    Object.assign(this, { canvas, markers, g: geometry, tiles, ctx: canvas.getContext('2d'), labels: new Map(), hit: [] });
+    Object.assign(this, { canvas, markers, g: geometry, tiles, ctx: canvas.getContext('2d', { alpha: false }), labels: new Map(), hit: [] });
     this.bounds = { x0: -5, y0: -5, x1: geometry.areaM + 5, y1: geometry.areaM + 5 };
   }
 
@@ -40,17 +41,38 @@ export class MapView {
     this.fit(model);
     this.layout();
     const { ctx, px, py } = this;
-    ctx.clearRect(0, 0, this.w, this.h);
-    if (this.tiles) drawTiles(ctx, this);
-    this.grid();
-    const a = this.g.areaM;
-    ctx.strokeStyle = '#e67e22'; ctx.lineWidth = 1.5; ctx.setLineDash([6, 4]);
-    ctx.strokeRect(px(0), py(a), a * this.scale, a * this.scale);
-    ctx.setLineDash([]);
-    this.links(model);
-    this.users(model);
+    this.background();
+    ctx.drawImage(this.bg, 0, 0, this.w, this.h);
+    if (!SKIP.has('links')) this.links(model);
+    if (!SKIP.has('users')) this.users(model);
     this.hit = [];
-    for (const u of model.uavs.values()) this.uav(u, nowUs - u.lastTwinUs > staleUs, u.id === selected);
+    const stride = model.uavs.size > 40 ? 3 : 1; // big fleets: every third trail point
+    for (const u of model.uavs.values()) this.uav(u, nowUs - u.lastTwinUs > staleUs, u.id === selected, stride);
+  }
+
+  /**
+   * Tiles, the latitude/longitude grid and the geofence change only when the map is resized or
+   * grows: they are drawn once into an offscreen layer and copied each frame (tiles that arrive
+   * later redraw it).
+   */
+  background() {
+    const b = this.bounds;
+    const key = `${this.canvas.width}x${this.canvas.height}:${b.x0},${b.y0},${b.x1},${b.y1}:${this.tilesLoaded ?? 0}`;
+    if (this.bgKey === key) return;
+    this.bgKey = key;
+    this.bg ??= document.createElement('canvas');
+    this.bg.width = this.canvas.width; this.bg.height = this.canvas.height;
+    const main = this.ctx;
+    this.ctx = this.bg.getContext('2d', { alpha: false });
+    this.ctx.setTransform(main.getTransform());
+    this.ctx.fillStyle = '#1b1e23'; this.ctx.fillRect(0, 0, this.w, this.h);
+    if (this.tiles) this.tilesLoaded = drawTiles(this.ctx, this, () => { this.bgKey = ''; });
+    if (!SKIP.has('grid')) this.grid();
+    const a = this.g.areaM, { px, py } = this;
+    this.ctx.strokeStyle = '#e67e22'; this.ctx.lineWidth = 1.5; this.ctx.setLineDash([6, 4]);
+    this.ctx.strokeRect(px(0), py(a), a * this.scale, a * this.scale);
+    this.ctx.setLineDash([]);
+    this.ctx = main;
   }
 
   grid() {
@@ -99,24 +121,36 @@ export class MapView {
 
   users(model) {
     const { ctx, px, py } = this;
+    const byColour = new Map();
     for (const u of model.users.values()) {
       if (u.x === undefined) continue;
-      const off = u.decision && u.decisionSlot >= model.slot - 1;
-      ctx.fillStyle = off ? colour(u.decision) : '#9e9e9e';
-      ctx.beginPath(); ctx.arc(px(u.x), py(u.y), off ? 3.5 : 2.5, 0, 2 * Math.PI); ctx.fill();
+      const off = u.decision && u.decisionSlot >= model.slot - 1 ? u.decision : 0;
+      let l = byColour.get(off);
+      if (!l) byColour.set(off, (l = []));
+      l.push(u);
+    }
+    for (const [d, list] of byColour) { // one path per colour
+      ctx.fillStyle = d ? colour(d) : '#9e9e9e';
+      ctx.beginPath();
+      for (const u of list) { ctx.moveTo(px(u.x) + 3, py(u.y)); ctx.arc(px(u.x), py(u.y), d ? 3.5 : 2.5, 0, 2 * Math.PI); }
+      ctx.fill();
     }
   }
 
-  uav(u, stale, selected) {
+  uav(u, stale, selected, stride) {
     if (!u.pos) return;
     const { ctx, px, py } = this;
     const c = stale ? '#777' : colour(u.id);
     const x = px(u.pos.x), y = py(u.pos.y);
-    ctx.strokeStyle = c; ctx.globalAlpha = 0.5; ctx.beginPath();
-    u.trail.forEach((p, i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, px(p.x), py(p.y)));
-    ctx.stroke();
+    if (!SKIP.has('trails')) {
+      ctx.strokeStyle = c; ctx.globalAlpha = 0.5; ctx.beginPath();
+      const t = u.trail;
+      for (let i = 0; i < t.length; i += stride) (i ? ctx.lineTo : ctx.moveTo).call(ctx, px(t[i].x), py(t[i].y));
+      if (t.length) ctx.lineTo(px(u.pos.x), py(u.pos.y));
+      ctx.stroke();
+    }
     const r = Math.max(0, u.pos.alt) * Math.tan((this.g.thetaMaxDeg * Math.PI) / 180) * this.scale;
-    ctx.globalAlpha = 0.1; ctx.fillStyle = c; ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill();
+    if (!SKIP.has('discs')) { ctx.globalAlpha = 0.1; ctx.fillStyle = c; ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill(); }
     ctx.globalAlpha = 1;
     ctx.save(); ctx.translate(x, y); ctx.rotate(u.heading);
     ctx.beginPath(); ctx.moveTo(0, -9); ctx.lineTo(6, 7); ctx.lineTo(0, 3); ctx.lineTo(-6, 7); ctx.closePath();

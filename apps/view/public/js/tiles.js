@@ -10,7 +10,9 @@ function tileOf(latDeg, lonDeg, z) {
 function lonOf(x, z) { return (x / 2 ** z) * 360 - 180; }
 function latOf(y, z) { const n = Math.PI - (2 * Math.PI * y) / 2 ** z; return (180 / Math.PI) * Math.atan(0.5 * (Math.exp(n) - Math.exp(-n))); }
 
-export function drawTiles(ctx, view) {
+/** Draws the tiles loaded so far; returns how many; `onLoad` is called when another one arrives. */
+export function drawTiles(ctx, view, onLoad) {
+  let drawn = 0;
   const { g, bounds: b } = view;
   const mPerPx = 1 / view.scale;
   const z = Math.max(0, Math.min(22, Math.round(Math.log2((156543.03 * Math.cos((g.origin.latDeg * Math.PI) / 180)) / mPerPx))));
@@ -21,10 +23,12 @@ export function drawTiles(ctx, view) {
     for (let ty = Math.floor(ne.y); ty <= Math.floor(sw.y); ty++) {
       const key = `${z}/${tx}/${ty}`;
       let img = cache.get(key);
-      if (!img) { img = new Image(); img.src = `/tiles/${key}.png`; cache.set(key, img); }
+      if (!img) { img = new Image(); img.onload = onLoad; img.src = `/tiles/${key}.png`; cache.set(key, img); }
       if (!img.complete || !img.naturalWidth) continue;
       const nw = toM(latOf(ty, z), lonOf(tx, z)), se = toM(latOf(ty + 1, z), lonOf(tx + 1, z));
       ctx.drawImage(img, view.px(nw.x), view.py(nw.y), view.px(se.x) - view.px(nw.x), view.py(se.y) - view.py(nw.y));
+      drawn++;
     }
   }
+  return drawn;
 }
