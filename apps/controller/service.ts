@@ -90,9 +90,11 @@ export class ControllerService {
   }
 
   get twin(): Twin {
+    this.sync();
     return this.core.twin;
   }
   get ledger(): CoreState['ledger'] {
+    this.sync();
     return this.core.ledger;
   }
   get pool(): CoreState['pool'] {
@@ -118,7 +120,7 @@ export class ControllerService {
   async attach(): Promise<void> {
     if (this.attached) return;
     this.attached = true;
-    const feed = (kind: MessageEvent['kind']) => (msg: MessageEvent['msg'], d: Delivery): void => void this.apply({ kind, msg, topic: d.topic, recvUs: Math.round(d.recvUs) } as MessageEvent);
+    const feed = (kind: MessageEvent['kind']) => (msg: MessageEvent['msg'], d: Delivery): void => this.receive({ kind, msg, topic: d.topic, recvUs: Math.round(d.recvUs) } as MessageEvent);
     await this.bus.subscribe('twin', {}, feed('twin'));
     await this.bus.subscribe('task', {}, feed('task'));
     await this.bus.subscribe('ack', {}, feed('ack'));
@@ -131,6 +133,7 @@ export class ControllerService {
   async start(): Promise<void> {
     await this.attach();
     this.fleetTimer = this.clock.setInterval(() => {
+      this.sync();
       if (this.stopped || !this.leading) return;
       // Also while the fleet launches: airborne agents would otherwise count the wait as silence.
       this.publishFleet(Math.max(0, this.core.slot), this.core.slot < 0);
@@ -204,8 +207,32 @@ export class ControllerService {
     return Math.round(this.clock.nowUs());
   }
 
-  /** One event through the core; its output published. */
+  /**
+   * Messages of one instant wait here and go to the core in a canonical order (topic, sender,
+   * seq) when the instant is over: before the next message of another instant, before any timer
+   * event and before the shell reads the core's state. Arrival order within an instant follows the
+   * sockets (several publishers), so this is what makes the core's input — and its PlanningInputs
+   * — the same on every run of a lockstep mission; any order is a valid serialisation of messages
+   * that arrived at the same instant.
+   */
+  private inbox: MessageEvent[] = [];
+
+  private receive(ev: MessageEvent): void {
+    if (this.inbox.length > 0 && this.inbox[0]!.recvUs !== ev.recvUs) this.sync();
+    this.inbox.push(ev);
+  }
+
+  /** Applies the waiting messages (see `inbox`). */
+  private sync(): void {
+    if (this.inbox.length === 0) return;
+    const batch = this.inbox.sort(canonicalOrder);
+    this.inbox = [];
+    for (const ev of batch) this.apply(ev);
+  }
+
+  /** One event through the core (waiting messages first); its output published. */
   private apply(ev: CoreEvent): CoreOutput {
+    if (!('msg' in ev)) this.sync();
     const out = step(this.core, ev);
     for (const w of out.warnings) this.log.warn(w.data, w.text);
     if (out.inputs && this.leading) this.publish(this.bus.publish('planningInputs', {}, out.inputs), 'planning inputs');
@@ -220,7 +247,10 @@ export class ControllerService {
     const want = this.cfg.waitForUavs ?? 0;
     const until = this.clock.nowUs() + (this.cfg.readyTimeoutS ?? 60) * 1e6;
     // A UAV counts once it reported a position: the launch plan goes where it stands.
-    const located = () => [...this.twin.values()].filter((u) => u.pos).length;
+    const located = () => {
+      this.sync();
+      return [...this.twin.values()].filter((u) => u.pos).length;
+    };
     while (!this.stopped && located() < want && this.clock.nowUs() < until) await this.clock.sleep(100);
     if (located() < want) this.log.warn({ have: located(), want }, 'starting without every UAV reporting its position');
   }
@@ -232,7 +262,10 @@ export class ControllerService {
   private async launchFleet(): Promise<void> {
     this.apply({ kind: 'launch', nowUs: this.now() });
     const until = this.clock.nowUs() + (this.cfg.launchTimeoutS ?? 60) * 1e6;
-    const airborne = () => fleetReady(this.cfg.trajectory ?? PLANNER_TRAJECTORY, this.twin);
+    const airborne = () => {
+      this.sync();
+      return fleetReady(this.cfg.trajectory ?? PLANNER_TRAJECTORY, this.twin);
+    };
     while (!this.stopped && !airborne() && this.clock.nowUs() < until) await this.clock.sleep(250);
     if (!airborne()) this.log.warn({ flying: [...this.twin.values()].filter((u) => u.flightState === FlightState.FLIGHT_STATE_FLYING).map((u) => u.id) }, 'starting slots before every UAV is airborne at its start');
   }
@@ -260,6 +293,7 @@ export class ControllerService {
     const s0 = this.cfg.s0;
     let warm: Map<number, number[][]> | undefined;
     if (s0?.warmStart && this.core.s0) {
+      this.sync();
       const c = this.core.s0;
       const inp = buildS0Input(c.cfg, k, this.clock.nowUs(), this.twin, c.requests, c.ratios());
       const hold = s0.hold ?? (<T>(p: Promise<T>) => p);
@@ -319,4 +353,13 @@ export class ControllerService {
   private publish(p: Promise<void>, what: string): void {
     p.catch((e: unknown) => this.log.error({ err: e }, `${what} not published`));
   }
+}
+
+/** Canonical order of messages received at one instant: topic, then sender, then seq. */
+function canonicalOrder(a: MessageEvent, b: MessageEvent): number {
+  if (a.topic !== b.topic) return a.topic < b.topic ? -1 : 1;
+  const sa = a.msg.header!.sender;
+  const sb = b.msg.header!.sender;
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  return a.msg.header!.seq - b.msg.header!.seq;
 }

@@ -40,7 +40,7 @@ export const PLANNING_INPUTS_CODE = 'plan.inputs';
  * PlanningInputs message instead, replayed through the controller's core: core-replay.ts): for
  * each UAV the header seq of the last twin state applied, and the task ids planned, in order.
  */
-interface PlanningInputs {
+export interface PlanningInputs {
   slot: number;
   twins: { uav: number; seq: number }[];
   tasks: number[];
@@ -128,7 +128,11 @@ export function slotInputs(rec: RunRecording, slotS: number, opts: { boundary?: 
   return replayInputs(rec, slotS, opts).slots;
 }
 
-export function replayInputs(rec: RunRecording, slotS: number, opts: { boundary?: 'exclusive' | 'inclusive'; collectFraction?: number } = {}): ReplayInputs {
+export function replayInputs(
+  rec: RunRecording,
+  slotS: number,
+  opts: { boundary?: 'exclusive' | 'inclusive'; collectFraction?: number; stated?: { slots: Map<number, PlanningInputs>; pools: Map<number, PlanningInputs> } } = {},
+): ReplayInputs {
   const plans = slotPlans(rec);
   const pools = poolPlans(rec);
   const startOf = new Map<number, number>();
@@ -140,8 +144,8 @@ export function replayInputs(rec: RunRecording, slotS: number, opts: { boundary?
     .sort((a, b) => a.stepUs - b.stepUs || a.k - b.k);
 
   const ctlRecv = controllerReceiveTimes(rec);
-  const stated = planningInputs(rec);
-  const statedPool = planningInputs(rec, true);
+  const stated = opts.stated?.slots ?? planningInputs(rec);
+  const statedPool = opts.stated?.pools ?? planningInputs(rec, true);
   const twinBySeq = new Map(rec.twins.map((e) => [`${e.msg.uav_id}:${e.msg.header!.seq}`, e] as const));
   const lastCopy = (taskId: number, byUs: number): TaskRequest | undefined => {
     let best: TaskRequest | undefined;

@@ -88,8 +88,8 @@ function replayWithCore(run: RunFolder, cfg: ReplayConfig, planner?: ReplayPlann
   if (rounds.length > 0 || poolCfg) {
     rep.pools = { recordedPlanner: RECORDED_POOL_PLANNER, rounds: rounds.length, check: checkRounds(rounds, 'pool') };
     if (planner && isPoolPlanner(planner)) {
-      // Pool what-if planners take the rounds' inputs as inputs.ts rebuilds them.
-      const all = replayInputs(run.recording, cfg.slotS);
+      // Pool what-if planners take the rounds' inputs as inputs.ts rebuilds them, from what the core planned with.
+      const all = replayInputs(run.recording, cfg.slotS, { stated: r.value.stated });
       const same = replanPools(all.pools, poolCfg!);
       const alt = replanPools(all.pools, poolCfg!, planner);
       rep.pools.whatIf = {

@@ -45,7 +45,7 @@ function badMessages(topic: string): Buffer[] {
 }
 
 for (const b of brokers) {
-  test(`a short mission flies end to end and shrugs off malformed traffic (${b.name})`, { timeout: 120_000 }, async (t) => {
+  test(`a short mission flies end to end and shrugs off malformed traffic (${b.name})`, { timeout: 900_000 }, async (t) => {
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-e2e-'));
     const scenario = defaultScenario({ uavs: 2, users: 8, slots: 8, seed: 7 });
     const injected: string[] = [];

@@ -19,7 +19,7 @@ import { decode, FlightMode, matchTopic, type Event, type Plan, type PlanAck } f
 const MODEL = 'models/s3-maddpg';
 const SLOTS = 8;
 
-test('npm start\'s policy mission: every UAV flies its own trained actor, towards the users, as the env predicts', { timeout: 120_000 }, async (t) => {
+test('npm start\'s policy mission: every UAV flies its own trained actor, towards the users, as the env predicts', { timeout: 900_000 }, async (t) => {
   const setup = preparePolicyMission(MODEL, { seed: 3, slots: SLOTS });
   assert.ok(setup.ok, setup.ok ? '' : setup.detail);
   const { scenario, model } = setup.value;

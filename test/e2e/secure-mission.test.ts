@@ -200,7 +200,7 @@ async function assertSecureOutcome(summary: MissionSummary, log: AttackLog, runD
   }
 }
 
-void test('secure mission on the embedded broker: rogue clients refused, forged plans nacked, mission unaffected', { timeout: 180_000 }, async (t) => {
+void test('secure mission on the embedded broker: rogue clients refused, forged plans nacked, mission unaffected', { timeout: 900_000 }, async (t) => {
   const { summary, log, runDir } = await secureMission(t);
   await assertSecureOutcome(summary, log, runDir);
   // aedes closes the connection of a refused publish and answers a refused SUBSCRIBE with 0x80; the hooks count both.
@@ -219,7 +219,7 @@ try {
   haveMosquitto = (e as NodeJS.ErrnoException).code !== 'ENOENT';
 }
 
-void test('secure mission on Mosquitto with the `uavmec keys` configuration (TLS + passwords)', { timeout: 180_000, skip: haveMosquitto ? false : 'mosquitto not installed' }, async (t) => {
+void test('secure mission on Mosquitto with the `uavmec keys` configuration (TLS + passwords)', { timeout: 900_000, skip: haveMosquitto ? false : 'mosquitto not installed' }, async (t) => {
   const dir = path.join(tempDir('secure-mission'), 'secrets');
   const certPort = await freePort();
   const pwPort = await freePort();

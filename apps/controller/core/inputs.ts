@@ -51,6 +51,8 @@ export interface CoreOutput {
   coalitionInputs?: S0Step['inputs'];
   /** Set when slot k's plan (or pool step) was made and its metrics row is filled (the shell's onSlot). */
   slotPlanned?: number;
+  /** A pool round started: the DAG task ids it was planned from, in the order given to the planner. */
+  roundTasks?: number[];
   /** Pool rounds closed by this event. */
   roundsClosed: PoolRoundMetrics[];
   warnings: { text: string; data: Record<string, unknown> }[];

@@ -2,7 +2,8 @@
  * The mission's ends in the core: the launch before slot 0 (each UAV to its launch position at
  * the cruise altitude, or with a policy to the start it was trained from), the RTL after the last
  * slot, and the close after the drain (final energies; a running pool round closed, its open
- * tasks failed).
+ * tasks failed) — with a last PlanningInputs (slot = the slot count) listing what came in after
+ * the last slot's plan.
  */
 import { FlightMode } from '../../../proto/index.ts';
 import { launchTarget, PLANNER_TRAJECTORY } from '../trajectory.ts';
@@ -47,6 +48,9 @@ export function finish(st: CoreState, nowUs: number, out: CoreOutput): void {
 }
 
 export function close(st: CoreState, nowUs: number, out: CoreOutput): void {
+  // What came in since the last slot's plan (late completions, acks), so a replay ends where the mission did.
+  out.inputs = { slot: st.cfg.slots, slot_start_t_us: nowUs, plan_t_us: nowUs, consumed: st.consumed, consumed_before_start: st.consumed.length };
+  st.consumed = [];
   const last = st.ledger.slots[st.cfg.slots - 1];
   if (last) for (const u of st.twin.values()) last.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
   if (st.pool?.active) afterPool(st, st.pool.closeNow(nowUs, st.twin), out);

@@ -22,6 +22,7 @@ export function poolSlot(st: CoreState, k: number, nowUs: number, out: CoreOutpu
   const step = st.pool!.step(k, nowUs, st.twin);
   if (step.error) out.warnings.push({ text: 'pool round not started', data: { slot: k, why: step.error } });
   afterPool(st, step, out);
+  if (step.taskIds) out.roundTasks = step.taskIds;
   const m = st.ledger.slots[k]!;
   for (const [uavId, plan] of step.plans ?? []) {
     st.ledger.planSent(uavId, plan.plan_seq as number, k);
