@@ -3,6 +3,7 @@
  * comments promise. Returns a reason naming the field, or undefined when the message is valid.
  */
 import type { Messages, Position, RicianChannel, Velocity, VideoPlan } from './gen/types.ts';
+import { validateUavProfile } from './validate-profile.ts';
 
 type Check = (m: never) => string | undefined;
 
@@ -204,6 +205,8 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
     return undefined;
   },
   Health: (m) => id(m.uav_id, 'uav_id'),
+  UavProfile: validateUavProfile,
+  AgentPresence: (m) => id(m.uav_id, 'uav_id') ?? (m.instance === '' ? 'instance empty' : undefined),
   LeaderRecord: (m) => {
     if (m.controller_id === '') return 'controller_id empty';
     if (m.state === 0) return 'state unspecified';

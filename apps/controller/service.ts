@@ -24,6 +24,7 @@ import { createCore, step, type CoreConfig, type CoreEvent, type CoreOutput, typ
 import type { Twin } from './twin/index.ts';
 import { buildS0Input, type S0ControllerConfig, type WarmStartModel } from './s0/index.ts';
 import type { Leadership, Resume } from './leader/index.ts';
+import type { S2Driver } from './s2/index.ts';
 
 export interface ControllerConfig extends CoreConfig {
   /** Fraction of a slot spent collecting task requests before planning (default 0.25). */
@@ -54,6 +55,12 @@ export interface ControllerConfig extends CoreConfig {
    * the mission at the slot the lease record says. Without it the controller always leads (epoch 0).
    */
   leadership?: Leadership;
+  /**
+   * S2 video streaming (SPEC §5.4): the S2 driver plans every slot (TD3 actor → UAV and device
+   * plans) and keeps its own books; the task requests are its segments, not CD+KKT tasks, so
+   * tasks and completions do not go to the core.
+   */
+  video?: S2Driver;
 }
 
 export interface ControllerEvents {
@@ -120,7 +127,11 @@ export class ControllerService {
   async attach(): Promise<void> {
     if (this.attached) return;
     this.attached = true;
-    const feed = (kind: MessageEvent['kind']) => (msg: MessageEvent['msg'], d: Delivery): void => this.receive({ kind, msg, topic: d.topic, recvUs: Math.round(d.recvUs) } as MessageEvent);
+    await this.cfg.video?.attach();
+    const feed = (kind: MessageEvent['kind']) => (msg: MessageEvent['msg'], d: Delivery): void => {
+      if (this.cfg.video && (kind === 'task' || kind === 'completion')) return;
+      this.receive({ kind, msg, topic: d.topic, recvUs: Math.round(d.recvUs) } as MessageEvent);
+    };
     await this.bus.subscribe('twin', {}, feed('twin'));
     await this.bus.subscribe('task', {}, feed('task'));
     await this.bus.subscribe('ack', {}, feed('ack'));
@@ -290,6 +301,7 @@ export class ControllerService {
    * generative model (onnxruntime, clock held) and the core plans with its proposal.
    */
   private async planSlot(k: number): Promise<void> {
+    if (this.cfg.video) return this.videoSlot(k, this.cfg.video);
     const s0 = this.cfg.s0;
     let warm: Map<number, number[][]> | undefined;
     if (s0?.warmStart && this.core.s0) {
@@ -307,6 +319,23 @@ export class ControllerService {
     this.renewLease(true);
   }
 
+  /** S2: the driver plans the slot (async: ONNX inference, holding a lockstep clock), the service sends and tracks the UAV plans. */
+  private videoSlot(k: number, video: S2Driver): void {
+    this.sync();
+    const m = this.core.ledger.slots[k]!;
+    const planning = video.planSlot(k, this.clock.nowUs());
+    (this.clock.activity ? this.clock.activity.during(planning, 's2-plan') : planning).then((plans) => {
+      if (this.stopped) return;
+      for (const [uavId, plan] of plans) {
+        this.core.ledger.planSent(uavId, plan.plan_seq as number, k);
+        this.publishPlan(uavId, plan, `S2 plan for UAV ${uavId}`);
+      }
+      m.servingUavs = [...plans.values()].filter((p) => (p.video?.shares?.length ?? 0) > 0).length;
+      for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
+      this.hooks.onSlot?.(m, k);
+    }).catch((e: unknown) => this.log.error({ err: e, slot: k }, 'S2 slot not planned'));
+  }
+
   /** FleetState: where every UAV is (for the agents' separation) and which slot runs (for the world). */
   private publishFleet(k: number, launching = false): void {
     const members = [...this.twin.values()]
@@ -321,15 +350,20 @@ export class ControllerService {
   }
 
   private finish(): void {
+    this.cfg.video?.endSlots(this.now());
     this.apply({ kind: 'finish', nowUs: this.now() });
     this.cfg.leadership?.finish({ slot: this.cfg.slots - 1, slotPlanned: true, missionStarted: true, missionStartUs: this.missionStartUs, planSeq: this.planSeqMax });
     const drainMs = (this.cfg.drainSlots ?? 1) * this.cfg.slotS * 1000;
-    this.timer = this.clock.setTimeout(() => {
+    const drained = () => {
       this.apply({ kind: 'close', nowUs: this.now() });
+      this.cfg.video?.close();
       this.stopped = true;
       this.fleetTimer?.cancel();
       this.resolveFinished();
-    }, drainMs);
+    };
+    // S2: the books close once every planned part has come back (or `drainSlots` have passed).
+    if (this.cfg.video) void this.cfg.video.whenDone(this.clock.nowUs() + drainMs * 1000).then(drained);
+    else this.timer = this.clock.setTimeout(drained, drainMs);
   }
 
   /** Every plan leaves through here: signed when a plan-signing key is configured. */

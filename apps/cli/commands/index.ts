@@ -17,5 +17,6 @@ registerCommand('tlog', 'inspect MAVLink .tlog files from any ground station (ua
 registerCommand('report', 'write a self-contained HTML report of a run (or two, side by side)', () => import('./report.ts'));
 registerCommand('recorder', 'record a mission flown as separate processes into a run folder (mqtt.rec, summary.json)', () => import('./recorder.ts'));
 registerCommand('replay', 'replay a recorded run: byte-identical plan check, or what-if with --planner', () => import('./replay.ts'));
+registerCommand('profile', 'write each UAV\'s profile (what `uavmec agent --profile` reads) for a scenario', () => import('./profile.ts'));
 registerCommand('keys', 'create a CA, certificates, MQTT passwords and plan/MAVLink signing keys for a fleet', () => import('./keys.ts'));
 registerCommand('view', 'the ground-station view in a browser: live from a broker over WebSocket, or replaying a run', () => import('./view.ts'));
