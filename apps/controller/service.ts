@@ -43,6 +43,13 @@ export interface ControllerConfig extends CoreConfig {
    */
   planSigningKey?: KeyObject;
   /**
+   * A second connection for the heartbeat (FleetState, QoS 0) alone. On NATS a QoS 1 publish is
+   * stored in JetStream inside the connection's read loop, which blocks for seconds while a dead
+   * node's streams elect new leaders; QoS 0 sent behind it on the same connection waits too, and
+   * the agents would count the wait as controller silence (deploy/cluster/README.md).
+   */
+  heartbeatBus?: Bus;
+  /**
    * S0 (SPEC §5.2, apps/controller/s0): the HAP plans coalitions of UAVs for the MEDs' requests
    * instead of offloading, optionally warm-started by the generative model; `hold` keeps a virtual
    * clock still while the model runs (onnxruntime is asynchronous). The warm start runs here in
@@ -346,7 +353,7 @@ export class ControllerService {
         ...(u.vel ? { velocity: { vx_east_m_s: u.vel[0], vy_north_m_s: u.vel[1], vz_up_m_s: u.vel[2] } } : {}),
         reported_t_us: Math.round(u.reportedUs),
       }));
-    this.publish(this.bus.publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members, ...(launching ? { launching } : this.pool?.ready()) }), 'fleet state');
+    this.publish((this.cfg.heartbeatBus ?? this.bus).publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members, ...(launching ? { launching } : this.pool?.ready()) }), 'fleet state');
   }
 
   private finish(): void {

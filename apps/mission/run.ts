@@ -88,7 +88,7 @@ export interface MissionOptions {
   policy?: PolicyMissionSetup;
   /** Episodes of the env prediction in policy mode (default 5). */
   envEpisodes?: number;
-  /** S2 video streaming (s2.ts, `prepareS2Mission`): `scenario` must be the setup's. Not with the virtual clock. */
+  /** S2 video streaming (s2.ts, `prepareS2Mission`): `scenario` must be the setup's. On the virtual clock the actor's inference holds it. */
   video?: S2MissionSetup;
   /** S0's system (s0.ts, `prepareS0Mission`): coalitions of UAVs serve the MEDs; `scenario` must be the setup's. */
   s0?: S0MissionSetup;
@@ -130,9 +130,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
   fs.mkdirSync(o.runDir, { recursive: true });
   const log = createLogger({ name: 'mission', file: path.join(o.runDir, 'mission.log') });
   const wall0 = performance.now();
-  // Lockstep by default; S2 flies on wall time until its driver's inference holds the clock.
-  const virtual = (o.clock ?? (o.video ? 'scaled' : 'virtual')) === 'virtual';
-  if (virtual && o.video) throw new Error('a lockstep mission cannot fly S2 yet (its driver\'s onnxruntime inference does not hold the clock): use the scaled clock');
+  const virtual = (o.clock ?? 'virtual') === 'virtual';
   if (o.video && o.video.scenario !== s) throw new Error('an S2 mission flies the scenario derived from its model (prepareS2Mission(...).scenario)');
   if (o.policy && o.policy.scenario !== s) throw new Error('a policy mission flies the scenario derived from its model (preparePolicyMission(...).scenario)');
   const speed = o.speed ?? 10;
@@ -202,7 +200,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
 
     const ctlBus = await Bus.connect({ url, clientId: `uavmec-controller-${uniq}`, sender: 'controller', clock, log: log.child({ c: 'controller' }), ...cred('controller') });
     cleanup.push(() => ctlBus.close());
-    const video = o.video ? new S2Driver(ctlBus, clock, o.video.driver, o.video.actor.act, log.child({ c: 's2' })) : undefined;
+    const video = o.video ? new S2Driver(ctlBus, clock, o.video.driver, o.video.actor.act, log.child({ c: 's2' }), held) : undefined;
     const s0cfg = o.s0 ? await s0ControllerConfig(o.s0, held) : undefined;
     if (s0cfg?.warmStart) cleanup.push(() => s0cfg.warmStart!.close());
     const ctl = new ControllerService(ctlBus, clock, {

@@ -42,7 +42,7 @@ export function planSlotNow(st: CoreState, k: number, nowUs: number, out: CoreOu
   st.positionsBySlot[k] = new Map([...st.twin.values()].filter((u) => u.pos).map((u) => [u.id, [u.pos![0], u.pos![1], u.pos![2]] as Vec3]));
   const o = planFleetSlot(cfg.trajectory ?? PLANNER_TRAJECTORY, {
     slot: k, nowUs, slotS: cfg.slotS, twin: st.twin, tasks, channel: cfg.channel, algo: cfg.algo, cruiseAltM: cfg.cruiseAltM, speedMS: cfg.speedMS,
-    uavTxPowerW: cfg.uavTxPowerW, prevTargets: st.prevTargets, validSlots: 2, seed: cfg.seed, planner: cfg.algo,
+    uavTxPowerW: cfg.uavTxPowerW, prevTargets: st.prevTargets, validSlots: cfg.planValiditySlots ?? 2, seed: cfg.seed, planner: cfg.algo,
   });
   st.prevTargets = o.targets;
   st.targetsBySlot[k] = o.targets;

@@ -27,6 +27,8 @@ export interface CoreConfig {
   pool?: PoolConfig;
   /** Where trajectories come from (trajectory.ts): the cluster planner (default) or the onboard policy. */
   trajectory?: TrajectoryConfig;
+  /** How many slots a slot plan stays valid (default 2). Longer rides out a broker's stall. */
+  planValiditySlots?: number;
   /** S0 (SPEC §5.2, s0/): coalitions of UAVs for the MEDs' requests instead of offloading. */
   s0?: { controller: S0ControllerConfig };
 }

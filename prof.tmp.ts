@@ -1,0 +1,12 @@
+import dgram from 'node:dgram';
+import { WallClock } from './core/clock.ts';
+import { startSitl } from './sim/autopilot/index.ts';
+const sink = dgram.createSocket('udp4');
+await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+let n = 0; sink.on('message', () => n++);
+const fleet = await startSitl({ vehicles: 200, flavour: 'px4', clock: new WallClock(), home: { latDeg: 47.397742, lonDeg: 8.545594, altAmslM: 488 }, basePort: 0, gcsUrl: `udpout://127.0.0.1:${sink.address().port}`, physicsHz: 50 });
+const c0 = process.cpuUsage(); const t0 = performance.now(); const k0 = fleet.ticks();
+await new Promise((r) => setTimeout(r, 6000));
+const c = process.cpuUsage(c0); const dt = (performance.now() - t0) / 1000;
+console.log('ticks/s', ((fleet.ticks() - k0) / dt).toFixed(1), 'msgs/s', (n / dt).toFixed(0), 'cpu %', ((c.user + c.system) / 1e4 / dt).toFixed(0), 'us per vehicle-tick', ((c.user + c.system) / ((fleet.ticks() - k0) * 200)).toFixed(1));
+await fleet.stop(); sink.close();
