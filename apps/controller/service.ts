@@ -72,6 +72,15 @@ export interface ControllerConfig {
    * the mission at the slot the lease record says. Without it the controller always leads (epoch 0).
    */
   leadership?: Leadership;
+  /**
+   * A second connection for the heartbeat (FleetState, QoS 0) alone. On NATS a QoS 1 publish is
+   * stored in JetStream inside the connection's read loop, which blocks for seconds while a dead
+   * node's streams elect new leaders; QoS 0 sent behind it on the same connection waits too, and
+   * the agents would count the wait as controller silence (deploy/cluster/README.md).
+   */
+  heartbeatBus?: Bus;
+  /** How many slots a slot plan stays valid (default 2). Longer rides out a broker's stall. */
+  planValiditySlots?: number;
 }
 
 /** `controllerEvent` code of the planning-inputs event; its text is a JSON `PlanningInputs`. */
@@ -326,7 +335,7 @@ export class ControllerService {
         ...(u.vel ? { velocity: { vx_east_m_s: u.vel[0], vy_north_m_s: u.vel[1], vz_up_m_s: u.vel[2] } } : {}),
         reported_t_us: Math.round(u.reportedUs),
       }));
-    this.publish(this.bus.publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members, ...(launching ? { launching } : this.pool?.ready()) }), 'fleet state');
+    this.publish((this.cfg.heartbeatBus ?? this.bus).publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members, ...(launching ? { launching } : this.pool?.ready()) }), 'fleet state');
   }
 
   private planAndPublish(k: number): void {
@@ -350,7 +359,7 @@ export class ControllerService {
       speedMS: this.cfg.speedMS,
       uavTxPowerW: this.cfg.uavTxPowerW,
       prevTargets: this.prevTargets,
-      validSlots: 2,
+      validSlots: this.cfg.planValiditySlots ?? 2,
       seed: this.cfg.seed,
       planner: this.cfg.algo,
     });

@@ -78,7 +78,7 @@ export interface MissionOptions {
   policy?: PolicyMissionSetup;
   /** Episodes of the env prediction in policy mode (default 5). */
   envEpisodes?: number;
-  /** S2 video streaming (s2.ts, `prepareS2Mission`): `scenario` must be the setup's. Not with the virtual clock. */
+  /** S2 video streaming (s2.ts, `prepareS2Mission`): `scenario` must be the setup's. On the virtual clock the actor's inference holds it. */
   video?: S2MissionSetup;
   /** S0's system (s0.ts, `prepareS0Mission`): coalitions of UAVs serve the MEDs; `scenario` must be the setup's. */
   s0?: S0MissionSetup;
@@ -124,7 +124,6 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
   if (virtual && o.brokerUrl) throw new Error('a deterministic mission needs the embedded broker (it reports its traffic to the clock), not --broker');
   if (virtual && o.security) throw new Error('a deterministic mission does not support secure mode (ACL refusals are not reported to the clock)');
   if (virtual && o.policy) throw new Error('a deterministic mission cannot fly a policy (onnxruntime inference runs off the virtual clock); use the planner trajectory');
-  if (virtual && o.video) throw new Error('a deterministic mission cannot fly S2 (onnxruntime inference runs off the virtual clock)');
   if (o.video && o.video.scenario !== s) throw new Error('an S2 mission flies the scenario derived from its model (prepareS2Mission(...).scenario)');
   if (o.policy && o.policy.scenario !== s) throw new Error('a policy mission flies the scenario derived from its model (preparePolicyMission(...).scenario)');
   if (o.s0 && (o.s0.scenario !== s || o.policy || o.flavour !== 'ardupilot')) throw new Error('an S0 mission flies its own scenario (prepareS0Mission(...).scenario) with ArduCopter SITL and no policy');
@@ -231,7 +230,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
 
     const ctlBus = await Bus.connect({ url, clientId: `uavmec-controller-${uniq}`, sender: 'controller', clock, log: log.child({ c: 'controller' }), ...cred('controller') });
     cleanup.push(() => ctlBus.close());
-    const video = o.video ? new S2Driver(ctlBus, clock, o.video.driver, o.video.actor.act, log.child({ c: 's2' })) : undefined;
+    const video = o.video ? new S2Driver(ctlBus, clock, o.video.driver, o.video.actor.act, log.child({ c: 's2' }), held) : undefined;
     const s0cfg = o.s0 ? await s0ControllerConfig(o.s0, held) : undefined;
     if (s0cfg?.warmStart) cleanup.push(() => s0cfg.warmStart!.close());
     const ctl = new ControllerService(ctlBus, clock, {

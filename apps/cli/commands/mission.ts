@@ -6,6 +6,7 @@ import { DEFAULT_POLICY_MODEL } from '../../mission/policy-model.ts';
 import { prepareS2Mission, S2_POLICIES, type S2MissionSetup } from '../../mission/s2.ts';
 import { formatSummary } from '../../mission/summary.ts';
 import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
+import { FAILOVER_HELP, FAILOVER_OPTIONS, runFailoverCommand, wantsFailover } from './mission-failover.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
@@ -33,6 +34,9 @@ S2 (issue 18):
                      D2D, busy devices their local part. The scenario is the actor's training env (200 m
                      area, 100–200 m band, 10 busy + 10 idle devices, 5 UAVs, 1 s slots); the summary
                      sets the revenue Q (U_K, U_J, U_I) flown against the same actor in the env.
+                     It runs on the discrete-event virtual clock (as --deterministic; the actor's
+                     inference holds the clock, so machine load cannot bend the 1 s slots) unless
+                     --speed X (a wall clock scaled X×) or --broker is given.
                      Scenario options other than --slots and --seed do not apply.
   --policy P         (s2) td3 (default, ${S2_POLICIES.td3}), ddpg, ppo (the baselines in
                      models/baselines/) or an S2 actor's .onnx file
@@ -83,6 +87,7 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
                      (default password; the embedded broker takes passwords)
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
 ${VIEW_HELP}
+${FAILOVER_HELP}
 ${TASK_MODEL_HELP}
 ${S0_HELP}
 ${SCENARIO_HELP}
@@ -96,7 +101,8 @@ Examples:
   uavmec mission --trajectory planner --deterministic --uavs 2 --users 10 --slots 4 --seed 11
   uavmec mission --trajectory planner --tasks dag --uavs 3 --users 6 --slots 40 --pool-every 40
   uavmec keys --fleet 2 --recorder --out ./secrets --bind 127.0.0.1 && mosquitto -c ./secrets/mosquitto.conf &
-  uavmec mission --trajectory planner --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets`,
+  uavmec mission --trajectory planner --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets
+  uavmec mission --trajectory planner --cluster 3 --controllers 2 --uavs 6 --slots 24 --speed 1 --chaos leader@6,restart@10,broker@14`,
   async run(argv) {
     const { values: v } = parse(argv, {
       speed: { type: 'string' },
@@ -116,10 +122,15 @@ Examples:
       'env-episodes': { type: 'string' },
       policy: { type: 'string' },
       ...VIEW_OPTIONS,
+      ...FAILOVER_OPTIONS,
       ...SCENARIO_OPTIONS,
       ...S0_OPTIONS,
     });
     const system = oneOf(v.system, 'system', ['s3', 's0', 's2'] as const, 's3');
+    if (wantsFailover(v)) {
+      if (system !== 's3') throw new UsageError('--cluster/--controllers/--chaos run the S3 planner mission; not with --system s0 or s2');
+      return runFailoverCommand(v);
+    }
     if (system === 's0') return runS0Mission(v);
     if (system === 's2') return runS2(v);
     if (v.policy !== undefined) throw new UsageError('--policy needs --system s2 (S3 models: --model)');
@@ -191,8 +202,11 @@ Examples:
 
 /** `--system s2`: the S2 mission (apps/mission/s2.ts). */
 async function runS2(v: Record<string, string | boolean | undefined>): Promise<number> {
-  const given = ['scenario', 'uavs', 'users', 'slot-s', 'tasks', 'pool-every', 'trajectory', 'model', 'algo', 'secure', 'secrets', 'deterministic'].filter((k) => v[k] !== undefined);
-  if (given.length) throw new UsageError(`--${given.join(', --')}: an S2 mission's scenario and planner come from its actor's training env; it takes --policy, --slots, --seed, --speed, --flavour, --broker, --runs, --env-episodes`);
+  const given = ['scenario', 'uavs', 'users', 'slot-s', 'tasks', 'pool-every', 'trajectory', 'model', 'algo', 'secure', 'secrets'].filter((k) => v[k] !== undefined);
+  if (given.length) throw new UsageError(`--${given.join(', --')}: an S2 mission's scenario and planner come from its actor's training env; it takes --policy, --slots, --seed, --speed, --deterministic, --flavour, --broker, --runs, --env-episodes`);
+  if (v.deterministic === true && (v.broker !== undefined || v.speed !== undefined)) throw new UsageError('--deterministic runs on the virtual clock with the embedded broker: not with --broker or --speed');
+  // The virtual clock by default (the actor's inference holds it: load cannot bend the slots); --speed or --broker fly on a scaled wall clock.
+  const virtual = v.speed === undefined && v.broker === undefined;
   const policy = typeof v.policy === 'string' ? v.policy : 'td3';
   const seed = int(v.seed as string | undefined, 'seed', 1);
   const slots = v.slots !== undefined ? int(v.slots as string, 'slots', 1, 1, 100_000) : undefined;
@@ -207,7 +221,7 @@ async function runS2(v: Record<string, string | boolean | undefined>): Promise<n
       scenario: setup.scenario, video: setup, speed: num(v.speed as string | undefined, 'speed', 2, 0.1, 200),
       flavour: oneOf(v.flavour as string | undefined, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'), algo: 'cd-kkt',
       envEpisodes: int(v['env-episodes'] as string | undefined, 'env-episodes', 5, 1, 1000),
-      ...(v.broker ? { brokerUrl: v.broker as string } : {}),
+      ...(v.broker ? { brokerUrl: v.broker as string } : {}), ...(virtual ? { clock: 'virtual' as const } : {}),
       runDir, onPhase: (ph) => process.stderr.write(`· ${ph}\n`), onSlot: (m, k) => progress.update(k + 1, `${m.servingUavs} UAVs serving`),
     });
     progress.done();
