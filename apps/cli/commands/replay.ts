@@ -74,7 +74,13 @@ Examples:
     if (planner && (POOL_REPLAY_PLANNERS as readonly string[]).includes(planner) && !poolConfigFromSummary(run.value.summary)) {
       throw new UsageError(`--planner ${planner} re-plans pool rounds; ${positionals[0]!} is not a dag run (uavmec mission --tasks dag)`);
     }
-    const rep = replayRun(run.value, planner);
+    let rep;
+    try {
+      rep = replayRun(run.value, planner);
+    } catch (e) {
+      console.error(`uavmec replay: ${(e as Error).message}`);
+      return 1;
+    }
     console.log(v.json ? JSON.stringify(rep, null, 2) : formatReplay(rep));
     return diverged(rep) ? 1 : 0;
   },
