@@ -136,6 +136,8 @@ export class ControllerService {
     this.attached = true;
     await this.cfg.video?.attach();
     const feed = (kind: MessageEvent['kind']) => (msg: MessageEvent['msg'], d: Delivery): void => {
+      // S2: the driver keeps its part of the twin (velocities, segments, part completions) from the same deliveries.
+      this.cfg.video?.receive(kind, msg, d.params.uav);
       if (this.cfg.video && (kind === 'task' || kind === 'completion')) return;
       this.receive({ kind, msg, topic: d.topic, recvUs: Math.round(d.recvUs) } as MessageEvent);
     };
