@@ -11,10 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WallClock } from '../core/clock.ts';
-import { Bus, silentLogger, startEmbeddedBroker } from '../apps/common/index.ts';
+import { Bus, silentLogger } from '../apps/common/index.ts';
+import { startEmbeddedBroker } from '../apps/common/broker.ts';
 import { FlightMode } from '../proto/index.ts';
 import { startSitl } from '../sim/autopilot/index.ts';
-import { defaultScenario } from '../sim/world/index.ts';
+import { defaultScenario, uavProfile } from '../sim/world/index.ts';
+import { profileJson } from '../apps/agent/profile/index.ts';
 
 export interface AgentProcessResult {
   measureS: number;
@@ -52,7 +54,9 @@ export async function measureAgentProcess(o: { measureS?: number; executor?: 'si
   const fleet = setInterval(() => void bus.publish('fleet', {}, { slot: 0, slot_s: scenario.slotS, members: [] }).catch(() => undefined), 200);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-agent-'));
   const root = path.resolve(import.meta.dirname, '..');
-  const child = spawn(process.execPath, [path.join(root, 'bin/uavmec.mjs'), 'agent', '--uav', '1', '--autopilot', sitl.vehicles[0]!.url, '--broker', broker.url, '--state-dir', dir, '--executor', o.executor ?? 'simulated'], {
+  const profile = path.join(dir, 'uav-1.profile.json');
+  fs.writeFileSync(profile, profileJson(uavProfile(scenario, 1, clock.nowUs())));
+  const child = spawn(process.execPath, [path.join(root, 'bin/uavmec.mjs'), 'agent', '--uav', '1', '--profile', profile, '--autopilot', sitl.vehicles[0]!.url, '--broker', broker.url, '--state-dir', path.join(dir, 'state'), '--executor', o.executor ?? 'simulated'], {
     stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'warn' },
   });
   try {

@@ -33,6 +33,7 @@ export const TOPICS = [
   { key: 'uavCompletion', pattern: 'uavmec/v1/uav/{uav}/completion', type: 'TaskCompletion', publisher: 'agent', subscribers: ['controller', 'world'], qos: 1, retain: false, rate: 'per task', description: 'A task or subtask finished (or abandoned) on a UAV. In S0 missions one per coalition share; the user device (world) reads them to know when its task is complete.' },
   { key: 'uavEvent', pattern: 'uavmec/v1/uav/{uav}/event', type: 'Event', publisher: 'agent', subscribers: ['controller'], qos: 1, retain: false, rate: 'on event', description: 'Failsafes, link changes, plan refusals, model switches.' },
   { key: 'health', pattern: 'uavmec/v1/uav/{uav}/health', type: 'Health', publisher: 'agent', subscribers: ['controller'], qos: 0, retain: false, rate: '1 Hz', description: 'Agent process health.' },
+  { key: 'presence', pattern: 'uavmec/v1/uav/{uav}/presence', type: 'AgentPresence', publisher: 'agent', subscribers: ['agent', 'controller'], qos: 1, retain: true, rate: 'on start, stop and reconnect', description: 'Which agent process holds this UAV: retained, online on start, offline as the last will; a second agent for the UAV reads it and refuses to start.' },
   { key: 'fleet', pattern: 'uavmec/v1/fleet', type: 'FleetState', publisher: 'controller', subscribers: ['agent', 'world'], qos: 0, retain: false, rate: '5 Hz + at each slot start', description: 'Fleet positions for separation; the controller heartbeat and slot clock (the world releases tasks on it).' },
   { key: 'leader', pattern: 'uavmec/v1/controller/leader', type: 'LeaderRecord', publisher: 'controller', subscribers: ['controller'], qos: 1, retain: true, rate: '1 per slot + last will', description: 'Controller leadership lease (retained): holder, epoch, slot and plan sequence; a last will says the holder is gone (issue 19).' },
   { key: 'controllerEvent', pattern: 'uavmec/v1/controller/event', type: 'Event', publisher: 'controller', subscribers: [], qos: 1, retain: false, rate: 'on event', description: 'Controller events (rejected messages, slot overruns).' },
@@ -74,8 +75,25 @@ const MATCHERS = TOPICS.map((t) => ({
   re: new RegExp(`^${t.pattern.replace(/\{(uav|user)\}/g, '(?<$1>[1-9][0-9]{0,8})')}$`),
 }));
 
-/** Which topic a concrete name is, with its ids; undefined for topics outside the contract. */
+/** Matches already made, by topic name (a fleet has a few topics per UAV; the regexes run once each). */
+const MATCHED = new Map<string, { spec: TopicSpec; params: TopicParams } | undefined>();
+const MATCHED_MAX = 100_000;
+
+/**
+ * Which topic a concrete name is, with its ids; undefined for topics outside the contract.
+ * Results are memoised per name and shared (their params frozen).
+ */
 export function matchTopic(topic: string): { spec: TopicSpec; params: TopicParams } | undefined {
+  const hit = MATCHED.get(topic);
+  if (hit !== undefined || MATCHED.has(topic)) return hit;
+  const r = matchTopicUncached(topic);
+  if (r) Object.freeze(r.params);
+  if (MATCHED.size >= MATCHED_MAX) MATCHED.clear();
+  MATCHED.set(topic, r);
+  return r;
+}
+
+function matchTopicUncached(topic: string): { spec: TopicSpec; params: TopicParams } | undefined {
   for (const m of MATCHERS) {
     const r = m.re.exec(topic);
     if (!r) continue;

@@ -3,6 +3,7 @@
  * comments promise. Returns a reason naming the field, or undefined when the message is valid.
  */
 import type { Messages, Position, RicianChannel, Velocity, VideoPlan } from './gen/types.ts';
+import { validateUavProfile } from './validate-profile.ts';
 
 type Check = (m: never) => string | undefined;
 
@@ -197,6 +198,8 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
   PlanAck: (m) => id(m.uav_id, 'uav_id') ?? (m.plan_seq > 0 ? undefined : 'plan_seq must be > 0') ?? (m.accepted || m.reason !== 0 ? undefined : 'a nack needs a reason'),
   Event: (m) => (m.code === '' ? 'code empty' : undefined),
   Health: (m) => id(m.uav_id, 'uav_id'),
+  UavProfile: validateUavProfile,
+  AgentPresence: (m) => id(m.uav_id, 'uav_id') ?? (m.instance === '' ? 'instance empty' : undefined),
   LeaderRecord: (m) => {
     if (m.controller_id === '') return 'controller_id empty';
     if (m.state === 0) return 'state unspecified';

@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { S3ChannelParams } from '../../core/models/channel.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Vehicle } from '../../firmware-bridge/vehicle.ts';
-import type { GeoPoint } from '../../sim/autopilot/core/geo.ts';
+import type { GeoPoint } from '../../core/geo.ts';
 import type { Bus } from '../common/bus.ts';
 import type { Logger } from '../common/log.ts';
 import type { Executor } from './executor/index.ts';
@@ -12,8 +12,8 @@ import type { GuidanceParams } from './flight/guidance.ts';
 import type { PolicyDriver } from './policy-driver.ts';
 import type { Envelope } from './safety/index.ts';
 import type { StateStore } from './state/index.ts';
+import type { UavLinkParams } from './schedule/index.ts';
 import type { Uplink } from './uplink/index.ts';
-import type { PoolParams } from '../../engines/scheduling/index.ts';
 
 export interface AgentConfig {
   uavId: number;
@@ -41,8 +41,8 @@ export interface AgentConfig {
   returnAltM?: number;
   guidance?: GuidanceParams;
   failsafe: FailsafeConfig;
-  /** Computing-power-pool link parameters for UAV-to-UAV result transfers (SPEC §5.3); default the engine's. */
-  pool?: PoolParams;
+  /** Computing-power-pool UAV–UAV link for result transfers (SPEC §5.3), from the profile's radio. */
+  link: UavLinkParams;
 }
 
 export interface AgentDeps {

@@ -11,7 +11,7 @@ import type { Clock } from '../../core/clock.ts';
 import { MavlinkVehicle } from '../../firmware-bridge/bridge/index.ts';
 import { openTransport } from '../../firmware-bridge/transport/index.ts';
 import { TlogWriter } from '../../firmware-bridge/tlog/index.ts';
-import { poolParams, UAV_KAPPA, type Scenario } from '../../sim/world/index.ts';
+import { validateMessage, type UavProfile } from '../../proto/index.ts';
 import { Bus, type BusOptions } from '../common/bus.ts';
 import { provisionMavlinkSigning } from '../security/mavlink-signing.ts';
 import type { Logger } from '../common/log.ts';
@@ -20,7 +20,9 @@ import type { FailsafeConfig } from './failsafe/index.ts';
 import { openOutbox, type Outbox } from './outbox/index.ts';
 import { ModelDirectory, PolicyRunner } from './policy/index.ts';
 import { PolicyDriver } from './policy-driver.ts';
-import { createEnvelope, type EnvelopeConfigInput } from './safety/index.ts';
+import { agentSettings } from './profile/index.ts';
+import { AgentStartError, claimPresence, lockAgent, type HeldLock, type PresenceClaim } from './start/index.ts';
+import { createEnvelope, type EnvelopeConfigInput, type HorizontalFence } from './safety/index.ts';
 import { AgentService } from './service.ts';
 import { StateStore } from './state/index.ts';
 import { Uplink } from './uplink/index.ts';
@@ -28,15 +30,18 @@ import { Uplink } from './uplink/index.ts';
 export interface CreateAgentOptions {
   uavId: number;
   autopilotUrl: string;
-  broker: Pick<BusOptions, 'url' | 'username' | 'password' | 'ca' | 'cert' | 'key'>;
+  broker: Pick<BusOptions, 'url' | 'username' | 'password' | 'ca' | 'cert' | 'key' | 'connectTimeoutMs'>;
   clock: Clock;
   log: Logger;
-  scenario: Scenario;
+  /** What the agent knows about its vehicle and mission area (profile.proto); checked here. */
+  profile: UavProfile;
+  /** A fence replacing the profile's (e.g. a QGroundControl .plan read by `--fence`), mission frame. */
+  fence?: HorizontalFence;
   /** MQTT client id; default uavmec-uav-<id> (stable, so the broker keeps the session). */
   clientId?: string;
   /** Write every MAVLink frame to this .tlog file. */
   tlogPath?: string;
-  /** Overrides of the envelope derived from the scenario (fence = the mission area + margin). */
+  /** Overrides of the envelope derived from the profile. */
   envelope?: Partial<EnvelopeConfigInput>;
   /** Directory of ONNX actors a POLICY plan can name by sha256; without it POLICY plans are nacked. */
   modelsDir?: string;
@@ -49,7 +54,7 @@ export interface CreateAgentOptions {
   executor?: 'simulated' | 'worker';
   /** Worker threads for the worker executor (default 1). */
   workerThreads?: number;
-  /** Controller silence failsafe: hold after N slots, RTL after M (defaults 3 and 10). */
+  /** Controller silence failsafe: hold after N slots, RTL after M (default the profile's). */
   failsafe?: Partial<Pick<FailsafeConfig, 'holdAfterSlots' | 'rtlAfterSlots'>>;
   /** Outbox bounds (defaults 20 000 messages, 16 MiB). */
   outbox?: { maxMessages?: number; maxBytes?: number };
@@ -63,16 +68,26 @@ export interface CreateAgentOptions {
   /** How long to wait for the autopilot to confirm the signing key, clock ms (default 10 000). */
   signingTimeoutMs?: number;
   /**
-   * This UAV's own resources when they differ from the scenario's fleet-wide `uav` (S0's
-   * heterogeneous fleet); `computeEfficiency` is the fraction of the CPU the simulated executor
-   * really delivers (the twin's compute deviation, S0 §VI-C; default 1).
+   * Wait this long (clock ms) for the autopilot's first heartbeat before touching the broker; none
+   * → AgentStartError 'autopilot_unreachable' and nothing is published. Default: do not wait.
    */
-  profile?: { cpuHz?: number; bandwidthHz?: number; cacheBits?: number; kappa?: number; computeEfficiency?: number };
+  autopilotTimeoutMs?: number;
+  /** Take the local locks of the UAV id and the autopilot link in this directory (start/lock.ts). */
+  lockDir?: string;
+  /** Hold the UAV's retained presence record on the broker; refuse to start if another agent does (start/presence.ts). */
+  presence?: boolean;
+  /**
+   * The fraction of the CPU the simulated executor really delivers (the twin's compute deviation,
+   * S0 §VI-C; default 1): a property of the simulation, not of the vehicle, so not in the profile.
+   */
+  computeEfficiency?: number;
 }
 
 export interface RunningAgent {
   service: AgentService;
   vehicle: MavlinkVehicle;
+  /** The presence record this agent holds (with `presence: true`). */
+  presence?: PresenceClaim;
   bus: Bus;
   uplink: Uplink;
   executor: Executor;
@@ -81,79 +96,103 @@ export interface RunningAgent {
   close(): Promise<void>;
 }
 
-/**
- * The envelope a scenario implies: its area plus 20 m, its altitude band, 1.5 × the cruise speed,
- * 3 m separation (S2/S3's d_min). The acceleration bound must not exceed what the autopilot
- * achieves on any axis, or braking paths are longer than the envelope thinks: ArduCopter's default
- * vertical acceleration (WPNAV_ACCEL_Z) is 1 m/s², so 1 m/s² it is.
- */
-export function scenarioEnvelope(s: Scenario, uavId: number): EnvelopeConfigInput {
-  const m = 20;
-  return {
-    fence: { kind: 'box', northM: [-m, s.areaM + m], eastM: [-m, s.areaM + m] },
-    altitude: { minAltM: 0, maxAltM: s.altMaxM },
-    maxSpeedMS: Math.max(s.uavSpeedMS * 1.5, 5),
-    maxVerticalSpeedMS: 2.5,
-    maxAccelMS2: 1,
-    dMinM: 3,
-    selfId: String(uavId),
-    battery: {},
-  };
-}
-
 export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> {
+  const badProfile = validateMessage('UavProfile', o.profile);
+  if (badProfile) throw new AgentStartError('bad_profile', `invalid UAV profile: ${badProfile}`);
+  if (o.profile.uav_id !== 0 && o.profile.uav_id !== o.uavId) throw new AgentStartError('bad_profile', `the profile is for UAV ${o.profile.uav_id}, this agent flies UAV ${o.uavId}: give this UAV's profile`);
+  const settings = agentSettings(o.profile, o.uavId);
+  const env = createEnvelope({ ...settings.envelope, ...(o.fence ? { fence: o.fence } : {}), ...o.envelope });
+  if (!env.ok) throw new AgentStartError('bad_profile', `invalid safety envelope: ${env.detail ?? env.reason}`);
+  const undo: (() => Promise<void> | void)[] = [];
+  const abort = async (e: unknown): Promise<never> => {
+    for (const u of undo.reverse()) await Promise.resolve(u()).catch(() => undefined);
+    throw e;
+  };
+  let lock: HeldLock | undefined;
+  if (o.lockDir) {
+    const l = lockAgent(o.lockDir, o.uavId, o.autopilotUrl);
+    if (!l.ok) throw new AgentStartError('locked', `another agent runs on this computer: ${l.detail ?? l.reason}; stop it first (two agents must never fly one vehicle)`);
+    lock = l.value;
+    undo.push(() => lock!.release());
+  }
   if (o.mavlinkSigningKey) {
     // Signed with the same key, so an autopilot already signing with it (agent restart) accepts the
     // re-key; one with signing off accepts any SETUP_SIGNING from the direct link.
     const p = await provisionMavlinkSigning({
       url: o.autopilotUrl, targetSysid: o.uavId, key: o.mavlinkSigningKey, currentKey: o.mavlinkSigningKey, clock: o.clock, timeoutMs: o.signingTimeoutMs ?? 10_000,
     });
-    if (!p.ok) throw new Error(`MAVLink signing not set up on ${o.autopilotUrl}: ${p.detail ?? p.reason}`);
+    if (!p.ok) await abort(new AgentStartError('signing_failed', `MAVLink signing not set up on ${o.autopilotUrl}: ${p.detail ?? p.reason}; check --mavlink-key and that --autopilot is the direct link`));
     o.log.info({ uav: o.uavId }, 'MAVLink 2 signing on');
   }
   const t = await openTransport(o.autopilotUrl, { clock: o.clock });
-  if (!t.ok) throw new Error(`cannot open the autopilot link ${o.autopilotUrl}: ${t.detail ?? t.reason}`);
+  if (!t.ok) return abort(new AgentStartError('autopilot_unreachable', `cannot open the autopilot link ${o.autopilotUrl}: ${t.detail ?? t.reason}`));
+  let linkError: Error | undefined;
+  t.value.onError((e) => (linkError = e));
   const tlog = o.tlogPath ? new TlogWriter(path.resolve(o.tlogPath)) : undefined;
   const vehicle = new MavlinkVehicle(t.value, o.clock, { targetSysid: o.uavId, ...(tlog ? { tlog } : {}), ...(o.mavlinkSigningKey ? { signing: { key: o.mavlinkSigningKey } } : {}) });
-  const env = createEnvelope({ ...scenarioEnvelope(o.scenario, o.uavId), ...o.envelope });
-  if (!env.ok) throw new Error(`invalid safety envelope: ${env.detail ?? env.reason}`);
-  const bus = await Bus.connect({ ...o.broker, clientId: o.clientId ?? `uavmec-uav-${o.uavId}`, sender: `uav-${o.uavId}`, clock: o.clock, log: o.log, persistentSession: true });
-  const s = o.scenario;
+  undo.push(() => vehicle.close(), async () => tlog?.close());
+  if (o.autopilotTimeoutMs !== undefined) {
+    const up = await vehicle.waitConnected(o.autopilotTimeoutMs);
+    if (!up.ok) {
+      await abort(new AgentStartError('autopilot_unreachable',
+        `no heartbeat from autopilot ${o.uavId} on ${o.autopilotUrl} within ${o.autopilotTimeoutMs / 1000} s${linkError ? ` (${linkError.message})` : ''}: check that it is powered, that --autopilot names its link and that it sends MAVLink with system id ${o.uavId} there`));
+    }
+  }
+  let presence: PresenceClaim | undefined;
+  if (o.presence) {
+    // The presence record lives on the first node of a clustered broker (retained messages are replicated).
+    const c = await claimPresence({ ...o.broker, url: o.broker.url.split(',')[0]!.trim(), uavId: o.uavId });
+    if (!c.ok) {
+      await abort(c.reason === 'duplicate_agent'
+        ? new AgentStartError('duplicate_agent', `another agent already flies UAV ${o.uavId} (${c.detail}): stop it first; if it is gone, the broker clears its record within 15 s`)
+        : new AgentStartError('broker_unreachable', `${c.detail ?? c.reason}: is the broker running there, and are the credentials right?`));
+    }
+    presence = (c as { value: PresenceClaim }).value;
+    undo.push(() => presence!.release());
+  }
+  let bus: Bus;
+  try {
+    bus = await Bus.connect({ ...o.broker, clientId: o.clientId ?? `uavmec-uav-${o.uavId}`, sender: `uav-${o.uavId}`, clock: o.clock, log: o.log, persistentSession: true });
+  } catch (e) {
+    return abort(new AgentStartError('broker_unreachable', `${(e as Error).message}`));
+  }
+  undo.push(() => bus.close());
+  const cfg = settings.config;
   const store = o.stateDir ? new StateStore(o.stateDir) : undefined;
   const saved = store?.load(o.uavId);
-  if (saved && !saved.ok) throw new Error(`cannot resume from ${store!.path}: ${saved.detail ?? saved.reason}`);
+  if (saved && !saved.ok) await abort(new AgentStartError('state_unreadable', `cannot resume from ${store!.path}: ${saved.detail ?? saved.reason}; move it aside to start afresh`));
   let outbox: Outbox | undefined;
   if (o.stateDir) {
     const ob = await openOutbox(path.join(o.stateDir, 'outbox'), { maxMessages: o.outbox?.maxMessages ?? 20_000, maxBytes: o.outbox?.maxBytes ?? 16 << 20 });
-    if (!ob.ok) throw new Error(`cannot open the outbox in ${o.stateDir}: ${ob.detail ?? ob.reason}`);
+    if (!ob.ok) return abort(new AgentStartError('state_unreadable', `cannot open the outbox in ${o.stateDir}: ${ob.detail ?? ob.reason}`));
     outbox = ob.value;
   }
   const uplink = new Uplink({ bus, ...(outbox ? { outbox } : {}), log: o.log });
   const executor: Executor =
-    o.executor === 'worker' ? await WorkerExecutor.start({ clock: o.clock, threads: o.workerThreads ?? 1 }) : new SimulatedExecutor({ clock: o.clock, fMaxHz: o.profile?.cpuHz ?? s.uav.cpuHz, ...(o.profile?.computeEfficiency !== undefined ? { efficiency: o.profile.computeEfficiency } : {}) });
-  const controlRateHz = 10;
+    o.executor === 'worker'
+      ? await WorkerExecutor.start({ clock: o.clock, threads: o.workerThreads ?? 1 })
+      : new SimulatedExecutor({ clock: o.clock, fMaxHz: cfg.cpuHz, ...(o.computeEfficiency !== undefined ? { efficiency: o.computeEfficiency } : {}) });
+  const slotS = cfg.failsafe.slotS;
   const policy = o.modelsDir
-    ? new PolicyDriver(new PolicyRunner({ slotS: s.slotS, expect: { agent: String(o.uavId - 1) } }), new ModelDirectory(path.resolve(o.modelsDir)), { tickUs: 1e6 / controlRateHz, slotS: s.slotS })
+    ? new PolicyDriver(new PolicyRunner({ slotS, expect: { agent: String(o.uavId - 1) } }), new ModelDirectory(path.resolve(o.modelsDir)), { tickUs: 1e6 / cfg.controlRateHz, slotS })
     : undefined;
   const service = new AgentService(
     { bus, uplink, vehicle, clock: o.clock, log: o.log, envelope: env.value, executor, ...(policy ? { policy } : {}), ...(store ? { store } : {}),
       ...(o.planVerifyKey ? { planVerifyKey: o.planVerifyKey } : {}) },
-    {
-      uavId: o.uavId, origin: s.origin, channel: s.channel, cpuHz: o.profile?.cpuHz ?? s.uav.cpuHz, bandwidthHz: o.profile?.bandwidthHz ?? s.uav.bandwidthHz, cacheBits: o.profile?.cacheBits ?? s.uav.cacheBits,
-      txPowerW: s.uav.txPowerW, batteryCapacityJ: s.uav.batteryJ, kappa: o.profile?.kappa ?? UAV_KAPPA, pool: poolParams(s), controlRateHz, telemetryRateHz: 5, takeoffAltM: s.cruiseAltM,
-      guidance: { speedMS: s.uavSpeedMS, reachedM: 1.5 },
-      failsafe: { slotS: s.slotS, holdAfterSlots: o.failsafe?.holdAfterSlots ?? 3, rtlAfterSlots: o.failsafe?.rtlAfterSlots ?? 10 },
-    },
+    { ...cfg, failsafe: { ...cfg.failsafe, ...o.failsafe } },
   );
-  if (saved?.ok && saved.value.savedUs > 0) {
-    // The vehicle's state decides whether the agent resumes in the air: wait for the autopilot.
+  // A restarted agent rejoins a flying vehicle, from its state or, without, from the vehicle's own
+  // mode and position (service.adoptFlight): wait for the autopilot to say whether it flies.
+  const resume = saved?.ok && saved.value.savedUs > 0 ? saved.value : undefined;
+  if (resume || vehicle.state().connected) {
     await vehicle.waitConnected(5_000);
     for (let i = 0; i < 40 && vehicle.state().landed === 'unknown'; i++) await new Promise((r) => setTimeout(r, 50));
-    await service.restore(saved.value);
   }
+  if (resume) await service.restore(resume);
+  else service.adoptFlight();
   await service.start();
   return {
-    service, vehicle, bus, ...(tlog ? { tlog } : {}),
+    service, vehicle, bus, ...(tlog ? { tlog } : {}), ...(presence ? { presence } : {}),
     uplink, executor, ...(outbox ? { outbox } : {}),
     async close() {
       service.stop();
@@ -164,6 +203,8 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
       await vehicle.close();
       await bus.close();
       await tlog?.close();
+      await presence?.release();
+      lock?.release();
     },
   };
 }

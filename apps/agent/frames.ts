@@ -4,7 +4,7 @@
  * the controller's fleet state to the envelope's neighbour list. Pure.
  */
 import type { VehicleState, Vec3 } from '../../firmware-bridge/vehicle.ts';
-import { geoToNed, type GeoPoint } from '../../sim/autopilot/core/geo.ts';
+import { geoToNed, type GeoPoint } from '../../core/geo.ts';
 import type { FleetState } from '../../proto/index.ts';
 import { missionToNed } from './flight/guidance.ts';
 import type { FleetEntry } from './safety/separation.ts';

@@ -29,6 +29,7 @@ import { returnAltitudeM, watchReturnAltitude } from './flight/return-alt.ts';
 import { DEFAULT_GUIDANCE, guidanceProfile, missionToNed, nextWaypoint, tourVelocity, velocityTowards } from './flight/guidance.ts';
 import { PlanIntake, type PlanAuthSummary } from './plan/intake.ts';
 import { TaskRunner } from './tasks.ts';
+import { VideoRunner } from './video/index.ts';
 import { ShareRunner } from './shares/index.ts';
 import { createScheduleDriver, type ScheduleDriver } from './schedule/index.ts';
 import { flightState, healthMessage, twinMessage, type Phase } from './telemetry.ts';
@@ -53,6 +54,8 @@ export class AgentService {
   readonly failsafe: Failsafe;
   readonly health = new HealthMeter();
   readonly tasks: TaskRunner;
+  /** S2 video shares (SPEC §5.4): uplink, transcoding, processing. */
+  readonly video: VideoRunner;
   /** S0 coalition shares (SPEC §5.2). */
   readonly shares: ShareRunner;
   /** Subtask schedules of pool plans (SPEC §5.3), with dependency waits. */
@@ -86,9 +89,13 @@ export class AgentService {
       },
       { uavId: cfg.uavId, channel: cfg.channel, txPowerW: cfg.txPowerW, kappa: cfg.kappa },
     );
+    this.video = new VideoRunner({
+      clock: d.clock, executor: d.executor, uavId: cfg.uavId, ownPos,
+      complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion'),
+    });
     this.shares = new ShareRunner({ clock: d.clock, executor: d.executor, ownPos, complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion') }, { uavId: cfg.uavId, kappa: cfg.kappa });
     this.schedule = createScheduleDriver({
-      clock: d.clock, executor: d.executor, uavId: cfg.uavId, kappa: cfg.kappa, ...(cfg.pool ? { pool: cfg.pool } : {}), ownPos, fleet: () => this.fleet,
+      clock: d.clock, executor: d.executor, uavId: cfg.uavId, kappa: cfg.kappa, link: cfg.link, ownPos, fleet: () => this.fleet,
       complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion'),
       onProgress: (planSeq, done) => {
         this.state.schedule = { planSeq, done: [...done] };
@@ -119,19 +126,36 @@ export class AgentService {
     }
     // Subtasks finished before the restart are not redone; the one running then is started again.
     if (this.plan && s.schedule?.planSeq === this.plan.plan_seq) this.schedule.load(this.plan, new Map(s.schedule.done));
-    const v = this.d.vehicle.state();
-    if (v.armed && v.landed === 'in_air') {
-      // The autopilot is flying: take over where the dead agent left off (in the plan if it is
-      // still valid, else holding) and re-enter the setpoint mode its failsafe may have left.
-      this.phase = 'flying';
-      this.stats.resumed = true;
-      if (this.plan && this.plan.expires_t_us > this.d.clock.nowUs()) {
-        this.failsafe.handle({ kind: 'plan', tUs: this.d.clock.nowUs(), validUntilUs: this.plan.expires_t_us });
-      }
-      void this.reenterGuided();
-    }
+    this.adoptFlight();
     this.event(Severity.SEVERITY_INFO, 'agent.resumed', `resumed at plan ${s.lastSeq}${this.stats.resumed ? ', in the air' : ''}`);
     this.saver.soon();
+  }
+
+  /**
+   * Rejoins a vehicle that is already flying (agent restarted, with or without persisted state):
+   * adopts the autopilot's mode and position instead of launching. In RTL or LAND the autopilot
+   * keeps flying its own return or landing; otherwise the agent takes over where the dead agent left
+   * off — in the restored plan if it is still valid, else holding where the vehicle is until the
+   * next plan — and re-enters the setpoint mode the autopilot's failsafe may have left.
+   * Returns whether the vehicle was flying.
+   */
+  adoptFlight(): boolean {
+    const v = this.d.vehicle.state();
+    if (!v.connected || !v.armed || (v.landed !== 'in_air' && v.landed !== 'takeoff' && v.landed !== 'landing')) return false;
+    this.stats.resumed = true;
+    const nowUs = this.d.clock.nowUs();
+    if (v.mode === 'rtl' || v.mode === 'land' || v.landed === 'landing') {
+      this.phase = v.mode === 'rtl' ? 'rtl' : 'landing';
+      this.event(Severity.SEVERITY_WARNING, 'agent.adopted', `joined a flying vehicle in ${v.modeRaw || v.mode}: the autopilot keeps flying its ${this.phase === 'rtl' ? 'return' : 'landing'}`);
+      return true;
+    }
+    this.phase = 'flying';
+    if (this.plan && this.plan.expires_t_us > nowUs) this.failsafe.handle({ kind: 'plan', tUs: nowUs, validUntilUs: this.plan.expires_t_us });
+    const p = this.positionNed(v);
+    const at = p ? ` at (${p.y.toFixed(1)} E, ${p.x.toFixed(1)} N, ${(-p.z).toFixed(1)} up) m` : '';
+    this.event(Severity.SEVERITY_WARNING, 'agent.adopted', `joined a flying vehicle in ${v.modeRaw || v.mode}${at}: ${this.plan && this.plan.expires_t_us > nowUs ? `resuming plan ${this.plan.plan_seq}` : 'holding there until the next plan'}, no takeoff`);
+    void this.reenterGuided();
+    return true;
   }
 
   async start(): Promise<void> {
@@ -166,6 +190,7 @@ export class AgentService {
     for (const t of this.timers) t.cancel();
     this.timers.clear();
     this.tasks.stop();
+    this.video.stop();
     this.shares.stop();
     this.schedule.stop();
     this.d.vehicle.stopSetpoints();
@@ -322,6 +347,7 @@ export class AgentService {
     this.ack(p.plan_seq, true, NackReason.NACK_REASON_UNSPECIFIED, '');
     this.applyFlight(p);
     for (const a of p.assignments) if (a.exec_uav_id === this.cfg.uavId) this.tasks.execute(a, Math.max(a.release_t_us, p.valid_from_t_us));
+    if (p.video) this.video.run(p.video, p.valid_from_t_us);
     this.shares.executeAll(p.plan_seq, p.shares, p.valid_from_t_us);
     this.schedule.load(p);
   }
@@ -367,13 +393,25 @@ export class AgentService {
     this.setPhase('ground');
   }
 
-  /** After a restart in the air: setpoints stream again (tick), then back into GUIDED/OFFBOARD. */
+  /**
+   * After a restart in the air: setpoints stream again (tick), then back into GUIDED/OFFBOARD —
+   * retried for 5 s while PX4 refuses OFFBOARD for want of > 1 s of uninterrupted setpoints (as the
+   * launch does: a stalled tick on a busy machine must not leave the vehicle in its failsafe hold).
+   */
   private async reenterGuided(): Promise<void> {
     if (this.d.vehicle.state().mode === 'offboard') return;
     await this.d.clock.sleep(1500);
-    if (this.stopped || this.phase !== 'flying') return;
-    const r = await this.d.vehicle.setGuided();
-    if (!r.ok) this.event(Severity.SEVERITY_ERROR, 'resume.guided.failed', r.reason);
+    const until = this.d.clock.nowUs() + 5e6;
+    for (;;) {
+      if (this.stopped || this.phase !== 'flying') return;
+      const r = await this.d.vehicle.setGuided();
+      if (r.ok) return;
+      if (r.reason !== 'precondition' || this.d.clock.nowUs() >= until) {
+        this.event(Severity.SEVERITY_ERROR, 'resume.guided.failed', r.reason);
+        return;
+      }
+      await this.d.clock.sleep(250);
+    }
   }
 
   private setPhase(p: Phase): void {

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { KeyObject } from 'node:crypto';
-import type { BusOptions } from '../common/bus.ts';
+import { parseBrokerUrls, type BusOptions } from '../common/bus.ts';
 import { loadPlanSigningKey, loadPlanVerifyKey } from '../security/plan-signing.ts';
 import { parseMavlinkKey } from '../security/mavlink-signing.ts';
 import type { OptionSpec } from './args.ts';
@@ -41,6 +41,7 @@ export function readFileOption(file: string, name: string): Buffer {
 
 /** Credentials and TLS material from the parsed options; checks they fit the broker URL. */
 export function brokerAuthFrom(v: Record<string, string | boolean | undefined>, url: string | undefined): BrokerAuth {
+  if (url !== undefined) brokerUrlsFrom(url);
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   if (str('password') !== undefined && str('password-file') !== undefined) throw new UsageError('give --password or --password-file, not both');
   if ((str('cert') === undefined) !== (str('key') === undefined)) throw new UsageError('--cert and --key go together');
@@ -76,4 +77,13 @@ export function mavlinkKeyFrom(file: string, name: string): Buffer {
   const k = parseMavlinkKey(readFileOption(file, name).toString('utf8'));
   if (!k.ok) throw new UsageError(`--${name} '${file}': ${k.detail ?? k.reason}`);
   return k.value;
+}
+
+/** `--broker`: one URL or a comma-separated list (a clustered broker's nodes); a usage error says what is wrong. */
+export function brokerUrlsFrom(spec: string): string[] {
+  try {
+    return parseBrokerUrls(spec);
+  } catch (e) {
+    throw new UsageError(`--broker: ${(e as Error).message}`);
+  }
 }

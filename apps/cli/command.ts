@@ -16,3 +16,12 @@ export interface Command {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/**
+ * A start or run failure caused by the environment or the input, not by a bug: an unreachable
+ * broker or autopilot, a taken port, an unreadable file. `main` prints its one-line message
+ * (which says what to do) and exits 1, without a stack trace.
+ */
+export class CommandError extends Error {
+  override name = 'CommandError';
+}

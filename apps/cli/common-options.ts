@@ -3,10 +3,11 @@
  * radio), the clock and the broker.
  */
 import fs from 'node:fs';
-import { ScaledClock, type Clock } from '../../core/clock.ts';
 import { defaultScenario, validateScenario, type Scenario } from '../../sim/world/index.ts';
 import { int, num, type OptionSpec } from './args.ts';
 import { UsageError } from './command.ts';
+
+export { CLOCK_HELP, CLOCK_OPTIONS, clockFrom } from './clock-options.ts';
 
 export const SCENARIO_OPTIONS = {
   scenario: { type: 'string' },
@@ -24,13 +25,6 @@ export const SCENARIO_HELP = `Scenario (defaults: paper S3's setting, see README
   --slots N         number of slots (default 60)
   --slot-s S        slot length in seconds (default 2)
   --seed N          random seed (default 1)`;
-
-export const CLOCK_OPTIONS = { speed: { type: 'string' }, anchor: { type: 'string' } } as const satisfies OptionSpec;
-
-export const CLOCK_HELP = `Clock:
-  --speed X         simulated seconds per wall second (default 1 = wall time)
-  --anchor MS       Unix time (ms) at which simulated time equals wall time; give every process of a
-                    mission the same --speed and --anchor to share one accelerated clock`;
 
 export function scenarioFrom(v: Record<string, string | boolean | undefined>): Scenario {
   let base: Partial<Scenario> = {};
@@ -50,10 +44,4 @@ export function scenarioFrom(v: Record<string, string | boolean | undefined>): S
   const bad = validateScenario(s);
   if (bad) throw new UsageError(`scenario: ${bad}`);
   return s;
-}
-
-export function clockFrom(v: Record<string, string | boolean | undefined>): Clock {
-  const speed = num(v.speed, 'speed', 1, 0.01, 1000);
-  const anchor = v.anchor === undefined ? undefined : num(v.anchor, 'anchor', 0, 0);
-  return new ScaledClock(speed, undefined, anchor);
 }

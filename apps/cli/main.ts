@@ -1,7 +1,8 @@
 /**
  * `uavmec` — the command-line tool. `uavmec <command> --help` documents each command.
  */
-import { UsageError, type Command } from './command.ts';
+import type { Command } from './command.ts';
+import { runCommand } from './run-command.ts';
 
 /** Commands, loaded lazily so `uavmec sitl` does not load onnxruntime or TensorFlow. */
 const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {};
@@ -35,18 +36,5 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`uavmec: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
-  const cmd = (await entry.load()).default;
-  if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(cmd.help);
-    return 0;
-  }
-  try {
-    return await cmd.run(rest);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`uavmec ${name}: ${e.message}\n\n${cmd.help}`);
-      return 2;
-    }
-    throw e;
-  }
+  return runCommand(`uavmec ${name}`, (await entry.load()).default, rest);
 }

@@ -225,7 +225,25 @@ export class Bus {
     list.push(handler as Handler);
     this.handlers.set(key, list);
     if (onReject) this.rejectHandlers.set(key, onReject);
-    await this.held(this.client.subscribeAsync(filter, { qos: topicSpec(key).qos }));
+    await this.held(this.subscribeRetrying(filter, topicSpec(key).qos));
+  }
+
+  /**
+   * SUBSCRIBE, again on a refusal (SUBACK 0x80): a clustered broker (NATS) refuses a QoS 1
+   * subscription when it cannot create its JetStream consumer in time, e.g. under load or while
+   * a node is down. Up to 5 tries, 250 ms apart (wall time); the last refusal is thrown.
+   */
+  private async subscribeRetrying(filter: string, qos: 0 | 1): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.subscribeAsync(filter, { qos });
+        return;
+      } catch (e) {
+        if (attempt >= 5 || !this.client.connected) throw e;
+        this.opts.log.warn({ filter, attempt, err: (e as Error).message }, 'subscription refused; retrying');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   /** Subscribes to raw bytes under a filter (the recorder). */
@@ -236,9 +254,29 @@ export class Bus {
     await this.held(this.client.subscribeAsync(filter, { qos: 1 }));
   }
 
-  async close(): Promise<void> {
+  /**
+   * Drops the connection as a crash would: the socket is destroyed without a DISCONNECT, so the
+   * broker publishes this client's last will. For chaos runs and tests; the bus is unusable after.
+   */
+  async kill(): Promise<void> {
     this.opts.clock.activity?.unregister(`mqtt:${this.opts.clientId}`);
-    await this.client.endAsync();
+    this.client.options.reconnectPeriod = 0;
+    this.client.stream?.destroy();
+    await this.client.endAsync(true).catch(() => undefined);
+  }
+
+  /**
+   * Disconnects cleanly (DISCONNECT: no last will). A clean end waits for QoS 1 messages in
+   * flight; a broker that never acknowledges them (a cluster stalled, a node gone) would hold
+   * that forever, so after `graceMs` of wall time (default 3 s) the client is closed by force.
+   */
+  async close(graceMs = 3000): Promise<void> {
+    this.opts.clock.activity?.unregister(`mqtt:${this.opts.clientId}`);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), graceMs)));
+    const r = await Promise.race([this.client.endAsync().then(() => 'ended' as const), late]);
+    clearTimeout(timer);
+    if (r === 'late') await this.client.endAsync(true);
   }
 
   private held<T>(p: Promise<T>): Promise<T> {

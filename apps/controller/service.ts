@@ -17,6 +17,7 @@ import type { Point2, PoolRoundMetrics, SlotTask } from './slot/index.ts';
 import { fleetReady, launchTarget, planFleetSlot, PLANNER_TRAJECTORY, type TrajectoryConfig, type Vec3 } from './trajectory.ts';
 import { PoolController, type PoolConfig, type PoolStep } from './pool.ts';
 import { applyTwinState, emptyTwin, recordCompletion, type Twin } from './twin/index.ts';
+import type { S2Driver } from './s2/index.ts';
 import { buildS0Input, S0Controller, type S0ControllerConfig, type WarmStartModel } from './s0/index.ts';
 import type { Leadership, Resume } from './leader/index.ts';
 
@@ -55,6 +56,11 @@ export interface ControllerConfig {
   /** Where trajectories come from (trajectory.ts): the cluster planner (default) or the onboard policy. */
   trajectory?: TrajectoryConfig;
   /**
+   * S2 video streaming (SPEC §5.4): the S2 driver plans every slot (TD3 actor → UAV and device
+   * plans) and keeps its own books; the task requests are its segments, not CD+KKT tasks.
+   */
+  video?: S2Driver;
+  /**
    * S0 (SPEC §5.2, apps/controller/s0): the HAP plans coalitions of UAVs for the MEDs' requests
    * instead of offloading, optionally warm-started by the generative model; `hold` keeps a virtual
    * clock still while the model runs (onnxruntime is asynchronous).
@@ -66,6 +72,15 @@ export interface ControllerConfig {
    * the mission at the slot the lease record says. Without it the controller always leads (epoch 0).
    */
   leadership?: Leadership;
+  /**
+   * A second connection for the heartbeat (FleetState, QoS 0) alone. On NATS a QoS 1 publish is
+   * stored in JetStream inside the connection's read loop, which blocks for seconds while a dead
+   * node's streams elect new leaders; QoS 0 sent behind it on the same connection waits too, and
+   * the agents would count the wait as controller silence (deploy/cluster/README.md).
+   */
+  heartbeatBus?: Bus;
+  /** How many slots a slot plan stays valid (default 2). Longer rides out a broker's stall. */
+  planValiditySlots?: number;
 }
 
 /** `controllerEvent` code of the planning-inputs event; its text is a JSON `PlanningInputs`. */
@@ -139,8 +154,9 @@ export class ControllerService {
       this.twin = applyTwinState(this.twin, m, d.recvUs);
       this.twinSeq.set(m.uav_id, m.header!.seq);
     });
+    await this.cfg.video?.attach();
     await this.bus.subscribe('task', {}, (m) => {
-      if (this.slot < 0) return;
+      if (this.slot < 0 || this.cfg.video) return;
       this.ledger.taskReleased(m.task_id, this.slot);
       // A DAG task waits for the next pool round, however late in the slot it came.
       if (this.pool?.add(m)) return;
@@ -285,8 +301,10 @@ export class ControllerService {
   private async waitForFleet(): Promise<void> {
     const want = this.cfg.waitForUavs ?? 0;
     const until = this.clock.nowUs() + (this.cfg.readyTimeoutS ?? 60) * 1e6;
-    while (!this.stopped && this.twin.size < want && this.clock.nowUs() < until) await this.clock.sleep(100);
-    if (this.twin.size < want) this.log.warn({ have: this.twin.size, want }, 'starting without every UAV reporting');
+    // A UAV without a position fix gets no launch plan (launchFleet), so wait for the fixes too.
+    const ready = () => this.twin.size >= want && [...this.twin.values()].every((u) => u.pos);
+    while (!this.stopped && !ready() && this.clock.nowUs() < until) await this.clock.sleep(100);
+    if (!ready()) this.log.warn({ have: this.twin.size, want, withFix: [...this.twin.values()].filter((u) => u.pos).length }, 'starting without every UAV reporting a position');
   }
 
   private runSlot(k: number, t0Us: number): void {
@@ -317,11 +335,12 @@ export class ControllerService {
         ...(u.vel ? { velocity: { vx_east_m_s: u.vel[0], vy_north_m_s: u.vel[1], vz_up_m_s: u.vel[2] } } : {}),
         reported_t_us: Math.round(u.reportedUs),
       }));
-    this.publish(this.bus.publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members, ...(launching ? { launching } : this.pool?.ready()) }), 'fleet state');
+    this.publish((this.cfg.heartbeatBus ?? this.bus).publish('fleet', {}, { slot: k, slot_s: this.cfg.slotS, members, ...(launching ? { launching } : this.pool?.ready()) }), 'fleet state');
   }
 
   private planAndPublish(k: number): void {
     this.planned = true;
+    if (this.cfg.video) return this.videoSlot(k, this.cfg.video);
     if (this.pool && this.poolSlot(k)) return;
     if (this.s0) return void this.s0Slot(k, this.s0);
     const tasks = [...this.pending.values()];
@@ -340,7 +359,7 @@ export class ControllerService {
       speedMS: this.cfg.speedMS,
       uavTxPowerW: this.cfg.uavTxPowerW,
       prevTargets: this.prevTargets,
-      validSlots: 2,
+      validSlots: this.cfg.planValiditySlots ?? 2,
       seed: this.cfg.seed,
       planner: this.cfg.algo,
     });
@@ -362,6 +381,21 @@ export class ControllerService {
     for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
     this.renewLease(true);
     this.hooks.onSlot?.(m, k);
+  }
+
+  /** S2: the driver plans the slot (async: ONNX inference), the service sends and tracks the UAV plans. */
+  private videoSlot(k: number, video: S2Driver): void {
+    const m = this.ledger.slots[k]!;
+    video.planSlot(k, this.clock.nowUs()).then((plans) => {
+      if (this.stopped) return;
+      for (const [uavId, plan] of plans) {
+        this.ledger.planSent(uavId, plan.plan_seq as number, k);
+        this.publishPlan(uavId, plan, `S2 plan for UAV ${uavId}`);
+      }
+      m.servingUavs = [...plans.values()].filter((p) => (p.video?.shares?.length ?? 0) > 0).length;
+      for (const u of this.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
+      this.hooks.onSlot?.(m, k);
+    }).catch((e: unknown) => this.log.error({ err: e, slot: k }, 'S2 slot not planned'));
   }
 
   /** S0 slot: warm start (onnxruntime, clock held), coalitions, planning inputs, then the plans. */
@@ -431,6 +465,7 @@ export class ControllerService {
   }
 
   private onCompletion(c: TaskCompletion): void {
+    if (this.cfg.video) return;
     if (c.subtask_id !== '' && this.pool) {
       const step: PoolStep = { completions: [] };
       const sample = this.pool.fidelitySample(c);
@@ -453,6 +488,7 @@ export class ControllerService {
 
   private finish(): void {
     const nowUs = Math.round(this.clock.nowUs());
+    this.cfg.video?.endSlots(nowUs);
     for (const u of this.twin.values()) {
       const plan = {
         uav_id: u.id,
@@ -467,16 +503,20 @@ export class ControllerService {
     }
     this.cfg.leadership?.finish({ slot: this.cfg.slots - 1, slotPlanned: true, missionStarted: true, missionStartUs: this.missionStartUs, planSeq: this.planSeqMax });
     const drainMs = (this.cfg.drainSlots ?? 1) * this.cfg.slotS * 1000;
-    this.timer = this.clock.setTimeout(() => {
+    const drained = () => {
       for (const u of this.twin.values()) {
         const last = this.ledger.slots[this.cfg.slots - 1];
         if (last) last.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
       }
       if (this.pool?.active) this.afterPool(this.pool.closeNow(this.clock.nowUs(), this.twin));
+      this.cfg.video?.close();
       this.stopped = true;
       this.fleetTimer?.cancel();
       this.resolveFinished();
-    }, drainMs);
+    };
+    // S2: the books close once every planned part has come back (or `drainSlots` have passed).
+    if (this.cfg.video) void this.cfg.video.whenDone(this.clock.nowUs() + drainMs * 1000).then(drained);
+    else this.timer = this.clock.setTimeout(drained, drainMs);
   }
 
   /** Every plan leaves through here: signed when a plan-signing key is configured. */

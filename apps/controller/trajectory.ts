@@ -21,6 +21,12 @@ export type TrajectoryConfig =
       starts: Record<number, Vec3>;
       /** How close to its start a UAV must be for slot 0 to begin, m (default 1.5). */
       startToleranceM?: number;
+    }
+  | {
+      /** S2 (SPEC §5.4): the controller's S2 driver plans flight with the video (apps/controller/s2); the launch goes to the env's starts. */
+      source: 'video';
+      starts: Record<number, Vec3>;
+      startToleranceM?: number;
     };
 
 export const PLANNER_TRAJECTORY: TrajectoryConfig = { source: 'planner' };
@@ -28,12 +34,13 @@ export const PLANNER_TRAJECTORY: TrajectoryConfig = { source: 'planner' };
 /** The slot's plans from the configured trajectory source. */
 export function planFleetSlot(t: TrajectoryConfig, inp: SlotPlanInput): SlotPlanOutput {
   if (t.source === 'planner') return planSlot(inp);
+  if (t.source === 'video') throw new Error('S2 video slots are planned by the S2 driver (apps/controller/s2), not planFleetSlot');
   return planPolicySlot({ ...inp, models: new Map(Object.entries(t.models).map(([id, h]) => [Number(id), h])) });
 }
 
 /** Where the launch sends a UAV: its start (policy), else above where it stands at the cruise altitude. */
 export function launchTarget(t: TrajectoryConfig, u: UavTwin, cruiseAltM: number): Vec3 {
-  const s = t.source === 'policy' ? t.starts[u.id] : undefined;
+  const s = t.source !== 'planner' ? t.starts[u.id] : undefined;
   return s ? [s[0], s[1], s[2]] : [u.pos![0], u.pos![1], cruiseAltM];
 }
 
@@ -41,8 +48,8 @@ export function launchTarget(t: TrajectoryConfig, u: UavTwin, cruiseAltM: number
 export function fleetReady(t: TrajectoryConfig, twin: Twin): boolean {
   return [...twin.values()].every((u) => {
     if (u.flightState !== FlightState.FLIGHT_STATE_FLYING) return false;
-    const s = t.source === 'policy' ? t.starts[u.id] : undefined;
+    const s = t.source !== 'planner' ? t.starts[u.id] : undefined;
     if (!s || !u.pos) return true;
-    return Math.hypot(u.pos[0] - s[0], u.pos[1] - s[1], u.pos[2] - s[2]) <= (t.source === 'policy' ? (t.startToleranceM ?? 1.5) : Infinity);
+    return Math.hypot(u.pos[0] - s[0], u.pos[1] - s[1], u.pos[2] - s[2]) <= (t.source !== 'planner' ? (t.startToleranceM ?? 1.5) : Infinity);
   });
 }

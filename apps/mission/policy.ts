@@ -8,10 +8,10 @@
  */
 import { fail, ok, type Result } from '../../core/result.ts';
 import { resolveEnvelopeConfig, type EnvelopeConfigInput } from '../agent/safety/index.ts';
-import { scenarioEnvelope } from '../agent/create.ts';
+import { profileEnvelope } from '../agent/profile/index.ts';
 import type { TrajectoryConfig, Vec3 } from '../controller/trajectory.ts';
 import type { SlotMetrics } from '../controller/metrics.ts';
-import { s3Scenario, type GeoOrigin, type Scenario } from '../../sim/world/index.ts';
+import { s3Scenario, uavProfile, type GeoOrigin, type Scenario } from '../../sim/world/index.ts';
 import type { EnvPrediction } from './policy-eval.ts';
 import { loadPolicyModel, type PolicyModel, type PolicyModelError } from './policy-model.ts';
 
@@ -59,7 +59,7 @@ export function preparePolicyMission(modelPath: string, o: { seed: number; slots
   const starts = scenario.uavStarts!;
   const envelope: Partial<EnvelopeConfigInput> = { altitude: { minAltM: 0, maxAltM: scenario.altMaxM + POLICY_CEILING_HEADROOM_M } };
   for (let id = 1; id <= scenario.uavs; id++) {
-    const bad = envelopeMissesBox({ ...scenarioEnvelope(scenario, id), ...envelope }, scenario);
+    const bad = envelopeMissesBox({ ...profileEnvelope(uavProfile(scenario, id, 0), id), ...envelope }, scenario);
     if (bad) return fail('bad_envelope', `UAV ${id}'s safety envelope does not contain the env's box: ${bad}`);
   }
   return ok({

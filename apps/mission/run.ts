@@ -26,9 +26,11 @@ import path from 'node:path';
 import { ScaledClock, VirtualClock, type Clock } from '../../core/clock.ts';
 import { recordingSha256, tlogSha256 } from '../replay/digest.ts';
 import { startSitl, type SitlFleet } from '../../sim/autopilot/index.ts';
-import { poolConfigFor, WorldService, type Scenario } from '../../sim/world/index.ts';
+import { poolConfigFor, uavProfile, WorldService, type Scenario } from '../../sim/world/index.ts';
 import { createAgent, type RunningAgent } from '../agent/create.ts';
-import { Bus, createLogger, Recorder, startEmbeddedBroker, type EmbeddedBroker } from '../common/index.ts';
+import { Bus, createLogger } from '../common/index.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../common/broker.ts';
+import { Recorder } from '../common/recorder.ts';
 import { ControllerService } from '../controller/service.ts';
 import { writeReport } from '../report/write.ts';
 import type { OffloadAlgo } from '../../engines/planning/offload/index.ts';
@@ -39,6 +41,9 @@ import { ephemeralSecrets, loadSecrets, type BrokerCredentials, type MissionSecr
 import type { AclDenials } from '../security/index.ts';
 import { comparePolicyRun, type PolicyMissionSetup } from './policy.ts';
 import { predictInEnv, type EnvPrediction } from './policy-eval.ts';
+import type { S2MissionSetup } from './s2.ts';
+import { compareS2Run, predictS2InEnv, type S2Prediction } from './s2-eval.ts';
+import { S2Driver } from '../controller/s2/index.ts';
 import { S0WorldService } from '../../sim/world/s0/index.ts';
 import { s0AgentOptions, s0ControllerConfig, s0LandTimeoutS, s0LaunchTimeoutS, s0SitlOptions, s0Summary, type S0MissionSetup } from './s0.ts';
 
@@ -73,6 +78,8 @@ export interface MissionOptions {
   policy?: PolicyMissionSetup;
   /** Episodes of the env prediction in policy mode (default 5). */
   envEpisodes?: number;
+  /** S2 video streaming (s2.ts, `prepareS2Mission`): `scenario` must be the setup's. Not with the virtual clock. */
+  video?: S2MissionSetup;
   /** S0's system (s0.ts, `prepareS0Mission`): coalitions of UAVs serve the MEDs; `scenario` must be the setup's. */
   s0?: S0MissionSetup;
   /** Also serve MQTT over WebSocket on the embedded broker (for the browser view, `mission --view`). */
@@ -117,6 +124,8 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
   if (virtual && o.brokerUrl) throw new Error('a deterministic mission needs the embedded broker (it reports its traffic to the clock), not --broker');
   if (virtual && o.security) throw new Error('a deterministic mission does not support secure mode (ACL refusals are not reported to the clock)');
   if (virtual && o.policy) throw new Error('a deterministic mission cannot fly a policy (onnxruntime inference runs off the virtual clock); use the planner trajectory');
+  if (virtual && o.video) throw new Error('a deterministic mission cannot fly S2 (onnxruntime inference runs off the virtual clock)');
+  if (o.video && o.video.scenario !== s) throw new Error('an S2 mission flies the scenario derived from its model (prepareS2Mission(...).scenario)');
   if (o.policy && o.policy.scenario !== s) throw new Error('a policy mission flies the scenario derived from its model (preparePolicyMission(...).scenario)');
   if (o.s0 && (o.s0.scenario !== s || o.policy || o.flavour !== 'ardupilot')) throw new Error('an S0 mission flies its own scenario (prepareS0Mission(...).scenario) with ArduCopter SITL and no policy');
   const vclock = virtual ? new VirtualClock() : undefined;
@@ -138,6 +147,11 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
       if (!p.ok) throw new Error(`policy model ${o.policy.model.base}: ${p.detail ?? p.reason}`);
       prediction = p.value;
       phase(`policy ${o.policy.model.base} (${o.policy.model.meta.algo}, ${o.policy.model.actors.length} actors${o.policy.model.envHash.matches ? '' : ', env_hash differs from training'}): the env predicts DOR ${prediction.meanDor.toFixed(2)} per slot over ${s.slots} slots`);
+    }
+    let s2Prediction: S2Prediction | undefined;
+    if (o.video) {
+      s2Prediction = await held(predictS2InEnv(o.video, { seed: s.seed, slots: s.slots, episodes: o.envEpisodes ?? 5 }));
+      phase(`S2 actor ${o.video.actor.file} (${o.video.actor.meta.algo}): the env predicts revenue Q ${s2Prediction.mean.Q.toFixed(1)} per slot over ${s.slots} slots`);
     }
     const uavIds = Array.from({ length: s.uavs }, (_, i) => i + 1);
     let secrets: MissionSecrets | undefined;
@@ -176,7 +190,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     cleanup.push(stopRecording);
 
     const sitl: SitlFleet = await held(startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ,
-      ...(o.policy ? { homeOffsetsM: o.policy.homeOffsetsM } : {}), ...(o.s0 ? s0SitlOptions(o.s0) : {}) }));
+      ...(o.policy ? { homeOffsetsM: o.policy.homeOffsetsM } : {}), ...(o.video ? { homeOffsetsM: o.video.homeOffsetsM } : {}), ...(o.s0 ? s0SitlOptions(o.s0) : {}) }));
     cleanup.push(() => sitl.stop());
     phase(`SITL: ${s.uavs} ${o.flavour} vehicles on ${sitl.vehicles.map((v) => v.url).join(', ')}`);
 
@@ -189,10 +203,12 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     };
     for (const v of sitl.vehicles) {
       const a = await held(createAgent({
-        uavId: v.sysid, autopilotUrl: v.url, broker: { url, ...cred(`uav-${v.sysid}`) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), scenario: s,
+        uavId: v.sysid, autopilotUrl: v.url, broker: { url, ...cred(`uav-${v.sysid}`) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }),
+        profile: uavProfile(s, v.sysid, clock.nowUs()),
         tlogPath: path.join(o.runDir, `uav-${v.sysid}.tlog`),
         ...(o.policy ? { modelsDir: o.policy.model.dir, envelope: o.policy.envelope } : {}),
-        ...(o.s0 ? s0AgentOptions(o.s0, v.sysid) : {}),
+        ...(o.video ? { envelope: o.video.envelope } : {}),
+        ...(o.s0 ? s0AgentOptions(o.s0, v.sysid, clock.nowUs()) : {}),
         ...(secrets ? { planVerifyKey: secrets.planVerifyKey } : {}),
         ...(secrets?.mavlinkKeys.get(v.sysid) ? { mavlinkSigningKey: secrets.mavlinkKeys.get(v.sysid)! } : {}),
       }));
@@ -206,7 +222,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     phase(`${agents.length} agents connected to their autopilots`);
 
     const worldBus = await Bus.connect({ url, clientId: `uavmec-world-${uniq}`, sender: 'world', clock, log: log.child({ c: 'world' }), ...cred('world') });
-    const world = o.s0 ? new S0WorldService(worldBus, clock, o.s0.setting, log.child({ c: 'world' })) : new WorldService(worldBus, clock, s, log.child({ c: 'world' }));
+    const world = o.video ? o.video.startWorld(worldBus, clock, log.child({ c: 'world' })) : o.s0 ? new S0WorldService(worldBus, clock, o.s0.setting, log.child({ c: 'world' })) : new WorldService(worldBus, clock, s, log.child({ c: 'world' }));
     await held(world.start());
     cleanup.push(async () => {
       world.stop();
@@ -215,6 +231,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
 
     const ctlBus = await Bus.connect({ url, clientId: `uavmec-controller-${uniq}`, sender: 'controller', clock, log: log.child({ c: 'controller' }), ...cred('controller') });
     cleanup.push(() => ctlBus.close());
+    const video = o.video ? new S2Driver(ctlBus, clock, o.video.driver, o.video.actor.act, log.child({ c: 's2' })) : undefined;
     const s0cfg = o.s0 ? await s0ControllerConfig(o.s0, held) : undefined;
     if (s0cfg?.warmStart) cleanup.push(() => s0cfg.warmStart!.close());
     const ctl = new ControllerService(ctlBus, clock, {
@@ -222,6 +239,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
       uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, ...(secrets ? { planSigningKey: secrets.planSigningKey } : {}),
       ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
       ...(o.policy ? { trajectory: o.policy.trajectory } : {}),
+      ...(o.video && video ? { trajectory: o.video.trajectory, video, drainSlots: o.video.drainSlots } : {}),
       ...(o.s0 && s0cfg ? { s0: s0cfg, launchTimeoutS: s0LaunchTimeoutS(o.s0) } : {}),
     }, log.child({ c: 'controller' }), { ...(o.onSlot ? { onSlot: o.onSlot } : {}), ...(o.onPoolRound ? { onPoolRound: o.onPoolRound } : {}) });
     for (const a of agents) a.service.publishTwin();
@@ -255,7 +273,8 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
         identities: secrets.identities.length, signedPlans: true, mavlinkSigning: secrets.mavlinkKeys.size > 0,
         ...(hooks ? { brokerDenials: { ...hooks.denials } } : {}),
       } } : {}),
-      trajectory: o.policy ? 'policy' : 'planner',
+      trajectory: o.policy ? 'policy' : o.video ? 'video' : 'planner',
+      ...(o.video && video?.accounts && s2Prediction ? { video: compareS2Run(o.video, video.accounts, { ...video.ledger.counts, missedSegments: video.missedSegments, latencyS: video.ledger.latencyS }, s2Prediction) } : {}),
       ...(o.s0 && ctl.s0 && world instanceof S0WorldService ? { system: 's0' as const, s0: s0Summary(o.s0, ctl.s0, world.stats) } : {}),
       ...(o.policy && prediction ? { policy: comparePolicyRun(o.policy, prediction, ctl.ledger.slots, ctl.positionsBySlot) } : {}),
       wallS: (performance.now() - wall0) / 1000,

@@ -7,10 +7,10 @@
  */
 import { defaultCoalitionParams, type CoalitionAlgo } from '../../engines/planning/coalition/index.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
-import { defaultScenario, type Scenario } from '../../sim/world/index.ts';
+import { defaultScenario, uavProfile, type Scenario } from '../../sim/world/index.ts';
 import { s0Setting, validateS0Setting, type S0Setting, type S0SettingOptions, type S0WorldStats } from '../../sim/world/s0/index.ts';
 import type { ControllerConfig } from '../controller/service.ts';
-import { WarmStartModel, type S0Controller, type S0SlotMetrics, type S0Totals } from '../controller/s0/index.ts';
+import { WarmStartModel, type S0Controller, type S0ControllerConfig, type S0SlotMetrics, type S0Totals } from '../controller/s0/index.ts';
 import type { CreateAgentOptions } from '../agent/create.ts';
 
 export const DEFAULT_WARM_START = 'models/coalition-warmstart.onnx';
@@ -55,12 +55,28 @@ export function s0SitlOptions(s: S0MissionSetup): { homeOffsetsM: { northM: numb
 }
 
 /** The agent of UAV `uavId`: its own resources and real compute, an envelope that climbs at the S0 rate. */
-export function s0AgentOptions(s: S0MissionSetup, uavId: number): Pick<CreateAgentOptions, 'profile' | 'envelope'> {
+export function s0AgentOptions(s: S0MissionSetup, uavId: number, nowUs: number): Pick<CreateAgentOptions, 'profile' | 'envelope' | 'computeEfficiency'> {
   const u = s.setting.uavs[uavId - 1]!;
+  const p = uavProfile(s.scenario, uavId, nowUs);
   return {
-    profile: { cpuHz: u.cpuHz, bandwidthHz: u.bandwidthHz, cacheBits: u.cacheBits, kappa: u.kappa, computeEfficiency: u.computeEfficiency },
+    profile: { ...p, compute: { cpu_hz: u.cpuHz, cache_bits: u.cacheBits, kappa: u.kappa }, radio: { ...p.radio!, bandwidth_hz: u.bandwidthHz } },
+    computeEfficiency: u.computeEfficiency,
     envelope: { maxVerticalSpeedMS: S0_CLIMB_MS },
   };
+}
+
+/** The HAP's S0 planner configuration for a setup (pure; replay rebuilds it from the run's summary). */
+export function s0PlannerConfig(s: Pick<S0MissionSetup, 'setting' | 'scenario' | 'planner'>): S0ControllerConfig {
+  return {
+    params: { ...defaultCoalitionParams(), noiseW: s.setting.noiseW, pathLossExp: s.setting.pathLossExp }, planner: s.planner, slotS: s.setting.slotS, speedMS: s.scenario.uavSpeedMS,
+    fleet: Object.fromEntries(s.setting.uavs.map((u) => [u.id, { station: u.station, kappa: u.kappa, hoverW: u.hoverW }])),
+  };
+}
+
+/** The setup a recorded S0 run flew (the setting is a pure function of its summary's options). */
+export function s0SetupFromSummary(r: S0RunSummary): Result<S0MissionSetup, 'invalid'> {
+  const st = r.setting;
+  return prepareS0Mission({ seed: st.seed, uavs: st.uavs, meds: st.meds, slots: st.slots, slotS: st.slotS, planner: r.planner, ...(r.warmStart ? { warmStart: r.warmStart } : {}) });
 }
 
 /** The controller's S0 configuration (warm-start model loaded here); throws with one line when the model is unusable. */
@@ -71,14 +87,7 @@ export async function s0ControllerConfig(s: S0MissionSetup, hold: <T>(p: Promise
     if (!m.ok) throw new Error(`--warm-start: ${m.detail ?? m.reason}`);
     warmStart = m.value;
   }
-  return {
-    controller: {
-      params: { ...defaultCoalitionParams(), noiseW: s.setting.noiseW, pathLossExp: s.setting.pathLossExp }, planner: s.planner, slotS: s.setting.slotS, speedMS: s.scenario.uavSpeedMS,
-      fleet: Object.fromEntries(s.setting.uavs.map((u) => [u.id, { station: u.station, kappa: u.kappa, hoverW: u.hoverW }])),
-    },
-    ...(warmStart ? { warmStart } : {}),
-    hold,
-  };
+  return { controller: s0PlannerConfig(s), ...(warmStart ? { warmStart } : {}), hold };
 }
 
 /** Clock seconds the launch may take: the climb to the hover altitude plus a minute. */

@@ -4,6 +4,7 @@
 import type { SlotMetrics } from '../controller/metrics.ts';
 import type { PoolRoundMetrics } from '../controller/slot/index.ts';
 import type { PolicyRunSummary } from './policy.ts';
+import { formatS2, type S2RunSummary } from './s2-eval.ts';
 import type { S0RunSummary } from './s0.ts';
 
 export interface UavSummary {
@@ -27,7 +28,9 @@ export interface UavSummary {
 export interface MissionSummary {
   scenario: Record<string, unknown>;
   /** Where the trajectories came from: the controller's cluster planner or the UAVs' trained policy. */
-  trajectory?: 'planner' | 'policy';
+  trajectory?: 'planner' | 'policy' | 'video';
+  /** S2 missions (SPEC §5.4): revenue per slot as flown against the same actor in its env, parts. */
+  video?: S2RunSummary;
   /** Policy missions: the model (files, sha256, training env) and the flight against the env's prediction. */
   policy?: PolicyRunSummary;
   /** Which paper's system flew: S0's coalitions (`s0`); absent = S3's offloading (or S1's pool). */
@@ -120,6 +123,7 @@ export function formatSummary(s: MissionSummary): string {
         `flown ${f(pol.meanFlownDor)} per slot = ${f(pol.flownVsOracle)} × the oracle's ${f(pol.meanOracleDor)} in the env over the same slots; the actors in the env ${f(pol.meanEnvDor / pol.meanOracleDor)} ×.`,
     );
   } else if (s.trajectory === 'planner') out.push('Trajectory: the controller\'s cluster planner (hover targets over user clusters).');
+  if (s.video) out.push(...formatS2(s.video));
   out.push(`Plans: ${t.plansAcked} acked, ${t.plansNacked} refused, of ${t.plansSent}. Bus: ${s.bus.published} messages published, dropped ${JSON.stringify(s.bus.dropped)}.`);
   if (s.security) {
     const d = s.security.brokerDenials;

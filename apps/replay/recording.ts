@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { decode, matchTopic, type Event, type FleetState, type MessageName, type Plan, type PlanAck, type TaskCompletion, type TaskRequest, type TwinState } from '../../proto/index.ts';
+import { decode, matchTopic, type Event, type FleetState, type Health, type MessageName, type Plan, type PlanAck, type TaskCompletion, type TaskRequest, type TwinState } from '../../proto/index.ts';
 import type { RecordedMessage } from '../common/recorder.ts';
 import { readRecording } from '../common/recorder.ts';
 import type { MissionSummary } from '../mission/summary.ts';
@@ -36,6 +36,8 @@ export interface RunRecording {
   controllerEvents: Stamped<Event>[];
   plans: RecordedPlan[];
   fleet: Stamped<FleetState>[];
+  /** Agents' health reports (link states, outbox depth, drops), by topic UAV. */
+  health?: Stamped<Health & { uavId: number }>[];
   /** Messages the controller's bus would have dropped (undecodable/invalid), by topic key. */
   rejected: Record<string, number>;
   truncated: boolean;
@@ -49,7 +51,7 @@ export interface RunFolder {
 
 /** Splits recorded messages by topic; invalid ones are counted and left out, as the controller's bus drops them. */
 export function parseRecording(messages: readonly RecordedMessage[], truncated = false): RunRecording {
-  const r: RunRecording = { twins: [], tasks: [], acks: [], completions: [], events: [], controllerEvents: [], plans: [], fleet: [], rejected: {}, truncated };
+  const r: RunRecording = { twins: [], tasks: [], acks: [], completions: [], events: [], controllerEvents: [], plans: [], fleet: [], health: [], rejected: {}, truncated };
   messages.forEach((m, index) => {
     const t = matchTopic(m.topic);
     if (!t) return;
@@ -75,6 +77,7 @@ export function parseRecording(messages: readonly RecordedMessage[], truncated =
       case 'controllerEvent': r.controllerEvents.push({ ...base, msg: d.value as Event }); break;
       case 'plan': r.plans.push({ ...base, msg: d.value as Plan, uavId: uav, payload: m.payload }); break;
       case 'fleet': r.fleet.push({ ...base, msg: d.value as FleetState }); break;
+      case 'health': r.health!.push({ ...base, msg: { ...(d.value as Health), uavId: uav } }); break;
       default: break;
     }
   });

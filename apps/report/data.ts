@@ -8,6 +8,7 @@ import type { MissionSummary } from '../mission/summary.ts';
 import { NON_SLOT_PLANNERS } from '../replay/inputs.ts';
 import { assignmentUtility } from '../replay/evaluate.ts';
 import type { RunFolder } from '../replay/recording.ts';
+import { linkHealth, modeTimelines, type LinkHealthRow, type ModeSegment } from './links.ts';
 
 export interface TrackPoint {
   tS: number;
@@ -39,6 +40,8 @@ export interface CoalitionCell {
   execByUav: Record<number, number>;
   /** UAV pairs that shared a task (access ≠ exec: a relay coalition), with the task count. */
   pairs: { a: number; b: number; tasks: number }[];
+  /** S0 runs: the coalitions of the slot's plans — which UAVs served which MED (from the plans' shares). */
+  groups?: { taskId: number; userId: number; uavIds: number[] }[];
 }
 
 export interface ReportData {
@@ -46,6 +49,8 @@ export interface ReportData {
   scenario: { uavs: number; users: number; slots: number; slotS: number; areaM: number; algo: string; flavour: string; seed: number; thetaMaxDeg: number };
   /** Policy runs: the model flown and how the flight compared with its env (mission summary). */
   policy?: MissionSummary['policy'];
+  /** S0 runs (`mission --system s0`): the S0 metrics per slot and in total (mission summary). */
+  s0?: MissionSummary['s0'];
   t0Us: number;
   uavIds: number[];
   tracks: Record<number, TrackPoint[]>;
@@ -56,6 +61,12 @@ export interface ReportData {
   coalitions: CoalitionCell[];
   acks: { tS: number; uavId: number; planSeq: number; accepted: boolean; reason: number; detail: string }[];
   events: { tS: number; uavId: number; code: string; text: string; severity: number }[];
+  /** Per UAV, its autopilot mode and flight state over time (s from t0). */
+  modes: Record<number, ModeSegment[]>;
+  /** Per UAV, what its telemetry link delivered. */
+  links: LinkHealthRow[];
+  /** Time span of the recording shown, s from t0. */
+  endS: number;
   totals: MissionSummary['totals'];
   uavs: MissionSummary['uavs'];
   simS: number;
@@ -108,9 +119,18 @@ export function reportData(run: RunFolder): ReportData {
         pairs.set(k, e);
       }
     }
-    coalitions.push({ slot, execByUav, pairs: [...pairs.values()] });
+    const groups = new Map<number, { taskId: number; userId: number; uavIds: number[] }>();
+    for (const p of plans) {
+      for (const sh of p.shares) {
+        execByUav[p.uav_id] = (execByUav[p.uav_id] ?? 0) + 1;
+        if (!groups.has(sh.task_id)) groups.set(sh.task_id, { taskId: sh.task_id, userId: sh.user_id, uavIds: [...sh.coalition_uav_ids] });
+      }
+    }
+    coalitions.push({ slot, execByUav, pairs: [...pairs.values()], ...(groups.size ? { groups: [...groups.values()].sort((a, b) => a.userId - b.userId) } : {}) });
     utilityBySlot.set(slot, [...seen.values()].reduce((u, a) => u + assignmentUtility(a), 0));
   }
+  const lastUs = Math.max(...[rec.twins.at(-1)?.recvUs, rec.plans.at(-1)?.recvUs, rec.fleet.at(-1)?.recvUs].filter((v): v is number => v !== undefined), t0Us);
+  const endS = tS(lastUs);
   const uavIds = [...new Set([...s.uavs.map((u) => u.uavId), ...Object.keys(tracks).map(Number)])].sort((a, b) => a - b);
   return {
     name: path.basename(path.resolve(run.dir)),
@@ -119,6 +139,7 @@ export function reportData(run: RunFolder): ReportData {
       algo: String(sc.algo ?? ''), flavour: String(sc.flavour ?? ''), seed: sc.seed as number, thetaMaxDeg,
     },
     ...(s.policy ? { policy: s.policy } : {}),
+    ...(s.s0 ? { s0: s.s0 } : {}),
     t0Us,
     uavIds,
     tracks,
@@ -128,6 +149,9 @@ export function reportData(run: RunFolder): ReportData {
     coalitions,
     acks: rec.acks.map((a) => ({ tS: tS(a.recvUs), uavId: a.msg.uav_id, planSeq: a.msg.plan_seq, accepted: a.msg.accepted, reason: a.msg.reason, detail: a.msg.detail })),
     events: rec.events.map((e) => ({ tS: tS(e.recvUs), uavId: e.msg.uavId || e.msg.uav_id, code: e.msg.code, text: e.msg.text, severity: e.msg.severity })),
+    modes: modeTimelines(rec, t0Us, endS),
+    links: linkHealth(rec),
+    endS,
     totals: s.totals,
     uavs: s.uavs,
     simS: s.simS,

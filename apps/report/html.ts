@@ -7,6 +7,8 @@ import path from 'node:path';
 import { escapeXml, lineChart } from '../experiments/plot/svg.ts';
 import type { ReportData } from './data.ts';
 import { coalitionSvg, mapSvg } from './svg-map.ts';
+import { s0Section } from './s0.ts';
+import { modeTimelineSvg } from './timeline-svg.ts';
 
 const esc = escapeXml;
 const n2 = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—');
@@ -46,7 +48,12 @@ function runSection(d: ReportData, w: number): string {
   parts.push(chart('Energy used (flight + compute)', 'slot', 'energy (kJ)', ids.map((id) => ({ name: name(id), points: d.slots.map((m) => [m.slot, (m.energyJ[id] ?? NaN) / 1000] as [number, number]) })), w));
   parts.push(chart('Utility of the slot plan (S0 Eq. 8)', 'slot', 'utility', [{ name: 'utility', points: d.slots.map((m) => [m.slot, m.utility]) }], w));
   parts.push(chart('Battery', 'time (s)', 'battery (%)', ids.map((id) => ({ name: name(id), points: (d.tracks[id] ?? []).filter((p) => p.batteryPct !== undefined).map((p) => [p.tS, p.batteryPct!] as [number, number]) })), w));
+  parts.push('<h3>Flight modes</h3>', `<figure class="chart">${modeTimelineSvg(d.modes, d.endS, w)}</figure>`);
+  const hasHealth = d.links.some((l) => l.maxOutbox !== undefined);
+  parts.push('<h3>Link health</h3>', table(['UAV', 'twin states', 'lost (seq gaps)', 'rate (Hz)', 'longest silence (s)', 'autopilot link down (s)', ...(hasHealth ? ['broker down (reports)', 'max outbox', 'dropped'] : [])],
+    d.links.map((l) => [l.uavId, l.received, `${l.lost} (${n2(l.lossPct, 1)} %)`, n2(l.rateHz, 1), n2(l.maxGapS), n2(l.autopilotDownS, 1), ...(hasHealth ? [l.brokerDownReports ?? '—', l.maxOutbox ?? '—', l.dropped ?? '—'] : [])]), 'links'));
   parts.push('<h3>Coalition timeline</h3>', `<figure class="chart">${coalitionSvg(d, w)}</figure>`);
+  if (d.s0) parts.push(s0Section(d.s0, w, { chart, table }));
   const acked = ids.map((id) => [name(id), d.acks.filter((a) => a.uavId === id && a.accepted).length, d.acks.filter((a) => a.uavId === id && !a.accepted).length]);
   parts.push('<h3>Plan acks and nacks</h3>', table(['UAV', 'acked', 'refused'], acked));
   const nacks = d.acks.filter((a) => !a.accepted);

@@ -69,7 +69,7 @@ export function coalitionSvg(d: ReportData, width = 760): string {
   const max = Math.max(1, ...d.coalitions.flatMap((c) => Object.values(c.execByUav)));
   const out = [`<svg xmlns="http://www.w3.org/2000/svg" class="coalitions" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<title>Coalition timeline</title>`, `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${left}" y="16" fill="#333">tasks executed per UAV and slot (shade); lines: relay coalitions (access UAV ≠ executing UAV)</text>`];
+    `<text x="${left}" y="16" fill="#333">${d.s0 ? 'S0: shares computed per UAV and slot (shade); bars: coalitions, labelled with the MED they served' : 'tasks executed per UAV and slot (shade); lines: relay coalitions (access UAV ≠ executing UAV)'}</text>`];
   d.uavIds.forEach((id, i) => out.push(`<text x="${left - 8}" y="${top + i * rh + rh / 2 + 4}" text-anchor="end" fill="${uavColour(i)}">UAV ${id}</text>`));
   d.coalitions.forEach((c, j) => {
     const x = left + j * cw;
@@ -77,6 +77,14 @@ export function coalitionSvg(d: ReportData, width = 760): string {
       const n = c.execByUav[id] ?? 0;
       out.push(`<rect class="cell" x="${f(x + 1)}" y="${top + i * rh + 2}" width="${f(cw - 2)}" height="${rh - 4}" fill="${uavColour(i)}" fill-opacity="${n ? (0.15 + 0.85 * n / max).toFixed(2) : '0.04'}"><title>slot ${c.slot}, UAV ${id}: ${n} task(s)</title></rect>`);
     }
+    // S0: one vertical bar per coalition joining its members, offset within the slot's column.
+    (c.groups ?? []).forEach((g, k, all) => {
+      const ys = g.uavIds.map((id) => top + (row.get(id) ?? 0) * rh + rh / 2);
+      const gx = x + ((k + 1) * cw) / (all.length + 1);
+      const title = `<title>slot ${c.slot}: MED ${g.userId} (task ${g.taskId}) served by UAV${g.uavIds.length > 1 ? 's' : ''} ${g.uavIds.join(', ')}</title>`;
+      out.push(`<g class="group">${title}<path d="M${f(gx)},${Math.min(...ys)}L${f(gx)},${Math.max(...ys) + 0.01}" stroke="#222" stroke-width="3" stroke-linecap="round"/>` +
+        ys.map((y) => `<circle cx="${f(gx)}" cy="${y}" r="4" fill="#222"/>`).join('') + `<text x="${f(gx)}" y="${Math.min(...ys) - 7}" text-anchor="middle" font-size="10" fill="#222">${g.userId}</text></g>`);
+    });
     for (const p of c.pairs) {
       const ya = top + row.get(p.a)! * rh + rh / 2;
       const yb = top + row.get(p.b)! * rh + rh / 2;

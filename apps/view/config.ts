@@ -4,7 +4,7 @@
  * the topic table. Pure: scenario and options in, a plain object out (served as /config.json).
  */
 import { TOPICS } from '../../proto/index.ts';
-import { nedToGeo } from '../../sim/autopilot/core/geo.ts';
+import { nedToGeo } from '../../core/geo.ts';
 import type { Scenario } from '../../sim/world/index.ts';
 
 /** Seconds of mission time without a twin state after which a UAV's row turns stale (issue 17). */
@@ -17,7 +17,7 @@ export interface ViewGeometry {
   altMaxM: number;
   /** Coverage half-angle from the vertical, degrees (SPEC §3: disc radius R = H tan θ_max). */
   thetaMaxDeg: number;
-  /** Geodetic origin of the mission frame and the degrees one metre east/north spans there (sim/autopilot/core/geo.ts). */
+  /** Geodetic origin of the mission frame and the degrees one metre east/north spans there (core/geo.ts). */
   origin: { latDeg: number; lonDeg: number };
   degPerM: { lat: number; lon: number };
 }

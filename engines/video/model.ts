@@ -3,8 +3,8 @@
  * controller's slot planner, the agents and the world share. Pure: SI units in and out, except the
  * utilities, which take compute in GHz and prices per GHz as the env does (its doc comment says why).
  */
-import type { S2RicianParams } from '../../core/models/channel.ts';
-import { createRng } from '../../core/rng.ts';
+import { dbmToW, s2Gain, s2Rate, type S2RicianParams } from '../../core/models/channel.ts';
+import { createRng, type Rng } from '../../core/rng.ts';
 
 export type P3 = [number, number, number];
 
@@ -80,4 +80,18 @@ export function txEnergyJ(powerW: number, bits: number, rateBps: number): number
 /** β_k = 1/(1−ε1) (S2), β_j = 1/(1−ε2) by analogy, each capped at 100; β_i = 1 (the env's [choice]). */
 export function s2Betas(e1: number, e2: number): { bI: number; bK: number; bJ: number } {
   return { bI: 1, bK: Math.min(100, 1 / Math.max(1e-9, 1 - e1)), bJ: Math.min(100, 1 / Math.max(1e-9, 1 - e2)) };
+}
+
+/**
+ * One S2 link (SPEC §3 "S2"): rate B log2(1 + P|h|²/σ0²) with one Rician draw from `rng` at distance
+ * `distanceM` (at least 1 m), and how long `bits` take over it. D2D uses B0, the UD→UAV uplink B1's share.
+ */
+export function s2Transfer(p: S2RicianParams, noiseDbm: number, bandwidthHz: number, txPowerW: number, distanceM: number, bits: number, rng: Rng): { rateBps: number; seconds: number } {
+  const rateBps = s2Rate(bandwidthHz, txPowerW, s2Gain(p, Math.max(1, distanceM), rng), dbmToW(noiseDbm));
+  return { rateBps, seconds: rateBps > 0 ? bits / rateBps : Infinity };
+}
+
+/** Seed of the fading draw of one part's link: the segment and the receiver, so every process draws the same. */
+export function linkSeed(taskId: number, receiverId: number): number {
+  return (taskId * 7919 + receiverId * 104729) % 2147483647;
 }

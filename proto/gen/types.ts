@@ -420,6 +420,105 @@ export interface RecordedMessage {
   payload: Uint8Array;
 }
 
+export interface GeoPoint {
+  lat_deg: number;
+  lon_deg: number;
+  alt_amsl_m: number;
+}
+
+export interface BoxFence {
+  north_min_m: number;
+  north_max_m: number;
+  east_min_m: number;
+  east_max_m: number;
+}
+
+export interface FenceZone {
+  inclusion: boolean;
+  polygon: GeoPoint[];
+  circle_center?: GeoPoint;
+  circle_radius_m: number;
+}
+
+export interface Geofence {
+  box?: BoxFence;
+  zones: FenceZone[];
+}
+
+export interface AltitudeBand {
+  min_alt_m: number;
+  max_alt_m: number;
+  takeoff_alt_m: number;
+}
+
+export interface FlightLimits {
+  cruise_speed_m_s: number;
+  max_speed_m_s: number;
+  max_vertical_speed_m_s: number;
+  max_accel_m_s2: number;
+  separation_m: number;
+}
+
+export interface ComputeProfile {
+  cpu_hz: number;
+  cache_bits: number;
+  kappa: number;
+}
+
+export interface RadioProfile {
+  bandwidth_hz: number;
+  tx_power_w: number;
+  carrier_hz: number;
+  los_a: number;
+  los_b: number;
+  eta_los_db: number;
+  eta_nlos_db: number;
+  noise_g2a_w: number;
+  noise_a2a_w: number;
+  theta_max_deg: number;
+  pool_bandwidth_hz: number;
+  pool_tx_power_w: number;
+  pool_ref_gain: number;
+  pool_path_loss_exponent: number;
+  pool_noise_w: number;
+}
+
+export interface BatteryProfile {
+  capacity_j: number;
+  reserve_margin_j?: number;
+  reserve_margin_fraction?: number;
+}
+
+export interface FailsafeProfile {
+  slot_s: number;
+  hold_after_slots: number;
+  rtl_after_slots: number;
+}
+
+export interface UavProfile {
+  header?: Header;
+  uav_id: number;
+  origin?: GeoPoint;
+  geofence?: Geofence;
+  altitude?: AltitudeBand;
+  limits?: FlightLimits;
+  compute?: ComputeProfile;
+  radio?: RadioProfile;
+  battery?: BatteryProfile;
+  failsafe?: FailsafeProfile;
+}
+
+export interface AgentPresence {
+  header?: Header;
+  uav_id: number;
+  online: boolean;
+  instance: string;
+  host: string;
+  pid: number;
+  since_t_us: number;
+  boot_id: string;
+}
+
 export const LeaderState = {
   LEADER_STATE_UNSPECIFIED: 0,
   LEADER_STATE_LEADING: 1,
@@ -475,5 +574,17 @@ export interface Messages {
   Event: Event;
   Health: Health;
   RecordedMessage: RecordedMessage;
+  GeoPoint: GeoPoint;
+  BoxFence: BoxFence;
+  FenceZone: FenceZone;
+  Geofence: Geofence;
+  AltitudeBand: AltitudeBand;
+  FlightLimits: FlightLimits;
+  ComputeProfile: ComputeProfile;
+  RadioProfile: RadioProfile;
+  BatteryProfile: BatteryProfile;
+  FailsafeProfile: FailsafeProfile;
+  UavProfile: UavProfile;
+  AgentPresence: AgentPresence;
   LeaderRecord: LeaderRecord;
 }

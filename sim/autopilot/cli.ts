@@ -8,6 +8,7 @@ import { mavlinkKeyFrom } from '../../apps/cli/broker-auth.ts';
 import { ScaledClock } from '../../core/clock.ts';
 import type { Command } from '../../apps/cli/command.ts';
 import { UsageError } from '../../apps/cli/command.ts';
+import { withAdvice } from '../../apps/cli/start-errors.ts';
 import { int, num, oneOf, parse } from '../../apps/cli/args.ts';
 import { startSitl, SitlStartError } from './fleet.ts';
 import type { AutopilotFlavour } from './core/params.ts';
@@ -120,7 +121,7 @@ const command: Command = {
       });
     } catch (e) {
       if (e instanceof SitlStartError || e instanceof RangeError) {
-        console.error(`uavmec sitl: ${e.message}`);
+        console.error(`uavmec sitl: ${withAdvice(e.message)}`);
         return 1;
       }
       throw e;

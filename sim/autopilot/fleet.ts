@@ -13,7 +13,7 @@
 import path from 'node:path';
 import type { Clock, Timer } from '../../core/clock.ts';
 import { parseTransportUrl } from '../../firmware-bridge/transport/index.ts';
-import { nedToGeo, type GeoPoint } from './core/geo.ts';
+import { nedToGeo, type GeoPoint } from '../../core/geo.ts';
 import { defaultParams, type AutopilotFlavour } from './core/params.ts';
 import { SitlServer, type ServerStats, type VehicleTruth } from './server/server.ts';
 import type { SitlSigningOptions } from './server/signing.ts';

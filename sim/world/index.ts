@@ -4,3 +4,4 @@ export * from './users.ts';
 export * from './dag.ts';
 export { WorldService, type WorldStats } from './service.ts';
 export { s3Scenario, type S3ScenarioOptions } from './s3-scenario.ts';
+export { uavProfile, FENCE_MARGIN_M, type ProfileOptions } from './profile.ts';

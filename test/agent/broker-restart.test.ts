@@ -13,7 +13,7 @@ import { ScaledClock } from '../../core/clock.ts';
 import { createAgent } from '../../apps/agent/create.ts';
 import { silentLogger } from '../../apps/common/log.ts';
 import { startSitl } from '../../sim/autopilot/index.ts';
-import { defaultScenario } from '../../sim/world/index.ts';
+import { defaultScenario, uavProfile } from '../../sim/world/index.ts';
 import { decodeRaw } from '../../proto/index.ts';
 import { MiniController, RestartableBroker, until } from './harness.ts';
 
@@ -25,7 +25,7 @@ test('broker stopped and restarted mid-mission: telemetry made = received, in or
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-agent-br-'));
   const sitl = await startSitl({ vehicles: 1, flavour: 'ardupilot', clock, home: scenario.origin, basePort: 0, batteryJ: scenario.uav.batteryJ });
   const agent = await createAgent({
-    uavId: 1, autopilotUrl: sitl.vehicles[0]!.url, broker: { url: broker.url }, clientId: `agent-br-${process.pid}`, clock, log: silentLogger(), scenario, stateDir,
+    uavId: 1, autopilotUrl: sitl.vehicles[0]!.url, broker: { url: broker.url }, clientId: `agent-br-${process.pid}`, clock, log: silentLogger(), profile: uavProfile(scenario, 1, clock.nowUs()), stateDir,
   });
   const ctl = await MiniController.start(broker.url, clock, 1, scenario.slotS);
   try {

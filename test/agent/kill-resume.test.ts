@@ -17,7 +17,8 @@ import { startEmbeddedBroker } from '../../apps/common/broker.ts';
 import { parseState } from '../../apps/agent/state/index.ts';
 import { NackReason } from '../../proto/index.ts';
 import { startSitl } from '../../sim/autopilot/index.ts';
-import { defaultScenario } from '../../sim/world/index.ts';
+import { profileJson } from '../../apps/agent/profile/index.ts';
+import { defaultScenario, uavProfile } from '../../sim/world/index.ts';
 import { MiniController, until } from './harness.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,7 +41,9 @@ for (const flavour of ['px4', 'ardupilot'] as const) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-agent-kill-'));
     const stateDir = path.join(dir, 'state');
     const log = path.join(dir, 'agent.log');
-    const args = ['--uav', '1', '--autopilot', sitl.vehicles[0]!.url, '--broker', broker.url, '--state-dir', stateDir, '--speed', String(SPEED), '--anchor', String(anchorMs)];
+    const profile = path.join(dir, 'uav-1.profile.json');
+    fs.writeFileSync(profile, profileJson(uavProfile(scenario, 1, clock.nowUs())));
+    const args = ['--uav', '1', '--profile', profile, '--autopilot', sitl.vehicles[0]!.url, '--broker', broker.url, '--state-dir', stateDir, '--speed', String(SPEED), '--anchor', String(anchorMs)];
     const ctl = await MiniController.start(broker.url, clock, 1, scenario.slotS);
     const truth = () => sitl.vehicles[0]!.truth();
     const guided = flavour === 'px4' ? 'OFFBOARD' : 'GUIDED';

@@ -13,7 +13,7 @@ import { createAgent, type CreateAgentOptions, type RunningAgent } from '../../a
 import { silentLogger } from '../../apps/common/log.ts';
 import { decodeRaw, FlightMode, NackReason, type Event, type Health, type TaskCompletion, type TwinState } from '../../proto/index.ts';
 import { startSitl, type SitlFleet } from '../../sim/autopilot/index.ts';
-import { defaultScenario } from '../../sim/world/index.ts';
+import { defaultScenario, uavProfile } from '../../sim/world/index.ts';
 import { MiniController, RestartableBroker, until } from './harness.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -37,7 +37,7 @@ async function rig(flavour: 'ardupilot' | 'px4', speed: number, extra: Partial<C
   const broker = new RestartableBroker();
   await broker.start();
   const sitl = await startSitl({ vehicles: 1, flavour, clock, home: scenario.origin, basePort: 0, batteryJ: scenario.uav.batteryJ });
-  const agent = await createAgent({ uavId: 1, autopilotUrl: sitl.vehicles[0]!.url, broker: { url: broker.url }, clientId: `agent-svc-${process.pid}-${Date.now()}`, clock, log: silentLogger(), scenario, ...extra });
+  const agent = await createAgent({ uavId: 1, autopilotUrl: sitl.vehicles[0]!.url, broker: { url: broker.url }, clientId: `agent-svc-${process.pid}-${Date.now()}`, clock, log: silentLogger(), profile: uavProfile(scenario, 1, clock.nowUs()), ...extra });
   const ctl = await MiniController.start(broker.url, clock, 1, scenario.slotS);
   assert.ok((await agent.vehicle.waitConnected(10_000)).ok);
   await until(() => agent.vehicle.state().global !== undefined, 'position fix');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import mqtt from 'mqtt';
 import { ScaledClock } from '../../core/clock.ts';
-import { Bus, silentLogger, startEmbeddedBroker } from '../../apps/common/index.ts';
+import { Bus, silentLogger } from '../../apps/common/index.ts';
+import { startEmbeddedBroker } from '../../apps/common/broker.ts';
 import { ephemeralSecrets } from '../../apps/mission/secure.ts';
 
 async function wsClient(url: string, opts: mqtt.IClientOptions = {}): Promise<mqtt.MqttClient> {

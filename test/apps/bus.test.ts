@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ScaledClock } from '../../core/clock.ts';
-import { Bus, silentLogger, startEmbeddedBroker, type EmbeddedBroker } from '../../apps/common/index.ts';
+import { Bus, silentLogger } from '../../apps/common/index.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../apps/common/broker.ts';
 import type { TwinState } from '../../proto/index.ts';
 
 const brokers: { name: string; url: () => string }[] = [];

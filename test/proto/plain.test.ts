@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import protobuf from 'protobufjs';
 import { createRng, type Rng } from '../../core/rng.ts';
 import { PROTO_PACKAGE, protoRoot } from '../../proto/schema.ts';
-import { plainConverter } from '../../proto/plain.ts';
+import { decodePlain } from '../../proto/plain.ts';
 
 /** The conversion the codec used before plain.ts: protobufjs toObject, then every null dropped. */
 const TO_OBJECT = { longs: Number, enums: Number, bytes: Uint8Array, defaults: true, arrays: true } as const;
@@ -69,23 +69,23 @@ function allTypes(ns: protobuf.NamespaceBase, out: protobuf.Type[] = []): protob
   return out;
 }
 
-test('the plain converter gives what toObject + null-stripping gave, for every contract message type', () => {
+test('decodePlain gives what protobufjs decode + toObject + null-stripping gave, for every contract message type', () => {
   const types = allTypes(protoRoot().lookup(PROTO_PACKAGE) as protobuf.Namespace);
   assert.ok(types.length >= 15, `found ${types.length} message types`);
   const rng = createRng(20);
   for (const type of types) {
     for (let i = 0; i < 60; i++) {
       const obj = randomObject(rng, type, 3);
-      const decoded = type.decode(type.encode(type.fromObject(obj)).finish());
-      const got = plainConverter(type)(decoded as unknown as Record<string, unknown>);
-      assert.deepStrictEqual(normaliseBytes(got), normaliseBytes(reference(type, decoded)), `${type.name} #${i}`);
+      const bytes = type.encode(type.fromObject(obj)).finish();
+      const got = decodePlain(type, i % 2 ? Uint8Array.from(bytes) : bytes);
+      assert.deepStrictEqual(normaliseBytes(got), normaliseBytes(reference(type, type.decode(bytes))), `${type.name} #${i}`);
     }
   }
 });
 
 test('unset message and optional fields are absent, not null; defaults are present', () => {
   const type = protoRoot().lookupType(`${PROTO_PACKAGE}.TwinState`);
-  const got = plainConverter(type)(type.decode(type.encode(type.fromObject({ uav_id: 3, battery_pct: 50 })).finish()) as unknown as Record<string, unknown>);
+  const got = decodePlain(type, type.encode(type.fromObject({ uav_id: 3, battery_pct: 50 })).finish());
   assert.equal('position' in got, false);
   assert.equal('battery_remaining_j' in got, false);
   assert.equal(got.battery_pct, 50);
@@ -101,3 +101,16 @@ function normaliseBytes(v: unknown): unknown {
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normaliseBytes(x)]));
   return v;
 }
+
+test('truncated or malformed bytes throw (the codec turns that into undecodable), as protobufjs does', () => {
+  const type = protoRoot().lookupType(`${PROTO_PACKAGE}.TwinState`);
+  const bytes = type.encode(type.fromObject({ header: { t_us: 1_700_000_000_000_000, seq: 5 }, uav_id: 3, plan_seq: 2 ** 40 })).finish();
+  for (let cut = 1; cut < bytes.length; cut++) {
+    let ours: unknown;
+    let theirs: unknown;
+    try { ours = decodePlain(type, bytes.subarray(0, cut)); } catch (e) { ours = e instanceof Error ? 'threw' : e; }
+    try { theirs = reference(type, type.decode(bytes.subarray(0, cut))); } catch (e) { theirs = e instanceof Error ? 'threw' : e; }
+    assert.deepStrictEqual(ours, theirs, `cut at ${cut}`);
+  }
+  assert.throws(() => decodePlain(type, Uint8Array.from([0x78, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])));
+});

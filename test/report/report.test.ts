@@ -81,7 +81,7 @@ void test('headless Chromium renders the report: charts drawn, script ran, no co
     assert.deepEqual(out.console, [], 'no console messages or script errors');
     const ready = /data-ready="(\d+)"/.exec(out.dom);
     assert.ok(ready, 'the page script ran');
-    assert.equal(Number(ready[1]), 14, '7 charts per run');
+    assert.equal(Number(ready[1]), 16, '8 charts per run (with the flight-mode timeline)');
     const img = decodePng(out.png);
     assert.equal(img.width, 1280);
     let nonWhite = 0;

@@ -51,3 +51,31 @@ void test('replay: the scrubber moved to t shows the recorded positions at t', {
     await server.close();
   }
 });
+
+void test('replay: at the end of the recording the per-slot charts hold the controller ledger\'s numbers (summary.json)', { skip: NO_CHROMIUM, timeout: 180_000 }, async () => {
+  const run = loadRun(FIXTURE);
+  assert.ok(run.ok);
+  const server = await startViewServer({
+    config: viewConfig({ mode: 'replay', run: 'fixture', scenario: run.value.summary.scenario as unknown as GeometrySource & { slotS: number }, tiles: false }),
+    recordingFile: path.join(FIXTURE, 'mqtt.rec'),
+  });
+  const browser = await launch();
+  try {
+    const { page } = await openView(browser, server.url);
+    const max = await page.$eval('#scrub', (el) => Number((el as HTMLInputElement).max));
+    await scrubTo(page, max);
+    const rows = await page.evaluate(() => (window as unknown as { __view: { model: { slots: { upTo(s: number): { slot: number; released: number; completed: number; late: number; dor: number; plannedDor: number | null }[] } } } }).__view.model.slots.upTo(1e9));
+    const want = run.value.summary.slots;
+    assert.deepEqual(rows.map((r) => r.slot), want.map((m) => m.slot));
+    for (const [i, m] of want.entries()) {
+      const r = rows[i]!;
+      assert.deepEqual([r.released, r.completed, r.late], [m.released, m.completed, m.late], `slot ${m.slot} counts`);
+      assert.ok(Math.abs(r.dor - m.dor) < 1e-9, `slot ${m.slot} DOR ${r.dor} vs ${m.dor}`);
+      assert.ok(Math.abs((r.plannedDor ?? 0) - m.predictedDor) < 1e-9, `slot ${m.slot} planned DOR ${r.plannedDor} vs ${m.predictedDor}`);
+    }
+    assert.equal(await page.$eval('#chart-dor', (c) => Number((c as HTMLElement).dataset.points)), want.length);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

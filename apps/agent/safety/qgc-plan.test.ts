@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { nedToGeo } from '../../../core/geo.ts';
 import { parseQgcPlanFence, geoToNe } from './qgc-plan.ts';
 import { horizontalDepth } from './geofence.ts';
 
@@ -60,5 +61,39 @@ void test('clear errors name the JSON path of the problem', () => {
       assert.equal(r.reason, 'invalid_plan');
       assert.match(r.detail ?? '', re, text);
     }
+  }
+});
+
+void test('a QGroundControl-made .plan (ArduPilot, v2 fence with breach return): the fence in metres about the profile origin, on WGS-84', () => {
+  const text = readFileSync(new URL('./fixtures/qgc-field.plan', import.meta.url), 'utf8');
+  const origin = { latDeg: 47.397742, lonDeg: 8.545594 };
+  const r = parseQgcPlanFence(text, origin);
+  assert.ok(r.ok, r.ok ? '' : r.detail);
+  const { fence, breachReturn } = r.value;
+  assert.equal(fence.inclusions.length, 1);
+  assert.equal(fence.exclusions.length, 1);
+  const poly = fence.inclusions[0]!;
+  assert.ok(poly.kind === 'polygon');
+  // Vertices were placed at (N, E) = (−30, −30), (−30, 180), (180, 180), (180, 60), (100, −30) m with
+  // the WGS-84 radii at 47.4° N (meridian 6 367 km, prime vertical × cos φ 4 310 km).
+  const want = [[-30, -30], [-30, 180], [180, 180], [180, 60], [100, -30]];
+  poly.vertices.forEach((v, i) => {
+    assert.ok(Math.abs(v.n - want[i]![0]!) < 0.05 && Math.abs(v.e - want[i]![1]!) < 0.05, `vertex ${i}: (${v.n.toFixed(3)}, ${v.e.toFixed(3)})`);
+  });
+  const hole = fence.exclusions[0]!;
+  assert.ok(hole.kind === 'circle' && Math.abs(hole.center.n - 100) < 0.05 && Math.abs(hole.center.e - 100) < 0.05 && hole.radiusM === 20);
+  assert.ok(breachReturn && Math.abs(breachReturn.n - 10) < 0.05 && Math.abs(breachReturn.e - 10) < 0.05);
+  // Where the SITL's default mission flies: inside; the exclusion's center and the cut corner: outside.
+  assert.ok(horizontalDepth(fence, { n: 50, e: 50 }) > 0);
+  assert.ok(horizontalDepth(fence, { n: 100, e: 100 }) < 0);
+  assert.ok(horizontalDepth(fence, { n: 170, e: -20 }) < 0);
+});
+
+void test('fence and position share one projection: a point the SITL reports maps back onto the same fence metres', () => {
+  const origin = { latDeg: 47.397742, lonDeg: 8.545594, altAmslM: 488 };
+  for (const [n, e] of [[1000, 0], [0, 1000], [-700, 700]] as const) {
+    const g = nedToGeo(origin, { x: n, y: e, z: 0 });
+    const back = geoToNe(origin, g.latDeg, g.lonDeg);
+    assert.ok(Math.abs(back.n - n) < 1e-6 && Math.abs(back.e - e) < 1e-6, `(${n}, ${e}) → (${back.n}, ${back.e})`);
   }
 });

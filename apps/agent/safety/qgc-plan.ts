@@ -6,15 +6,14 @@
  *
  * into NED-frame zones around a local origin. The origin defaults to
  * `mission.plannedHomePosition`; pass the autopilot's local (EKF) origin when it differs.
- * Projection: local tangent plane (equirectangular about the origin, WGS-84 equatorial radius);
- * its error grows as distance²/R — under 0.2 m at 1 km, ample for a fence with a metres-wide margin.
+ * Projection: core/geo.ts, the same WGS-84 local tangent plane the agent maps the autopilot's
+ * position with (and the SITL reports it with), so fence and position agree to the centimetre.
  * QGC fences carry no altitude; the band comes from the envelope's configuration.
  */
+import { geoToNorthEast } from '../../../core/geo.ts';
 import { fail, ok, type Result } from '../../../core/result.ts';
 import type { HorizontalFence, NE, Zone } from './geofence.ts';
 import { validateFence } from './geofence.ts';
-
-const EARTH_RADIUS_M = 6378137;
 
 export interface GeoOrigin {
   latDeg: number;
@@ -28,13 +27,9 @@ export interface PlanFence {
   breachReturn?: NE;
 }
 
-/** Latitude/longitude (deg) → (north, east) metres from `origin`. */
+/** Latitude/longitude (deg) → (north, east) metres from `origin` (WGS-84, core/geo.ts). */
 export function geoToNe(origin: GeoOrigin, latDeg: number, lonDeg: number): NE {
-  const rad = Math.PI / 180;
-  return {
-    n: (latDeg - origin.latDeg) * rad * EARTH_RADIUS_M,
-    e: (lonDeg - origin.lonDeg) * rad * EARTH_RADIUS_M * Math.cos(origin.latDeg * rad),
-  };
+  return geoToNorthEast(origin, latDeg, lonDeg);
 }
 
 class PlanError extends Error {}

@@ -6,7 +6,13 @@ import { DEFAULT_POOL_PARAMS, uavRateBps } from '../../../engines/scheduling/ind
 import { SimulatedExecutor } from '../executor/index.ts';
 import { ScheduleDriver } from './driver.ts';
 import { entriesFromPlan, ScheduleProgress } from './runner.ts';
-import { announcedResults, uavTransferS } from './wire.ts';
+import { announcedResults, uavLinkRateBps, uavTransferS, type UavLinkParams } from './wire.ts';
+
+/** The engine's default pool link as the agent's profile carries it. */
+const LINK: UavLinkParams = {
+  bandwidthHz: DEFAULT_POOL_PARAMS.bandwidthHz, txPowerW: DEFAULT_POOL_PARAMS.uavTxW, refGain: DEFAULT_POOL_PARAMS.h0,
+  pathLossExponent: DEFAULT_POOL_PARAMS.alpha, noiseW: DEFAULT_POOL_PARAMS.noiseW,
+};
 
 const T0 = 1_700_000_000_000_000;
 type P3 = [number, number, number];
@@ -39,7 +45,7 @@ function rig(p: Plan = plan()) {
       complete: (c) => completions.push(c),
       ownPos: () => positions[1],
       remoteDone: () => fleetResults,
-      transferS: (from, bits) => (positions[from] ? uavTransferS(DEFAULT_POOL_PARAMS, positions[from], positions[1]!, bits) : undefined),
+      transferS: (from, bits) => (positions[from] ? uavTransferS(LINK, positions[from], positions[1]!, bits) : undefined),
       onProgress: (seq, done) => progress.push([seq, done.size]),
     },
     { uavId: 1, kappa: 1e-28 },
@@ -76,7 +82,7 @@ void test('a subtask waits for its planned start, its local predecessor, and a r
   // B finished on UAV 2 at 4.5 s; the controller relays it at 4.7 s.
   await advance(clock, 700);
   announce(new Map([['8/b', T0 + 4.5e6]]));
-  const transferS = 4e6 / uavRateBps(DEFAULT_POOL_PARAMS, 500);
+  const transferS = 4e6 / uavLinkRateBps(LINK, 500);
   assert.ok(transferS > 0.05, `a visible transfer (${transferS} s)`);
   const expected = T0 + 4.5e6 + transferS * 1e6;
   await advance(clock, 3000);
@@ -138,6 +144,10 @@ void test('announced results are read index-aligned from the fleet state', () =>
   const m = announcedResults({ slot: 1, slot_s: 2, members: [], results_ready: ['a', 'b'], results_ready_t_us: [5, 7], launching: false });
   assert.deepEqual([...m], [['a', 5], ['b', 7]]);
   assert.equal(announcedResults(undefined).size, 0);
-  assert.equal(uavTransferS(DEFAULT_POOL_PARAMS, [0, 0, 0], [3, 4, 0], 0), 0);
-  assert.equal(uavTransferS(DEFAULT_POOL_PARAMS, [0, 0, 0], [3, 4, 0], 1e6), 1e6 / uavRateBps(DEFAULT_POOL_PARAMS, 5));
+  assert.equal(uavTransferS(LINK, [0, 0, 0], [3, 4, 0], 0), 0);
+  assert.equal(uavTransferS(LINK, [0, 0, 0], [3, 4, 0], 1e6), 1e6 / uavRateBps(DEFAULT_POOL_PARAMS, 5));
+});
+
+void test('the agent\'s UAV–UAV link rate is the pool engine\'s (SPEC §3 S1)', () => {
+  for (const d of [0.5, 1, 10, 250, 2000]) assert.equal(uavLinkRateBps(LINK, d), uavRateBps(DEFAULT_POOL_PARAMS, d));
 });

@@ -5,12 +5,31 @@
  */
 import type { FleetState, MessageInput, TaskCompletion } from '../../../proto/index.ts';
 import type { Clock } from '../../../core/clock.ts';
-import { DEFAULT_POOL_PARAMS, uavRateBps, type PoolParams } from '../../../engines/scheduling/index.ts';
+import { s1UavUavRate } from '../../../core/models/channel.ts';
 import type { Executor } from '../executor/index.ts';
 import { memberPos } from '../frames.ts';
 import { ScheduleDriver } from './driver.ts';
 
 type P3 = [number, number, number];
+
+/**
+ * The S1 UAV–UAV link of the computing power pool (SPEC §3 S1, §5.3), from the UAV's profile
+ * (radio.pool_*): the same numbers the controller's pool engine plans with.
+ */
+export interface UavLinkParams {
+  bandwidthHz: number;
+  txPowerW: number;
+  /** Reference gain h0 at 1 m, linear. */
+  refGain: number;
+  /** Path-loss exponent α. */
+  pathLossExponent: number;
+  noiseW: number;
+}
+
+/** S1's UAV–UAV LoS rate `B log2(1 + P h0 l^(−α) / σ²)` at distance `d` (≥ 1 m, as the engine). */
+export function uavLinkRateBps(p: UavLinkParams, d: number): number {
+  return s1UavUavRate(p.bandwidthHz, p.txPowerW, p.refGain, p.pathLossExponent, Math.max(1, d), p.noiseW);
+}
 
 /** FleetState.results_ready as a map key → completion µs. */
 export function announcedResults(fleet: FleetState | undefined): Map<string, number> {
@@ -20,8 +39,8 @@ export function announcedResults(fleet: FleetState | undefined): Map<string, num
 }
 
 /** Transfer time of `bits` between two positions over the UAV–UAV link, s. */
-export function uavTransferS(params: PoolParams, from: P3, to: P3, bits: number): number {
-  return bits > 0 ? bits / uavRateBps(params, Math.hypot(from[0] - to[0], from[1] - to[1], from[2] - to[2])) : 0;
+export function uavTransferS(params: UavLinkParams, from: P3, to: P3, bits: number): number {
+  return bits > 0 ? bits / uavLinkRateBps(params, Math.hypot(from[0] - to[0], from[1] - to[1], from[2] - to[2])) : 0;
 }
 
 export interface ScheduleWiring {
@@ -29,7 +48,7 @@ export interface ScheduleWiring {
   executor: Executor;
   uavId: number;
   kappa: number;
-  pool?: PoolParams;
+  link: UavLinkParams;
   complete(c: MessageInput<TaskCompletion>): void;
   fleet(): FleetState | undefined;
   ownPos(): P3 | undefined;
@@ -37,7 +56,7 @@ export interface ScheduleWiring {
 }
 
 export function createScheduleDriver(w: ScheduleWiring): ScheduleDriver {
-  const params = w.pool ?? DEFAULT_POOL_PARAMS;
+  const params = w.link;
   return new ScheduleDriver(
     {
       clock: w.clock,

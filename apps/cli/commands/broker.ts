@@ -1,4 +1,4 @@
-import { startEmbeddedBroker } from '../../common/index.ts';
+import { startEmbeddedBroker } from '../../common/broker.ts';
 import { int, parse } from '../args.ts';
 import type { Command } from '../command.ts';
 

@@ -16,5 +16,6 @@ registerCommand('evaluate', 'evaluate an ONNX policy or a baseline trajectory; p
 registerCommand('tlog', 'inspect MAVLink .tlog files from any ground station (uavmec tlog summary <file>)', () => import('./tlog.ts'));
 registerCommand('report', 'write a self-contained HTML report of a run (or two, side by side)', () => import('./report.ts'));
 registerCommand('replay', 'replay a recorded run: byte-identical plan check, or what-if with --planner', () => import('./replay.ts'));
+registerCommand('profile', 'write each UAV\'s profile (what `uavmec agent --profile` reads) for a scenario', () => import('./profile.ts'));
 registerCommand('keys', 'create a CA, certificates, MQTT passwords and plan/MAVLink signing keys for a fleet', () => import('./keys.ts'));
 registerCommand('view', 'the ground-station view in a browser: live from a broker over WebSocket, or replaying a run', () => import('./view.ts'));

@@ -3,11 +3,14 @@ import { Progress } from '../../common/progress.ts';
 import { runMission } from '../../mission/run.ts';
 import { preparePolicyMission, type PolicyMissionSetup } from '../../mission/policy.ts';
 import { DEFAULT_POLICY_MODEL } from '../../mission/policy-model.ts';
+import { prepareS2Mission, S2_POLICIES, type S2MissionSetup } from '../../mission/s2.ts';
 import { formatSummary } from '../../mission/summary.ts';
 import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
+import { FAILOVER_HELP, FAILOVER_OPTIONS, runFailoverCommand, wantsFailover } from './mission-failover.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
+import { brokerUrlsFrom } from '../broker-auth.ts';
 import { runS0Mission, S0_HELP, S0_OPTIONS } from '../s0-options.ts';
 import { SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
 
@@ -21,6 +24,19 @@ port, unless --broker is given), a SITL fleet speaking MAVLink 2 over UDP loopba
 UAV, the simulated users and the controller, on an accelerated clock. Prints a per-slot summary
 and writes runs/<timestamp>/ with summary.json, mqtt.rec (every MQTT message, length-delimited
 uavmec.v1.RecordedMessage) and one MAVLink .tlog per UAV.
+
+S2 (issue 18):
+  --system s2        video streams with D2D offloading and transcoding (SPEC §5.4). A trained S2
+                     actor on the controller (onnxruntime) decides every slot, from the digital
+                     twin, each UAV's flight target and speed, CPU, price and transcoding level, each
+                     busy device's split ε1/ε2/ε3 and idle partner, each idle device's CPU and price;
+                     the UAVs receive and transcode their shares, idle devices compute theirs over
+                     D2D, busy devices their local part. The scenario is the actor's training env (200 m
+                     area, 100–200 m band, 10 busy + 10 idle devices, 5 UAVs, 1 s slots); the summary
+                     sets the revenue Q (U_K, U_J, U_I) flown against the same actor in the env.
+                     Scenario options other than --slots and --seed do not apply.
+  --policy P         (s2) td3 (default, ${S2_POLICIES.td3}), ddpg, ppo (the baselines in
+                     models/baselines/) or an S2 actor's .onnx file
 
 Trajectories:
   --trajectory T     policy (default) or planner.
@@ -68,19 +84,22 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
                      (default password; the embedded broker takes passwords)
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
 ${VIEW_HELP}
+${FAILOVER_HELP}
 ${TASK_MODEL_HELP}
 ${S0_HELP}
 ${SCENARIO_HELP}
 
 Examples:
   uavmec mission                                   (= npm start: the trained S3 policy)
+  uavmec mission --system s2                       (S2: TD3 on the controller; --policy ppo for a baseline)
   uavmec mission --model runs/my-s3 --slots 100     (actors from uavmec train maddpg --env s3 --out runs/my-s3.onnx)
   uavmec mission --trajectory planner --uavs 6 --users 40 --slots 120 --flavour px4
   uavmec mission --trajectory planner --secure --uavs 2 --slots 20
   uavmec mission --trajectory planner --deterministic --uavs 2 --users 10 --slots 4 --seed 11
   uavmec mission --trajectory planner --tasks dag --uavs 3 --users 6 --slots 40 --pool-every 40
   uavmec keys --fleet 2 --recorder --out ./secrets --bind 127.0.0.1 && mosquitto -c ./secrets/mosquitto.conf &
-  uavmec mission --trajectory planner --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets`,
+  uavmec mission --trajectory planner --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets
+  uavmec mission --trajectory planner --cluster 3 --controllers 2 --uavs 6 --slots 24 --speed 1 --chaos leader@6,restart@10,broker@14`,
   async run(argv) {
     const { values: v } = parse(argv, {
       speed: { type: 'string' },
@@ -98,15 +117,25 @@ Examples:
       trajectory: { type: 'string' },
       model: { type: 'string' },
       'env-episodes': { type: 'string' },
+      policy: { type: 'string' },
       ...VIEW_OPTIONS,
+      ...FAILOVER_OPTIONS,
       ...SCENARIO_OPTIONS,
       ...S0_OPTIONS,
     });
-    if (oneOf(v.system, 'system', ['s3', 's0'] as const, 's3') === 's0') return runS0Mission(v);
+    const system = oneOf(v.system, 'system', ['s3', 's0', 's2'] as const, 's3');
+    if (wantsFailover(v)) {
+      if (system !== 's3') throw new UsageError('--cluster/--controllers/--chaos run the S3 planner mission; not with --system s0 or s2');
+      return runFailoverCommand(v);
+    }
+    if (system === 's0') return runS0Mission(v);
+    if (system === 's2') return runS2(v);
+    if (v.policy !== undefined) throw new UsageError('--policy needs --system s2 (S3 models: --model)');
     const s0Only = (['planner', 'warm-start', 'meds'] as const).filter((k) => v[k] !== undefined);
     if (s0Only.length) throw new UsageError(`--${s0Only.join(', --')} need --system s0`);
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
     const secure = v.secure === true || v.secrets !== undefined;
+    if (typeof v.broker === 'string') brokerUrlsFrom(v.broker);
     const deterministic = v.deterministic === true;
     if (deterministic && (v.broker !== undefined || secure)) throw new UsageError('--deterministic needs the embedded broker and no --secure (their traffic is not reported to the virtual clock)');
     if (!secure && (v.auth !== undefined || v['mavlink-signing'] !== undefined)) throw new UsageError('--auth and --mavlink-signing need --secure');
@@ -167,4 +196,39 @@ Examples:
     return ok ? 0 : 1;
   },
 };
+
+/** `--system s2`: the S2 mission (apps/mission/s2.ts). */
+async function runS2(v: Record<string, string | boolean | undefined>): Promise<number> {
+  const given = ['scenario', 'uavs', 'users', 'slot-s', 'tasks', 'pool-every', 'trajectory', 'model', 'algo', 'secure', 'secrets', 'deterministic'].filter((k) => v[k] !== undefined);
+  if (given.length) throw new UsageError(`--${given.join(', --')}: an S2 mission's scenario and planner come from its actor's training env; it takes --policy, --slots, --seed, --speed, --flavour, --broker, --runs, --env-episodes`);
+  const policy = typeof v.policy === 'string' ? v.policy : 'td3';
+  const seed = int(v.seed as string | undefined, 'seed', 1);
+  const slots = v.slots !== undefined ? int(v.slots as string, 'slots', 1, 1, 100_000) : undefined;
+  const p = await prepareS2Mission(policy, { seed, ...(slots !== undefined ? { slots } : {}) });
+  if (!p.ok) throw new UsageError(`--policy ${policy}: ${p.detail ?? p.reason}`);
+  const setup: S2MissionSetup = p.value;
+  try {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const runDir = path.join((v.runs as string | undefined) ?? 'runs', stamp);
+    const progress = new Progress('mission', setup.scenario.slots);
+    const summary = await runMission({
+      scenario: setup.scenario, video: setup, speed: num(v.speed as string | undefined, 'speed', 2, 0.1, 200),
+      flavour: oneOf(v.flavour as string | undefined, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'), algo: 'cd-kkt',
+      envEpisodes: int(v['env-episodes'] as string | undefined, 'env-episodes', 5, 1, 1000),
+      ...(v.broker ? { brokerUrl: v.broker as string } : {}),
+      runDir, onPhase: (ph) => process.stderr.write(`· ${ph}\n`), onSlot: (m, k) => progress.update(k + 1, `${m.servingUavs} UAVs serving`),
+    });
+    progress.done();
+    console.log(formatSummary(summary));
+    console.log(`\nRun folder: ${runDir}`);
+    console.log(`Report: ${path.join(runDir, 'report.html')}`);
+    const t = summary.totals, vs = summary.video;
+    const ok = !!vs && vs.parts.done === vs.parts.planned && vs.parts.duplicates === 0 && t.plansAcked === t.plansSent && summary.uavs.every((u) => u.distanceM > 1);
+    if (!ok) console.error('mission did not meet its checks: every segment part completed once, every plan acked, every UAV moved');
+    return ok ? 0 : 1;
+  } finally {
+    await setup.actor.release();
+  }
+}
+
 export default command;

@@ -1,5 +1,6 @@
-import { loadRun } from '../../replay/recording.ts';
-import { diverged, formatReplay, replayRun } from '../../replay/replay.ts';
+import { loadRun, type RunFolder } from '../../replay/recording.ts';
+import { diverged, formatDivergence, formatReplay, replayRun } from '../../replay/replay.ts';
+import { formatS0Replay, replayS0Run, S0_PLANNERS } from '../../replay/s0.ts';
 import { REPLAY_PLANNERS, type ReplayPlanner } from '../../replay/replan.ts';
 import { POOL_REPLAY_PLANNERS, poolConfigFromSummary, type PoolReplayPlanner } from '../../replay/pool-replan.ts';
 import { oneOf, parse } from '../args.ts';
@@ -40,6 +41,8 @@ Options:
                    pool (dag runs): ${POOL_REPLAY_PLANNERS.join(', ')}
                      (proposed = ga: the controller's P1/P2 alternation with the GA; heft: the
                      same P1 association with HEFT as P2; queue/region/distance/data: S1's baselines)
+                   S0 runs (mission --system s0): coalition, grand, nash — the same recorded
+                     requests and twin re-planned, next to the recorded planner and what flew
   --json           print the result as JSON (default: text)
 
 Examples:
@@ -55,6 +58,7 @@ Examples:
       console.error(`uavmec replay: ${run.detail ?? run.reason}`);
       return 1;
     }
+    if (run.value.summary.s0) return replayS0(run.value, planner, v.json === true);
     if (planner && (POOL_REPLAY_PLANNERS as readonly string[]).includes(planner) && !poolConfigFromSummary(run.value.summary)) {
       throw new UsageError(`--planner ${planner} re-plans pool rounds; ${positionals[0]!} is not a dag run (uavmec mission --tasks dag)`);
     }
@@ -64,3 +68,11 @@ Examples:
   },
 };
 export default command;
+
+/** S0 runs (`mission --system s0`): coalition plans re-made byte for byte; grand/nash/coalition what-ifs. */
+function replayS0(run: RunFolder, planner: string | undefined, json: boolean): number {
+  if (planner !== undefined && !(S0_PLANNERS as readonly string[]).includes(planner)) throw new UsageError(`--planner ${planner}: an S0 run re-plans with ${S0_PLANNERS.join(', ')}`);
+  const rep = replayS0Run(run, planner as (typeof S0_PLANNERS)[number] | undefined);
+  console.log(json ? JSON.stringify(rep, null, 2) : formatS0Replay(rep, formatDivergence(rep.check, 'slot')));
+  return rep.check.first ? 1 : 0;
+}

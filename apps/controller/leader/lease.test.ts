@@ -35,6 +35,17 @@ void test('lease: a live leader makes a standby that follows it; its will makes 
   assert.deepEqual(r.actions, [{ kind: 'lead', epoch: 2, resume: { slot: 5, slotPlanned: false, missionStartUs: 1 * S, slotS: 1, planSeq: 5000, missionStarted: true, from: 'a', fromEpoch: 1 } }]);
 });
 
+void test('lease: a will waits its grace; a renewal within it (the link dropped, not the leader) cancels the takeover', () => {
+  let s: LeaseState = initialLease({ ...cfg('b'), willGraceUs: 0.3 * S }, 0);
+  s = stepLease(s, { kind: 'record', rec: rec({}) }, 0.1 * S).state;
+  s = stepLease(s, { kind: 'tick' }, 0.5 * S).state;
+  s = stepLease(s, { kind: 'record', rec: rec({ state: 'gone', epoch: 0 }) }, 6 * S).state;
+  assert.deepEqual(stepLease(s, { kind: 'tick' }, 6.2 * S).actions, [], 'within the grace');
+  const renewed = stepLease(s, { kind: 'record', rec: rec({ leaseUntilUs: 16 * S }) }, 6.25 * S).state;
+  assert.deepEqual(stepLease(renewed, { kind: 'tick' }, 7 * S).actions, [], 'renewed: alive');
+  assert.equal(stepLease(s, { kind: 'tick' }, 6.31 * S).actions[0]?.kind, 'lead', 'no renewal: takeover after the grace');
+});
+
 void test('lease: without a will, an expired lease hands over; a rank-1 standby waits its stagger', () => {
   let s: LeaseState = initialLease(cfg('c', 1), 0);
   s = stepLease(s, { kind: 'record', rec: rec({ leaseUntilUs: 2 * S }) }, 0.1 * S).state;
@@ -52,6 +63,14 @@ void test('lease: a restarted controller reading its own old record takes over w
   assert.equal(r.state.role, 'leader');
   const a = r.actions[0];
   assert.ok(a?.kind === 'lead' && a.epoch === 4 && a.resume?.slot === 12);
+});
+
+void test('lease: a standby whose leader\'s mission ran out finishes instead of taking over', () => {
+  let s: LeaseState = initialLease(cfg('b'), 0);
+  s = stepLease(s, { kind: 'record', rec: rec({ leaseUntilUs: 60 * S }) }, 0.1 * S).state;
+  s = stepLease(s, { kind: 'tick' }, 0.5 * S).state;
+  const r = stepLease(s, { kind: 'tick' }, 70 * S);
+  assert.deepEqual(r.actions, [{ kind: 'finished' }]);
 });
 
 void test('lease: a finished or run-out mission is not resumed; a deposed leader steps down', () => {

@@ -9,8 +9,10 @@
  *   record from before a restart) → it takes over with epoch + 1 and resumes the mission where
  *   the record says. A FINISHED record, or a LEADING one whose mission has run out → a fresh
  *   mission with epoch + 1.
- * - A standby takes over when the leader's last will arrives (its connection died: the broker
- *   publishes it at once) or its lease expires; standbys of higher `rank` wait `rank · staggerUs`
+ * - A standby takes over `willGraceUs` after the leader's last will arrives (its connection died:
+ *   the broker publishes it at once), unless the leader renews meanwhile (a record with a later
+ *   lease: it was the link, not the leader — a clustered broker closes connections while it
+ *   re-elects), or when its lease expires. Standbys of higher `rank` wait `rank · staggerUs`
  *   longer, so two standbys do not both take over.
  * - A leader that sees a LEADING record of another controller with a higher epoch (or the same
  *   epoch and a smaller id) steps down: it was deposed while cut off. Agents refuse its plans
@@ -41,6 +43,8 @@ export interface LeaseConfig {
   /** 0 for the first standby; later ones wait rank · staggerUs longer before taking over. */
   rank: number;
   staggerUs: number;
+  /** How long a last will waits for the leader to renew before it counts (default 0). */
+  willGraceUs?: number;
 }
 
 export interface LeaseState {
@@ -121,7 +125,9 @@ function onRecord(s: LeaseState, r: LeaderView, nowUs: number): { state: LeaseSt
     return onTick({ ...s, known: r, deadSinceUs: s.deadSinceUs || nowUs }, nowUs);
   }
   const sameLeader = s.known?.controllerId === r.controllerId && s.known.epoch === r.epoch;
-  const next: LeaseState = { ...s, known: r, deadSinceUs: sameLeader ? s.deadSinceUs : 0 };
+  // A renewal after the will (a later lease) says the leader lives: only its link dropped.
+  const renewed = sameLeader && r.state === 'leading' && r.leaseUntilUs > s.known!.leaseUntilUs;
+  const next: LeaseState = { ...s, known: r, deadSinceUs: sameLeader && !renewed ? s.deadSinceUs : 0 };
   if (r.state === 'finished') {
     if (s.role === 'standby') return { state: { ...next, role: 'finished' }, actions: [{ kind: 'finished' }] };
     return { state: next, actions: [] };
@@ -141,8 +147,11 @@ function onTick(s: LeaseState, nowUs: number): { state: LeaseState; actions: Lea
     return { state: { ...s, role: 'standby' }, actions: [{ kind: 'follow', slot: k.slot, slotPlanned: k.slotPlanned, missionStarted: k.missionStarted }] };
   }
   if (s.role !== 'standby' || !k || k.state !== 'leading') return { state: s, actions: [] };
-  const deadAt = s.deadSinceUs > 0 ? s.deadSinceUs : nowUs > k.leaseUntilUs ? k.leaseUntilUs : 0;
-  if (deadAt === 0) return { state: s, actions: [] };
-  if (nowUs < deadAt + s.cfg.rank * s.cfg.staggerUs) return { state: { ...s, deadSinceUs: deadAt }, actions: [] };
+  // The leader's mission has run out (its FINISHED record lost or late): nothing left to take over.
+  if (missionOver(k, nowUs)) return { state: { ...s, role: 'finished' }, actions: [{ kind: 'finished' }] };
+  const expired = nowUs > k.leaseUntilUs;
+  if (s.deadSinceUs === 0 && !expired) return { state: s, actions: [] };
+  const readyAt = expired ? k.leaseUntilUs : s.deadSinceUs + (s.cfg.willGraceUs ?? 0);
+  if (nowUs < readyAt + s.cfg.rank * s.cfg.staggerUs) return { state: s, actions: [] };
   return takeOver(s, k, nowUs);
 }

@@ -22,7 +22,11 @@ export interface LeadershipConfig {
   slots: number;
   /** How long a starting controller listens for the retained record, s of clock time (default 1 slot, ≥ 0.5 s). */
   joinWindowS?: number;
-  /** Lease length in slots after each renewal (default 2). */
+  /**
+   * Lease length in slots after each renewal (default 5). A crash is noticed at once through the
+   * last will; the lease only decides when the leader is alive but cut off, and must outlast the
+   * seconds a clustered broker can stall QoS 1 (the renewals) while it re-elects after a node death.
+   */
   leaseSlots?: number;
 }
 
@@ -63,6 +67,8 @@ export interface Progress {
 export class Leadership {
   private state: LeaseState;
   private timer: Timer | undefined;
+  /** The last progress renewed with (republished on reconnect). */
+  private last: Progress | undefined;
   private leadResolve: ((d: LeadDecision) => void) | undefined;
   readonly lead: Promise<LeadDecision>;
   private followers: ((a: Extract<LeaseAction, { kind: 'follow' }>) => void)[] = [];
@@ -78,7 +84,7 @@ export class Leadership {
     private readonly log: Logger,
   ) {
     const slotUs = cfg.slotS * 1e6;
-    this.state = initialLease({ self: cfg.controllerId, joinWindowUs: Math.max(0.5e6, (cfg.joinWindowS ?? cfg.slotS) * 1e6), rank: cfg.rank ?? 0, staggerUs: 0.2 * slotUs }, clock.nowUs());
+    this.state = initialLease({ self: cfg.controllerId, joinWindowUs: Math.max(0.5e6, (cfg.joinWindowS ?? cfg.slotS) * 1e6), rank: cfg.rank ?? 0, staggerUs: 0.2 * slotUs, willGraceUs: 0.3 * slotUs }, clock.nowUs());
     this.lead = new Promise((r) => (this.leadResolve = r));
   }
 
@@ -107,6 +113,11 @@ export class Leadership {
   }
 
   async start(): Promise<void> {
+    // Back on the broker (another node, or the same after a stall): renew at once, so a standby
+    // holding our last will sees we live before its grace runs out.
+    this.bus.onConnectionChange((up) => {
+      if (up && this.isLeader && this.last) this.publish(LeaderState.LEADER_STATE_LEADING, this.last);
+    });
     await this.bus.subscribe('leader', {}, (m) => {
       const v = viewOf(m);
       if (v) this.apply(stepLease(this.state, { kind: 'record', rec: v }, this.clock.nowUs()));
@@ -117,6 +128,7 @@ export class Leadership {
   /** Renews the lease with the mission's progress (leader only). */
   renew(p: Progress): void {
     if (!this.isLeader) return;
+    this.last = p;
     this.publish(LeaderState.LEADER_STATE_LEADING, p);
   }
 
@@ -135,7 +147,7 @@ export class Leadership {
     const nowUs = this.clock.nowUs();
     const rec: MessageInput<LeaderRecord> = {
       controller_id: this.cfg.controllerId, state, epoch: this.state.epoch,
-      lease_until_t_us: Math.round(nowUs + (this.cfg.leaseSlots ?? 2) * this.cfg.slotS * 1e6),
+      lease_until_t_us: Math.round(nowUs + (this.cfg.leaseSlots ?? 5) * this.cfg.slotS * 1e6),
       slot: p.slot, slot_planned: p.slotPlanned, mission_start_t_us: Math.round(p.missionStartUs), slot_s: this.cfg.slotS,
       plan_seq: p.planSeq, mission_started: p.missionStarted, slots: this.cfg.slots,
     };

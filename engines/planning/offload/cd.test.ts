@@ -8,11 +8,12 @@ import fc from 'fast-check';
 import { createRng, type Rng } from '../../../core/rng.ts';
 import { allOffload, cdMultiStart, coordinateDescent, dorOfChoice, PoolSums } from './cd.ts';
 import { allocate, generateS3Instance, planOffloading, type Choice, type OffloadInstance } from './index.ts';
-import { prepare, type Prepared } from './prepare.ts';
+import { optionAt, optionsOf, prepare, type Prepared } from './prepare.ts';
 
 /** Exhaustive DFS over local + every option of every user, incremental pool sums at the leaves. */
 function exhaustive(prep: Prepared): { best: number; choice: Int32Array; leaves: number } {
   const pools = new PoolSums(prep);
+  const all = Array.from({ length: prep.nUsers }, (_, i) => optionsOf(prep, i));
   const choice = new Int32Array(prep.nUsers).fill(-1);
   let best = -Infinity;
   let bestChoice = Int32Array.from(choice);
@@ -31,7 +32,7 @@ function exhaustive(prep: Prepared): { best: number; choice: Int32Array; leaves:
     }
     choice[i] = -1;
     rec(i + 1, edge);
-    const opts = prep.options[i]!;
+    const opts = all[i]!;
     for (let o = 0; o < opts.length; o++) {
       choice[i] = o;
       pools.add(opts[o]!);
@@ -63,7 +64,7 @@ function smallInstance(rng: Rng, users: number, uavs: number): OffloadInstance {
 const toChoices = (inst: OffloadInstance, prep: Prepared, c: Int32Array): Choice[] =>
   Array.from(c, (o, i) => {
     if (o < 0) return { mode: 'local' } as const;
-    const opt = prep.options[i]![o]!;
+    const opt = optionAt(prep, i, o);
     return { mode: 'edge', accessUav: inst.uavs[opt.access]!.id, execUav: inst.uavs[opt.exec]!.id } as const;
   });
 
@@ -121,7 +122,7 @@ void test('CD ends at a point no single user can improve, and never below AL or 
       const { choice } = coordinateDescent(prep);
       const base = dorOfChoice(prep, choice);
       for (let i = 0; i < n; i++) {
-        for (let o = -1; o < prep.options[i]!.length; o++) {
+        for (let o = -1; o < prep.optionCount[i]!; o++) {
           const alt = Int32Array.from(choice);
           alt[i] = o;
           assert.ok(dorOfChoice(prep, alt) <= base + 1e-9, `user ${i} option ${o} improves`);
@@ -172,6 +173,56 @@ void test('S3 setting (4 UAVs hovering, 5–30 users): CD ≥ AO ≥ AL = 0', ()
     const cd = planOffloading(inst).dor;
     const ao = planOffloading(inst, 'ao').dor;
     assert.ok(cd >= ao - 1e-9, `n=${n}: CD ${cd} < AO ${ao}`);
-    assert.ok(cd > 0 || inst.users.every((_, i) => prepare(inst).options[i]!.length === 0));
+    assert.ok(cd > 0 || inst.users.every((_, i) => prepare(inst).optionCount[i] === 0));
   }
+});
+
+void test('pruned relay targets (issue 20) keep ≥ 99 % of the exhaustive optimum over every relay option', (t) => {
+  // Pruning made active on small fleets (1 nearest + 1 most-spare target per access UAV, 4–5 UAVs)
+  // so the exhaustive search over the full option set stays tractable.
+  const rng = createRng(2020);
+  const ratios: number[] = [];
+  for (let rep = 0; rep < 40; rep++) {
+    const k = rep % 2 ? 4 : 5;
+    const inst = smallInstance(rng, rng.int(2, k === 4 ? 4 : 3), k);
+    const full = prepare(inst, { relay: 'all' });
+    const ex = exhaustive(full);
+    const pruned = prepare(inst, { nearest: 1, spare: 1 });
+    assert.ok(Array.from(pruned.optionCount).every((c, i) => c <= full.optionCount[i]!));
+    const cd = dorOfChoice(pruned, cdMultiStart(pruned).choice);
+    assert.ok(cd <= ex.best + 1e-9);
+    if (ex.best > 1e-12) ratios.push(cd / ex.best);
+  }
+  const mean = ratios.reduce((s, r) => s + r, 0) / ratios.length;
+  t.diagnostic(`pruned CD/optimum over ${ratios.length} instances: mean ${(mean * 100).toFixed(3)} %, worst ${(Math.min(...ratios) * 100).toFixed(3)} %`);
+  assert.ok(ratios.length >= 30);
+  assert.ok(mean >= 0.99, `mean ratio ${mean}`);
+});
+
+void test('pruned relay targets give the DOR of relaying to every UAV on 30–60-UAV fleets with CPU-starved UAVs', (t) => {
+  // A harsher setting than the benchmark instances (every third UAV has a fifth of the CPU, so
+  // relaying matters): on average within 0.5 %, and no instance more than 1 % below.
+  const rng = createRng(77);
+  const gaps: number[] = [];
+  for (let rep = 0; rep < 6; rep++) {
+    const K = [30, 45, 60][rep % 3]!;
+    const area = 50 * Math.sqrt(K / 4);
+    // Tight CPU on some UAVs so relaying matters.
+    const inst = generateS3Instance(rng, { users: 10 * K, uavs: K, areaM: area, uavCpuHz: rng.uniform(2e9, 10e9) });
+    inst.uavs.forEach((u, k) => (u.cpuHz *= k % 3 === 0 ? 0.2 : 1));
+    const pruned = planOffloading(inst);
+    const all = planOffloading(inst, 'cd-kkt', { relay: 'all' });
+    gaps.push((pruned.dor - all.dor) / all.dor);
+    assert.ok(pruned.dor >= 0.99 * all.dor, `K=${K}: pruned ${pruned.dor} vs all ${all.dor}`);
+  }
+  const mean = gaps.reduce((s, g) => s + g, 0) / gaps.length;
+  t.diagnostic(`pruned vs all, relative DOR difference: ${gaps.map((g) => (g * 100).toFixed(3) + ' %').join(', ')}; mean ${(mean * 100).toFixed(3)} %`);
+  assert.ok(mean >= -0.005, `mean relative difference ${mean}`);
+});
+
+void test('allocate accepts a relay outside the pruned targets (decisions made with every target)', () => {
+  const inst = generateS3Instance(createRng(8), { users: 300, uavs: 40, areaM: 160 });
+  const all = planOffloading(inst, 'cd-kkt', { relay: 'all' });
+  const again = allocate(inst, all.decisions.map((d) => (d.mode === 'local' ? d : { mode: 'edge', accessUav: d.accessUav, execUav: d.execUav })));
+  assert.ok(Math.abs(again.dor - all.dor) <= 1e-9 * Math.max(1, all.dor));
 });

@@ -7,9 +7,9 @@
  *     gain(o) = 1 − Σ_{p∈o} ((S_p + r_p)² − S_p²) / X_p = 1 − Σ_{p∈o} (2 S_p r_p + r_p²) / X_p,
  * and staying local changes it by 0. CD keeps, for each user in turn, the option of largest gain.
  */
-import { a2aPool, type Option, type Prepared } from './prepare.ts';
+import { a2aPool, optionAt, type Option, type Prepared } from './prepare.ts';
 
-/** Index into `prep.options[i]`, or −1 for local. */
+/** Index into user i's options (prepare.ts), or −1 for local. */
 export type ChoiceVector = Int32Array;
 
 /** Strict-improvement threshold: a user switches only if the DOR rises by more than this. */
@@ -71,31 +71,24 @@ export function coordinateDescent(prep: Prepared, maxSweeps = 1000, init?: Choic
   const choice = init ? Int32Array.from(init) : new Int32Array(prep.nUsers).fill(-1);
   const visit = order ?? Array.from({ length: prep.nUsers }, (_, i) => i);
   const pools = new PoolSums(prep);
-  for (let i = 0; i < prep.nUsers; i++) if (choice[i]! >= 0) pools.add(prep.options[i]![choice[i]!]!);
+  for (let i = 0; i < prep.nUsers; i++) if (choice[i]! >= 0) pools.add(optionAt(prep, i, choice[i]!));
   let sweeps = 0;
   while (sweeps < maxSweeps) {
     sweeps++;
     let changed = false;
     for (const i of visit) {
-      const opts = prep.options[i]!;
-      if (opts.length === 0) continue;
+      if (prep.optionCount[i] === 0) continue;
       const cur = choice[i]!;
-      if (cur >= 0) pools.remove(opts[cur]!);
+      const curOpt = cur >= 0 ? optionAt(prep, i, cur) : undefined;
+      if (curOpt) pools.remove(curOpt);
       let best = cur;
-      let bestGain = cur >= 0 ? pools.gain(opts[cur]!) : 0;
+      let bestGain = curOpt ? pools.gain(curOpt) : 0;
       if (cur >= 0 && 0 > bestGain + IMPROVE_EPS) {
         best = -1;
         bestGain = 0;
       }
-      for (let o = 0; o < opts.length; o++) {
-        if (o === cur) continue;
-        const g = pools.gain(opts[o]!);
-        if (g > bestGain + IMPROVE_EPS) {
-          best = o;
-          bestGain = g;
-        }
-      }
-      if (best >= 0) pools.add(opts[best]!);
+      best = scanOptions(prep, pools, i, cur, best, bestGain, IMPROVE_EPS);
+      if (best >= 0) pools.add(best === cur ? curOpt! : optionAt(prep, i, best));
       if (best !== cur) {
         choice[i] = best;
         changed = true;
@@ -106,11 +99,55 @@ export function coordinateDescent(prep: Prepared, maxSweeps = 1000, init?: Choic
   return { choice, sweeps };
 }
 
+/** The gain of the option `scanOptions` returned (a module variable, so the scan allocates nothing). */
+let scannedGain = 0;
+
+/**
+ * The best of user i's options other than `skip` against the current pools: starting from
+ * (`best`, `bestGain`), an option replaces it only when its gain is larger by more than `eps`
+ * (so on ties the earlier one stays). Evaluates `PoolSums.gain`'s formula on the compact option
+ * arrays, term for term in the same order, without building the options.
+ */
+function scanOptions(prep: Prepared, pools: PoolSums, i: number, skip: number, best: number, bestGain: number, eps: number): number {
+  const K = prep.nUavs;
+  const cap = prep.capacity;
+  const sum = pools.sum;
+  const a2a = 2 * K;
+  const cr = prep.cpuRoot[i]!;
+  const wD = prep.wD[i]!;
+  for (let a = prep.accStart[i]!; a < prep.accStart[i + 1]!; a++) {
+    const k = prep.accUav[a]!;
+    const gr = prep.accG2aRoot[a]!;
+    const t = prep.targets[k]!;
+    const base = prep.accOptStart[a]!;
+    const g2aTerm = (2 * sum[k]! * gr + gr * gr) / cap[k]!;
+    for (let j = 0; j < t.exec.length; j++) {
+      if (base + j === skip) continue;
+      const m = t.exec[j]!;
+      let cost = g2aTerm + (2 * sum[K + m]! * cr + cr * cr) / cap[K + m]!;
+      if (m !== k) {
+        const r = Math.sqrt(wD / t.a2aE[j]!);
+        cost += (2 * sum[a2a]! * r + r * r) / cap[a2a]!;
+      }
+      const g = 1 - cost;
+      if (g > bestGain + eps) {
+        best = base + j;
+        bestGain = g;
+      }
+    }
+  }
+  scannedGain = bestGain;
+  return best;
+}
+
 /** Each user's best DOR gain when alone on empty pools (0 when no option beats local). */
 export function standaloneGains(prep: Prepared): Float64Array {
   const empty = new PoolSums(prep);
   const out = new Float64Array(prep.nUsers);
-  for (let i = 0; i < prep.nUsers; i++) for (const o of prep.options[i]!) out[i] = Math.max(out[i]!, empty.gain(o));
+  for (let i = 0; i < prep.nUsers; i++) {
+    scanOptions(prep, empty, i, -1, -1, 0, 0);
+    out[i] = scannedGain;
+  }
   return out;
 }
 
@@ -172,19 +209,23 @@ export function allOffload(prep: Prepared): ChoiceVector {
   const choice = new Int32Array(prep.nUsers).fill(-1);
   const pools = new PoolSums(prep);
   for (let i = 0; i < prep.nUsers; i++) {
-    const opts = prep.options[i]!;
     let best = -1;
+    let bestOpt: Option | undefined;
     let bestGain = -Infinity;
-    for (let o = 0; o < opts.length; o++) {
-      if (opts[o]!.exec !== opts[o]!.access) continue;
-      const g = pools.gain(opts[o]!);
+    for (let a = prep.accStart[i]!; a < prep.accStart[i + 1]!; a++) {
+      const k = prep.accUav[a]!;
+      const j = prep.targets[k]!.exec.indexOf(k);
+      if (j < 0) continue;
+      const o = optionAt(prep, i, prep.accOptStart[a]! + j);
+      const g = pools.gain(o);
       if (g > bestGain) {
-        best = o;
+        best = prep.accOptStart[a]! + j;
+        bestOpt = o;
         bestGain = g;
       }
     }
-    if (best >= 0) {
-      pools.add(opts[best]!);
+    if (bestOpt) {
+      pools.add(bestOpt);
       choice[i] = best;
     }
   }
@@ -197,7 +238,7 @@ export function dorOfChoice(prep: Prepared, choice: ChoiceVector): number {
   let edge = 0;
   for (let i = 0; i < prep.nUsers; i++) {
     if (choice[i]! < 0) continue;
-    pools.add(prep.options[i]![choice[i]!]!);
+    pools.add(optionAt(prep, i, choice[i]!));
     edge++;
   }
   let cost = 0;

@@ -9,7 +9,7 @@ import { createRng, type Rng } from '../../../core/rng.ts';
 import { a2aRate, g2aRate } from '../../../core/models/channel.ts';
 import { computeTimeS, localDelayS } from '../../../core/models/compute.ts';
 import { allocate, generateS3Instance, kktShares, type Choice, type OffloadInstance } from './index.ts';
-import { prepare } from './prepare.ts';
+import { optionsOf, prepare } from './prepare.ts';
 
 /** min Σ a_i/x_i s.t. Σ x_i = X, x > 0, by Newton's method with feasible start and backtracking. */
 function newtonPool(a: number[], X: number): number[] {
@@ -55,7 +55,7 @@ function randomInstance(rng: Rng): OffloadInstance {
 function randomChoices(rng: Rng, inst: OffloadInstance): Choice[] {
   const prep = prepare(inst);
   return inst.users.map((_, i) => {
-    const opts = prep.options[i]!;
+    const opts = optionsOf(prep, i);
     if (opts.length === 0 || rng.next() < 0.2) return { mode: 'local' } as const;
     const o = rng.pick(opts);
     return { mode: 'edge', accessUav: inst.uavs[o.access]!.id, execUav: inst.uavs[o.exec]!.id } as const;

@@ -7,7 +7,7 @@ import { dbmToW } from '../../../core/models/channel.ts';
 import { computeTimeS, taskCycles } from '../../../core/models/compute.ts';
 import { allOffload, cdMultiStart, type ChoiceVector } from './cd.ts';
 import { kktShares } from './kkt.ts';
-import { a2aPool, prepare, type Prepared } from './prepare.ts';
+import { a2aPool, optionAt, prepare, type Prepared, type RelayMode } from './prepare.ts';
 import type { ChannelParams, Choice, Decision, OffloadAlgo, OffloadInstance, OffloadPlan, UserOutcome } from './types.ts';
 
 /**
@@ -32,13 +32,15 @@ export function defaultChannelParams(): ChannelParams {
 export interface PlanOptions {
   /** Sweep bound per CD run (default 1000; CD normally stops after a handful). */
   maxSweeps?: number;
+  /** Relay targets per access UAV: 'pruned' (default, prepare.ts) or 'all' (the planner before issue 20). */
+  relay?: RelayMode;
   /** Only the primary CD run (all-local start, decreasing standalone gain); see `cdMultiStart`. */
   singleStart?: boolean;
 }
 
 /** Plans one slot: `cd-kkt` (default), `ao` (all covered users offload) or `al` (all local). */
 export function planOffloading(inst: OffloadInstance, algo: OffloadAlgo = 'cd-kkt', opts: PlanOptions = {}): OffloadPlan {
-  const prep = prepare(inst);
+  const prep = prepare(inst, { relay: opts.relay ?? 'pruned' });
   if (algo === 'al') return buildPlan(inst, prep, new Int32Array(prep.nUsers).fill(-1), 'al', 0);
   if (algo === 'ao') return buildPlan(inst, prep, allOffload(prep), 'ao', 0);
   const r = cdMultiStart(prep, opts.maxSweeps ?? 1000, opts.singleStart ?? false);
@@ -51,18 +53,30 @@ export function planOffloading(inst: OffloadInstance, algo: OffloadAlgo = 'cd-kk
  * does not cover the user.
  */
 export function allocate(inst: OffloadInstance, choices: readonly Choice[], algo: OffloadAlgo = 'cd-kkt'): OffloadPlan {
-  const prep = prepare(inst);
   const index = new Map(inst.uavs.map((u, k) => [u.id, k]));
+  const pairs = choices.map((c) => (c.mode === 'local' ? undefined : ([index.get(c.accessUav), index.get(c.execUav)] as const)));
+  // Decisions made elsewhere (e.g. with `relay: 'all'`) may relay outside the pruned targets.
+  let prep = prepare(inst);
+  if (pairs.some((p, i) => p && optionIndex(prep, i, p[0], p[1]) < 0)) prep = prepare(inst, { relay: 'all' });
   const choice = new Int32Array(prep.nUsers).fill(-1);
   choices.forEach((c, i) => {
     if (c.mode === 'local') return;
-    const a = index.get(c.accessUav);
-    const e = index.get(c.execUav);
-    const o = prep.options[i]!.findIndex((opt) => opt.access === a && opt.exec === e);
+    const o = optionIndex(prep, i, pairs[i]![0], pairs[i]![1]);
     if (o < 0) throw new RangeError(`user ${inst.users[i]!.id}: (${c.accessUav} → ${c.execUav}) is not a feasible option`);
     choice[i] = o;
   });
   return buildPlan(inst, prep, choice, algo, 0);
+}
+
+/** Index of user i's option (access a, exec e), −1 when it has none. */
+function optionIndex(prep: Prepared, i: number, a: number | undefined, e: number | undefined): number {
+  if (a === undefined || e === undefined) return -1;
+  for (let x = prep.accStart[i]!; x < prep.accStart[i + 1]!; x++) {
+    if (prep.accUav[x] !== a) continue;
+    const j = prep.targets[a]!.exec.indexOf(e);
+    return j < 0 ? -1 : prep.accOptStart[x]! + j;
+  }
+  return -1;
 }
 
 function buildPlan(inst: OffloadInstance, prep: Prepared, choice: ChoiceVector, algo: OffloadAlgo, sweeps: number): OffloadPlan {
@@ -76,7 +90,7 @@ function buildPlan(inst: OffloadInstance, prep: Prepared, choice: ChoiceVector, 
   };
   for (let i = 0; i < prep.nUsers; i++) {
     if (choice[i]! < 0) continue;
-    const o = prep.options[i]![choice[i]!]!;
+    const o = optionAt(prep, i, choice[i]!);
     push(o.access, i, o.g2aRoot);
     push(K + o.exec, i, o.cpuRoot);
     if (o.exec !== o.access) push(a2aPool(K), i, o.a2aRoot);
@@ -99,13 +113,13 @@ function buildPlan(inst: OffloadInstance, prep: Prepared, choice: ChoiceVector, 
       decisions.push({ mode: 'local' });
       out = { tLocalS, tS: tLocalS, uplinkS: 0, relayS: 0, computeS: tLocalS };
     } else {
-      const o = prep.options[i]![c]!;
+      const o = optionAt(prep, i, c);
       const bw = share[i * 3]!;
       const cpu = share[i * 3 + 1]!;
       const relayBw = o.exec !== o.access ? share[i * 3 + 2]! : 0;
       decisions.push({ mode: 'edge', accessUav: inst.uavs[o.access]!.id, execUav: inst.uavs[o.exec]!.id, bandwidthHz: bw, cpuHz: cpu, relayBandwidthHz: relayBw });
-      const uplinkS = u.dataBits / (bw * prep.eG2A[i * K + o.access]!);
-      const relayS = o.exec !== o.access ? u.dataBits / (relayBw * prep.eA2A[o.access * K + o.exec]!) : 0;
+      const uplinkS = u.dataBits / (bw * o.g2aE);
+      const relayS = o.exec !== o.access ? u.dataBits / (relayBw * o.a2aE) : 0;
       const computeS = computeTimeS(taskCycles(u.dataBits, u.cyclesPerBit), cpu);
       out = { tLocalS, tS: uplinkS + relayS + computeS, uplinkS, relayS, computeS };
     }

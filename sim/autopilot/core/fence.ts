@@ -1,5 +1,5 @@
 /** Geofence test around home (local NED origin): a cylinder or a box, with a maximum height. */
-import type { Vec3 } from './geo.ts';
+import type { Vec3 } from '../../../core/geo.ts';
 import type { FenceConfig } from './params.ts';
 
 export function insideFence(f: FenceConfig, p: Vec3): boolean {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { accelerate, clampVelocity, velocityToward, wrapPi, type Limits } from './guidance.ts';
-import { geoToNed, nedToGeo } from './geo.ts';
+import { geoToNed, nedToGeo } from '../../../core/geo.ts';
 
 const LIM: Limits = { vHorizMS: 12, vUpMS: 3, vDownMS: 1.5, aHorizMS2: 3, aVertMS2: 4 };
 const v3 = fc.record({ x: fc.double({ min: -50, max: 50, noNaN: true }), y: fc.double({ min: -50, max: 50, noNaN: true }), z: fc.double({ min: -50, max: 50, noNaN: true }) });

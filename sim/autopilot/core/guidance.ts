@@ -5,7 +5,7 @@
  * |Δv_z| ≤ a_z·dt. The vehicle tracks ground velocity; wind only changes the airspeed the
  * propulsion model sees (SPEC §4).
  */
-import { horiz, type Vec3 } from './geo.ts';
+import { horiz, type Vec3 } from '../../../core/geo.ts';
 
 export interface Limits {
   vHorizMS: number;

@@ -4,7 +4,7 @@
  * (19: p1 s), NAV_RETURN_TO_LAUNCH (20), NAV_LAND (21), NAV_TAKEOFF (22), DO_CHANGE_SPEED (178:
  * p2 m/s). Anything else is skipped with a STATUSTEXT. ArduPilot keeps home at seq 0 and starts at 1.
  */
-import { geoToNed, horiz, norm, sub, type GeoPoint, type Vec3 } from './geo.ts';
+import { geoToNed, horiz, norm, sub, type GeoPoint, type Vec3 } from '../../../core/geo.ts';
 import type { VehicleConfig } from './params.ts';
 import { SEVERITY, type MissionItem, type Nav, type SimEvent, type SimState } from './types.ts';
 

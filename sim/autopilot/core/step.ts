@@ -9,7 +9,7 @@
  * modelled, and motors idling on the ground draw nothing.
  */
 import { propulsionPowerW } from '../../../core/models/propulsion.ts';
-import { horiz, type Vec3 } from './geo.ts';
+import { horiz, type Vec3 } from '../../../core/geo.ts';
 import { accelerate, clampVelocity, velocityToward, wrapPi, type Limits } from './guidance.ts';
 import { insideFence } from './fence.ts';
 import { missionStep } from './mission.ts';

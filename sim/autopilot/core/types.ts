@@ -2,7 +2,7 @@
  * State of one simulated multicopter, as the pure core sees it. Everything is plain data; the
  * core's functions return new objects and never mutate their inputs.
  */
-import type { GeoPoint, Vec3 } from './geo.ts';
+import type { GeoPoint, Vec3 } from '../../../core/geo.ts';
 
 export type LandedState = 'on_ground' | 'takeoff' | 'in_air' | 'landing';
 

@@ -3,7 +3,7 @@
  * state + events + outcome out). Arming runs pre-arm checks and refuses with a STATUSTEXT reason
  * in the firmware's wording; force (MAV_CMD 400 p2 = 21196) skips them.
  */
-import { horiz, norm, type GeoPoint, type Vec3 } from './geo.ts';
+import { horiz, norm, type GeoPoint, type Vec3 } from '../../../core/geo.ts';
 import { firstMissionSeq } from './mission.ts';
 import { MODE_NAMES, modeByName, type Behaviour, type ModeInfo } from './modes.ts';
 import type { VehicleConfig } from './params.ts';

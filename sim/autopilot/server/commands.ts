@@ -3,7 +3,7 @@
  * and MAV_RESULT, or `undefined` for commands the server itself handles (message intervals and
  * requests). Unknown commands are UNSUPPORTED, never silence.
  */
-import { geoToNed, type Vec3 } from '../core/geo.ts';
+import { geoToNed, type Vec3 } from '../../../core/geo.ts';
 import { modeFromCommand, MODE_NAMES } from '../core/modes.ts';
 import type { VehicleConfig } from '../core/params.ts';
 import type { CommandOutcome, SimEvent, SimState } from '../core/types.ts';

@@ -18,7 +18,7 @@ import { MavlinkEncoder, type DecodedPacket } from '../../../firmware-bridge/mav
 import { common } from '../../../firmware-bridge/mavlink/messages.ts';
 import { openServerTransport, type MultiPeerTransport, type Peer } from '../../../firmware-bridge/transport/index.ts';
 import { TlogWriter } from '../../../firmware-bridge/tlog/index.ts';
-import type { GeoPoint } from '../core/geo.ts';
+import type { GeoPoint } from '../../../core/geo.ts';
 import { modeFromCustom } from '../core/modes.ts';
 import { configFromParams, defaultParams, type AutopilotFlavour, type ParamValues, type VehicleConfig } from '../core/params.ts';
 import { step } from '../core/step.ts';

@@ -7,7 +7,7 @@
  */
 import type { MavLinkData } from 'node-mavlink';
 import { common } from '../../../firmware-bridge/mavlink/messages.ts';
-import { geoToNed, nedToGeo, type Vec3 } from '../core/geo.ts';
+import { geoToNed, nedToGeo, type Vec3 } from '../../../core/geo.ts';
 import type { Setpoint, SimState } from '../core/types.ts';
 import { make } from './telemetry.ts';
 

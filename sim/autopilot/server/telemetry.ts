@@ -6,7 +6,7 @@
 import type { MavLinkData } from 'node-mavlink';
 import { common, minimal, standard } from '../../../firmware-bridge/mavlink/messages.ts';
 import { ProtocolVersion } from '../../../firmware-bridge/mavlink/index.ts';
-import { nedToGeo } from '../core/geo.ts';
+import { nedToGeo } from '../../../core/geo.ts';
 import { MODE_FLAG, modeByName } from '../core/modes.ts';
 import type { VehicleConfig } from '../core/params.ts';
 import { preArmFailure } from '../core/vehicle.ts';

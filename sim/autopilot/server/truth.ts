@@ -1,5 +1,5 @@
 /** The simulator's full true state of one vehicle (not on the wire): tests, benchmarks, experiments. */
-import { nedToGeo, type GeoPoint, type Vec3 } from '../core/geo.ts';
+import { nedToGeo, type GeoPoint, type Vec3 } from '../../../core/geo.ts';
 import type { AutopilotFlavour, VehicleConfig } from '../core/params.ts';
 import type { FailsafeKind, LandedState, SimState } from '../core/types.ts';
 

@@ -1,9 +1,13 @@
 // Mission time in the browser. Messages carry their sender's clock (header.t_us), which may run
-// faster or slower than wall time (an accelerated or lockstep mission). The view's "now" is the
-// newest timestamp seen, extrapolated by the wall time since at the rate the mission clock was
-// observed to run (Δ mission / Δ wall over the last few seconds). So a UAV whose telemetry stops
-// ages in mission seconds while the rest of the fleet keeps talking, and everything ages when the
-// whole bus goes quiet (a broker outage) — at the last observed rate.
+// faster or slower than wall time (an accelerated or lockstep mission), so staleness is judged in
+// mission time, against the rest of the bus: "now" is the newest timestamp any message carried.
+// A UAV whose telemetry stops therefore ages while the others keep talking — a process or machine
+// that stalls everyone at once (a loaded ground station) does not make the whole fleet look stale.
+// When the whole bus goes quiet (a broker outage, a dead controller and fleet), "now" runs on by
+// itself after a grace of QUIET_GRACE_MS wall time, at the rate the mission clock was last seen
+// to run (Δ mission / Δ wall over the last few seconds), so every row then turns stale too.
+
+export const QUIET_GRACE_MS = 1000;
 
 export class MissionClock {
   constructor(now = () => performance.now()) {
@@ -27,6 +31,6 @@ export class MissionClock {
 
   nowUs() {
     if (!this.maxUs) return 0;
-    return this.maxUs + (this.wallNow() - this.wallAtMax) * 1000 * this.rate;
+    return this.maxUs + Math.max(0, this.wallNow() - this.wallAtMax - QUIET_GRACE_MS) * 1000 * this.rate;
   }
 }

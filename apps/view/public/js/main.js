@@ -8,7 +8,6 @@ import { EventList } from './events.js';
 import { connectLive } from './live.js';
 import { MapView } from './map.js';
 import { Model } from './model.js';
-import { loadContract } from './proto.js';
 import { Replay } from './replay.js';
 import { bindReplayBar } from './replaybar.js';
 import { FleetTable } from './table.js';
@@ -17,7 +16,7 @@ const $ = (id) => document.getElementById(id);
 
 async function start() {
   const config = await (await fetch('/config.json')).json();
-  const contract = await loadContract(config);
+  const contract = config.mode === 'replay' ? await self.loadContract(config) : undefined;
   const staleUs = config.staleAfterS * 1e6;
   const view = { config, frames: 0, fps: 0, messages: 0, prof: { draw: 0, dom: 0, doms: 0, msg: 0 }, selected: undefined, model: new Model(), t0Us: 0 };
   window.__view = view;
@@ -35,11 +34,12 @@ async function start() {
     const clock = new MissionClock();
     view.model.onAlert = alert;
     now = () => clock.nowUs();
-    connectLive(config.ws, contract, (d) => {
+    connectLive(config, (d) => {
       view.messages++;
       const p0 = performance.now();
-      const t = Number(d.msg.header?.t_us ?? 0);
-      if (t) { clock.observe(t); if (!view.t0Us) view.t0Us = t; }
+      const t = Number(d.msg.header?.t_us ?? 0) || clock.nowUs();
+      clock.observe(t);
+      if (!view.t0Us) view.t0Us = t;
       view.model.apply(d.key, d.params, d.msg, t);
       view.prof.msg += performance.now() - p0;
     }, (state, what, err) => {

@@ -4,7 +4,6 @@
 // tours, and per UAV its trail, coverage disc (SPEC §3: R = H tan θ_max) and heading marker.
 import { drawTiles } from './tiles.js';
 
-const SKIP = new Set((new URLSearchParams(location.search).get('skip') ?? '').split(','));
 export const colour = (id) => `hsl(${(id * 137.508) % 360},75%,58%)`;
 
 export class MapView {
@@ -43,8 +42,8 @@ export class MapView {
     const { ctx, px, py } = this;
     this.background();
     ctx.drawImage(this.bg, 0, 0, this.w, this.h);
-    if (!SKIP.has('links')) this.links(model);
-    if (!SKIP.has('users')) this.users(model);
+    this.links(model);
+    this.users(model);
     this.hit = [];
     const stride = model.uavs.size > 40 ? 3 : 1; // big fleets: every third trail point
     for (const u of model.uavs.values()) this.uav(u, nowUs - u.lastTwinUs > staleUs, u.id === selected, stride);
@@ -67,7 +66,7 @@ export class MapView {
     this.ctx.setTransform(main.getTransform());
     this.ctx.fillStyle = '#1b1e23'; this.ctx.fillRect(0, 0, this.w, this.h);
     if (this.tiles) this.tilesLoaded = drawTiles(this.ctx, this, () => { this.bgKey = ''; });
-    if (!SKIP.has('grid')) this.grid();
+    this.grid();
     const a = this.g.areaM, { px, py } = this;
     this.ctx.strokeStyle = '#e67e22'; this.ctx.lineWidth = 1.5; this.ctx.setLineDash([6, 4]);
     this.ctx.strokeRect(px(0), py(a), a * this.scale, a * this.scale);
@@ -142,15 +141,13 @@ export class MapView {
     const { ctx, px, py } = this;
     const c = stale ? '#777' : colour(u.id);
     const x = px(u.pos.x), y = py(u.pos.y);
-    if (!SKIP.has('trails')) {
-      ctx.strokeStyle = c; ctx.globalAlpha = 0.5; ctx.beginPath();
-      const t = u.trail;
-      for (let i = 0; i < t.length; i += stride) (i ? ctx.lineTo : ctx.moveTo).call(ctx, px(t[i].x), py(t[i].y));
-      if (t.length) ctx.lineTo(px(u.pos.x), py(u.pos.y));
-      ctx.stroke();
-    }
+    ctx.strokeStyle = c; ctx.globalAlpha = 0.5; ctx.beginPath();
+    const t = u.trail;
+    for (let i = 0; i < t.length; i += stride) (i ? ctx.lineTo : ctx.moveTo).call(ctx, px(t[i].x), py(t[i].y));
+    if (t.length) ctx.lineTo(px(u.pos.x), py(u.pos.y));
+    ctx.stroke();
     const r = Math.max(0, u.pos.alt) * Math.tan((this.g.thetaMaxDeg * Math.PI) / 180) * this.scale;
-    if (!SKIP.has('discs')) { ctx.globalAlpha = 0.1; ctx.fillStyle = c; ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill(); }
+    ctx.globalAlpha = 0.1; ctx.fillStyle = c; ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill();
     ctx.globalAlpha = 1;
     ctx.save(); ctx.translate(x, y); ctx.rotate(u.heading);
     ctx.beginPath(); ctx.moveTo(0, -9); ctx.lineTo(6, 7); ctx.lineTo(0, 3); ctx.lineTo(-6, 7); ctx.closePath();

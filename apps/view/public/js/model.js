@@ -43,8 +43,8 @@ export class Model {
     return e;
   }
 
-  apply(key, params, msg, recvUs) {
-    const tUs = Number(msg.header?.t_us ?? 0) || recvUs;
+  /** `tUs`: the message's time — live, its header's (the sender's mission clock); replay, the recorder's receive time. */
+  apply(key, params, msg, tUs) {
     if (tUs > this.lastUs) this.lastUs = tUs;
     switch (key) {
       case 'twin': return this.twin(params.uav, msg, tUs);

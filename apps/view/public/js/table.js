@@ -62,7 +62,8 @@ export class FleetTable {
       this.set(r, 'failsafe', u.failsafe, u.failsafe === 'nominal' ? '' : 'bad');
       const ack = u.ack ? (u.ack.accepted ? `✓${short(u.ack.seq)}` : `✗${short(u.ack.seq)} ${NACK[u.ack.reason] ?? ''}`) : '—';
       this.set(r, 'plan', `${short(u.planSeq)} / ${ack}`, u.ack && !u.ack.accepted ? 'bad' : '');
-      this.set(r, 'seen', Number.isFinite(ageS) ? `${Math.max(0, ageS).toFixed(1)} s` : '—', stale ? 'bad' : '');
+      // Half-second steps: telemetry at 5 Hz would otherwise rewrite every row on every refresh.
+      this.set(r, 'seen', Number.isFinite(ageS) ? `${(Math.floor(Math.max(0, ageS) * 2) / 2).toFixed(1)} s` : '—', stale ? 'bad' : '');
     }
   }
 }

@@ -1,8 +1,10 @@
 // The contract in the browser: the same proto/ files, parsed by protobufjs (its browser build),
-// and the topic table from /config.json. decodeTopic(topic, bytes) → {key, params, msg} or null.
+// and the topic table from /config.json. decodeTopic(topic, bytes) → {key, params, msg} or null;
+// `plain` gives plain objects (numbers for 64-bit integers and enums, defaults filled in) that can
+// cross to another thread. A classic script, shared by the page (replay) and the MQTT worker.
 /* global protobuf */
 
-export async function loadContract(config) {
+self.loadContract = async function loadContract(config) {
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => (target.startsWith('/proto/') ? target : `/proto/${target}`);
   await root.load(config.protoFiles, { keepCase: true });
@@ -18,13 +20,16 @@ export async function loadContract(config) {
     type: t.type,
     re: new RegExp(`^${t.pattern.replace(/\{(uav|user)\}/g, '(?<$1>[1-9][0-9]{0,8})')}$`),
   }));
-  function decodeTopic(topic, bytes) {
+  const PLAIN = { longs: Number, enums: Number, defaults: true };
+  function decodeTopic(topic, bytes, plain = false) {
     for (const m of matchers) {
       const r = m.re.exec(topic);
       if (!r) continue;
       let msg;
       try {
-        msg = type(m.type).decode(bytes);
+        const t = type(m.type);
+        msg = t.decode(bytes);
+        if (plain) msg = t.toObject(msg, PLAIN);
       } catch {
         return { key: m.key, bad: true };
       }
@@ -51,4 +56,4 @@ export async function loadContract(config) {
     return out;
   }
   return { decodeTopic, decodeRecording };
-}
+};

@@ -1,7 +1,10 @@
 /**
- * Local tangent plane around the vehicle's origin (home): NED metres ↔ WGS-84 degrees.
- * Equirectangular with the WGS-84 radii of curvature at the origin latitude: error < 0.1 % of the
- * offset within ~10 km, which is ample for a mission area of a few km (SPEC §5.6: 1 km²).
+ * The one geodesy module: local tangent plane around a mission origin, NED metres ↔ WGS-84
+ * degrees. Used by the agent (autopilot position → mission frame), the SITL (its truth → the
+ * GLOBAL_POSITION it reports) and the QGroundControl fence import, so a fence and a position never
+ * disagree by a projection. Equirectangular with the WGS-84 radii of curvature (meridian M and
+ * prime-vertical N·cos φ) at the origin latitude: error < 0.1 % of the offset within ~10 km, which
+ * is ample for a mission area of a few km (SPEC §5.6: 1 km²).
  */
 export interface Vec3 {
   x: number;
@@ -25,6 +28,12 @@ function radii(latDeg: number): { rN: number; rE: number } {
   const rMeridian = (A * (1 - E2)) / (w * w * w);
   const rPrime = A / w;
   return { rN: rMeridian, rE: rPrime * Math.cos(latDeg * DEG) };
+}
+
+/** (north, east) metres of a latitude/longitude from `origin` (altitude ignored). */
+export function geoToNorthEast(origin: Pick<GeoPoint, 'latDeg' | 'lonDeg'>, latDeg: number, lonDeg: number): { n: number; e: number } {
+  const { rN, rE } = radii(origin.latDeg);
+  return { n: (latDeg - origin.latDeg) * DEG * rN, e: (lonDeg - origin.lonDeg) * DEG * rE };
 }
 
 /** NED offset (m, z down) of `p` from `origin`. */

@@ -1,0 +1,59 @@
+/**
+ * The subscribing side of bench/telemetry.ts, in its own process (as the controller is):
+ * - `bus`: the controller's ingest path — the real `Bus` (topic match, protobuf decode + validate)
+ *   and `applyTwinState` into the twin, exactly the controller's twin handler;
+ * - `json`: the peer — a bare MQTT client that only runs `JSON.parse` on each payload.
+ *
+ * Over IPC: `{ cmd: 'mark' }` → `{ received, cpuUs, firstMs, lastMs }`: counts since start (the
+ * parent diffs them) and the receive times of the first and last message since the previous mark;
+ * `{ cmd: 'peek' }` the same without starting a new window.
+ */
+import mqtt from 'mqtt';
+import { WallClock } from '../core/clock.ts';
+import { Bus } from '../apps/common/bus.ts';
+import { silentLogger } from '../apps/common/log.ts';
+import { applyTwinState, emptyTwin } from '../apps/controller/twin/index.ts';
+
+const [, , url, kind] = process.argv as [string, string, string, 'bus' | 'json'];
+let received = 0;
+let sink = 0;
+/** Receive times (performance.now) of the first and last message since the last mark. */
+let firstMs: number | undefined;
+let lastMs = 0;
+const seen = () => {
+  lastMs = performance.now();
+  firstMs ??= lastMs;
+  received++;
+};
+
+if (kind === 'bus') {
+  const bus = await Bus.connect({ url, clientId: `bench-ingest-${process.pid}`, sender: 'controller', clock: new WallClock(), log: silentLogger() });
+  let twin = emptyTwin();
+  await bus.subscribe('twin', {}, (m, d) => {
+    if (d.params.uav !== m.uav_id) return;
+    twin = applyTwinState(twin, m, d.recvUs);
+    seen();
+  });
+  process.on('message', (m: { cmd: string }) => {
+    if (m.cmd === 'exit') void bus.close().then(() => process.exit(0));
+  });
+  sink = twin.size;
+} else {
+  const client = await mqtt.connectAsync(url, { clientId: `bench-json-${process.pid}`, clean: true });
+  client.on('message', (_topic, payload) => {
+    sink += (JSON.parse(payload.toString()) as { uav_id: number }).uav_id;
+    seen();
+  });
+  await client.subscribeAsync('bench/json/uav/+/twin', { qos: 0 });
+  process.on('message', (m: { cmd: string }) => {
+    if (m.cmd === 'exit') void client.endAsync().then(() => process.exit(0));
+  });
+}
+
+process.on('message', (m: { cmd: string }) => {
+  if (m.cmd !== 'mark' && m.cmd !== 'peek') return;
+  const c = process.cpuUsage();
+  process.send!({ received, cpuUs: c.user + c.system, firstMs, lastMs, sink });
+  if (m.cmd === 'mark') firstMs = undefined;
+});
+process.send!({ ready: true });

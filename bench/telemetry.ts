@@ -1,0 +1,236 @@
+/**
+ * Telemetry ingest at fleet scale (issue 20), ours beside the peers in one run:
+ *
+ * 1. Codec: one TwinState, decode + validate (`proto.decode`: protobufjs decode, the compiled plain
+ *    converter, header and semantic checks) against `JSON.parse` + the same checks on the same
+ *    message as JSON, and against the previous codec (protobufjs toObject + recursive null strip).
+ *    Alternating batches of 1 000 so load hits all alike; median of the rounds.
+ * 2. Ingest through the Mosquitto at --url (default 127.0.0.1:1883), QoS 0: a fleet process with one
+ *    MQTT connection per UAV publishes the same TwinState as protobuf or as JSON; the controller's
+ *    path (real `Bus` + `applyTwinState`, own process) and a bare subscriber that only runs
+ *    `JSON.parse` (own process) take turns. Drain: the subscriber is paused while --drain messages
+ *    are published, then resumed; its receive rate is its capacity, whatever the publisher's speed.
+ *    Steady: --rate messages/s for --seconds; delivered fraction and the subscriber's CPU per message.
+ *
+ * Writes the "Telemetry ingest" section of docs/benchmarks.md.
+ * Run: npm run bench:telemetry -- [--url mqtt://127.0.0.1:1883] [--uavs 100,1000] [--seconds 2] [--rounds 5]
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { decode, encode, lookupType, validateMessage, CONTRACT_VERSION, type TwinState } from '../proto/index.ts';
+import { writeBenchmarkSection } from './report.ts';
+import { benchTwinState } from './telemetry-message.ts';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] ?? dflt : dflt;
+}
+if (process.argv.includes('--help')) {
+  console.log('usage: npm run bench:telemetry -- [--url mqtt://127.0.0.1:1883] [--uavs 100,1000] [--rounds 5] [--drain 10000] [--rate 5000] [--seconds 2]');
+  process.exit(0);
+}
+const URL_ = arg('url', 'mqtt://127.0.0.1:1883');
+const FLEETS = arg('uavs', '100,1000').split(',').map(Number);
+const SECONDS = Number(arg('seconds', '2'));
+const ROUNDS = Number(arg('rounds', '5'));
+const DRAIN = Number(arg('drain', '10000'));
+const RATE = Number(arg('rate', '5000'));
+if (FLEETS.some((n) => !(n >= 1 && n <= 5000)) || !(SECONDS > 0) || !(ROUNDS > 0) || !(DRAIN > 0) || !(RATE > 0)) {
+  console.error('--uavs takes a comma list of 1–5000; --seconds, --rounds, --drain and --rate positive numbers');
+  process.exit(2);
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+// ---------- 1. codec ----------
+
+/** Header checks of proto/codec.ts `decode`, applied to the JSON peer too. */
+function headerOk(m: TwinState): boolean {
+  const h = m.header;
+  return !!h && h.version === CONTRACT_VERSION && h.sender !== '' && h.t_us > 0;
+}
+
+/** The codec as it was before issue 20 (toObject with defaults, then a recursive null strip). */
+const TO_OBJECT = { longs: Number, enums: Number, bytes: Uint8Array, defaults: true, arrays: true } as const;
+function stripNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stripNulls);
+  if (v instanceof Uint8Array || v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = stripNulls(x);
+  return out;
+}
+
+interface CodecRow {
+  name: string;
+  usPerMsg: number;
+}
+
+function codecBench(): CodecRow[] {
+  const msg = benchTwinState(7, Date.now() * 1000);
+  const bytes = encode('TwinState', msg);
+  const json = JSON.stringify(msg);
+  const type = lookupType('TwinState');
+  const paths: [string, () => boolean][] = [
+    ['proto decode + validate (ours)', () => decode('TwinState', bytes).ok],
+    ['JSON.parse + validate (peer)', () => {
+      const m = JSON.parse(json) as TwinState;
+      return headerOk(m) && validateMessage('TwinState', m) === undefined;
+    }],
+    ['previous codec: toObject + stripNulls + validate', () => {
+      const m = stripNulls(type.toObject(type.decode(bytes), TO_OBJECT)) as TwinState;
+      return headerOk(m) && validateMessage('TwinState', m) === undefined;
+    }],
+    ['JSON.parse alone', () => (JSON.parse(json) as TwinState).uav_id === 7],
+    ['protobufjs decode + toObject alone', () => (type.toObject(type.decode(bytes), TO_OBJECT) as TwinState).uav_id === 7],
+  ];
+  for (const [name, f] of paths) for (let i = 0; i < 20_000; i++) if (!f()) throw new Error(`${name}: the bench message does not pass`);
+  const per = paths.map(() => [] as number[]);
+  for (let r = 0; r < ROUNDS; r++) {
+    const acc = paths.map(() => 0);
+    for (let b = 0; b < 50; b++) {
+      paths.forEach(([, f], k) => {
+        const t0 = performance.now();
+        for (let i = 0; i < 1000; i++) f();
+        acc[k]! += performance.now() - t0;
+      });
+    }
+    acc.forEach((ms, k) => per[k]!.push((ms * 1000) / 50_000));
+  }
+  return paths.map(([name], k) => ({ name, usPerMsg: median(per[k]!) }));
+}
+
+// ---------- 2. ingest through Mosquitto ----------
+
+function child(file: string, args: string[]): Promise<ChildProcess> {
+  const c = fork(path.join(import.meta.dirname, file), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    c.once('message', () => resolve(c));
+    c.once('exit', (code) => reject(new Error(`${file} exited (${code}) before it was ready: is the broker at ${URL_} running?`)));
+  });
+}
+function ask<T>(c: ChildProcess, msg: object): Promise<T> {
+  return new Promise((resolve) => {
+    c.once('message', (m) => resolve(m as T));
+    c.send(msg);
+  });
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Mark {
+  received: number;
+  cpuUs: number;
+  firstMs?: number;
+  lastMs: number;
+}
+interface Drain {
+  sent: number;
+  delivered: number;
+  perS: number;
+  cpuUsPerMsg: number;
+}
+interface IngestRow {
+  uavs: number;
+  drain: { bus: Drain; json: Drain };
+  steady: { bus: { delivered: number; cpuUsPerMsg: number }; json: { delivered: number; cpuUsPerMsg: number }; rate: number };
+}
+
+/**
+ * Subscriber capacity: the subscriber is stopped (SIGSTOP) while the fleet publishes `count`
+ * messages, so the broker and the socket hold them; then it is resumed and drains them as fast as
+ * it can. Rate = messages ÷ (last − first receive time); the publisher's speed does not enter.
+ */
+async function drain(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | 'json', count: number): Promise<Drain> {
+  const a = await ask<Mark>(sub, { cmd: 'mark' });
+  sub.kill('SIGSTOP');
+  const run = await ask<{ sent: number }>(fleet, { cmd: 'run', rate: 1e9, seconds: count / 1e9, format });
+  await sleep(300);
+  sub.kill('SIGCONT');
+  let prev = -1;
+  let b = await ask<Mark>(sub, { cmd: 'peek' });
+  while (b.received !== prev) {
+    prev = b.received;
+    await sleep(400);
+    b = await ask<Mark>(sub, { cmd: 'peek' });
+  }
+  b = await ask<Mark>(sub, { cmd: 'mark' });
+  const got = b.received - a.received;
+  return { sent: run.sent, delivered: got / run.sent, perS: got > 1 && b.firstMs !== undefined ? ((got - 1) / (b.lastMs - b.firstMs)) * 1000 : 0, cpuUsPerMsg: (b.cpuUs - a.cpuUs) / got };
+}
+
+/** A steady offered rate: delivered fraction and the subscriber's CPU per message. */
+async function steady(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | 'json', rate: number): Promise<{ delivered: number; cpuUsPerMsg: number }> {
+  const a = await ask<Mark>(sub, { cmd: 'mark' });
+  const run = await ask<{ sent: number }>(fleet, { cmd: 'run', rate, seconds: SECONDS, format });
+  await sleep(500);
+  const b = await ask<Mark>(sub, { cmd: 'mark' });
+  const got = b.received - a.received;
+  return { delivered: got / run.sent, cpuUsPerMsg: (b.cpuUs - a.cpuUs) / got };
+}
+
+async function ingest(uavs: number): Promise<IngestRow> {
+  const fleet = await child('telemetry-fleet.ts', [URL_, String(uavs)]);
+  const subs = { bus: await child('telemetry-sub.ts', [URL_, 'bus']), json: await child('telemetry-sub.ts', [URL_, 'json']) };
+  try {
+    const fmt = { bus: 'proto', json: 'json' } as const;
+    // Warm-up (JIT, twin filled with every UAV), not counted.
+    for (const k of ['bus', 'json'] as const) await steady(fleet, subs[k], fmt[k], 5000);
+    const drains = { bus: [] as Drain[], json: [] as Drain[] };
+    const steadies = { bus: [] as { delivered: number; cpuUsPerMsg: number }[], json: [] as { delivered: number; cpuUsPerMsg: number }[] };
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 ? (['json', 'bus'] as const) : (['bus', 'json'] as const);
+      for (const k of order) {
+        const d = await drain(fleet, subs[k], fmt[k], DRAIN);
+        drains[k].push(d);
+        console.log(`${uavs} UAVs ${k.padEnd(4)} drain: ${Math.round(d.perS)}/s, ${(d.delivered * 100).toFixed(2)} % of ${d.sent}, ${d.cpuUsPerMsg.toFixed(1)} µs CPU/msg`);
+      }
+      for (const k of order) {
+        const st = await steady(fleet, subs[k], fmt[k], RATE);
+        steadies[k].push(st);
+        console.log(`${uavs} UAVs ${k.padEnd(4)} steady ${RATE}/s: ${(st.delivered * 100).toFixed(2)} % delivered, ${st.cpuUsPerMsg.toFixed(1)} µs CPU/msg`);
+      }
+    }
+    const med = (ds: Drain[]): Drain => ({ sent: ds[0]!.sent, delivered: median(ds.map((d) => d.delivered)), perS: median(ds.map((d) => d.perS)), cpuUsPerMsg: median(ds.map((d) => d.cpuUsPerMsg)) });
+    const medS = (ss: { delivered: number; cpuUsPerMsg: number }[]) => ({ delivered: Math.min(...ss.map((x) => x.delivered)), cpuUsPerMsg: median(ss.map((x) => x.cpuUsPerMsg)) });
+    return { uavs, drain: { bus: med(drains.bus), json: med(drains.json) }, steady: { bus: medS(steadies.bus), json: medS(steadies.json), rate: RATE } };
+  } finally {
+    for (const c of [fleet, subs.bus, subs.json]) {
+      c.kill('SIGCONT');
+      c.send({ cmd: 'exit' });
+    }
+    await sleep(300);
+  }
+}
+
+const codec = codecBench();
+for (const r of codec) console.log(`${r.name}: ${r.usPerMsg.toFixed(2)} µs`);
+const rows: IngestRow[] = [];
+for (const n of FLEETS) rows.push(await ingest(n));
+
+const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
+const ours = codec[0]!.usPerMsg;
+const lines = [
+  '## Telemetry ingest',
+  '',
+  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores shared with 7 other engineers' jobs (1-min load average ${os.loadavg()[0]!.toFixed(1)} at the end); Node ${process.version}; Mosquitto at ${URL_}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Command: \`npm run bench:telemetry\`.`,
+  '',
+  `Codec: one airborne TwinState (${encode('TwinState', benchTwinState(7, Date.now() * 1000)).length} bytes protobuf, ${JSON.stringify(benchTwinState(7, Date.now() * 1000)).length} bytes JSON), median of ${ROUNDS} rounds of 50 alternating batches of 1 000. Target: decode + validate faster than JSON.parse + validate.`,
+  '',
+  '| path | µs per message | messages/s | × JSON.parse + validate |',
+  '|---|---:|---:|---:|',
+  ...codec.map((r) => `| ${r.name} | ${r.usPerMsg.toFixed(2)} | ${f0(1e6 / r.usPerMsg)} | ${(codec[1]!.usPerMsg / r.usPerMsg).toFixed(2)} |`),
+  '',
+  `Ingest through Mosquitto, QoS 0: one fleet process (one MQTT connection per UAV) publishes the TwinState as protobuf on the contract topic or as JSON on \`bench/json/uav/{id}/twin\`; ours = the controller's twin path (the real \`Bus\`: topic match, decode + validate, then \`applyTwinState\`), peer = a bare MQTT client that only runs \`JSON.parse\`, each in its own process, taking turns, median of ${ROUNDS} rounds. Drain = the subscriber is paused (SIGSTOP) while ${f0(DRAIN)} messages are published, then resumed: messages/s from its first to its last receive, so the publisher's own speed does not cap it. Steady = ${f0(RATE)} messages/s offered for ${SECONDS} s: worst delivered fraction and the subscriber's CPU (user + system) per message. Target: ours ≥ 0.9× the bare-JSON subscriber at 100 and 1 000 UAVs.`,
+  '',
+  '| UAVs | ours drain msgs/s | bare JSON.parse drain msgs/s | × | delivered ours / JSON % | steady: ours CPU µs/msg | JSON CPU µs/msg | × (capacity) | steady delivered ours / JSON % |',
+  '|---:|---:|---:|---:|---|---:|---:|---:|---|',
+  ...rows.map(
+    (r) =>
+      `| ${r.uavs} | ${f0(r.drain.bus.perS)} | ${f0(r.drain.json.perS)} | ${(r.drain.bus.perS / r.drain.json.perS).toFixed(2)} | ${(r.drain.bus.delivered * 100).toFixed(1)} / ${(r.drain.json.delivered * 100).toFixed(1)} | ${r.steady.bus.cpuUsPerMsg.toFixed(1)} | ${r.steady.json.cpuUsPerMsg.toFixed(1)} | ${(r.steady.json.cpuUsPerMsg / r.steady.bus.cpuUsPerMsg).toFixed(2)} | ${(r.steady.bus.delivered * 100).toFixed(2)} / ${(r.steady.json.delivered * 100).toFixed(2)} |`,
+  ),
+  '',
+  `Decode + validate per message: ${ours.toFixed(2)} µs ours vs ${codec[1]!.usPerMsg.toFixed(2)} µs JSON (${(codec[1]!.usPerMsg / ours).toFixed(2)}×); previous codec ${codec[2]!.usPerMsg.toFixed(2)} µs.`,
+  '',
+];
+const section = lines.join('\n');
+console.log(section);
+writeBenchmarkSection('Telemetry ingest', section);
