@@ -1,21 +1,22 @@
 /**
  * SITL capacity: how many vehicles one process keeps in real time at the default stream rates.
  *
- * For N vehicles on a WallClock, every vehicle pushes its traffic to one GCS sink socket (as to
- * QGC on 14550; the sink runs in this process too, so it is a conservative figure). Over a few
+ * For N vehicles on a WallClock, split over worker threads (`startSitlWorkers`, default one per
+ * core; `--workers 0` = one thread), every vehicle pushes its traffic to a GCS sink in its own
+ * process (bench/sitl-sink.ts; one socket per link of 250 system ids, as to QGC on 14550). Over a few
  * seconds after a warm-up it measures the loop (physics) tick rate against the nominal 50 Hz and
  * the messages received per vehicle against the nominal sum of default stream rates; N holds
  * real time when both are ≥ 95 %. N grows until it fails; the result goes to docs/benchmarks.md
  * under "SITL capacity".
  *
- * Run: node --import tsx bench/sitl.ts [--max 250] [--seconds 4]
+ * Run: npm run bench:sitl -- [--max 1500] [--seconds 4] [--workers N]
  */
 import { writeBenchmarkSection } from './report.ts';
-import dgram from 'node:dgram';
+import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
 import { WallClock } from '../core/clock.ts';
-import { MavlinkDecoder } from '../firmware-bridge/mavlink/index.ts';
-import { startSitl } from '../sim/autopilot/index.ts';
+import { startSitl, startSitlWorkers, SYSIDS_PER_LINK } from '../sim/autopilot/index.ts';
 import { DEFAULT_RATES_HZ } from '../sim/autopilot/server/telemetry.ts';
 
 const PHYSICS_HZ = 50;
@@ -32,35 +33,34 @@ interface Trial {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function trial(n: number, seconds: number): Promise<Trial> {
-  const sink = dgram.createSocket('udp4');
-  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
-  sink.setRecvBufferSize(4 * 1024 * 1024); // as a GCS would; capped by net.core.rmem_max
-  const dec = new MavlinkDecoder();
-  let msgs = 0;
-  let heartbeats = 0;
-  sink.on('message', (buf) => {
-    for (const p of dec.pushDatagram(buf)) {
-      msgs++;
-      if (p.msgid === 0) heartbeats++;
-    }
+function ask<T>(c: ChildProcess, msg: string): Promise<T> {
+  return new Promise((resolve) => {
+    c.once('message', (m) => resolve(m as T));
+    c.send(msg);
   });
-  const clock = new WallClock();
-  const fleet = await startSitl({
-    vehicles: n, flavour: 'px4', clock, home: HOME, basePort: 0, gcsUrl: `udpout://127.0.0.1:${sink.address().port}`, physicsHz: PHYSICS_HZ,
+}
+
+async function trial(n: number, seconds: number, workers: number): Promise<Trial> {
+  const links = Math.ceil(n / SYSIDS_PER_LINK);
+  const sink = fork(path.join(import.meta.dirname, 'sitl-sink.ts'), [String(links)], { execArgv: ['--import', 'tsx'] });
+  const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+    sink.once('message', (m) => resolve(m as { port: number }));
+    sink.once('exit', (code) => reject(new Error(`GCS sink exited (${code})`)));
   });
+  const common = { vehicles: n, flavour: 'px4' as const, home: HOME, basePort: 0, gcsUrl: `udpout://127.0.0.1:${port}`, physicsHz: PHYSICS_HZ };
+  const fleet = workers > 0 ? await startSitlWorkers({ ...common, workers }) : await startSitl({ ...common, clock: new WallClock() });
   await sleep(1500);
   const t0 = performance.now();
   const ticks0 = fleet.ticks();
-  const msgs0 = msgs;
-  const hb0 = heartbeats;
+  const a = await ask<{ msgs: number; heartbeats: number }>(sink, 'mark');
   await sleep(seconds * 1000);
+  const b = await ask<{ msgs: number; heartbeats: number }>(sink, 'mark');
   const dt = (performance.now() - t0) / 1000;
   const tickRatio = (fleet.ticks() - ticks0) / dt / PHYSICS_HZ;
-  const msgRatio = (msgs - msgs0) / dt / (NOMINAL_MSG_HZ * n);
-  const heartbeatHz = (heartbeats - hb0) / dt / n;
+  const msgRatio = (b.msgs - a.msgs) / dt / (NOMINAL_MSG_HZ * n);
+  const heartbeatHz = (b.heartbeats - a.heartbeats) / dt / n;
   await fleet.stop();
-  await new Promise<void>((r) => sink.close(() => r()));
+  sink.send('exit');
   return { n, tickRatio, msgRatio, heartbeatHz, holds: tickRatio >= 0.95 && msgRatio >= 0.95 };
 }
 
@@ -74,12 +74,21 @@ async function main(): Promise<void> {
     const i = args.indexOf(k);
     return i >= 0 ? Number(args[i + 1]) : d;
   };
-  const max = get('--max', 250);
+  if (args.includes('--help')) {
+    console.log('usage: npm run bench:sitl -- [--max 1500] [--seconds 4] [--workers N (default: one per core; 0 = the whole fleet in this thread)]');
+    return;
+  }
+  const max = get('--max', 1500);
   const seconds = get('--seconds', 4);
-  const ladder = [10, 25, 50, 75, 100, 125, 150, 200, 250].filter((n) => n <= max);
+  const workers = get('--workers', os.cpus().length);
+  if (!(max >= 1) || !(seconds > 0) || !(workers >= 0)) {
+    console.error('--max ≥ 1, --seconds > 0 and --workers ≥ 0 please');
+    process.exit(2);
+  }
+  const ladder = [10, 50, 100, 250, 400, 500, 750, 1000, 1250, 1500].filter((n) => n <= max);
   const results: Trial[] = [];
   for (const n of ladder) {
-    const r = await trial(n, seconds);
+    const r = await trial(n, seconds, workers);
     results.push(r);
     console.log(`N=${n}: loop ${(100 * r.tickRatio).toFixed(1)} %, messages ${(100 * r.msgRatio).toFixed(1)} %, heartbeat ${r.heartbeatHz.toFixed(2)} Hz/vehicle → ${r.holds ? 'holds' : 'falls behind'}`);
     if (!r.holds) break;
@@ -90,9 +99,9 @@ async function main(): Promise<void> {
   const text = [
     '## SITL capacity',
     '',
-    `Largest number of SITL vehicles one process keeps in real time (loop at ${PHYSICS_HZ} Hz and default streams, ${NOMINAL_MSG_HZ} msg/s per vehicle, both ≥ 95 % of nominal): **${best}**${best === results.at(-1)?.n ? ` (the largest N tried; limit not reached)` : ''}.`,
+    `Largest number of SITL vehicles ${workers > 0 ? `${workers} worker thread(s) of one process keep` : 'one thread keeps'} in real time (loop at ${PHYSICS_HZ} Hz and default streams, ${NOMINAL_MSG_HZ} msg/s per vehicle, both ≥ 95 % of nominal): **${best}**${best === results.at(-1)?.n ? ` (the largest N tried; limit not reached)` : ''}.`,
     '',
-    `Machine: ${cpu}, ${os.cpus().length} cores (shared), Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. PX4 flavour, vehicles idle on the ground, all streaming to one GCS sink socket in the same process, ${seconds} s per N after 1.5 s warm-up. Run: \`node --import tsx bench/sitl.ts\`.`,
+    `Machine: ${cpu}, ${os.cpus().length} cores shared with 7 other engineers' jobs (1-min load average ${os.loadavg()[0]!.toFixed(1)} at the end), Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. PX4 flavour, vehicles idle on the ground, ${workers > 0 ? `the fleet split over ${workers} worker threads (\`startSitlWorkers\`)` : 'the whole fleet in one thread'}, every vehicle streaming to a GCS sink in its own process (one UDP socket per link of ${SYSIDS_PER_LINK} system ids: beyond 250 vehicles, vehicle i is sysid 1 + i mod 250 on link ⌊i/250⌋), ${seconds} s per N after 1.5 s warm-up. Before issue 20 (one thread, sink in-process) the limit was 400 vehicles, and \`startSitl\` refused more than 250. Run: \`npm run bench:sitl -- --workers ${workers}\`.`,
     '',
     '| vehicles | loop rate % | messages % | heartbeat Hz/vehicle | real time |',
     '|---:|---:|---:|---:|:---:|',

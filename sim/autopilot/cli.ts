@@ -10,7 +10,8 @@ import type { Command } from '../../apps/cli/command.ts';
 import { UsageError } from '../../apps/cli/command.ts';
 import { withAdvice } from '../../apps/cli/start-errors.ts';
 import { int, num, oneOf, parse } from '../../apps/cli/args.ts';
-import { startSitl, SitlStartError } from './fleet.ts';
+import { MAX_VEHICLES, startSitl, SitlStartError, SYSIDS_PER_LINK } from './fleet.ts';
+import { startSitlWorkers } from './workers.ts';
 import type { AutopilotFlavour } from './core/params.ts';
 
 const HELP = `Usage: uavmec sitl [options]
@@ -20,7 +21,12 @@ endpoint per vehicle. Agents connect with the printed udpout:// URL; QGroundCont
 fleet when --gcs points at it. Runs until Ctrl-C.
 
 Options:
-  --vehicles <n>         number of vehicles, 1–250 (default 1)
+  --vehicles <n>         number of vehicles, 1–10000 (default 1); beyond 250, vehicle i is
+                         sysid 1 + i mod 250 on link ⌊i/250⌋, and link L pushes to the --gcs
+                         port + L
+  --workers <n>          split the fleet over n worker threads, 0 = one thread (default 0;
+                         one per core keeps ~1000 vehicles in real time, see docs/benchmarks.md);
+                         not with --signing-key(s) or --tlog-dir
   --flavour <f>          ardupilot | px4 (default ardupilot, like ArduCopter SITL)
   --numbering <f>        port/sysid scheme: px4 (port base+i) | ardupilot (base+10·i);
                          sysid is i+1 either way (default: same as --flavour)
@@ -86,10 +92,13 @@ const command: Command = {
       'tlog-dir': { type: 'string' },
       'signing-key': { type: 'string' },
       'signing-keys': { type: 'string' },
+      workers: { type: 'string' },
     });
     if (v['signing-key'] && v['signing-keys']) throw new UsageError('give --signing-key or --signing-keys, not both');
     const signingKey = v['signing-key'] ? mavlinkKeyFrom(v['signing-key'], 'signing-key') : undefined;
-    const vehicles = int(v.vehicles, 'vehicles', 1, 1, 250);
+    const vehicles = int(v.vehicles, 'vehicles', 1, 1, MAX_VEHICLES);
+    const workers = int(v.workers, 'workers', 0, 0, 64);
+    if (workers > 0 && (signingKey || v['signing-keys'] || v['tlog-dir'])) throw new UsageError('--workers cannot be combined with --signing-key(s) or --tlog-dir');
     const keyDir = v['signing-keys'];
     // Read every key before starting anything: a missing file is a usage error, not a half-started fleet.
     const keys = keyDir ? Array.from({ length: vehicles }, (_, i) => mavlinkKeyFrom(path.join(keyDir, `mavlink-uav-${i + 1}.key`), 'signing-keys')) : undefined;
@@ -102,23 +111,29 @@ const command: Command = {
     const tlogDir = v['tlog-dir'];
     if (tlogDir) mkdirSync(tlogDir, { recursive: true });
     const clock = new ScaledClock(speed);
-    let fleet;
+    let fleet: { vehicles: { sysid: number; url: string }[]; stop(): Promise<void> };
     try {
-      fleet = await startSitl({
+      const base = {
         vehicles,
         flavour,
         numbering,
-        clock,
         home: parseHome(v.home),
         spacingM: num(v.spacing, 'spacing', 5, 0, 10_000),
         basePort: int(v['base-port'], 'base-port', numbering === 'px4' ? 14540 : 5760, 0, 65535),
         params: parseParams(v.param),
         ...(v.host ? { host: v.host } : {}),
         ...(v.gcs ? { gcsUrl: v.gcs } : {}),
-        ...(tlogDir ? { tlogDir } : {}),
-        ...(signingKey ? { signing: { key: signingKey } } : keyFor ? { signing: { keyFor } } : {}),
         ...(v['battery-j'] !== undefined ? { batteryJ: num(v['battery-j'], 'battery-j', 399_600, 1, 1e9) } : {}),
-      });
+      };
+      fleet =
+        workers > 0
+          ? await startSitlWorkers({ ...base, workers, speed })
+          : await startSitl({
+              ...base,
+              clock,
+              ...(tlogDir ? { tlogDir } : {}),
+              ...(signingKey ? { signing: { key: signingKey } } : keyFor ? { signing: { keyFor } } : {}),
+            });
     } catch (e) {
       if (e instanceof SitlStartError || e instanceof RangeError) {
         console.error(`uavmec sitl: ${withAdvice(e.message)}`);
@@ -126,7 +141,7 @@ const command: Command = {
       }
       throw e;
     }
-    for (const veh of fleet.vehicles) console.log(`vehicle sysid ${veh.sysid}: ${veh.url}`);
+    fleet.vehicles.forEach((veh, i) => console.log(`vehicle sysid ${veh.sysid}${vehicles > SYSIDS_PER_LINK ? ` (link ${Math.floor(i / SYSIDS_PER_LINK)})` : ''}: ${veh.url}`));
     console.log(`${fleet.vehicles.length} ${flavour} vehicle(s) running at ×${speed}${v.gcs ? `, pushing to ${v.gcs}` : ''}; Ctrl-C to stop`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

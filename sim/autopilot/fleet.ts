@@ -5,7 +5,10 @@
  *   port PX4's offboard/API link uses; an agent connects with `udpout://127.0.0.1:14540+i`).
  * - 'ardupilot' (sim_vehicle.py -I i): sysid i+1, port basePort+10·i (default basePort 5760;
  *   ArduPilot serves TCP there, this SITL serves UDP).
- * `basePort: 0` lets the OS pick free ports (parallel tests). Vehicle i's home is the fleet home
+ * `basePort: 0` lets the OS pick free ports (parallel tests). Beyond 250 vehicles (8-bit system ids)
+ * the fleet spans several links of SYSIDS_PER_LINK vehicles: vehicle i has sysid 1 + i mod 250 on
+ * link ⌊i / 250⌋, and with `gcsUrl` link L pushes to the GCS port + L (a GCS tells vehicles apart
+ * by link and system id, as MAVLink routers do). Vehicle i's home is the fleet home
  * moved `i·spacingM` east, like PX4's multi-vehicle spawn line, or by `homeOffsetsM[i]`. With `gcsUrl`
  * (`udpout://127.0.0.1:14550`) every vehicle also pushes its traffic to that GCS (QGC listens
  * there) and answers it.
@@ -18,8 +21,15 @@ import { defaultParams, type AutopilotFlavour } from './core/params.ts';
 import { SitlServer, type ServerStats, type VehicleTruth } from './server/server.ts';
 import type { SitlSigningOptions } from './server/signing.ts';
 
+/** Vehicles per MAVLink link: system ids 1–250 (0 is broadcast, 251–255 are ground stations). */
+export const SYSIDS_PER_LINK = 250;
+/** Largest fleet `startSitl` accepts (several links, see above). */
+export const MAX_VEHICLES = 10_000;
+
 export interface SitlFleetOptions {
   vehicles: number;
+  /** Index of this fleet's first vehicle in a larger fleet split over worker threads (default 0). */
+  firstIndex?: number;
   flavour: AutopilotFlavour;
   numbering?: AutopilotFlavour;
   clock: Clock;
@@ -83,16 +93,17 @@ export function capacityParams(flavour: AutopilotFlavour, joules: number, params
 
 /** Starts the fleet; throws `SitlStartError` (after closing what was opened) if a port cannot be bound. */
 export async function startSitl(o: SitlFleetOptions): Promise<SitlFleet> {
-  if (!Number.isInteger(o.vehicles) || o.vehicles < 1 || o.vehicles > 250) throw new RangeError(`vehicles must be 1–250, got ${o.vehicles}`);
+  const first = o.firstIndex ?? 0;
+  if (!Number.isInteger(o.vehicles) || o.vehicles < 1 || first + o.vehicles > MAX_VEHICLES) throw new RangeError(`vehicles must be 1–${MAX_VEHICLES}, got ${o.vehicles}`);
   if (o.homeOffsetsM && o.homeOffsetsM.length !== o.vehicles) throw new RangeError(`homeOffsetsM has ${o.homeOffsetsM.length} entries for ${o.vehicles} vehicles`);
   const numbering = o.numbering ?? o.flavour;
   const base = o.basePort ?? (numbering === 'px4' ? 14540 : 5760);
   const stride = numbering === 'px4' ? 1 : 10;
-  const gcsPeers = [];
+  let gcs: { address: string; port: number } | undefined;
   if (o.gcsUrl) {
     const g = parseTransportUrl(o.gcsUrl);
     if (!g.ok || !('host' in g.value)) throw new SitlStartError(`bad --gcs URL ${o.gcsUrl}: ${g.ok ? 'needs host:port' : g.detail}`);
-    gcsPeers.push({ kind: 'udp' as const, address: g.value.host, port: g.value.port });
+    gcs = { address: g.value.host, port: g.value.port };
   }
   const params = { ...o.params, ...(o.batteryJ !== undefined ? capacityParams(o.flavour, o.batteryJ, o.params) : {}) };
   try {
@@ -102,9 +113,12 @@ export async function startSitl(o: SitlFleetOptions): Promise<SitlFleet> {
   }
   const servers: { s: SitlServer; home: GeoPoint }[] = [];
   const stopAll = async () => void (await Promise.all(servers.map((x) => x.s.stop())));
-  for (let i = 0; i < o.vehicles; i++) {
-    const sysid = i + 1;
-    const off = o.homeOffsetsM?.[i];
+  for (let j = 0; j < o.vehicles; j++) {
+    const i = first + j;
+    const sysid = 1 + (i % SYSIDS_PER_LINK);
+    const link = Math.floor(i / SYSIDS_PER_LINK);
+    const gcsPeers = gcs ? [{ kind: 'udp' as const, address: gcs.address, port: gcs.port + link }] : [];
+    const off = o.homeOffsetsM?.[j];
     const home = nedToGeo(o.home, off ? { x: off.northM, y: off.eastM, z: 0 } : { x: 0, y: i * (o.spacingM ?? 5), z: 0 });
     const r = await SitlServer.start({
       flavour: o.flavour, clock: o.clock, home, sysid, port: base === 0 ? 0 : base + stride * i, params, gcsPeers, autoTick: false,

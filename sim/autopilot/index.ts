@@ -1,11 +1,14 @@
 /**
  * SITL multicopter autopilot speaking MAVLink 2 (ArduCopter or PX4 flavour).
- * - `startSitl(options) → SitlFleet`: many vehicles in one process, one UDP endpoint each.
+ * - `startSitl(options) → SitlFleet`: many vehicles in one process, one UDP endpoint each (beyond
+ *   250 vehicles over several links of 250 system ids).
+ * - `startSitlWorkers(options)`: the same fleet split over worker threads.
  * - `SitlServer`: one vehicle behind one endpoint.
  * - MAVLink 2 signing: an initial key or one provisioned by SETUP_SIGNING over a direct link.
  * - `core/`: the pure vehicle model (parameters, modes, commands, physics `step`).
  */
-export { startSitl, capacityParams, SitlStartError } from './fleet.ts';
+export { startSitl, capacityParams, SitlStartError, SYSIDS_PER_LINK, MAX_VEHICLES } from './fleet.ts';
+export { startSitlWorkers, type SitlWorkerFleet, type SitlWorkerOptions, type WorkerVehicle } from './workers.ts';
 export type { SitlFleet, SitlFleetOptions, SitlVehicle } from './fleet.ts';
 export { SitlServer } from './server/server.ts';
 export type { SitlServerOptions, VehicleTruth, ServerStats } from './server/server.ts';

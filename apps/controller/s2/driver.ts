@@ -9,7 +9,7 @@
 import type { Clock } from '../../../core/clock.ts';
 import type { Bus } from '../../common/bus.ts';
 import type { Logger } from '../../common/log.ts';
-import type { MessageInput, Plan, TaskCompletion, VideoSlot } from '../../../proto/index.ts';
+import type { MessageInput, Plan, TaskCompletion, TaskRequest, TwinState, VideoSlot } from '../../../proto/index.ts';
 import type { P3, S2Model } from '../../../engines/video/index.ts';
 import { planS2Slot, type Actor, type S2BusyDevice, type S2IdleDevice, type S2PlannerConfig, type S2SlotPlan } from './plan.ts';
 import { FlightMeter, S2Ledger, type S2Penalties, type S2SlotAccount } from './ledger.ts';
@@ -26,7 +26,7 @@ export interface S2DriverConfig {
   /** UAV k = id k + 1: its start (the env's) and its home (launch point, on the ground). */
   starts: P3[];
   homes: P3[];
-  /** How long after the collection window the planner waits for missing segments, s (default a quarter slot). */
+  /** How long after the collection window the planner waits for missing segments, s (default half a slot). */
   segmentWaitS?: number;
 }
 
@@ -54,40 +54,54 @@ export class S2Driver {
     private readonly cfg: S2DriverConfig,
     private readonly actor: Actor,
     private readonly log: Logger,
+    /** Keeps a virtual clock still while a promise runs (onnxruntime inference is asynchronous and not bus traffic). */
+    private readonly hold: <T>(p: Promise<T>) => Promise<T> = (p) => p,
   ) {
     this.ledger = new S2Ledger(cfg.model, cfg.penalties);
     this.planner = { model: cfg.model, planner: cfg.planner };
   }
 
+  /** Subscribes to what only S2 has (the idle devices' offers); the rest comes through `receive`. */
   async attach(): Promise<void> {
-    await this.bus.subscribe('twin', {}, (m, d) => {
-      if (d.params.uav !== m.uav_id || !m.position) return;
-      this.pos.set(m.uav_id, [m.position.x_east_m, m.position.y_north_m, m.position.alt_m]);
-      if (m.velocity) this.meter.sample(m.uav_id, m.header!.t_us, [m.velocity.vx_east_m_s, m.velocity.vy_north_m_s, m.velocity.vz_up_m_s]);
-    });
     await this.bus.subscribe('offer', {}, (m) => this.idle.set(m.user_id, { userId: m.user_id, pos: [m.position!.x_east_m, m.position!.y_north_m, m.position!.alt_m], cpuHzMax: m.cpu_hz_max }));
-    await this.bus.subscribe('task', {}, (m) => {
-      const p = m.user_position!;
-      const releaseUs = m.release_t_us || m.header!.t_us;
-      // A late segment of an earlier slot never replaces a fresher one.
-      if ((this.busy.get(m.user_id)?.segment?.releaseUs ?? -1) >= releaseUs) return;
-      this.busy.set(m.user_id, {
-        userId: m.user_id, pos: [p.x_east_m, p.y_north_m, p.alt_m],
-        segment: { taskId: m.task_id, dataBits: m.data_bits, cyclesPerBit: m.cycles_per_bit, releaseUs },
-      });
-    });
-    const onCompletion = (c: TaskCompletion) => {
+  }
+
+  /**
+   * A message the controller received (one subscription per topic on a lockstep bus): twin states
+   * feed the flight meter and positions, task requests are the busy devices' segments, completions
+   * the parts' books. `topicUav` is the UAV id of the topic it came on.
+   */
+  receive(kind: string, msg: unknown, topicUav?: number): void {
+    if (kind === 'twin') this.onTwin(msg as TwinState, topicUav);
+    else if (kind === 'task') this.onSegment(msg as TaskRequest);
+    else if (kind === 'completion') {
+      const c = msg as TaskCompletion;
       if (!this.ledger.completion(c)) this.log.warn({ task: c.task_id, site: c.site }, 'S2 completion of no planned part, or a repeat');
-    };
-    await this.bus.subscribe('uavCompletion', {}, onCompletion);
-    await this.bus.subscribe('userCompletion', {}, onCompletion);
+    }
+  }
+
+  private onTwin(m: TwinState, topicUav: number | undefined): void {
+    if (topicUav !== m.uav_id || !m.position) return;
+    this.pos.set(m.uav_id, [m.position.x_east_m, m.position.y_north_m, m.position.alt_m]);
+    if (m.velocity) this.meter.sample(m.uav_id, m.header!.t_us, [m.velocity.vx_east_m_s, m.velocity.vy_north_m_s, m.velocity.vz_up_m_s]);
+  }
+
+  private onSegment(m: TaskRequest): void {
+    const p = m.user_position!;
+    const releaseUs = m.release_t_us || m.header!.t_us;
+    // A late segment of an earlier slot never replaces a fresher one.
+    if ((this.busy.get(m.user_id)?.segment?.releaseUs ?? -1) >= releaseUs) return;
+    this.busy.set(m.user_id, {
+      userId: m.user_id, pos: [p.x_east_m, p.y_north_m, p.alt_m],
+      segment: { taskId: m.task_id, dataBits: m.data_bits, cyclesPerBit: m.cycles_per_bit, releaseUs },
+    });
   }
 
   /** Plans slot k from the twin as it is now; publishes the device plans and the slot record, returns the UAV plans. */
   async planSlot(k: number, collectedUs: number): Promise<Map<number, MessageInput<Plan>>> {
     const c = this.cfg;
     // Every busy device releases a segment each slot (S2): wait for the stragglers, up to `segmentWaitS`.
-    const until = collectedUs + (c.segmentWaitS ?? 0.25 * c.model.slotS) * 1e6;
+    const until = collectedUs + (c.segmentWaitS ?? 0.5 * c.model.slotS) * 1e6;
     while (this.clock.nowUs() < until && !c.busyIds.every((id) => this.fresh(this.busy.get(id)))) await this.clock.sleep(5);
     const nowUs = this.clock.nowUs();
     const startJ = c.starts.map((_, i) => this.meter.energyJ(i + 1, nowUs));
@@ -100,7 +114,7 @@ export class S2Driver {
       idle: c.idleIds.map((id) => this.idle.get(id)).filter((d): d is S2IdleDevice => d !== undefined),
       uavs: c.starts.map((_, i) => ({ uavId: i + 1, pos: this.pos.get(i + 1), usedJ: startJ[i]! - this.flightBaseJ[i]! + (computeJ[i] ?? 0), home: c.homes[i]! })),
       starts: c.starts,
-    }, this.actor);
+    }, (obs) => this.hold(this.actor(obs)));
     this.lastPlanUs = nowUs;
     this.plans[k] = out;
     this.ledger.open(k, out, startJ);

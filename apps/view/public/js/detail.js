@@ -26,7 +26,7 @@ export function renderDetail(box, u, model, nowUs, t0Us) {
     <b>Link health</b>${dl([['autopilot link', u.linkUp ? 'up' : 'DOWN'], ['broker link', h ? (h.broker_link_up ? 'up' : 'DOWN') : '—'],
       ['telemetry', `${rate.toFixed(1)} Hz (mission time), ${u.link.received} received`], ['lost (seq gaps)', `${u.link.lost} (${lossPct.toFixed(1)} %)`],
       ['outbox / dropped', h ? `${h.outbox_depth} / ${Number(h.dropped_messages)}` : '—'], ['agent CPU', h?.cpu_pct != null ? `${h.cpu_pct.toFixed(0)} %` : '—']])}`;
-  if (box.dataset.html !== html) { box.innerHTML = html; box.dataset.html = html; }
+  if (box.lastHtml !== html) { box.innerHTML = html; box.lastHtml = html; }
   drawModes(box.querySelector('#modeline'), u.modes, t0Us || u.modes[0]?.tUs || 0, nowUs);
 }
 
