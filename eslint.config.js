@@ -23,7 +23,7 @@ const AGENT_FILES = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tmp/**', 'runs/**', 'models/**', 'docs/**', 'proto/gen/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['node_modules/**', '.tmp/**', '**/*.tmp.ts', 'runs/**', 'models/**', 'docs/**', 'proto/gen/**', '**/*.mjs', '**/*.js'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -67,3 +67,44 @@ void test('a lost message stalls the VirtualClock only for stallMs, and the stal
   assert.equal(c.stats.stalls, 1);
   assert.deepEqual(c.stats.stalledOn, [{ lost: 1 }]);
 });
+
+void test('ActivityTracker routes: a publish is in flight to every routed subscriber until each handled it', () => {
+  const a = new ActivityTracker();
+  a.register('mqtt:ctl');
+  a.register('mqtt:rec');
+  a.route('mqtt:ctl', (t) => t.endsWith('/twin'));
+  a.route('mqtt:rec', () => true);
+  a.route('mqtt:unknown', () => true); // not registered: ignored
+  assert.deepEqual(a.beginDeliveries('uavmec/v1/uav/1/twin'), ['mqtt:ctl', 'mqtt:rec']);
+  assert.deepEqual(a.beginDeliveries('uavmec/v1/fleet'), ['mqtt:rec']);
+  assert.deepEqual(a.pendingByKey(), { 'mqtt:ctl': 1, 'mqtt:rec': 2 });
+  a.end('mqtt:ctl');
+  a.end('mqtt:rec');
+  assert.equal(a.pending, 1);
+  // A receiver that closes is no longer waited for, nor routed to.
+  a.unregister('mqtt:rec');
+  assert.equal(a.pending, 0);
+  assert.deepEqual(a.beginDeliveries('uavmec/v1/fleet'), []);
+});
+
+void test('the VirtualClock waits for a routed delivery before the next timer, however late it arrives', async () => {
+  const a = new ActivityTracker();
+  const c = new VirtualClock({ startUs: 0, activity: a });
+  a.register('mqtt:sub');
+  a.route('mqtt:sub', () => true);
+  const log: string[] = [];
+  c.setTimeout(() => {
+    a.beginDeliveries('t');
+    // Delivered 30 wall ms later (a busy broker): the clock must not move meanwhile.
+    setTimeout(() => {
+      log.push(`delivered@${c.nowUs()}`);
+      a.end('mqtt:sub');
+    }, 30);
+  }, 5);
+  c.setTimeout(() => log.push(`next@${c.nowUs()}`), 6);
+  c.start();
+  await c.sleep(10);
+  await c.stop();
+  assert.deepEqual(log, ['delivered@5000', 'next@6000']);
+  assert.equal(c.stats.stalls, 0);
+});

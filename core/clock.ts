@@ -157,6 +157,8 @@ export class ManualClock extends TimerListClock {
 export class ActivityTracker {
   private readonly counts = new Map<string, number>();
   private readonly endpoints = new Set<string>();
+  /** Per tracked endpoint, the topic tests of its granted subscriptions (`route`). */
+  private readonly routes = new Map<string, ((topic: string) => boolean)[]>();
   private total = 0;
   private waiters: (() => void)[] = [];
   /** Activity events so far (begin and end calls); the driver uses it to tell progress from a stall. */
@@ -166,8 +168,41 @@ export class ActivityTracker {
   register(endpoint: string): void {
     this.endpoints.add(endpoint);
   }
+  /** The endpoint closed: what was still in flight to it will never be handled, so it is no longer waited for. */
   unregister(endpoint: string): void {
     this.endpoints.delete(endpoint);
+    this.routes.delete(endpoint);
+    const n = this.counts.get(endpoint) ?? 0;
+    if (n === 0) return;
+    this.counts.delete(endpoint);
+    this.total -= n;
+    if (this.total === 0) for (const w of this.waiters.splice(0)) w();
+  }
+  /**
+   * A registered endpoint will be delivered every message whose topic `accepts` (an MQTT
+   * subscription the broker granted). Publishers then count each such message as in flight to it
+   * (`beginDeliveries`) until its handlers ran: the clock waits for every delivery whatever the
+   * broker (embedded, external, TLS) — the mission's quiescence barrier.
+   */
+  route(endpoint: string, accepts: (topic: string) => boolean): void {
+    if (!this.endpoints.has(endpoint)) return;
+    const list = this.routes.get(endpoint) ?? [];
+    list.push(accepts);
+    this.routes.set(endpoint, list);
+  }
+  /**
+   * Begins one delivery for every routed endpoint that subscribes to `topic` (once per endpoint,
+   * however many of its subscriptions match: the bus asks for no overlapping ones). Returns the
+   * keys begun, so a failed publish can end them.
+   */
+  beginDeliveries(topic: string): string[] {
+    const keys: string[] = [];
+    for (const [endpoint, tests] of this.routes) {
+      if (!tests.some((t) => t(topic))) continue;
+      this.begin(endpoint);
+      keys.push(endpoint);
+    }
+    return keys;
   }
   tracks(endpoint: string): boolean {
     return this.endpoints.has(endpoint);
@@ -222,7 +257,11 @@ export interface VirtualClockOptions {
   /** Start time, µs since the Unix epoch (default 1 700 000 000 s: fixed, so runs compare). */
   startUs?: number;
   activity?: ActivityTracker;
-  /** Wall ms with work pending and no activity at all before the driver gives up waiting (default 2000). */
+  /**
+   * Wall ms with work pending and no activity at all before the driver gives up waiting (default
+   * 20 000: long enough that a loaded machine — a model loading, a TLS handshake on a saturated
+   * CPU — never trips it; only lost work, a bug, does).
+   */
   stallMs?: number;
 }
 
@@ -258,7 +297,7 @@ export class VirtualClock extends TimerListClock {
   constructor(o: VirtualClockOptions = {}) {
     super(o.startUs ?? 1_700_000_000_000_000);
     this.activity = o.activity ?? new ActivityTracker();
-    this.stallMs = o.stallMs ?? 2000;
+    this.stallMs = o.stallMs ?? 20_000;
   }
   /** Starts advancing time (idempotent). */
   start(): void {

@@ -22,6 +22,7 @@ export const PROTO_FILES = [
   'uavmec/v1/plan.proto',
   'uavmec/v1/events.proto',
   'uavmec/v1/recording.proto',
+  'uavmec/v1/planning.proto',
   'uavmec/v1/profile.proto',
   'uavmec/v1/presence.proto',
   'uavmec/v1/leader.proto',

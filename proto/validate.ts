@@ -197,6 +197,13 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
   VideoSlot: (m) => (m.observation.every(finite) && m.action.every(finite) ? undefined : 'observation and action must be finite'),
   PlanAck: (m) => id(m.uav_id, 'uav_id') ?? (m.plan_seq > 0 ? undefined : 'plan_seq must be > 0') ?? (m.accepted || m.reason !== 0 ? undefined : 'a nack needs a reason'),
   Event: (m) => (m.code === '' ? 'code empty' : undefined),
+  PlanningInputs: (m) => {
+    if (!(m.slot_start_t_us > 0) || !(m.plan_t_us > 0)) return 'slot_start_t_us and plan_t_us must be > 0';
+    if (m.plan_t_us < m.slot_start_t_us) return 'plan_t_us before slot_start_t_us';
+    if (m.consumed_before_start > m.consumed.length) return 'consumed_before_start > consumed';
+    for (const [i, c] of m.consumed.entries()) if (c.topic === '' || !(c.seq > 0) || !(c.recv_t_us > 0)) return `consumed[${i}] needs topic, seq > 0 and recv_t_us > 0`;
+    return undefined;
+  },
   Health: (m) => id(m.uav_id, 'uav_id'),
   UavProfile: validateUavProfile,
   AgentPresence: (m) => id(m.uav_id, 'uav_id') ?? (m.instance === '' ? 'instance empty' : undefined),

@@ -124,7 +124,9 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
     if (!p.ok) await abort(new AgentStartError('signing_failed', `MAVLink signing not set up on ${o.autopilotUrl}: ${p.detail ?? p.reason}; check --mavlink-key and that --autopilot is the direct link`));
     o.log.info({ uav: o.uavId }, 'MAVLink 2 signing on');
   }
-  const t = await openTransport(o.autopilotUrl, { clock: o.clock });
+  // Real I/O (binding a socket) holds a lockstep clock until done (core/clock.ts).
+  const opening = openTransport(o.autopilotUrl, { clock: o.clock });
+  const t = await (o.clock.activity ? o.clock.activity.during(opening, 'autopilot-open') : opening);
   if (!t.ok) return abort(new AgentStartError('autopilot_unreachable', `cannot open the autopilot link ${o.autopilotUrl}: ${t.detail ?? t.reason}`));
   let linkError: Error | undefined;
   t.value.onError((e) => (linkError = e));
@@ -174,7 +176,7 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
       : new SimulatedExecutor({ clock: o.clock, fMaxHz: cfg.cpuHz, ...(o.computeEfficiency !== undefined ? { efficiency: o.computeEfficiency } : {}) });
   const slotS = cfg.failsafe.slotS;
   const policy = o.modelsDir
-    ? new PolicyDriver(new PolicyRunner({ slotS, expect: { agent: String(o.uavId - 1) } }), new ModelDirectory(path.resolve(o.modelsDir)), { tickUs: 1e6 / cfg.controlRateHz, slotS })
+    ? new PolicyDriver(new PolicyRunner({ slotS, expect: { agent: String(o.uavId - 1) } }), new ModelDirectory(path.resolve(o.modelsDir)), { tickUs: 1e6 / cfg.controlRateHz, slotS, ...(o.clock.activity ? { activity: o.clock.activity } : {}) })
     : undefined;
   const service = new AgentService(
     { bus, uplink, vehicle, clock: o.clock, log: o.log, envelope: env.value, executor, ...(policy ? { policy } : {}), ...(store ? { store } : {}),

@@ -17,6 +17,7 @@
  * (the env clipped it, the penalty was graded) drifts through the wall in flight, where the env
  * never took it — the safety envelope, which is wider, would be the only stop.
  */
+import type { ActivityTracker } from '../../core/clock.ts';
 import { fail, ok, type Result } from '../../core/result.ts';
 import type { Setpoint } from '../../firmware-bridge/vehicle.ts';
 import { Severity } from '../../proto/index.ts';
@@ -40,8 +41,22 @@ export class PolicyDriver {
   constructor(
     private readonly runner: PolicyRunner,
     private readonly models: ModelDirectory,
-    private readonly o: { tickUs: number; maxAgeTicks?: number; slotS?: number },
+    private readonly o: {
+      tickUs: number;
+      maxAgeTicks?: number;
+      slotS?: number;
+      /**
+       * The clock's activity tracker (lockstep missions, core/clock.ts): every inference and model
+       * load is work in flight that holds the clock, so its result is due at the same simulated
+       * instant whatever the machine's load.
+       */
+      activity?: ActivityTracker;
+    },
   ) {}
+
+  private held<T>(p: Promise<T>, what: string): Promise<T> {
+    return this.o.activity ? this.o.activity.during(p, what) : p;
+  }
 
   activeHash(): string | undefined {
     return this.runner.activeHash();
@@ -68,7 +83,7 @@ export class PolicyDriver {
     let why: string;
     if (!bytes) why = `model ${want.slice(0, 12)} not in ${this.models.dir}`;
     else {
-      const r = await this.runner.load(bytes);
+      const r = await this.held(this.runner.load(bytes), 'onnx-load');
       if (r.ok) {
         this.latest = undefined;
         return ok(r.value.hash);
@@ -91,7 +106,7 @@ export class PolicyDriver {
       } else {
         this.running = true;
         const t0 = performance.now();
-        void this.runner.step(o.obs).then((r) => {
+        void this.held(this.runner.step(o.obs), 'onnx-run').then((r) => {
           this.running = false;
           latencyUs((performance.now() - t0) * 1000);
           this.stats.inferences++;

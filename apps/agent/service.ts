@@ -165,6 +165,8 @@ export class AgentService {
     if (!this.intake.authenticated) this.d.log.warn({ uav: this.cfg.uavId }, 'plans are NOT authenticated: no pinned controller key (--plan-pubkey); anyone who can publish on this UAV\'s plan topic can fly it');
     await bus.subscribe('plan', me, (p) => {
       this.planChain = this.planChain.then(() => this.onPlan(p)).catch((e: unknown) => this.d.log.error({ err: e }, 'plan handling failed'));
+      // Lockstep: the plan's handling (a model to load, an ack to send) holds the clock until done.
+      void clock.activity?.during(this.planChain, `agent-plan:${this.cfg.uavId}`);
     }, (reason, detail, payload) => this.onBadPlan(reason, detail, payload));
     await bus.subscribe('fleet', {}, (f) => {
       this.fleet = f;

@@ -7,5 +7,5 @@ import command from './commands/agent.ts';
 import { runCommand } from './run-command.ts';
 
 export function main(argv: string[]): Promise<number> {
-  return runCommand('uavmec-agent', command, argv);
+  return runCommand('uavmec-agent', { ...command, help: command.help.replaceAll('uavmec agent', 'uavmec-agent') }, argv);
 }

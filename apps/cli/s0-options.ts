@@ -7,6 +7,7 @@ import { runMission } from '../mission/run.ts';
 import { DEFAULT_WARM_START, prepareS0Mission } from '../mission/s0.ts';
 import { formatS0Summary } from '../mission/s0-format.ts';
 import { S0_DEFAULTS } from '../../sim/world/s0/index.ts';
+import { WarmStartModel } from '../controller/s0/index.ts';
 
 export const S0_OPTIONS = {
   system: { type: 'string' },
@@ -31,7 +32,7 @@ export const S0_HELP = `System:
   --warm-start FILE  warm-start coalition formation with the generative model (onnxruntime), e.g.
                      ${DEFAULT_WARM_START}; default none (formation from singletons)`;
 
-const S3_ONLY = ['trajectory', 'model', 'env-episodes', 'users', 'tasks', 'pool-every', 'algo', 'scenario', 'secure', 'secrets', 'auth', 'mavlink-signing'] as const;
+const S3_ONLY = ['trajectory', 'model', 'env-episodes', 'users', 'tasks', 'pool-every', 'algo', 'scenario', 'secure', 'secrets', 'auth', 'mavlink-signing', 'view', 'view-ws', 'view-port'] as const;
 
 /** Runs an S0 mission from the parsed `mission` options; returns the exit code. */
 export async function runS0Mission(v: ParsedValues): Promise<number> {
@@ -41,6 +42,12 @@ export async function runS0Mission(v: ParsedValues): Promise<number> {
   const planner = oneOf(v.planner, 'planner', ['coalition', 'grand', 'nash'] as const, 'coalition');
   const ws = typeof v['warm-start'] === 'string' && v['warm-start'] !== 'none' ? v['warm-start'] : undefined;
   if (ws && planner !== 'coalition') throw new UsageError('--warm-start applies to --planner coalition (grand and nash form no coalitions)');
+  if (ws) {
+    // Checked before anything starts: a bad model is one line, not a failed mission.
+    const m = await WarmStartModel.load(ws);
+    if (!m.ok) throw new UsageError(`--warm-start ${m.detail ?? m.reason} (the default model is ${DEFAULT_WARM_START})`);
+    await m.value.close();
+  }
   const setup = prepareS0Mission({
     seed: int(v.seed, 'seed', 1), uavs: int(v.uavs, 'uavs', S0_DEFAULTS.uavs, 1, 30), meds: int(v.meds, 'meds', S0_DEFAULTS.meds, 1, 30),
     slots: int(v.slots, 'slots', S0_DEFAULTS.slots, 1, 100_000), slotS: num(v['slot-s'], 'slot-s', S0_DEFAULTS.slotS, 1, 3600), planner, ...(ws ? { warmStart: ws } : {}),

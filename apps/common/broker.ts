@@ -3,17 +3,12 @@
  * port (never assumes 1883, where a system Mosquitto may already listen) and can enforce the
  * access rules generated from the topic table.
  *
- * With an `activity` tracker (deterministic missions on a `VirtualClock`) it reports what it
- * moves: each message forwarded to a tracked client begins `mqtt:<clientId>` (the client's bus
- * ends it after its handlers), and a tracked client's QoS 0 publish ends that client's publish
- * key once every forward began (aedes emits `publish` after routing). Forwards begin before the
- * PUBACK of a QoS 1 publish is written, so the count never drops to 0 while a message moves.
+ * Lockstep missions need nothing from it: the buses count their publishes against their
+ * deliveries (bus.ts), so any broker can carry a mission on the virtual clock.
  */
 import net from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import { listenWebSocket, type WebSocketListener } from './broker-ws.ts';
-import type { ActivityTracker } from '../../core/clock.ts';
-import { BROKER_ENDPOINT, publishKey } from './bus.ts';
 
 export interface EmbeddedBroker {
   /** mqtt://127.0.0.1:<port> */
@@ -30,31 +25,12 @@ export interface BrokerOptions {
   port?: number;
   /** aedes hooks (authenticate, authorizePublish, authorizeSubscribe) for access control. */
   hooks?: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>;
-  activity?: ActivityTracker;
   /** Also serve MQTT over WebSocket (the browser view) on this port (0 = any free port); same hooks. */
   wsPort?: number;
 }
 
 export async function startEmbeddedBroker(opts: BrokerOptions = {}): Promise<EmbeddedBroker> {
-  const activity = opts.activity;
-  const aedes = await Aedes.createBroker({
-    ...(opts.hooks ?? {}),
-    ...(activity
-      ? {
-          authorizeForward: (client, packet) => {
-            const key = `mqtt:${client.id}`;
-            if (activity.tracks(key)) activity.begin(key);
-            return packet;
-          },
-        }
-      : {}),
-  });
-  if (activity) {
-    activity.register(BROKER_ENDPOINT);
-    aedes.on('publish', (packet, client) => {
-      if (client && packet.qos === 0 && activity.tracks(`mqtt:${client.id}`)) activity.end(publishKey(client.id));
-    });
-  }
+  const aedes = await Aedes.createBroker({ ...(opts.hooks ?? {}) });
   const server = net.createServer(aedes.handle);
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -73,7 +49,6 @@ export async function startEmbeddedBroker(opts: BrokerOptions = {}): Promise<Emb
     port,
     ...(ws ? { wsUrl: ws.url } : {}),
     close: async () => {
-      activity?.unregister(BROKER_ENDPOINT);
       await ws?.close();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

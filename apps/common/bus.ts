@@ -5,11 +5,15 @@
  * one that fails is logged with topic and reason, counted and dropped — never acted on, never a
  * crash. A handler that throws is logged and counted too.
  *
- * On a clock with an activity tracker (`VirtualClock`, deterministic missions) the bus reports
- * its work in flight: connecting and subscribing hold the clock until done; a publish holds it
- * until the broker has it (QoS 1: the PUBACK arrived; QoS 0: the embedded broker's `publish`
- * event ends it, see broker.ts); each inbound message is ended after every handler ran (the
- * broker began it when forwarding to this client, key `mqtt:<clientId>`).
+ * On a clock with an activity tracker (`VirtualClock`, lockstep missions) the bus reports its
+ * work in flight, whatever the broker (embedded, external, over TLS): connecting and subscribing
+ * hold the clock until done; each granted subscription is routed to this bus's endpoint
+ * (`mqtt:<clientId>`); a publish holds the clock until the client has sent it (QoS 1: the PUBACK
+ * arrived) and begins one delivery for every tracked bus that subscribes to its topic, which
+ * that bus ends after all its handlers ran. So the clock moves on only once every
+ * message published at an instant has been handled by every participant — publishes are counted
+ * against deliveries, no broker hook needed. A bus with `track: false` (an outsider: an attacker
+ * in a test, a probe) neither counts nor is counted; what it sends arrives off the clock.
  *
  * Broker lists (issue 19 §2): `url` may name several nodes of a clustered broker, comma-separated
  * (`mqtt://a:1883,mqtt://b:1883,mqtt://c:1883`). The client connects to the first that answers
@@ -19,7 +23,7 @@
  * publishes there. `brokerUrl` says which node it is on, `stats.connects` how often it connected.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { Clock } from '../../core/clock.ts';
+import type { ActivityTracker, Clock } from '../../core/clock.ts';
 import {
   CONTRACT_VERSION,
   decode,
@@ -63,6 +67,8 @@ export interface BusOptions {
   key?: string | Buffer;
   /** How long to keep retrying the first connection, ms of wall time (default 10 s). */
   connectTimeoutMs?: number;
+  /** Report traffic to the clock's activity tracker, if it has one (default true). */
+  track?: boolean;
   /**
    * Last will: a contract message the broker publishes for this client when its connection dies
    * without a DISCONNECT (a crash, a cut link). Encoded once at connect (header seq 0); never retained.
@@ -113,11 +119,13 @@ export class Bus {
   private readonly rejectHandlers = new Map<string, RejectHandler>();
   private readonly seq = new Map<string, number>();
   private readonly rawHandlers: ((topic: string, payload: Buffer) => void)[] = [];
+  /** Granted subscription filters (tracked buses only). */
+  private readonly filters: string[] = [];
   private constructor(
     private readonly client: MqttClient,
     private readonly opts: BusOptions,
   ) {
-    const activity = opts.clock.activity;
+    const activity = this.activity;
     const inbound = `mqtt:${opts.clientId}`;
     // The first connection happened before this constructor: every later one is a reconnect.
     client.on('connect', () => this.stats.connects++);
@@ -129,6 +137,11 @@ export class Bus {
         activity?.end(inbound);
       }
     });
+  }
+
+  /** The clock's activity tracker when this bus reports to it. */
+  private get activity(): ActivityTracker | undefined {
+    return this.opts.track === false ? undefined : this.opts.clock.activity;
   }
 
   static async connect(opts: BusOptions): Promise<Bus> {
@@ -158,7 +171,7 @@ export class Bus {
     if (opts.ca) options.ca = opts.ca;
     if (opts.cert) options.cert = opts.cert;
     if (opts.key) options.key = opts.key;
-    const activity = opts.clock.activity;
+    const activity = opts.track === false ? undefined : opts.clock.activity;
     try {
       const client = await (activity ? activity.during(mqtt.connectAsync(urls[0]!, options), `mqtt-connect:${opts.clientId}`) : mqtt.connectAsync(urls[0]!, options));
       activity?.register(`mqtt:${opts.clientId}`);
@@ -201,16 +214,20 @@ export class Bus {
 
   /** Publishes bytes as they are (recorded replays, outbox delivery, fuzzing). */
   async publishBytes(topic: string, bytes: Uint8Array, qos: 0 | 1, retain = false): Promise<void> {
-    const a = this.opts.clock.activity;
-    // QoS 0 is only acknowledged by the embedded broker's hook; without one it is not tracked.
-    const key = a && (qos === 1 || a.tracks(BROKER_ENDPOINT)) ? publishKey(this.opts.clientId) : undefined;
-    if (key) a!.begin(key);
-    try {
-      await this.client.publishAsync(topic, Buffer.from(bytes), { qos, retain });
-    } finally {
-      if (key && qos === 1) a!.end(key);
-    }
+    const a = this.activity;
+    const inFlight = a?.beginDeliveries(topic) ?? [];
     this.stats.published++;
+    try {
+      // The publish itself holds the clock too (until the PUBACK at QoS 1): a sender that waits
+      // for it before its next message (the agents' uplink) sends that one at the same instant.
+      const sent = this.client.publishAsync(topic, Buffer.from(bytes), { qos, retain });
+      await (a ? a.during(sent, `mqtt-publish:${this.opts.clientId}`) : sent);
+    } catch (e) {
+      // Never sent: nobody will receive it.
+      for (const k of inFlight) a!.end(k);
+      this.stats.published--;
+      throw e;
+    }
   }
 
   /** Subscribes to a topic of the table; unset ids are wildcards. */
@@ -225,7 +242,7 @@ export class Bus {
     list.push(handler as Handler);
     this.handlers.set(key, list);
     if (onReject) this.rejectHandlers.set(key, onReject);
-    await this.held(this.subscribeRetrying(filter, topicSpec(key).qos));
+    await this.subscribeFilter(filter, topicSpec(key).qos);
   }
 
   /**
@@ -233,11 +250,10 @@ export class Bus {
    * subscription when it cannot create its JetStream consumer in time, e.g. under load or while
    * a node is down. Up to 5 tries, 250 ms apart (wall time); the last refusal is thrown.
    */
-  private async subscribeRetrying(filter: string, qos: 0 | 1): Promise<void> {
+  private async subscribeRetrying(filter: string, qos: 0 | 1): Promise<{ qos: number }[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.client.subscribeAsync(filter, { qos });
-        return;
+        return await this.client.subscribeAsync(filter, { qos });
       } catch (e) {
         if (attempt >= 5 || !this.client.connected) throw e;
         this.opts.log.warn({ filter, attempt, err: (e as Error).message }, 'subscription refused; retrying');
@@ -251,7 +267,7 @@ export class Bus {
     this.rawHandlers.push((topic, payload) => {
       if (mqttMatch(filter, topic)) handler(topic, payload, this.opts.clock.nowUs());
     });
-    await this.held(this.client.subscribeAsync(filter, { qos: 1 }));
+    await this.subscribeFilter(filter, 1);
   }
 
   /**
@@ -259,7 +275,7 @@ export class Bus {
    * broker publishes this client's last will. For chaos runs and tests; the bus is unusable after.
    */
   async kill(): Promise<void> {
-    this.opts.clock.activity?.unregister(`mqtt:${this.opts.clientId}`);
+    this.activity?.unregister(`mqtt:${this.opts.clientId}`);
     this.client.options.reconnectPeriod = 0;
     this.client.stream?.destroy();
     await this.client.endAsync(true).catch(() => undefined);
@@ -271,7 +287,7 @@ export class Bus {
    * that forever, so after `graceMs` of wall time (default 3 s) the client is closed by force.
    */
   async close(graceMs = 3000): Promise<void> {
-    this.opts.clock.activity?.unregister(`mqtt:${this.opts.clientId}`);
+    this.activity?.unregister(`mqtt:${this.opts.clientId}`);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), graceMs)));
     const r = await Promise.race([this.client.endAsync().then(() => 'ended' as const), late]);
@@ -279,9 +295,15 @@ export class Bus {
     if (r === 'late') await this.client.endAsync(true);
   }
 
-  private held<T>(p: Promise<T>): Promise<T> {
-    const a = this.opts.clock.activity;
-    return a ? a.during(p, `mqtt-subscribe:${this.opts.clientId}`) : p;
+  /** Subscribes (holding the clock until the SUBACK) and routes what the broker granted to this bus. */
+  private async subscribeFilter(filter: string, qos: 0 | 1): Promise<void> {
+    const a = this.activity;
+    if (!a) return void (await this.subscribeRetrying(filter, qos));
+    if (this.filters.some((f) => mqttOverlap(f, filter))) throw new Error(`subscription ${filter} overlaps ${this.filters.find((f) => mqttOverlap(f, filter))} on one tracked bus: the clock could not count its deliveries`);
+    const granted = await a.during(this.subscribeRetrying(filter, qos), `mqtt-subscribe:${this.opts.clientId}`);
+    if (granted.some((g) => g.qos === 128)) return;
+    this.filters.push(filter);
+    a.route(`mqtt:${this.opts.clientId}`, (topic) => mqttMatch(filter, topic));
   }
 
   private drop(topic: string, reason: string, detail?: string): void {
@@ -322,10 +344,17 @@ export class Bus {
   }
 }
 
-/** The endpoint an embedded broker registers when it reports QoS 0 arrivals (broker.ts). */
-export const BROKER_ENDPOINT = 'mqtt-broker';
-/** Activity key of a client's publishes in flight to the broker. */
-export const publishKey = (clientId: string): string => `mqtt-publish:${clientId}`;
+/** Whether some topic could match both filters (same filter, or wildcards that cover each other). */
+export function mqttOverlap(a: string, b: string): boolean {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] === '#' || y[i] === '#') return true;
+    if (x[i] === undefined || y[i] === undefined) return false;
+    if (x[i] !== '+' && y[i] !== '+' && x[i] !== y[i]) return false;
+  }
+  return true;
+}
 
 /** MQTT topic-filter matching (`+` one level, `#` the rest; `$` topics never match a leading wildcard). */
 export function mqttMatch(filter: string, topic: string): boolean {

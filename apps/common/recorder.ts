@@ -74,8 +74,12 @@ export function encodeRecord(m: RecordedMessage): Uint8Array {
   return type.encodeDelimited(type.fromObject(m)).finish();
 }
 
-/** Reads a recording; a truncated last record (e.g. after a crash) is reported, not thrown. */
-export function readRecording(file: string): { messages: RecordedMessage[]; truncated: boolean } {
+/**
+ * Reads a recording. A truncated last record (e.g. after a crash) or bytes that do not decode as a
+ * record are reported (`truncated`, with `problem` saying where), not thrown: the records before
+ * them are returned.
+ */
+export function readRecording(file: string): { messages: RecordedMessage[]; truncated: boolean; problem?: string } {
   const type = lookupType('RecordedMessage');
   const buf = fs.readFileSync(file);
   const messages: RecordedMessage[] = [];
@@ -85,14 +89,20 @@ export function readRecording(file: string): { messages: RecordedMessage[]; trun
     let shift = 0;
     let p = offset;
     for (;;) {
-      if (p >= buf.length) return { messages, truncated: true };
+      if (p >= buf.length || shift > 35) return { messages, truncated: true, problem: `record ${messages.length + 1} at byte ${offset}: ${p >= buf.length ? 'the file ends inside its length prefix' : 'its length prefix is not a varint'}` };
       const b = buf[p++]!;
       len += (b & 0x7f) * 2 ** shift;
       shift += 7;
       if (b < 0x80) break;
     }
-    if (p + len > buf.length) return { messages, truncated: true };
-    const obj = type.toObject(type.decode(buf.subarray(p, p + len)), { longs: Number, bytes: Uint8Array }) as RecordedMessage;
+    if (p + len > buf.length) return { messages, truncated: true, problem: `record ${messages.length + 1} at byte ${offset}: ${len} bytes announced, ${buf.length - p} left in the file` };
+    let obj: RecordedMessage;
+    try {
+      obj = type.toObject(type.decode(buf.subarray(p, p + len)), { longs: Number, bytes: Uint8Array }) as RecordedMessage;
+    } catch (e) {
+      return { messages, truncated: true, problem: `record ${messages.length + 1} at byte ${offset} does not decode as a RecordedMessage (${(e as Error).message})` };
+    }
+    if (!obj.topic || !(obj.recv_t_us > 0)) return { messages, truncated: true, problem: `record ${messages.length + 1} at byte ${offset} has no topic or receive time: not a recording record` };
     messages.push(obj);
     offset = p + len;
   }

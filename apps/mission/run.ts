@@ -14,12 +14,19 @@
  * FLIGHT_MODE_POLICY plans; the same actors are first flown in the env (policy-eval.ts) and
  * summary.policy sets the flight against that prediction slot by slot.
  *
- * `clock: 'virtual'` (deterministic mode) runs everything on a discrete-event `VirtualClock`: time
- * jumps to the next timer whenever nothing is in flight (the embedded broker, every bus and every
- * MAVLink UDP socket report their traffic to the clock's activity tracker), setup steps hold the
- * clock while they do real I/O, and the recorder writes each instant's messages in canonical
- * order. Same scenario and seed → the same recording and tlogs byte for byte (their SHA-256 goes
- * into summary.determinism); no wall time is waited for, so it also runs as fast as it computes.
+ * Lockstep (`clock: 'virtual'`, the default) runs everything on a discrete-event `VirtualClock`:
+ * time jumps to the next timer only when every participant has finished what is due — every bus
+ * counts its publishes against their deliveries to the mission's other buses (any broker:
+ * embedded, external, TLS), every MAVLink UDP socket its datagrams, the agents their ONNX
+ * inferences, model loads and plan handling, and setup steps hold the clock while they do real
+ * I/O — and the recorder writes each instant's messages in canonical order. Same scenario and
+ * seed → the same summary, recording and tlogs byte for byte whatever the machine's load (their
+ * SHA-256 goes into summary.determinism); the mission takes the wall time it needs.
+ *
+ * `clock: 'scaled'` (real time × `speed`) is for what cannot be in lockstep — separate processes,
+ * hardware in the loop. There lateness is measured (timer lag, requests that missed their slot's
+ * plan, the real-time factor reached) and reported live (`onTiming`) and in summary.timing, which
+ * says when the numbers are degraded.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,6 +48,7 @@ import { ephemeralSecrets, loadSecrets, type BrokerCredentials, type MissionSecr
 import type { AclDenials } from '../security/index.ts';
 import { comparePolicyRun, type PolicyMissionSetup } from './policy.ts';
 import { predictInEnv, type EnvPrediction } from './policy-eval.ts';
+import { TimingMonitor, type SlotTiming } from './timing.ts';
 import type { S2MissionSetup } from './s2.ts';
 import { compareS2Run, predictS2InEnv, type S2Prediction } from './s2-eval.ts';
 import { S2Driver } from '../controller/s2/index.ts';
@@ -49,8 +57,8 @@ import { s0AgentOptions, s0ControllerConfig, s0LandTimeoutS, s0LaunchTimeoutS, s
 
 export interface MissionOptions {
   scenario: Scenario;
-  /** Simulated seconds per wall second. */
-  speed: number;
+  /** Simulated seconds per wall second (scaled clock only; default 10). */
+  speed?: number;
   flavour: 'ardupilot' | 'px4';
   algo: OffloadAlgo;
   /** Use this broker instead of starting the embedded one. */
@@ -67,18 +75,20 @@ export interface MissionOptions {
   /** Secure mode (identities + ACL, signed plans, MAVLink signing); default off. */
   security?: MissionSecurityOptions;
   /**
-   * 'scaled' (default): wall time × `speed`. 'virtual': the deterministic discrete-event clock
-   * (embedded broker only, not with `security`; `speed` is ignored).
+   * 'virtual' (default): lockstep on the discrete-event clock (see the file comment), any broker,
+   * secure or not, planner or policy. 'scaled': wall time × `speed`, lateness measured.
    */
   clock?: 'scaled' | 'virtual';
+  /** Scaled clock: called at every slot with the lateness so far (for a live console line). */
+  onTiming?: (t: SlotTiming) => void;
   /**
    * Fly the trained policy (policy.ts, `preparePolicyMission`) instead of the cluster planner;
-   * `scenario` must then be the setup's. Not with the virtual clock (inference runs off the clock).
+   * `scenario` must then be the setup's.
    */
   policy?: PolicyMissionSetup;
   /** Episodes of the env prediction in policy mode (default 5). */
   envEpisodes?: number;
-  /** S2 video streaming (s2.ts, `prepareS2Mission`): `scenario` must be the setup's. Not with the virtual clock. */
+  /** S2 video streaming (s2.ts, `prepareS2Mission`): `scenario` must be the setup's. On the virtual clock the actor's inference holds it. */
   video?: S2MissionSetup;
   /** S0's system (s0.ts, `prepareS0Mission`): coalitions of UAVs serve the MEDs; `scenario` must be the setup's. */
   s0?: S0MissionSetup;
@@ -120,16 +130,14 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
   fs.mkdirSync(o.runDir, { recursive: true });
   const log = createLogger({ name: 'mission', file: path.join(o.runDir, 'mission.log') });
   const wall0 = performance.now();
-  const virtual = o.clock === 'virtual';
-  if (virtual && o.brokerUrl) throw new Error('a deterministic mission needs the embedded broker (it reports its traffic to the clock), not --broker');
-  if (virtual && o.security) throw new Error('a deterministic mission does not support secure mode (ACL refusals are not reported to the clock)');
-  if (virtual && o.policy) throw new Error('a deterministic mission cannot fly a policy (onnxruntime inference runs off the virtual clock); use the planner trajectory');
-  if (virtual && o.video) throw new Error('a deterministic mission cannot fly S2 (onnxruntime inference runs off the virtual clock)');
+  const virtual = (o.clock ?? 'virtual') === 'virtual';
   if (o.video && o.video.scenario !== s) throw new Error('an S2 mission flies the scenario derived from its model (prepareS2Mission(...).scenario)');
   if (o.policy && o.policy.scenario !== s) throw new Error('a policy mission flies the scenario derived from its model (preparePolicyMission(...).scenario)');
+  const speed = o.speed ?? 10;
   if (o.s0 && (o.s0.scenario !== s || o.policy || o.flavour !== 'ardupilot')) throw new Error('an S0 mission flies its own scenario (prepareS0Mission(...).scenario) with ArduCopter SITL and no policy');
   const vclock = virtual ? new VirtualClock() : undefined;
-  const clock: Clock = vclock ?? new ScaledClock(o.speed);
+  const clock: Clock = vclock ?? new ScaledClock(speed);
+  const timing = vclock ? undefined : new TimingMonitor(clock, speed, s.slotS);
   const activity = vclock?.activity;
   /** Setup steps that do real I/O hold a virtual clock until they are done. */
   const held = <T>(p: Promise<T>): Promise<T> => (activity ? activity.during(p) : p);
@@ -167,13 +175,14 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     let broker: EmbeddedBroker | undefined;
     const hooks = !o.brokerUrl && secrets ? secrets.brokerHooks() : undefined;
     if (!o.brokerUrl) {
-      broker = await startEmbeddedBroker({ ...(hooks ? { hooks } : {}), ...(activity ? { activity } : {}), ...(o.websocket ? { wsPort: 0 } : {}) });
+      broker = await startEmbeddedBroker({ ...(hooks ? { hooks } : {}), ...(o.websocket ? { wsPort: 0 } : {}) });
       cleanup.push(() => broker!.close());
     }
     const url = o.brokerUrl ?? broker!.url;
     phase(`broker ${url}${secrets ? `: secure (${secrets.identities.length} identities, ACL, signed plans${secrets.mavlinkKeys.size ? ', MAVLink signing' : ''})` : ''}`);
     await o.onBroker?.({ url, ...(broker?.wsUrl ? { wsUrl: broker.wsUrl } : {}), ...(secrets ? { credentials: cred } : {}) });
-    const uniq = virtual ? 'det' : `${process.pid}-${Date.now().toString(36)}`;
+    // Client ids never reach the recording; unique, so two missions can share a broker.
+    const uniq = `${process.pid}-${Date.now().toString(36)}`;
 
     const recBus = await Bus.connect({ url, clientId: `uavmec-recorder-${uniq}`, sender: 'recorder', clock, log: log.child({ c: 'recorder' }), ...cred('recorder') });
     const recorder = new Recorder(path.join(o.runDir, 'mqtt.rec'), { canonical: virtual });
@@ -189,6 +198,28 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     };
     cleanup.push(stopRecording);
 
+    const ctlBus = await Bus.connect({ url, clientId: `uavmec-controller-${uniq}`, sender: 'controller', clock, log: log.child({ c: 'controller' }), ...cred('controller') });
+    cleanup.push(() => ctlBus.close());
+    const video = o.video ? new S2Driver(ctlBus, clock, o.video.driver, o.video.actor.act, log.child({ c: 's2' }), held) : undefined;
+    const s0cfg = o.s0 ? await s0ControllerConfig(o.s0, held) : undefined;
+    if (s0cfg?.warmStart) cleanup.push(() => s0cfg.warmStart!.close());
+    const ctl = new ControllerService(ctlBus, clock, {
+      slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
+      uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, ...(secrets ? { planSigningKey: secrets.planSigningKey } : {}),
+      ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
+      ...(o.policy ? { trajectory: o.policy.trajectory } : {}),
+      ...(o.video && video ? { trajectory: o.video.trajectory, video, drainSlots: o.video.drainSlots } : {}),
+      ...(o.s0 && s0cfg ? { s0: s0cfg, launchTimeoutS: s0LaunchTimeoutS(o.s0) } : {}),
+    }, log.child({ c: 'controller' }), {
+      onSlot: (m, k) => {
+        o.onSlot?.(m, k);
+        if (timing) o.onTiming?.(timing.slot(k, ctl.ledger.slots));
+      },
+      ...(o.onPoolRound ? { onPoolRound: o.onPoolRound } : {}),
+    });
+    // Subscribed before anyone else publishes (see ControllerService.attach).
+    await ctl.attach();
+
     const sitl: SitlFleet = await held(startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ,
       ...(o.policy ? { homeOffsetsM: o.policy.homeOffsetsM } : {}), ...(o.video ? { homeOffsetsM: o.video.homeOffsetsM } : {}), ...(o.s0 ? s0SitlOptions(o.s0) : {}) }));
     cleanup.push(() => sitl.stop());
@@ -202,7 +233,9 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
       await a.close();
     };
     for (const v of sitl.vehicles) {
-      const a = await held(createAgent({
+      // Not held as a whole: MAVLink signing provisioning waits for the autopilot's heartbeats,
+      // which need clock time; createAgent holds the clock for each piece of real I/O itself.
+      const a = await createAgent({
         uavId: v.sysid, autopilotUrl: v.url, broker: { url, ...cred(`uav-${v.sysid}`) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }),
         profile: uavProfile(s, v.sysid, clock.nowUs()),
         tlogPath: path.join(o.runDir, `uav-${v.sysid}.tlog`),
@@ -211,7 +244,7 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
         ...(o.s0 ? s0AgentOptions(o.s0, v.sysid, clock.nowUs()) : {}),
         ...(secrets ? { planVerifyKey: secrets.planVerifyKey } : {}),
         ...(secrets?.mavlinkKeys.get(v.sysid) ? { mavlinkSigningKey: secrets.mavlinkKeys.get(v.sysid)! } : {}),
-      }));
+      });
       agents.push(a);
       cleanup.push(() => closeAgent(a));
     }
@@ -229,19 +262,6 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
       await worldBus.close();
     });
 
-    const ctlBus = await Bus.connect({ url, clientId: `uavmec-controller-${uniq}`, sender: 'controller', clock, log: log.child({ c: 'controller' }), ...cred('controller') });
-    cleanup.push(() => ctlBus.close());
-    const video = o.video ? new S2Driver(ctlBus, clock, o.video.driver, o.video.actor.act, log.child({ c: 's2' })) : undefined;
-    const s0cfg = o.s0 ? await s0ControllerConfig(o.s0, held) : undefined;
-    if (s0cfg?.warmStart) cleanup.push(() => s0cfg.warmStart!.close());
-    const ctl = new ControllerService(ctlBus, clock, {
-      slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
-      uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, ...(secrets ? { planSigningKey: secrets.planSigningKey } : {}),
-      ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
-      ...(o.policy ? { trajectory: o.policy.trajectory } : {}),
-      ...(o.video && video ? { trajectory: o.video.trajectory, video, drainSlots: o.video.drainSlots } : {}),
-      ...(o.s0 && s0cfg ? { s0: s0cfg, launchTimeoutS: s0LaunchTimeoutS(o.s0) } : {}),
-    }, log.child({ c: 'controller' }), { ...(o.onSlot ? { onSlot: o.onSlot } : {}), ...(o.onPoolRound ? { onPoolRound: o.onPoolRound } : {}) });
     for (const a of agents) a.service.publishTwin();
     await o.onReady?.({
       brokerUrl: url, clock,
@@ -268,7 +288,8 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
       : undefined;
 
     const summary: MissionSummary = {
-      scenario: { ...s, flavour: o.flavour, algo: o.algo, speed: o.speed, broker: o.brokerUrl ? 'external' : 'embedded' } as unknown as Record<string, unknown>,
+      scenario: { ...s, flavour: o.flavour, algo: o.algo, ...(virtual ? {} : { speed }), broker: o.brokerUrl ? 'external' : 'embedded' } as unknown as Record<string, unknown>,
+      timing: timing ? timing.summary(ctl.ledger.slots) : { clock: 'lockstep', degraded: false },
       ...(secrets ? { security: {
         identities: secrets.identities.length, signedPlans: true, mavlinkSigning: secrets.mavlinkKeys.size > 0,
         ...(hooks ? { brokerDenials: { ...hooks.denials } } : {}),

@@ -35,7 +35,7 @@ export interface S2MissionSetup {
   trajectory: Extract<TrajectoryConfig, { source: 'video' }>;
   homeOffsetsM: { northM: number; eastM: number }[];
   envelope: Partial<EnvelopeConfigInput>;
-  /** Longest wait after the last slot for the last parts before the books close, slots (120: D2D streams at a low f_j take many slots). */
+  /** Longest wait after the last slot for the last parts before the books close, slots (300: at a low f_i or f_j the devices' backlog grows by seconds per slot). */
   drainSlots: number;
   startWorld(bus: Bus, clock: Clock, log: Logger): S2WorldService;
 }
@@ -76,7 +76,7 @@ export async function prepareS2Mission(policy: string, o: { seed: number; slots?
     trajectory: { source: 'video', starts: Object.fromEntries(starts.map((p, i) => [i + 1, [p[0], p[1], p[2]] as Vec3])), startToleranceM: 3 },
     homeOffsetsM: starts.map((p) => ({ northM: p[1], eastM: p[0] })),
     envelope,
-    drainSlots: 120,
+    drainSlots: 300,
     startWorld: (bus, clock, log) => new S2WorldService(bus, clock, worldCfg, log),
   });
 }

@@ -4,6 +4,7 @@
 import type { SlotMetrics } from '../controller/metrics.ts';
 import type { PoolRoundMetrics } from '../controller/slot/index.ts';
 import type { PolicyRunSummary } from './policy.ts';
+import type { MissionTiming } from './timing.ts';
 import { formatS2, type S2RunSummary } from './s2-eval.ts';
 import type { S0RunSummary } from './s0.ts';
 
@@ -39,6 +40,8 @@ export interface MissionSummary {
   s0?: S0RunSummary;
   wallS: number;
   simS: number;
+  /** Which clock ran the mission; on a real-time (scaled) clock the lateness measured and whether it degraded the numbers. */
+  timing?: MissionTiming;
   slots: SlotMetrics[];
   totals: {
     released: number;
@@ -130,6 +133,11 @@ export function formatSummary(s: MissionSummary): string {
     const forged = s.uavs.reduce((a, u) => a + (u.planAuth?.refused ?? 0), 0);
     out.push(`Security: ${s.security.identities} broker identities, signed plans${s.security.mavlinkSigning ? ', MAVLink signing' : ''}; ${forged} unauthentic plans refused by agents${d ? `; broker refused ${d.authenticate} logins, ${d.publish} publishes, ${d.subscribe} subscriptions` : ''}.`);
   }
-  out.push(`Simulated ${f(s.simS, 0)} s in ${f(s.wallS, 1)} s of wall time.`);
+  const tm = s.timing;
+  const clock = tm?.clock === 'scaled'
+    ? `real time at ${tm.speed}× (reached ${f(tm.realTimeFactor ?? 0, 1)}×); ${tm.note ?? ''}`
+    : 'lockstep (simulated time advanced only when every participant had finished what was due)';
+  out.push(`Simulated ${f(s.simS, 0)} s in ${f(s.wallS, 1)} s of wall time, ${clock}.`);
+  if (tm?.degraded) out.push(`WARNING: ${tm.note}`);
   return out.join('\n');
 }

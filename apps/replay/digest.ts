@@ -4,8 +4,8 @@
  * every record — receive time, topic, payload with its header (sender, t_us, seq) — and
  * canonicalise only two things:
  * 1. the order of records that carry the same timestamp (see below);
- * 2. in `health` messages, the agent process's own resource readings (`rss_bytes`, `cpu_pct`)
- *    are zeroed: they measure the host machine, not the simulated system, and differ run to run
+ * 2. in `health` messages, the agent process's own resource readings (`rss_bytes`, `cpu_pct`,
+ *    and the ONNX inference latency `inference_p50_us`/`_p99_us` where present) are zeroed: they measure the host machine, not the simulated system, and differ run to run
  *    on any clock. Everything else in Health (links up, outbox depth, drops) is kept.
  *
  * - `recordingSha256`: SHA-256 of the `mqtt.rec` records re-encoded in canonical order
@@ -33,7 +33,13 @@ export function withoutHostReadings(m: RecordedMessage): RecordedMessage {
   if (matchTopic(m.topic)?.spec.key !== 'health') return m;
   const d = decode('Health', m.payload);
   if (!d.ok) return m;
-  return { ...m, payload: encode('Health', { ...d.value, rss_bytes: 0, cpu_pct: 0 } as never) };
+  const v = d.value;
+  // Inference latency is wall time of the host's onnxruntime: zeroed where present (presence is kept).
+  const inference = {
+    ...(v.inference_p50_us !== undefined ? { inference_p50_us: 0 } : {}),
+    ...(v.inference_p99_us !== undefined ? { inference_p99_us: 0 } : {}),
+  };
+  return { ...m, payload: encode('Health', { ...v, rss_bytes: 0, cpu_pct: 0, ...inference } as never) };
 }
 
 export function recordingSha256(file: string): string {

@@ -9,7 +9,7 @@
  * `PoolTracker` mirroring the controller's pool bookkeeping), `replanPools` (planPoolSlot with the
  * recorded or a what-if planner), `checkRounds`, `evaluateRound`/`measuredRound`/`poolTotals`.
  */
-export { loadRun, parseRecording, type RunRecording, type RunFolder, type RecordedPlan, type Stamped } from './recording.ts';
+export { loadRun, parseRecording, refKey, type RunRecording, type RunFolder, type RecordedPlan, type Stamped } from './recording.ts';
 export { slotInputs, replayInputs, slotPlans, poolPlans, controllerReceiveTimes, planningInputs, NON_SLOT_PLANNERS, type SlotInputs, type ReplayInputs } from './inputs.ts';
 export { PoolTracker, POOL_PLANNER, type PoolRoundInputs } from './pool-inputs.ts';
 export { poolTask } from '../controller/pool.ts';
@@ -18,6 +18,7 @@ export { evaluateRound, measuredRound, poolTotals, type PoolRoundPredicted, type
 export { replan, configFromSummary, coalitionInstance, REPLAY_PLANNERS, OFFLOAD_PLANNERS, COALITION_PLANNERS, type ReplayPlanner, type ReplayConfig, type ReplannedSlot } from './replan.ts';
 export { checkPlans, checkRounds, firstFieldDiff, type CheckResult, type Divergence } from './check.ts';
 export { evaluateSlot, totalsOf, assignmentUtility, type SlotMetricsPredicted } from './evaluate.ts';
+export { replayThroughCore, type CoreReplay, type CoreReplayStep } from './core-replay.ts';
 export { replayRun, formatReplay, formatDivergence, diverged, isPoolPlanner, type ReplayReport, type PoolReplayReport } from './replay.ts';
 export { hashRecording, type RecordingHashes } from './hash.ts';
 export { recordingDigest, recordingSha256, tlogDigest, tlogSha256, tlogRecords, withoutHostReadings } from './digest.ts';

@@ -27,11 +27,25 @@
  */
 import type { Plan } from '../../proto/index.ts';
 import type { Point2, SlotTask } from '../controller/slot/index.ts';
-import { PLANNING_INPUTS_CODE, type PlanningInputs } from '../controller/service.ts';
 import type { TaskRequest } from '../../proto/index.ts';
 import { applyTwinState, emptyTwin, recordCompletion, type Twin } from '../controller/twin/index.ts';
 import type { RecordedPlan, RunRecording } from './recording.ts';
 import { PoolTracker, POOL_PLANNER, type PoolRoundInputs } from './pool-inputs.ts';
+
+/** `controllerEvent` code of the planning-inputs event of recordings made before the PlanningInputs message; its text is JSON. */
+export const PLANNING_INPUTS_CODE = 'plan.inputs';
+
+/**
+ * Older recordings' planning-inputs event (JSON in an Event's text; recordings now carry the
+ * PlanningInputs message instead, replayed through the controller's core: core-replay.ts): for
+ * each UAV the header seq of the last twin state applied, and the task ids planned, in order.
+ */
+export interface PlanningInputs {
+  slot: number;
+  twins: { uav: number; seq: number }[];
+  tasks: number[];
+  pool?: true;
+}
 
 export interface SlotInputs {
   slot: number;
@@ -114,7 +128,11 @@ export function slotInputs(rec: RunRecording, slotS: number, opts: { boundary?: 
   return replayInputs(rec, slotS, opts).slots;
 }
 
-export function replayInputs(rec: RunRecording, slotS: number, opts: { boundary?: 'exclusive' | 'inclusive'; collectFraction?: number } = {}): ReplayInputs {
+export function replayInputs(
+  rec: RunRecording,
+  slotS: number,
+  opts: { boundary?: 'exclusive' | 'inclusive'; collectFraction?: number; stated?: { slots: Map<number, PlanningInputs>; pools: Map<number, PlanningInputs> } } = {},
+): ReplayInputs {
   const plans = slotPlans(rec);
   const pools = poolPlans(rec);
   const startOf = new Map<number, number>();
@@ -126,8 +144,8 @@ export function replayInputs(rec: RunRecording, slotS: number, opts: { boundary?
     .sort((a, b) => a.stepUs - b.stepUs || a.k - b.k);
 
   const ctlRecv = controllerReceiveTimes(rec);
-  const stated = planningInputs(rec);
-  const statedPool = planningInputs(rec, true);
+  const stated = opts.stated?.slots ?? planningInputs(rec);
+  const statedPool = opts.stated?.pools ?? planningInputs(rec, true);
   const twinBySeq = new Map(rec.twins.map((e) => [`${e.msg.uav_id}:${e.msg.header!.seq}`, e] as const));
   const lastCopy = (taskId: number, byUs: number): TaskRequest | undefined => {
     let best: TaskRequest | undefined;

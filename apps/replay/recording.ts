@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { decode, matchTopic, type Event, type FleetState, type Health, type MessageName, type Plan, type PlanAck, type TaskCompletion, type TaskRequest, type TwinState } from '../../proto/index.ts';
+import { decode, matchTopic, type Event, type FleetState, type Health, type MessageName, type Plan, type PlanAck, type PlanningInputs, type TaskCompletion, type TaskRequest, type TwinState } from '../../proto/index.ts';
+import type { MessageEvent } from '../controller/core/index.ts';
 import type { RecordedMessage } from '../common/recorder.ts';
 import { readRecording } from '../common/recorder.ts';
 import type { MissionSummary } from '../mission/summary.ts';
@@ -36,6 +37,13 @@ export interface RunRecording {
   controllerEvents: Stamped<Event>[];
   plans: RecordedPlan[];
   fleet: Stamped<FleetState>[];
+  /** The controller core's inputs per planning step (replayed through the core: core-replay.ts). */
+  planningInputs: Stamped<PlanningInputs>[];
+  /**
+   * The messages a controller core consumes (twin states, task requests, acks, completions), by
+   * `refKey(topic, sender, seq)`: what a PlanningInputs entry names. The first copy wins.
+   */
+  byRef: Map<string, { kind: MessageEvent['kind']; topic: string; msg: MessageEvent['msg'] }>;
   /** Agents' health reports (link states, outbox depth, drops), by topic UAV. */
   health?: Stamped<Health & { uavId: number }>[];
   /** Messages the controller's bus would have dropped (undecodable/invalid), by topic key. */
@@ -51,7 +59,7 @@ export interface RunFolder {
 
 /** Splits recorded messages by topic; invalid ones are counted and left out, as the controller's bus drops them. */
 export function parseRecording(messages: readonly RecordedMessage[], truncated = false): RunRecording {
-  const r: RunRecording = { twins: [], tasks: [], acks: [], completions: [], events: [], controllerEvents: [], plans: [], fleet: [], health: [], rejected: {}, truncated };
+  const r: RunRecording = { twins: [], tasks: [], acks: [], completions: [], events: [], controllerEvents: [], plans: [], fleet: [], health: [], planningInputs: [], byRef: new Map(), rejected: {}, truncated };
   messages.forEach((m, index) => {
     const t = matchTopic(m.topic);
     if (!t) return;
@@ -62,6 +70,12 @@ export function parseRecording(messages: readonly RecordedMessage[], truncated =
     }
     const base = { recvUs: m.recv_t_us, index };
     const uav = t.params.uav ?? 0;
+    const kind = CORE_INPUT_KINDS[t.spec.key];
+    if (kind) {
+      const h = (d.value as { header?: { sender: string; seq: number } }).header!;
+      const key = refKey(m.topic, h.sender, h.seq);
+      if (!r.byRef.has(key)) r.byRef.set(key, { kind, topic: m.topic, msg: d.value as MessageEvent['msg'] });
+    }
     switch (t.spec.key) {
       case 'twin': {
         const msg = d.value as TwinState;
@@ -77,6 +91,7 @@ export function parseRecording(messages: readonly RecordedMessage[], truncated =
       case 'controllerEvent': r.controllerEvents.push({ ...base, msg: d.value as Event }); break;
       case 'plan': r.plans.push({ ...base, msg: d.value as Plan, uavId: uav, payload: m.payload }); break;
       case 'fleet': r.fleet.push({ ...base, msg: d.value as FleetState }); break;
+      case 'planningInputs': r.planningInputs.push({ ...base, msg: d.value as PlanningInputs }); break;
       case 'health': r.health!.push({ ...base, msg: { ...(d.value as Health), uavId: uav } }); break;
       default: break;
     }
@@ -84,8 +99,18 @@ export function parseRecording(messages: readonly RecordedMessage[], truncated =
   return r;
 }
 
-/** Reads a run folder (summary.json + mqtt.rec). */
-export function loadRun(dir: string): Result<RunFolder, 'not_found' | 'bad_summary'> {
+/** Which core input each topic's messages are (apps/controller/core/inputs.ts). */
+const CORE_INPUT_KINDS: Partial<Record<string, MessageEvent['kind']>> = { twin: 'twin', task: 'task', ack: 'ack', uavCompletion: 'completion', userCompletion: 'completion' };
+
+/** How a PlanningInputs entry names a message: topic, header sender and seq. */
+export const refKey = (topic: string, sender: string, seq: number): string => `${topic}\u0000${sender}\u0000${seq}`;
+
+/**
+ * Reads a run folder (summary.json + mqtt.rec). A recording that is cut short or corrupt — a
+ * partial or undecodable record, or fewer records than the summary counted — is refused: a replay
+ * of part of a mission would report part of its plans as if they were all.
+ */
+export function loadRun(dir: string): Result<RunFolder, 'not_found' | 'bad_summary' | 'bad_recording'> {
   const rec = path.join(dir, 'mqtt.rec');
   const sum = path.join(dir, 'summary.json');
   if (!fs.existsSync(rec)) return fail('not_found', `${rec} does not exist`);
@@ -96,6 +121,12 @@ export function loadRun(dir: string): Result<RunFolder, 'not_found' | 'bad_summa
   } catch (e) {
     return fail('bad_summary', `${sum}: ${(e as Error).message}`);
   }
-  const { messages, truncated } = readRecording(rec);
-  return ok({ dir, recording: parseRecording(messages, truncated), summary });
+  const { messages, truncated, problem } = readRecording(rec);
+  if (truncated) return fail('bad_recording', `${rec} is truncated or corrupt (${problem}); ${messages.length} records read before it. Replay needs the whole recording`);
+  const counted = summary.recording?.messages;
+  if (typeof counted === 'number' && messages.length < counted) {
+    return fail('bad_recording', `${rec} holds ${messages.length} records but the run recorded ${counted} (summary.json): it was cut short. Replay needs the whole recording`);
+  }
+  if (messages.length === 0) return fail('bad_recording', `${rec} holds no records`);
+  return ok({ dir, recording: parseRecording(messages, false), summary });
 }

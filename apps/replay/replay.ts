@@ -8,7 +8,8 @@ import { checkPlans, checkRounds, type CheckResult } from './check.ts';
 import { evaluateSlot, totalsOf, type SlotMetricsPredicted } from './evaluate.ts';
 import { replayInputs } from './inputs.ts';
 import type { RunFolder } from './recording.ts';
-import { configFromSummary, replan, type ReplayPlanner } from './replan.ts';
+import { configFromSummary, replan, type ReplayConfig, type ReplayPlanner } from './replan.ts';
+import { replayThroughCore } from './core-replay.ts';
 import { poolConfigFromSummary, POOL_REPLAY_PLANNERS, RECORDED_POOL_PLANNER, replanPools, type PoolReplayPlanner } from './pool-replan.ts';
 import { evaluateRound, measuredRound, type PoolRoundMeasured, type PoolRoundPredicted } from './pool-evaluate.ts';
 import { formatPools } from './pool-format.ts';
@@ -29,6 +30,8 @@ export interface ReplayReport {
   whatIf?: { planner: ReplayPlanner; recorded: SlotMetricsPredicted[]; alternative: SlotMetricsPredicted[] };
   /** Dag runs: the pool rounds' check (and what-if). */
   pools?: PoolReplayReport;
+  /** Replayed through the controller's planning core from its recorded PlanningInputs (else inferred from receive times). */
+  throughCore?: boolean;
 }
 
 export const isPoolPlanner = (p: string): p is PoolReplayPlanner => (POOL_REPLAY_PLANNERS as readonly string[]).includes(p);
@@ -36,8 +39,14 @@ export const isPoolPlanner = (p: string): p is PoolReplayPlanner => (POOL_REPLAY
 /** Whether any plan of the report differs from the recording. */
 export const diverged = (r: ReplayReport): boolean => r.check.first !== undefined || r.pools?.check.first !== undefined;
 
+/**
+ * Recordings with the controller's PlanningInputs (every run since the planning core) replay
+ * through that core (core-replay.ts); older ones through the inference of inputs.ts. Throws when
+ * the recording lacks a message the controller consumed (not a whole recording of the run).
+ */
 export function replayRun(run: RunFolder, planner?: ReplayPlanner | PoolReplayPlanner): ReplayReport {
   const cfg = configFromSummary(run.summary);
+  if (run.recording.planningInputs.length > 0) return replayWithCore(run, cfg, planner);
   const all = replayInputs(run.recording, cfg.slotS);
   const inputs = all.slots;
   const same = replan(inputs, cfg, cfg.algo);
@@ -69,11 +78,47 @@ export function replayRun(run: RunFolder, planner?: ReplayPlanner | PoolReplayPl
   return rep;
 }
 
+function replayWithCore(run: RunFolder, cfg: ReplayConfig, planner?: ReplayPlanner | PoolReplayPlanner): ReplayReport {
+  const poolCfg = poolConfigFromSummary(run.summary);
+  const r = replayThroughCore(run.recording, { ...cfg, ...(poolCfg ? { pool: poolCfg } : {}) });
+  if (!r.ok) throw new Error(`${run.dir}: ${r.detail ?? r.reason}`);
+  const slots = r.value.steps.filter((s) => s.kind === 'slot');
+  const rounds = r.value.steps.filter((s) => s.kind === 'pool');
+  const rep: ReplayReport = { recordedPlanner: cfg.algo, slots: slots.length, check: checkRounds(slots, 'slot'), throughCore: true };
+  if (rounds.length > 0 || poolCfg) {
+    rep.pools = { recordedPlanner: RECORDED_POOL_PLANNER, rounds: rounds.length, check: checkRounds(rounds, 'pool') };
+    if (planner && isPoolPlanner(planner)) {
+      // Pool what-if planners take the rounds' inputs as inputs.ts rebuilds them, from what the core planned with.
+      const all = replayInputs(run.recording, cfg.slotS, { stated: r.value.stated });
+      const same = replanPools(all.pools, poolCfg!);
+      const alt = replanPools(all.pools, poolCfg!, planner);
+      rep.pools.whatIf = {
+        planner,
+        recorded: all.pools.map((inp, i) => evaluateRound(inp, same[i]!)),
+        alternative: all.pools.map((inp, i) => evaluateRound(inp, alt[i]!)),
+        measured: all.pools.map((inp) => measuredRound(inp, run.summary.pools ?? [], run.recording)),
+      };
+    }
+  }
+  if (planner && !isPoolPlanner(planner)) {
+    const inputs = r.value.slotInputs;
+    const same = replan(inputs, cfg, cfg.algo);
+    const alt = replan(inputs, cfg, planner);
+    rep.whatIf = {
+      planner,
+      recorded: inputs.map((inp, i) => evaluateSlot(inp, same[i]!, cfg)),
+      alternative: inputs.map((inp, i) => evaluateSlot(inp, alt[i]!, cfg)),
+    };
+  }
+  return rep;
+}
+
 const n2 = (v: number) => v.toFixed(2);
 
 export function formatReplay(r: ReplayReport): string {
   const c = r.check;
-  const out = [`Replayed ${r.slots} slots with the recorded planner (${r.recordedPlanner}): ${c.identical}/${c.compared} plans byte-identical.`];
+  const how = r.throughCore ? ' through the controller\'s planning core, from its recorded inputs' : ', inputs inferred from receive times (a recording without PlanningInputs)';
+  const out = [`Replayed ${r.slots} slots with the recorded planner (${r.recordedPlanner})${how}: ${c.identical}/${c.compared} plans byte-identical.`];
   out.push(...formatDivergence(c, 'slot'));
   if (r.pools) out.push(...formatPools(r.pools, formatDivergence(r.pools.check, 'pool round')));
   if (r.whatIf) {

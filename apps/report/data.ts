@@ -49,6 +49,8 @@ export interface ReportData {
   scenario: { uavs: number; users: number; slots: number; slotS: number; areaM: number; algo: string; flavour: string; seed: number; thetaMaxDeg: number };
   /** Policy runs: the model flown and how the flight compared with its env (mission summary). */
   policy?: MissionSummary['policy'];
+  /** S2 runs (SPEC §5.4): revenue flown against the env (mission summary). */
+  video?: MissionSummary['video'];
   /** S0 runs (`mission --system s0`): the S0 metrics per slot and in total (mission summary). */
   s0?: MissionSummary['s0'];
   t0Us: number;
@@ -139,6 +141,7 @@ export function reportData(run: RunFolder): ReportData {
       algo: String(sc.algo ?? ''), flavour: String(sc.flavour ?? ''), seed: sc.seed as number, thetaMaxDeg,
     },
     ...(s.policy ? { policy: s.policy } : {}),
+    ...(s.video ? { video: s.video } : {}),
     ...(s.s0 ? { s0: s.s0 } : {}),
     t0Us,
     uavIds,

@@ -57,6 +57,9 @@ function niceLength(v: number): number {
   return [1, 2, 5, 10].map((m) => m * p).filter((x) => x <= v).pop() ?? p;
 }
 
+/** Colours of the MEDs' coalitions (S0 runs): dark, distinct from the UAV row colours. */
+const MED_COLOURS = ['#222222', '#b2182b', '#2c7bb6', '#1a9850', '#762a83', '#8c510a'];
+
 export function coalitionSvg(d: ReportData, width = 760): string {
   const rows = d.uavIds.length;
   const cols = Math.max(1, d.coalitions.length);
@@ -69,7 +72,7 @@ export function coalitionSvg(d: ReportData, width = 760): string {
   const max = Math.max(1, ...d.coalitions.flatMap((c) => Object.values(c.execByUav)));
   const out = [`<svg xmlns="http://www.w3.org/2000/svg" class="coalitions" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<title>Coalition timeline</title>`, `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${left}" y="16" fill="#333">${d.s0 ? 'S0: shares computed per UAV and slot (shade); bars: coalitions, labelled with the MED they served' : 'tasks executed per UAV and slot (shade); lines: relay coalitions (access UAV ≠ executing UAV)'}</text>`];
+    `<text x="${left}" y="16" fill="#333">${d.s0 ? 'S0: shares computed per UAV and slot (shade); bars: coalitions, coloured and labelled by the MED they served; dots: members' : 'tasks executed per UAV and slot (shade); lines: relay coalitions (access UAV ≠ executing UAV)'}</text>`];
   d.uavIds.forEach((id, i) => out.push(`<text x="${left - 8}" y="${top + i * rh + rh / 2 + 4}" text-anchor="end" fill="${uavColour(i)}">UAV ${id}</text>`));
   d.coalitions.forEach((c, j) => {
     const x = left + j * cw;
@@ -77,13 +80,17 @@ export function coalitionSvg(d: ReportData, width = 760): string {
       const n = c.execByUav[id] ?? 0;
       out.push(`<rect class="cell" x="${f(x + 1)}" y="${top + i * rh + 2}" width="${f(cw - 2)}" height="${rh - 4}" fill="${uavColour(i)}" fill-opacity="${n ? (0.15 + 0.85 * n / max).toFixed(2) : '0.04'}"><title>slot ${c.slot}, UAV ${id}: ${n} task(s)</title></rect>`);
     }
-    // S0: one vertical bar per coalition joining its members, offset within the slot's column.
+    // S0: one vertical bar per coalition (colour: the MED it served) joining its members (dots),
+    // offset within the slot's column, with a white halo so it reads over any UAV's row.
     (c.groups ?? []).forEach((g, k, all) => {
       const ys = g.uavIds.map((id) => top + (row.get(id) ?? 0) * rh + rh / 2);
-      const gx = x + ((k + 1) * cw) / (all.length + 1);
-      const title = `<title>slot ${c.slot}: MED ${g.userId} (task ${g.taskId}) served by UAV${g.uavIds.length > 1 ? 's' : ''} ${g.uavIds.join(', ')}</title>`;
-      out.push(`<g class="group">${title}<path d="M${f(gx)},${Math.min(...ys)}L${f(gx)},${Math.max(...ys) + 0.01}" stroke="#222" stroke-width="3" stroke-linecap="round"/>` +
-        ys.map((y) => `<circle cx="${f(gx)}" cy="${y}" r="4" fill="#222"/>`).join('') + `<text x="${f(gx)}" y="${Math.min(...ys) - 7}" text-anchor="middle" font-size="10" fill="#222">${g.userId}</text></g>`);
+      const gx = f(x + ((k + 1) * cw) / (all.length + 1));
+      const col = MED_COLOURS[(g.userId - 1) % MED_COLOURS.length]!;
+      const d = `M${gx},${Math.min(...ys)}L${gx},${Math.max(...ys) + 0.01}`;
+      out.push(`<g class="group"><title>slot ${c.slot}: MED ${g.userId} (task ${g.taskId}) served by UAV${g.uavIds.length > 1 ? 's' : ''} ${g.uavIds.join(', ')}</title>` +
+        `<path d="${d}" stroke="#fff" stroke-width="6" stroke-linecap="round"/><path d="${d}" stroke="${col}" stroke-width="3" stroke-linecap="round"/>` +
+        ys.map((y) => `<circle cx="${gx}" cy="${y}" r="4.5" fill="${col}" stroke="#fff" stroke-width="1.5"/>`).join('') +
+        `<text x="${gx}" y="${Math.min(...ys) - 7}" text-anchor="middle" font-size="10" font-weight="bold" fill="${col}">${g.userId}</text></g>`);
     });
     for (const p of c.pairs) {
       const ya = top + row.get(p.a)! * rh + rh / 2;

@@ -6,7 +6,7 @@
  * Which heartbeats count as a vehicle's: those whose MAV_TYPE is not a GCS (6) and whose
  * autopilot is not MAV_AUTOPILOT_INVALID (8) — ground stations and companion software send those.
  */
-import { decodeMode, flavourOf } from '../../firmware-bridge/bridge/modes.ts';
+import { arduFirmware, decodeMode, flavourOf } from '../../firmware-bridge/bridge/modes.ts';
 import type { TlogRecord, TlogSummary as ReaderSummary } from '../../firmware-bridge/tlog/index.ts';
 
 const MAV_TYPE_GCS = 6;
@@ -18,6 +18,8 @@ const AIRBORNE_STATES = new Set([2, 3, 4]);
 export interface VehicleFlight {
   sysid: number;
   flavour: string;
+  /** HEARTBEAT.type (MAV_TYPE) last reported; undefined when no heartbeat was seen. */
+  mavType?: number;
   /** Mode names in the order first seen (the autopilot's own names, e.g. GUIDED, AUTO.LOITER). */
   modes: string[];
   /** Time between heartbeats that said "armed", s. */
@@ -46,6 +48,7 @@ export interface TlogFlightSummary {
 
 interface Track {
   flavour: string;
+  vehicleType?: number;
   modes: string[];
   armed: { tUs: number; on: boolean }[];
   landed: { tUs: number; on: boolean }[];
@@ -84,7 +87,9 @@ export function summariseTlog(records: readonly TlogRecord[], reader: ReaderSumm
       if (n(m.type) === MAV_TYPE_GCS || n(m.autopilot) === MAV_AUTOPILOT_INVALID) continue;
       const t = track(p.sysid);
       t.flavour = flavourOf(n(m.autopilot));
-      const mode = decodeMode(t.flavour as Parameters<typeof decodeMode>[0], n(m.baseMode), n(m.customMode)).raw;
+      // Modes by vehicle: ArduPilot's numbers differ per firmware, told by HEARTBEAT.type (MAV_TYPE).
+      const mode = decodeMode(t.flavour as Parameters<typeof decodeMode>[0], n(m.baseMode), n(m.customMode), n(m.type)).raw;
+      t.vehicleType = n(m.type);
       if (!t.modes.includes(mode)) t.modes.push(mode);
       t.armed.push({ tUs: r.tUs, on: (n(m.baseMode) & MAV_MODE_FLAG_SAFETY_ARMED) !== 0 });
     } else if (p.name === 'EXTENDED_SYS_STATE') {
@@ -107,7 +112,7 @@ export function summariseTlog(records: readonly TlogRecord[], reader: ReaderSumm
         ? [onTimeS(t.landed), 'landed_state']
         : t.relAlt.length > 1 ? [onTimeS(t.relAlt), 'relative_alt'] : t.armed.length > 1 ? [armedS, 'armed'] : [0, 'none'];
       return {
-        sysid, flavour: t.flavour, modes: t.modes, armedS, flightS, flightTimeSource: src,
+        sysid, flavour: t.flavour, ...(t.vehicleType !== undefined ? { mavType: t.vehicleType } : {}), modes: t.modes, armedS, flightS, flightTimeSource: src,
         ...(t.maxRel !== undefined ? { maxRelAltM: t.maxRel } : {}),
         ...(t.maxAmsl !== undefined ? { maxAmslM: t.maxAmsl } : {}),
       };
@@ -141,7 +146,7 @@ export function formatTlogSummary(file: string, s: TlogFlightSummary): string {
   out.push('');
   if (s.vehicles.length === 0) out.push('No vehicle heartbeats or positions: no flight to summarise.');
   for (const v of s.vehicles) {
-    out.push(`Vehicle ${v.sysid} (${v.flavour}):`);
+    out.push(`Vehicle ${v.sysid} (${v.flavour}${v.mavType !== undefined ? `, MAV_TYPE ${v.mavType}${v.flavour === 'ardupilot' ? ` = ${arduFirmware(v.mavType)}` : ''}` : ''}):`);
     out.push(`  modes seen:     ${v.modes.join(', ') || '—'}`);
     out.push(`  flight time:    ${v.flightS.toFixed(1)} s (by ${v.flightTimeSource}); armed ${v.armedS.toFixed(1)} s`);
     out.push(`  max altitude:   ${f1(v.maxRelAltM)} m above home (${f1(v.maxAmslM)} m AMSL)`);

@@ -6,9 +6,9 @@ import { loadRun } from '../replay/recording.ts';
 import { reportData } from './data.ts';
 import { renderReport } from './html.ts';
 
-/** Writes the report of one or two runs; default file: `<first run>/report.html`. Returns its path. */
-export function writeReport(runDirs: string[], out?: string): Result<string, 'not_found' | 'bad_summary' | 'usage'> {
-  if (runDirs.length < 1 || runDirs.length > 2) return fail('usage', 'give one or two run folders');
+/** Writes the report of one to three runs (side by side); default file: `<first run>/report.html`. Returns its path. */
+export function writeReport(runDirs: string[], out?: string): Result<string, 'not_found' | 'bad_summary' | 'bad_recording' | 'usage'> {
+  if (runDirs.length < 1 || runDirs.length > 3) return fail('usage', 'give one to three run folders');
   const data = [];
   for (const dir of runDirs) {
     const r = loadRun(dir);

@@ -52,7 +52,9 @@ export type ProvisionFailure = 'open_failed' | 'not_confirmed';
 
 /** Sends SETUP_SIGNING (repeated each second until confirmed) and waits for the confirmation. */
 export async function provisionMavlinkSigning(o: ProvisionOptions): Promise<Result<void, ProvisionFailure>> {
-  const t = await openTransport(o.url);
+  // On a lockstep clock the link is tracked (its datagrams hold the clock) and opening it holds it too.
+  const opening = openTransport(o.url, { clock: o.clock });
+  const t = await (o.clock.activity ? o.clock.activity.during(opening, 'mavlink-signing-open') : opening);
   if (!t.ok) return fail('open_failed', t.detail ?? t.reason);
   const transport = t.value;
   const enc = new MavlinkEncoder({ sysid: o.sysid ?? 1, compid: o.compid ?? 191, ...(o.currentKey ? { signing: { key: o.currentKey, linkId: 0, clock: o.clock } } : {}) });

@@ -420,6 +420,22 @@ export interface RecordedMessage {
   payload: Uint8Array;
 }
 
+export interface ConsumedMessage {
+  topic: string;
+  sender: string;
+  seq: number;
+  recv_t_us: number;
+}
+
+export interface PlanningInputs {
+  header?: Header;
+  slot: number;
+  slot_start_t_us: number;
+  plan_t_us: number;
+  consumed: ConsumedMessage[];
+  consumed_before_start: number;
+}
+
 export interface GeoPoint {
   lat_deg: number;
   lon_deg: number;
@@ -574,6 +590,8 @@ export interface Messages {
   Event: Event;
   Health: Health;
   RecordedMessage: RecordedMessage;
+  ConsumedMessage: ConsumedMessage;
+  PlanningInputs: PlanningInputs;
   GeoPoint: GeoPoint;
   BoxFence: BoxFence;
   FenceZone: FenceZone;

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { chain, importClosure, type ImportClosure } from '../../scripts/lib/import-closure.ts';
+import { AGENT_PACKAGES as AGENT_PACKAGE_LIST } from '../../scripts/lib/agent-package.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ENTRY = 'apps/cli/agent-main.ts';
@@ -27,7 +28,7 @@ const ALLOWED_FILES = new Set([
   'apps/cli/clock-options.ts', 'apps/cli/broker-auth.ts', 'apps/cli/args.ts', 'apps/cli/command.ts',
 ]);
 /** What the agent package depends on (scripts/pack-agent.ts ships exactly these). */
-export const AGENT_PACKAGES = new Set(['mqtt', 'protobufjs', 'pino', 'node-mavlink', 'serialport', 'onnxruntime-node']);
+const AGENT_PACKAGES: ReadonlySet<string> = new Set(AGENT_PACKAGE_LIST);
 const FORBIDDEN = /^sim\/|^engines\/(planning|scheduling)\/|^apps\/(controller|mission|trainer|experiments|replay|report|view)\/|^apps\/common\/(broker|recorder)\.ts$/;
 const FORBIDDEN_PACKAGES = /^(aedes|highs|@tensorflow\/.*|tsx|typescript)$/;
 

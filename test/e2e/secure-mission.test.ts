@@ -63,6 +63,9 @@ function attack(ctx: MissionReadyContext, log: AttackLog, slotS: number, tls: { 
   const url = ctx.brokerUrl;
   let n = 0;
   const opts = (id: string) => ({ clientId: `${id}-${process.pid}-${n++}`, protocolVersion: 4 as const, ...tls });
+  // The attackers' raw connections are real I/O off the mission's buses: they hold the lockstep
+  // clock while they run, so the attacks land at the same simulated instants on any machine.
+  const held = <T>(p: Promise<T>): Promise<T> => (ctx.clock.activity ? ctx.clock.activity.during(p, 'attack') : p);
   return (async () => {
     // A spy with the read-only recorder identity: captures UAV 1's genuine plans (for the replay) and its acks.
     const spy = await Bus.connect({ url, clientId: `spy-${process.pid}`, sender: 'recorder', clock: ctx.clock, log: silentLogger(), ...sec.credentials('recorder') });
@@ -73,8 +76,8 @@ function attack(ctx: MissionReadyContext, log: AttackLog, slotS: number, tls: { 
       // (b) no credentials, a wrong password, an unknown identity.
       const u2 = sec.credentials('uav-2');
       for (const [what, o] of [['anonymous', {}], ['uav-1 with uav-2\'s password', { username: 'uav-1', password: u2.password }], ['unknown identity', { username: 'uav-9', password: 'x' }]] as const) {
-        const r = await rawConnect(url, { ...opts('rogue'), ...o, reconnectPeriod: 0 });
-        if (r.client) await r.client.endAsync(true);
+        const r = await held(rawConnect(url, { ...opts('rogue'), ...o, reconnectPeriod: 0 }));
+        if (r.client) await held(r.client.endAsync(true));
         else log.connectRefused.push(what);
       }
       await ctx.clock.sleep(4 * slotS * 1000);
@@ -86,16 +89,16 @@ function attack(ctx: MissionReadyContext, log: AttackLog, slotS: number, tls: { 
       });
       const twin = { header: { version: 1, sender: ROGUE, t_us: Math.round(ctx.clock.nowUs()), seq: 1 }, uav_id: 1, battery_pct: 3, flight_state: 1, cpu_hz_available: 1e12 };
       for (const [topic, bytes] of [[topicName('plan', { uav: 1 }), encode('Plan', plan(4e9, FlightMode.FLIGHT_MODE_LAND) as never)], [topicName('twin', { uav: 1 }), encode('TwinState', twin as never)]] as const) {
-        const c = (await rawConnect(url, { ...opts('uav2'), username: 'uav-2', password: u2.password!, reconnectPeriod: 0 })).client!;
-        await rejectedOrSwallowed(c, topic, bytes);
+        const c = (await held(rawConnect(url, { ...opts('uav2'), username: 'uav-2', password: u2.password!, reconnectPeriod: 0 }))).client!;
+        await held(rejectedOrSwallowed(c, topic, bytes));
         log.uav2PublishesDone++;
-        await c.endAsync(true);
+        await held(c.endAsync(true));
       }
-      const reader = (await rawConnect(url, { ...opts('uav2r'), username: 'uav-2', password: u2.password!, reconnectPeriod: 0 })).client!;
+      const reader = (await held(rawConnect(url, { ...opts('uav2r'), username: 'uav-2', password: u2.password!, reconnectPeriod: 0 }))).client!;
       reader.on('message', (t) => {
         if (!t.endsWith('/2/plan')) log.deliveredToRogue++;
       });
-      log.subackCodes.push(await subackCode(reader, topicName('plan', { uav: 1 })), await subackCode(reader, 'uavmec/v1/uav/+/plan'));
+      log.subackCodes.push(await held(subackCode(reader, topicName('plan', { uav: 1 }))), await held(subackCode(reader, 'uavmec/v1/uav/+/plan')));
 
       // (c) the controller's credentials, straight onto UAV 1's plan topic.
       const ctl = await Bus.connect({ url, clientId: `stolen-ctl-${process.pid}`, sender: 'controller', clock: ctx.clock, log: silentLogger(), ...sec.credentials('controller') });
@@ -126,7 +129,7 @@ function attack(ctx: MissionReadyContext, log: AttackLog, slotS: number, tls: { 
       log.forged.push({ seq: last.seq, kind: 'replay' });
       await ctx.clock.sleep(2 * slotS * 1000);
       await ctl.close();
-      await reader.endAsync(true);
+      await held(reader.endAsync(true));
     } finally {
       await spy.close();
     }
@@ -141,7 +144,7 @@ async function secureMission(t: { diagnostic(s: string): void }, broker: { url?:
   const log: AttackLog = { connectRefused: [], uav2PublishesDone: 0, subackCodes: [], deliveredToRogue: 0, forged: [], uav1Acks: [] };
   let attacks: Promise<void> | undefined;
   const summary = await runMission({
-    scenario, speed: 10, flavour: 'ardupilot', algo: 'cd-kkt', runDir,
+    scenario, flavour: 'ardupilot', algo: 'cd-kkt', runDir,
     ...(broker.url ? { brokerUrl: broker.url } : {}),
     security: { ...(broker.secretsDir ? { secretsDir: broker.secretsDir } : {}) },
     onReady: (ctx) => {
@@ -197,7 +200,7 @@ async function assertSecureOutcome(summary: MissionSummary, log: AttackLog, runD
   }
 }
 
-void test('secure mission on the embedded broker: rogue clients refused, forged plans nacked, mission unaffected', { timeout: 180_000 }, async (t) => {
+void test('secure mission on the embedded broker: rogue clients refused, forged plans nacked, mission unaffected', { timeout: 900_000 }, async (t) => {
   const { summary, log, runDir } = await secureMission(t);
   await assertSecureOutcome(summary, log, runDir);
   // aedes closes the connection of a refused publish and answers a refused SUBSCRIBE with 0x80; the hooks count both.
@@ -216,7 +219,7 @@ try {
   haveMosquitto = (e as NodeJS.ErrnoException).code !== 'ENOENT';
 }
 
-void test('secure mission on Mosquitto with the `uavmec keys` configuration (TLS + passwords)', { timeout: 180_000, skip: haveMosquitto ? false : 'mosquitto not installed' }, async (t) => {
+void test('secure mission on Mosquitto with the `uavmec keys` configuration (TLS + passwords)', { timeout: 900_000, skip: haveMosquitto ? false : 'mosquitto not installed' }, async (t) => {
   const dir = path.join(tempDir('secure-mission'), 'secrets');
   const certPort = await freePort();
   const pwPort = await freePort();

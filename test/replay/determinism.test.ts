@@ -1,8 +1,8 @@
 /**
  * Issue 8's evidence: deterministic missions (`clock: 'virtual'`) — same seed → identical
  * recordings and tlogs by SHA-256 (after the canonicalisation stated in apps/replay/digest.ts),
- * another seed → another hash, and the recording replays byte-identically from the controller's
- * own planning-inputs events.
+ * another seed → another hash, the recording replays byte-identically through the controller's
+ * planning core from its PlanningInputs, and a cut or corrupt recording is refused.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { runMission } from '../../apps/mission/run.ts';
 import type { MissionSummary } from '../../apps/mission/summary.ts';
 import { readRecording, type RecordedMessage } from '../../apps/common/recorder.ts';
-import { configFromSummary, hashRecording, loadRun, replayRun, slotInputs } from '../../apps/replay/index.ts';
+import { checkRounds, configFromSummary, hashRecording, loadRun, replayRun, replayThroughCore } from '../../apps/replay/index.ts';
 import { recordingDigest, recordingSha256, tlogDigest, tlogSha256 } from '../../apps/replay/digest.ts';
 import { defaultScenario } from '../../sim/world/index.ts';
 import { matchTopic } from '../../proto/index.ts';
@@ -32,7 +32,7 @@ const run = async (key: number | string, seed: number) => {
   return runs.get(key)!;
 };
 
-void test('same seed → identical recording and tlogs by SHA-256; another seed → another hash', { timeout: 240_000 }, async (t) => {
+void test('same seed → identical recording and tlogs by SHA-256; another seed → another hash', { timeout: 900_000 }, async (t) => {
   const a = await run('a', 11);
   const b = await run('b', 11);
   const c = await run('c', 12);
@@ -61,7 +61,7 @@ void test('same seed → identical recording and tlogs by SHA-256; another seed 
   assert.equal(a.summary.simS, b.summary.simS);
 });
 
-void test('the raw recordings of one seed differ at most in the agents\' host readings (the one canonicalisation besides order)', { timeout: 240_000 }, async () => {
+void test('the raw recordings of one seed differ at most in the agents\' host readings (the one canonicalisation besides order)', { timeout: 900_000 }, async () => {
   const a = readRecording(path.join((await run('a', 11)).dir, 'mqtt.rec')).messages;
   const b = readRecording(path.join((await run('b', 11)).dir, 'mqtt.rec')).messages;
   assert.equal(a.length, b.length);
@@ -77,19 +77,77 @@ void test('the raw recordings of one seed differ at most in the agents\' host re
   assert.ok(differing < a.length / 4);
 });
 
-void test('a deterministic recording replays byte-identically from the controller\'s planning-inputs events', { timeout: 240_000 }, async () => {
+void test('a deterministic recording replays byte-identically through the controller\'s planning core, from its PlanningInputs', { timeout: 900_000 }, async () => {
   const a = await run('a', 11);
   const r = loadRun(a.dir);
   assert.ok(r.ok);
-  const inputs = slotInputs(r.value.recording, configFromSummary(r.value.summary).slotS);
-  assert.equal(inputs.length, 4);
-  assert.ok(inputs.every((i) => i.fromEvent));
+  assert.deepEqual(r.value.recording.planningInputs.map((p) => p.msg.slot), [0, 1, 2, 3, 4], 'one PlanningInputs per slot, and the close');
   // Offloading decisions are part of what is checked, not only flight targets.
   assert.ok(r.value.recording.plans.some((p) => p.msg.assignments.length > 0));
   const rep = replayRun(r.value);
+  assert.equal(rep.throughCore, true);
   assert.equal(rep.check.compared, 8);
   assert.equal(rep.check.identical, rep.check.compared, JSON.stringify(rep.check.first));
+  // A planner change is seen: the same inputs through another planner's core diverge somewhere.
+  // The core, driven to the end, counted the mission as the controller did (plans aside: the launch is not replayed).
+  const again = replayThroughCore(r.value.recording, configFromSummary(r.value.summary));
+  assert.ok(again.ok);
+  const { plansSent: _s, plansAcked: _a, plansNacked: _n, ...replayed } = again.value.core.ledger.totals();
+  const { plansSent: _s2, plansAcked: _a2, plansNacked: _n2, ...flown } = a.summary.totals;
+  assert.deepEqual(replayed, flown);
+  const other = replayThroughCore(r.value.recording, { ...configFromSummary(r.value.summary), algo: 'al' });
+  assert.ok(other.ok);
+  const changed = checkRounds(other.value.steps.filter((x) => x.kind === 'slot'), 'slot');
+  assert.ok(changed.identical < changed.compared, 'another planner makes other plans');
 });
+
+void test('a truncated or corrupt recording is refused with a clear error, and `uavmec replay` exits non-zero', { timeout: 900_000 }, async () => {
+  const a = await run('a', 11);
+  const bytes = fs.readFileSync(path.join(a.dir, 'mqtt.rec'));
+  const cases: [string, Buffer][] = [
+    ['cut inside a record', bytes.subarray(0, Math.floor(bytes.length * 0.6))],
+    ['cut at a record boundary', recordPrefix(bytes, 30)],
+    ['garbage in the middle', Buffer.concat([recordPrefix(bytes, 10), Buffer.from([0x05, 0xff, 0xff, 0xff, 0xff, 0xff]), bytes.subarray(recordPrefix(bytes, 10).length)])],
+    ['empty', Buffer.alloc(0)],
+  ];
+  const replay = (await import('../../apps/cli/commands/replay.ts')).default;
+  for (const [what, buf] of cases) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-trunc-'));
+    fs.copyFileSync(path.join(a.dir, 'summary.json'), path.join(dir, 'summary.json'));
+    fs.writeFileSync(path.join(dir, 'mqtt.rec'), buf);
+    const r = loadRun(dir);
+    assert.equal(r.ok, false, `${what}: refused`);
+    if (!r.ok) assert.equal(r.reason, 'bad_recording', `${what}: ${r.detail}`);
+    const errors: string[] = [];
+    const orig = console.error;
+    console.error = (s: string) => void errors.push(s);
+    try {
+      assert.equal(await replay.run([dir]), 1, `${what}: exit 1`);
+    } finally {
+      console.error = orig;
+    }
+    assert.equal(errors.length, 1, `${what}: one line`);
+    assert.match(errors[0]!, /uavmec replay: .*(truncated|cut short|no records)/, `${what}: says why`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The first `n` length-delimited records of a recording. */
+function recordPrefix(buf: Buffer, n: number): Buffer {
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    let len = 0;
+    let shift = 0;
+    for (;;) {
+      const b = buf[p++]!;
+      len += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (b < 0x80) break;
+    }
+    p += len;
+  }
+  return buf.subarray(0, p);
+}
 
 void test('digests canonicalise order within an instant only', () => {
   const enc = new TextEncoder();

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { runMission } from '../../apps/mission/run.ts';
 import { encode } from '../../proto/index.ts';
 import {
+  replayThroughCore,
   checkPlans, checkRounds, configFromSummary, formatReplay, loadRun, poolConfigFromSummary, poolTotals, replan, replanPools, replayInputs, replayRun,
   POOL_REPLAY_PLANNERS, type RunFolder,
 } from '../../apps/replay/index.ts';
@@ -33,13 +34,18 @@ before(async () => {
   const r = loadRun(dir);
   assert.ok(r.ok, r.ok ? '' : r.detail);
   run = r.value;
-}, { timeout: 240_000 });
+}, { timeout: 900_000 });
 
 after(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const inputsOf = () => replayInputs(run.recording, configFromSummary(run.summary).slotS);
+/** The slot and round inputs as inputs.ts rebuilds them, from what the controller's core planned with (its PlanningInputs). */
+const inputsOf = () => {
+  const core = replayThroughCore(run.recording, { ...configFromSummary(run.summary), pool: poolConfigFromSummary(run.summary)! });
+  assert.ok(core.ok);
+  return replayInputs(run.recording, configFromSummary(run.summary).slotS, { stated: core.value.stated });
+};
 
 /** Re-plans the rounds with the recorded planner and checks them against their recorded plans. */
 function checkPools(pools: ReturnType<typeof inputsOf>['pools']) {

@@ -15,6 +15,7 @@ registerCommand('train', 'train a policy (MADDPG, TD3, …) and export it to ONN
 registerCommand('evaluate', 'evaluate an ONNX policy or a baseline trajectory; prints mean reward/DOR as JSON', () => import('./evaluate.ts'));
 registerCommand('tlog', 'inspect MAVLink .tlog files from any ground station (uavmec tlog summary <file>)', () => import('./tlog.ts'));
 registerCommand('report', 'write a self-contained HTML report of a run (or two, side by side)', () => import('./report.ts'));
+registerCommand('recorder', 'record a mission flown as separate processes into a run folder (mqtt.rec, summary.json)', () => import('./recorder.ts'));
 registerCommand('replay', 'replay a recorded run: byte-identical plan check, or what-if with --planner', () => import('./replay.ts'));
 registerCommand('profile', 'write each UAV\'s profile (what `uavmec agent --profile` reads) for a scenario', () => import('./profile.ts'));
 registerCommand('keys', 'create a CA, certificates, MQTT passwords and plan/MAVLink signing keys for a fleet', () => import('./keys.ts'));

@@ -5,6 +5,7 @@ import { preparePolicyMission, type PolicyMissionSetup } from '../../mission/pol
 import { DEFAULT_POLICY_MODEL } from '../../mission/policy-model.ts';
 import { prepareS2Mission, S2_POLICIES, type S2MissionSetup } from '../../mission/s2.ts';
 import { formatSummary } from '../../mission/summary.ts';
+import { formatSlotTiming } from '../../mission/timing.ts';
 import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
 import { FAILOVER_HELP, FAILOVER_OPTIONS, runFailoverCommand, wantsFailover } from './mission-failover.ts';
 import { int, num, oneOf, parse } from '../args.ts';
@@ -21,9 +22,12 @@ const command: Command = {
 
 Flies a complete UAV-MEC mission on this machine: an MQTT broker (embedded, on a free loopback
 port, unless --broker is given), a SITL fleet speaking MAVLink 2 over UDP loopback, one agent per
-UAV, the simulated users and the controller, on an accelerated clock. Prints a per-slot summary
-and writes runs/<timestamp>/ with summary.json, mqtt.rec (every MQTT message, length-delimited
-uavmec.v1.RecordedMessage) and one MAVLink .tlog per UAV.
+UAV, the simulated users and the controller, in lockstep: simulated time advances only when every
+participant has finished what is due (every MQTT message delivered and handled, every MAVLink
+datagram, every ONNX inference), so the same scenario and --seed give the same summary, mqtt.rec
+and .tlogs whether the machine is idle or saturated — it just takes the wall time it needs.
+Prints a per-slot summary and writes runs/<timestamp>/ with summary.json, mqtt.rec (every MQTT
+message, length-delimited uavmec.v1.RecordedMessage) and one MAVLink .tlog per UAV.
 
 S2 (issue 18):
   --system s2        video streams with D2D offloading and transcoding (SPEC §5.4). A trained S2
@@ -34,6 +38,9 @@ S2 (issue 18):
                      D2D, busy devices their local part. The scenario is the actor's training env (200 m
                      area, 100–200 m band, 10 busy + 10 idle devices, 5 UAVs, 1 s slots); the summary
                      sets the revenue Q (U_K, U_J, U_I) flown against the same actor in the env.
+                     It runs on the discrete-event virtual clock (as --deterministic; the actor's
+                     inference holds the clock, so machine load cannot bend the 1 s slots) unless
+                     --speed X (a wall clock scaled X×) or --broker is given.
                      Scenario options other than --slots and --seed do not apply.
   --policy P         (s2) td3 (default, ${S2_POLICIES.td3}), ddpg, ppo (the baselines in
                      models/baselines/) or an S2 actor's .onnx file
@@ -49,7 +56,7 @@ Trajectories:
                      The summary sets the flight against the same actors in the env (DOR per slot,
                      positions): the sim-to-SITL gap, and against the oracle (straight flight to
                      the best static placement found, then hover). Scenario options other than --slots and --seed
-                     do not apply; neither does --deterministic.
+                     do not apply.
                      planner: the controller's cluster planner (k-means hover targets, GOTO plans)
                      over the scenario below.
   --model BASE       policy model: BASE.uav0.onnx … (or BASE.onnx, one shared actor)
@@ -58,18 +65,19 @@ Trajectories:
   --slots N          (policy) slots to fly (default 100, at most the training episode length)
 
 Options:
-  --speed X          simulated seconds per wall second (default 10; policy: 4 — its 1 s slots
-                     leave the tasks 250 ms to reach the controller, which a busy 2-core machine
-                     misses at 10×: they then run on the devices and the DOR drops)
+  --realtime         run on wall time × --speed instead of lockstep (what separate processes and
+                     hardware in the loop need). A busy machine then changes the results: lateness
+                     (real-time factor reached, timers' lag, requests that missed their slot's plan)
+                     is shown as it flies and the summary says when the numbers are degraded
+  --speed X          with --realtime: simulated seconds per wall second (default 10; policy: 4);
+                     implies --realtime
   --flavour F        SITL autopilot flavour: ardupilot or px4 (default ardupilot)
   --algo NAME        offloading planner: cd-kkt, ao or al (default cd-kkt; policy: the env's)
   --broker URL       use this MQTT broker instead of the embedded one
   --runs DIR         where run folders go (default runs)
-  --deterministic    run on a discrete-event virtual clock instead of --speed: time jumps to the
-                     next timer whenever nothing is in flight, so the same scenario and --seed give
-                     the same mqtt.rec and .tlogs (SHA-256 in summary.json "determinism"; health
-                     messages' host CPU/RSS readings excepted) and no wall time is waited for.
-                     Embedded broker only; not with --broker or --secure (default off)
+  --deterministic    accepted for compatibility: lockstep is the default (same scenario and --seed
+                     → the same mqtt.rec and .tlogs, SHA-256 in summary.json "determinism"; health
+                     messages' host CPU/RSS readings excepted)
 
 Security (README, "Deploying securely"; default: off, an open loopback broker):
   --secure           run as a secure deployment: every process connects with its own identity
@@ -95,7 +103,8 @@ Examples:
   uavmec mission --model runs/my-s3 --slots 100     (actors from uavmec train maddpg --env s3 --out runs/my-s3.onnx)
   uavmec mission --trajectory planner --uavs 6 --users 40 --slots 120 --flavour px4
   uavmec mission --trajectory planner --secure --uavs 2 --slots 20
-  uavmec mission --trajectory planner --deterministic --uavs 2 --users 10 --slots 4 --seed 11
+  uavmec mission --trajectory planner --uavs 2 --users 10 --slots 4 --seed 11
+  uavmec mission --realtime --speed 4              (real time: lateness shown, summary says if degraded)
   uavmec mission --trajectory planner --tasks dag --uavs 3 --users 6 --slots 40 --pool-every 40
   uavmec keys --fleet 2 --recorder --out ./secrets --bind 127.0.0.1 && mosquitto -c ./secrets/mosquitto.conf &
   uavmec mission --trajectory planner --uavs 2 --broker mqtts://127.0.0.1:8884 --secrets ./secrets
@@ -114,6 +123,7 @@ Examples:
       tasks: { type: 'string' },
       'pool-every': { type: 'string' },
       deterministic: { type: 'boolean' },
+      realtime: { type: 'boolean' },
       trajectory: { type: 'string' },
       model: { type: 'string' },
       'env-episodes': { type: 'string' },
@@ -136,8 +146,8 @@ Examples:
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
     const secure = v.secure === true || v.secrets !== undefined;
     if (typeof v.broker === 'string') brokerUrlsFrom(v.broker);
-    const deterministic = v.deterministic === true;
-    if (deterministic && (v.broker !== undefined || secure)) throw new UsageError('--deterministic needs the embedded broker and no --secure (their traffic is not reported to the virtual clock)');
+    const realtime = v.realtime === true || v.speed !== undefined;
+    if (realtime && v.deterministic === true) throw new UsageError('--deterministic and --realtime/--speed exclude each other: lockstep (the default) is the deterministic mode');
     if (!secure && (v.auth !== undefined || v['mavlink-signing'] !== undefined)) throw new UsageError('--auth and --mavlink-signing need --secure');
     if (secure && v.broker && !v.secrets) throw new UsageError('--secure with --broker needs the broker\'s keys: --secrets DIR (from `uavmec keys --recorder`)');
     const auth = oneOf(v.auth, 'auth', ['password', 'certificate'] as const, 'password');
@@ -148,7 +158,6 @@ Examples:
     if (trajectory === 'policy') {
       const given = (['scenario', 'uavs', 'users', 'slot-s', 'tasks', 'pool-every'] as const).filter((k) => v[k] !== undefined);
       if (given.length) throw new UsageError(`--${given.join(', --')}: a policy mission's scenario comes from the model's training env; use --trajectory planner for your own scenario`);
-      if (deterministic) throw new UsageError('--deterministic needs --trajectory planner (policy inference runs off the virtual clock)');
       const model = v.model ?? DEFAULT_POLICY_MODEL;
       const p = preparePolicyMission(model, { seed: int(v.seed, 'seed', 1), ...(v.slots !== undefined ? { slots: int(v.slots, 'slots', 1, 1, 1_000_000) } : {}) });
       if (!p.ok) throw new UsageError(`--model ${model}: ${p.detail ?? p.reason}`);
@@ -166,20 +175,24 @@ Examples:
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const runDir = path.join(v.runs ?? 'runs', stamp);
     const progress = new Progress('mission', scenario.slots);
+    let timingNote = '';
     const view = missionView(v, scenario);
     const summary = await runMission({
       ...view.missionOptions,
       scenario,
-      speed: num(v.speed, 'speed', policy ? 4 : 10, 0.1, 200),
+      ...(realtime ? { clock: 'scaled' as const, speed: num(v.speed, 'speed', policy ? 4 : 10, 0.1, 200) } : { clock: 'virtual' as const }),
       flavour: oneOf(v.flavour, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'),
       algo: oneOf(v.algo, 'algo', ['cd-kkt', 'ao', 'al'] as const, policy?.model.env.planner ?? 'cd-kkt'),
       ...(policy ? { policy, envEpisodes: int(v['env-episodes'], 'env-episodes', 5, 1, 1000) } : {}),
       ...(v.broker ? { brokerUrl: v.broker } : {}),
       ...(secure ? { security: { auth, mavlinkSigning, ...(v.secrets ? { secretsDir: v.secrets } : {}) } } : {}),
-      ...(deterministic ? { clock: 'virtual' as const } : {}),
       runDir,
+      onTiming: (t) => {
+        timingNote = formatSlotTiming(t);
+        if ((t.lateRequestsPrevSlot ?? 0) > 0 || t.maxLagMs > 100 * scenario.slotS) process.stderr.write(`\n! slot ${t.slot}: ${timingNote}\n`);
+      },
       onPhase: (p) => process.stderr.write(`· ${p}\n`),
-      onSlot: (m, k) => progress.update(k + 1, scenario.taskModel === 'dag' ? `${m.servingUavs} UAVs serving` : `planned DOR ${m.predictedDor.toFixed(2)}, ${m.servingUavs} UAVs serving`),
+      onSlot: (m, k) => progress.update(k + 1, `${scenario.taskModel === 'dag' ? `${m.servingUavs} UAVs serving` : `planned DOR ${m.predictedDor.toFixed(2)}, ${m.servingUavs} UAVs serving`}${timingNote ? `; ${timingNote}` : ''}`),
     });
     progress.done();
     await view.close();
@@ -188,7 +201,7 @@ Examples:
     console.log(`Report: ${path.join(runDir, 'report.html')}`);
     if (summary.determinism) console.log(`Deterministic run: recording SHA-256 ${summary.determinism.recordingSha256}${summary.determinism.stalls ? ` (${summary.determinism.stalls} stalls: not reproducible)` : ''}`);
     const t = summary.totals;
-    if (t.missedWindow > 0.1 * t.released) console.error(`${t.missedWindow} of ${t.released} task requests missed their slot's plan: the machine could not keep up with --speed; try a lower one`);
+    if (summary.timing?.degraded) console.error(`${t.missedWindow} of ${t.released} task requests missed their slot's plan: the machine could not keep up with --speed ${summary.timing.speed}; run in lockstep (without --realtime/--speed) or try a lower speed`);
     const pools = summary.pools ?? [];
     const worked = scenario.taskModel === 'dag' ? pools.length > 0 && pools.every((p) => p.finished) && t.failed === 0 : t.dor > 0;
     const ok = worked && t.plansAcked === t.plansSent && summary.uavs.every((u) => u.distanceM > 1);
@@ -199,8 +212,11 @@ Examples:
 
 /** `--system s2`: the S2 mission (apps/mission/s2.ts). */
 async function runS2(v: Record<string, string | boolean | undefined>): Promise<number> {
-  const given = ['scenario', 'uavs', 'users', 'slot-s', 'tasks', 'pool-every', 'trajectory', 'model', 'algo', 'secure', 'secrets', 'deterministic'].filter((k) => v[k] !== undefined);
-  if (given.length) throw new UsageError(`--${given.join(', --')}: an S2 mission's scenario and planner come from its actor's training env; it takes --policy, --slots, --seed, --speed, --flavour, --broker, --runs, --env-episodes`);
+  const given = ['scenario', 'uavs', 'users', 'slot-s', 'tasks', 'pool-every', 'trajectory', 'model', 'algo', 'secure', 'secrets'].filter((k) => v[k] !== undefined);
+  if (given.length) throw new UsageError(`--${given.join(', --')}: an S2 mission's scenario and planner come from its actor's training env; it takes --policy, --slots, --seed, --speed, --deterministic, --flavour, --broker, --runs, --env-episodes`);
+  if (v.deterministic === true && (v.broker !== undefined || v.speed !== undefined)) throw new UsageError('--deterministic runs on the virtual clock with the embedded broker: not with --broker or --speed');
+  // The virtual clock by default (the actor's inference holds it: load cannot bend the slots); --speed or --broker fly on a scaled wall clock.
+  const virtual = v.speed === undefined && v.broker === undefined;
   const policy = typeof v.policy === 'string' ? v.policy : 'td3';
   const seed = int(v.seed as string | undefined, 'seed', 1);
   const slots = v.slots !== undefined ? int(v.slots as string, 'slots', 1, 1, 100_000) : undefined;
@@ -215,7 +231,7 @@ async function runS2(v: Record<string, string | boolean | undefined>): Promise<n
       scenario: setup.scenario, video: setup, speed: num(v.speed as string | undefined, 'speed', 2, 0.1, 200),
       flavour: oneOf(v.flavour as string | undefined, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'), algo: 'cd-kkt',
       envEpisodes: int(v['env-episodes'] as string | undefined, 'env-episodes', 5, 1, 1000),
-      ...(v.broker ? { brokerUrl: v.broker as string } : {}),
+      ...(v.broker ? { brokerUrl: v.broker as string } : {}), ...(virtual ? { clock: 'virtual' as const } : {}),
       runDir, onPhase: (ph) => process.stderr.write(`· ${ph}\n`), onSlot: (m, k) => progress.update(k + 1, `${m.servingUavs} UAVs serving`),
     });
     progress.done();

@@ -4,6 +4,9 @@ import { formatS0Replay, replayS0Run, S0_PLANNERS } from '../../replay/s0.ts';
 import { REPLAY_PLANNERS, type ReplayPlanner } from '../../replay/replan.ts';
 import { POOL_REPLAY_PLANNERS, poolConfigFromSummary, type PoolReplayPlanner } from '../../replay/pool-replan.ts';
 import { oneOf, parse } from '../args.ts';
+import { formatS2Replay, replayS2 } from '../../replay/s2.ts';
+import { loadS2Actor } from '../../controller/s2/index.ts';
+import { prepareS2Mission, S2_POLICIES } from '../../mission/s2.ts';
 import { UsageError, type Command } from '../command.ts';
 
 const PLANNERS = [...REPLAY_PLANNERS, ...POOL_REPLAY_PLANNERS] as const;
@@ -34,7 +37,14 @@ recorded planner's, per slot/round and in total:
   (collection wait + compute idle) and tasks completed, plus the recorded rounds as flown
   (summary.json pools and the recorded subtask completions).
 
+S2 runs (uavmec mission --system s2) are replayed from their recorded VideoSlot records: the
+actor (the recorded file, sha256 checked) re-runs on every recorded observation, its action must
+match bit for bit, and the decision, the UAVs' flight plans and the devices' splits are re-made and
+checked against the recorded plans. --policy td3|ddpg|ppo|FILE also lets another S2 actor decide
+the same observations (what-if), side by side.
+
 Options:
+  --policy P       (S2 runs) what-if actor: td3, ddpg, ppo or an S2 actor's .onnx file
   --planner NAME   what-if planner (default: none, check only):
                    slot: ${REPLAY_PLANNERS.join(', ')}
                      (cd-kkt/ao/al: SPEC §5.1 on S3's channel; coalition/grand/nash: S0's game)
@@ -50,7 +60,7 @@ Examples:
   uavmec replay runs/2026-11-21T05-52-34-112Z --planner nash
   uavmec replay runs/2026-11-21T06-10-02-554Z --planner heft`,
   async run(argv) {
-    const { values: v, positionals } = parse(argv, { planner: { type: 'string' }, json: { type: 'boolean' } }, true);
+    const { values: v, positionals } = parse(argv, { planner: { type: 'string' }, json: { type: 'boolean' }, policy: { type: 'string' } }, true);
     if (positionals.length !== 1) throw new UsageError('give one run folder');
     const planner = v.planner === undefined ? undefined : oneOf<ReplayPlanner | PoolReplayPlanner>(v.planner, 'planner', PLANNERS, 'cd-kkt');
     const run = loadRun(positionals[0]!);
@@ -59,14 +69,42 @@ Examples:
       return 1;
     }
     if (run.value.summary.s0) return replayS0(run.value, planner, v.json === true);
+    if (run.value.summary.video) return replayS2Run(run.value, v.policy, v.json === true);
+    if (v.policy !== undefined) throw new UsageError('--policy re-decides S2 runs (uavmec mission --system s2) only');
     if (planner && (POOL_REPLAY_PLANNERS as readonly string[]).includes(planner) && !poolConfigFromSummary(run.value.summary)) {
       throw new UsageError(`--planner ${planner} re-plans pool rounds; ${positionals[0]!} is not a dag run (uavmec mission --tasks dag)`);
     }
-    const rep = replayRun(run.value, planner);
+    let rep;
+    try {
+      rep = replayRun(run.value, planner);
+    } catch (e) {
+      console.error(`uavmec replay: ${(e as Error).message}`);
+      return 1;
+    }
     console.log(v.json ? JSON.stringify(rep, null, 2) : formatReplay(rep));
     return diverged(rep) ? 1 : 0;
   },
 };
+/** S2 runs: re-run the recorded actor on every recorded observation (and a what-if actor). */
+async function replayS2Run(run: RunFolder, policy: string | undefined, json: boolean): Promise<number> {
+  const video = run.summary.video!;
+  const setup = await prepareS2Mission(video.model.file, { seed: 1, slots: 1 });
+  if (!setup.ok) {
+    console.error(`uavmec replay: the run's actor ${video.model.file}: ${setup.detail ?? setup.reason}`);
+    return 1;
+  }
+  const other = policy === undefined ? undefined : await loadS2Actor((S2_POLICIES as Record<string, string>)[policy] ?? policy);
+  try {
+    if (other && !other.ok) throw new UsageError(`--policy ${policy}: ${other.detail ?? other.reason}`);
+    const rep = await replayS2(run.dir, setup.value.env, setup.value.actor, other?.ok ? other.value : undefined);
+    console.log(json ? JSON.stringify(rep, null, 2) : formatS2Replay(rep));
+    return rep.reproduced === rep.slots.length && rep.slots.length > 0 ? 0 : 1;
+  } finally {
+    await setup.value.actor.release();
+    if (other?.ok) await other.value.release();
+  }
+}
+
 export default command;
 
 /** S0 runs (`mission --system s0`): coalition plans re-made byte for byte; grand/nash/coalition what-ifs. */

@@ -24,19 +24,11 @@ export interface S0Coalition {
   late?: boolean;
 }
 
-export interface S0SlotMetrics {
-  slot: number;
-  planner: string;
-  planUs: number;
+/** Counts kept per slot and summed over the mission. */
+export interface S0Counts {
   requests: number;
   /** MEDs with a serving coalition. */
   servedMeds: number;
-  coalitions: S0Coalition[];
-  /** UAVs told to save energy (no share), of `uavs` planned. */
-  energySaving: number;
-  uavs: number;
-  predicted: { utilisation: number; energyJ: number; meanParticipantUtility: number; totalWorth: number; servedFraction: number };
-  formation: { warmStart: boolean; iterations: number; iterationsCold: number; worth: number; worthCold: number; u2uMessages: number; u2uMessagesWithoutDt: number };
   sharesPlanned: number;
   sharesComputed: number;
   sharesLate: number;
@@ -45,6 +37,18 @@ export interface S0SlotMetrics {
   sharesDuplicate: number;
   medsCompleted: number;
   medsLate: number;
+}
+
+export interface S0SlotMetrics extends S0Counts {
+  slot: number;
+  planner: string;
+  planUs: number;
+  coalitions: S0Coalition[];
+  /** UAVs told to save energy (no share), of `uavs` planned. */
+  energySaving: number;
+  uavs: number;
+  predicted: { utilisation: number; energyJ: number; meanParticipantUtility: number; totalWorth: number; servedFraction: number };
+  formation: { warmStart: boolean; iterations: number; iterationsCold: number; worth: number; worthCold: number; u2uMessages: number; u2uMessagesWithoutDt: number };
   flown: { utilisation: number; energyTrJ: number; energyCpJ: number; energyHoverJ: number; energyJ: number; servedBits: number; servedFraction: number };
   /** Mean F_f of the slot's measured shares (1 = the twin predicted the compute exactly); and per UAV. */
   fidelity: number;
@@ -184,17 +188,8 @@ export class S0Ledger {
   }
 }
 
-export interface S0Totals {
+export interface S0Totals extends S0Counts {
   slots: number;
-  requests: number;
-  servedMeds: number;
-  sharesPlanned: number;
-  sharesComputed: number;
-  sharesLate: number;
-  sharesFailed: number;
-  sharesDuplicate: number;
-  medsCompleted: number;
-  medsLate: number;
   /** Mean over slots with coalitions of the planned / measured utilisation of engaged UAVs (S0 Fig. 9). */
   predictedUtilisation: number;
   flownUtilisation: number;

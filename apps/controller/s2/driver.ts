@@ -26,7 +26,7 @@ export interface S2DriverConfig {
   /** UAV k = id k + 1: its start (the env's) and its home (launch point, on the ground). */
   starts: P3[];
   homes: P3[];
-  /** How long after the collection window the planner waits for missing segments, s (default a quarter slot). */
+  /** How long after the collection window the planner waits for missing segments, s (default half a slot). */
   segmentWaitS?: number;
 }
 
@@ -54,6 +54,8 @@ export class S2Driver {
     private readonly cfg: S2DriverConfig,
     private readonly actor: Actor,
     private readonly log: Logger,
+    /** Keeps a virtual clock still while a promise runs (onnxruntime inference is asynchronous and not bus traffic). */
+    private readonly hold: <T>(p: Promise<T>) => Promise<T> = (p) => p,
   ) {
     this.ledger = new S2Ledger(cfg.model, cfg.penalties);
     this.planner = { model: cfg.model, planner: cfg.planner };
@@ -87,7 +89,7 @@ export class S2Driver {
   async planSlot(k: number, collectedUs: number): Promise<Map<number, MessageInput<Plan>>> {
     const c = this.cfg;
     // Every busy device releases a segment each slot (S2): wait for the stragglers, up to `segmentWaitS`.
-    const until = collectedUs + (c.segmentWaitS ?? 0.25 * c.model.slotS) * 1e6;
+    const until = collectedUs + (c.segmentWaitS ?? 0.5 * c.model.slotS) * 1e6;
     while (this.clock.nowUs() < until && !c.busyIds.every((id) => this.fresh(this.busy.get(id)))) await this.clock.sleep(5);
     const nowUs = this.clock.nowUs();
     const startJ = c.starts.map((_, i) => this.meter.energyJ(i + 1, nowUs));
@@ -100,7 +102,7 @@ export class S2Driver {
       idle: c.idleIds.map((id) => this.idle.get(id)).filter((d): d is S2IdleDevice => d !== undefined),
       uavs: c.starts.map((_, i) => ({ uavId: i + 1, pos: this.pos.get(i + 1), usedJ: startJ[i]! - this.flightBaseJ[i]! + (computeJ[i] ?? 0), home: c.homes[i]! })),
       starts: c.starts,
-    }, this.actor);
+    }, (obs) => this.hold(this.actor(obs)));
     this.lastPlanUs = nowUs;
     this.plans[k] = out;
     this.ledger.open(k, out, startJ);

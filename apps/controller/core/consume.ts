@@ -1,0 +1,86 @@
+/**
+ * Messages into the core: twin states update the digital twin (SPEC §2), task requests wait for
+ * the slot's plan (or the next pool round), acks and completions feed the metrics and the twin's
+ * fidelity. Each consumed message is noted (topic, sender, seq, receive time) for the next
+ * planning step's PlanningInputs.
+ */
+import { applyTwinState, recordCompletion } from '../twin/index.ts';
+import type { TaskCompletion, TaskRequest } from '../../../proto/index.ts';
+import type { SlotTask } from '../slot/index.ts';
+import type { CoreOutput, MessageEvent } from './inputs.ts';
+import { afterPool } from './pool-step.ts';
+import type { CoreState } from './state.ts';
+
+export function consume(st: CoreState, ev: MessageEvent, out: CoreOutput): void {
+  const h = ev.msg.header!;
+  st.consumed.push({ topic: ev.topic, sender: h.sender, seq: h.seq, recv_t_us: ev.recvUs });
+  switch (ev.kind) {
+    case 'twin': {
+      const uav = Number(ev.topic.split('/')[3]);
+      if (uav !== ev.msg.uav_id) return void out.warnings.push({ text: 'twin state for another UAV on this topic: ignored', data: { topic: ev.topic, uav: ev.msg.uav_id } });
+      st.twin = applyTwinState(st.twin, ev.msg, ev.recvUs);
+      st.twinSeq.set(ev.msg.uav_id, h.seq);
+      return;
+    }
+    case 'task':
+      return onTask(st, ev.msg);
+    case 'ack':
+      st.ledger.planAnswered(ev.msg.uav_id, ev.msg.plan_seq, ev.msg.accepted);
+      if (!ev.msg.accepted) out.warnings.push({ text: 'plan refused', data: { uav: ev.msg.uav_id, seq: ev.msg.plan_seq, reason: ev.msg.reason, detail: ev.msg.detail } });
+      return;
+    case 'completion':
+      return onCompletion(st, ev.msg, ev.recvUs, out);
+  }
+}
+
+function onTask(st: CoreState, m: TaskRequest): void {
+  if (st.slot < 0) return;
+  st.ledger.taskReleased(m.task_id, st.slot);
+  // A DAG task waits for the next pool round, however late in the slot it came.
+  if (st.pool?.add(m)) return;
+  if (st.s0 && !st.planned) return st.s0.add(m);
+  if (st.planned) {
+    // Too late for this slot's plan: the device computes it (sim/world's rule), so do not plan it next slot.
+    st.ledger.missed(st.slot);
+    return;
+  }
+  st.pending.set(m.task_id, slotTask(m, st.cfg.slotS));
+}
+
+/** A task request as the slot planner takes it. */
+export function slotTask(m: TaskRequest, slotS: number): SlotTask {
+  return {
+    taskId: m.task_id,
+    userId: m.user_id,
+    pos: [m.user_position!.x_east_m, m.user_position!.y_north_m, m.user_position!.alt_m],
+    dataBits: m.data_bits,
+    cyclesPerBit: m.cycles_per_bit,
+    localCpuHz: m.local_cpu_hz,
+    txPowerW: m.tx_power_w,
+    deadlineS: m.deadline_s > 0 ? m.deadline_s : slotS,
+    releaseUs: m.release_t_us || m.header!.t_us,
+  };
+}
+
+function onCompletion(st: CoreState, c: TaskCompletion, recvUs: number, out: CoreOutput): void {
+  // S0: a coalition share's completion scores the twin's compute fidelity and the S0 ledger.
+  if (st.s0 && c.part_bits > 0) return void st.s0.onShare(c);
+  if (c.subtask_id !== '' && st.pool) {
+    const sample = st.pool.fidelitySample(c);
+    if (sample) st.twin = recordCompletion(st.twin, c.uav_id, sample);
+    const step = { completions: [] };
+    if (st.pool.onSubtask(c, recvUs, st.twin, step)) afterPool(st, step, out);
+    return;
+  }
+  if (!st.ledger.completion(c)) return;
+  const p = st.predicted.get(c.task_id);
+  if (p && c.site === 2 && !c.failed) {
+    st.predicted.delete(c.task_id);
+    st.twin = recordCompletion(st.twin, c.uav_id, {
+      predictedS: p.predictedS,
+      actualS: (c.done_t_us - c.release_t_us) / 1e6,
+      predictedComputeS: p.computeS,
+      actualComputeS: c.compute_s,
+    });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * A slot in the core: it begins (the ledger opens its row; task requests count from now), and at
+ * the end of the collection window it is planned — the pool's step in dag mode, else hover
+ * targets, offloading and allocation for the tasks that arrived in time (trajectory.ts,
+ * slot/plan-slot.ts: SPEC §5.1) — after the step's PlanningInputs.
+ */
+import { planFleetSlot, PLANNER_TRAJECTORY, type Vec3 } from '../trajectory.ts';
+import type { CoreOutput } from './inputs.ts';
+import { poolSlot } from './pool-step.ts';
+import type { CoreState } from './state.ts';
+
+export function slotStart(st: CoreState, k: number, nowUs: number): void {
+  st.slot = k;
+  st.planned = false;
+  st.slotStartUs = nowUs;
+  st.ledger.beginSlot(k, nowUs);
+  st.consumedBeforeStart = st.consumed.length;
+}
+
+/** A standby mirrors the leader's slot (its tasks are collected here too, for a takeover mid-slot). */
+export function follow(st: CoreState, k: number, planned: boolean, nowUs: number): void {
+  if (k !== st.slot) {
+    st.slot = k;
+    st.slotStartUs = nowUs;
+    st.pending.clear();
+    if (!st.ledger.slots[k]) st.ledger.beginSlot(k, nowUs);
+  }
+  if (planned) st.pending.clear();
+  st.planned = planned;
+}
+
+export function planSlotNow(st: CoreState, k: number, nowUs: number, out: CoreOutput, s0Warm?: ReadonlyMap<number, number[][]>): void {
+  st.planned = true;
+  out.inputs = { slot: k, slot_start_t_us: st.slotStartUs, plan_t_us: nowUs, consumed: st.consumed, consumed_before_start: st.consumedBeforeStart };
+  st.consumed = [];
+  st.consumedBeforeStart = 0;
+  if (st.pool && poolSlot(st, k, nowUs, out)) return;
+  if (st.s0) return s0Slot(st, k, nowUs, out, s0Warm);
+  const cfg = st.cfg;
+  const tasks = [...st.pending.values()];
+  st.pending = new Map();
+  st.positionsBySlot[k] = new Map([...st.twin.values()].filter((u) => u.pos).map((u) => [u.id, [u.pos![0], u.pos![1], u.pos![2]] as Vec3]));
+  const o = planFleetSlot(cfg.trajectory ?? PLANNER_TRAJECTORY, {
+    slot: k, nowUs, slotS: cfg.slotS, twin: st.twin, tasks, channel: cfg.channel, algo: cfg.algo, cruiseAltM: cfg.cruiseAltM, speedMS: cfg.speedMS,
+    uavTxPowerW: cfg.uavTxPowerW, prevTargets: st.prevTargets, validSlots: cfg.planValiditySlots ?? 2, seed: cfg.seed, planner: cfg.algo,
+  });
+  st.prevTargets = o.targets;
+  st.targetsBySlot[k] = o.targets;
+  const m = st.ledger.slots[k]!;
+  m.servingUavs = o.serving.length;
+  m.predictedDor = o.predictedDor;
+  o.offload?.decisions.forEach((d, i) => {
+    if (d.mode !== 'edge') return;
+    m.offloaded++;
+    const t = tasks[i]!;
+    st.predicted.set(t.taskId, { uavId: Number(d.execUav), predictedS: o.offload!.perUser[i]!.tS, computeS: o.offload!.perUser[i]!.computeS });
+  });
+  for (const [uavId, plan] of o.plans) {
+    st.ledger.planSent(uavId, plan.plan_seq as number, k);
+    out.plans.push({ uavId, plan, what: `plan for UAV ${uavId}` });
+  }
+  for (const u of st.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
+  out.slotPlanned = k;
+}
+
+/** S0 slot (SPEC §5.2): coalitions for the MEDs' requests from the twin (and the warm start's proposal). */
+function s0Slot(st: CoreState, k: number, nowUs: number, out: CoreOutput, warm?: ReadonlyMap<number, number[][]>): void {
+  const s0 = st.s0!;
+  const step = s0.step(k, nowUs, st.twin, new Map([...st.twinSeq].sort((a, b) => a[0] - b[0])), warm);
+  out.coalitionInputs = step.inputs;
+  const m = st.ledger.slots[k]!;
+  const sm = s0.ledger.slots[k]!;
+  m.servingUavs = sm.uavs - sm.energySaving;
+  m.offloaded = sm.servedMeds;
+  for (const [uavId, plan] of step.plans) {
+    st.ledger.planSent(uavId, plan.plan_seq as number, k);
+    out.plans.push({ uavId, plan, what: `coalition plan for UAV ${uavId}` });
+  }
+  for (const u of st.twin.values()) m.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
+  out.slotPlanned = k;
+}

@@ -1,0 +1,81 @@
+/**
+ * The planning core's state and configuration (see index.ts). Plain data plus the pure
+ * bookkeeping objects (metrics ledger, pool round tracker); no bus, no clock, no I/O.
+ */
+import type { ChannelParams, OffloadAlgo } from '../../../engines/planning/offload/index.ts';
+import type { ConsumedMessage } from '../../../proto/index.ts';
+import { MetricsLedger } from '../metrics.ts';
+import { PoolController, type PoolConfig } from '../pool.ts';
+import { S0Controller, type S0ControllerConfig } from '../s0/index.ts';
+import type { Point2, SlotTask } from '../slot/index.ts';
+import type { TrajectoryConfig, Vec3 } from '../trajectory.ts';
+import { emptyTwin, type Twin } from '../twin/index.ts';
+
+/** What the core plans with: the planning fields of `ControllerConfig` (service.ts). */
+export interface CoreConfig {
+  slots: number;
+  slotS: number;
+  algo: OffloadAlgo;
+  channel: ChannelParams;
+  cruiseAltM: number;
+  speedMS: number;
+  uavTxPowerW: number;
+  seed: number;
+  /** Longest wait for the fleet to take off before slot 0, clock seconds (default 60): the launch plans' validity. */
+  launchTimeoutS?: number;
+  /** Dependent tasks (SPEC §5.3): computing-power-pool rounds instead of per-slot offloading. */
+  pool?: PoolConfig;
+  /** Where trajectories come from (trajectory.ts): the cluster planner (default) or the onboard policy. */
+  trajectory?: TrajectoryConfig;
+  /** How many slots a slot plan stays valid (default 2). Longer rides out a broker's stall. */
+  planValiditySlots?: number;
+  /** S0 (SPEC §5.2, s0/): coalitions of UAVs for the MEDs' requests instead of offloading. */
+  s0?: { controller: S0ControllerConfig };
+}
+
+export interface CoreState {
+  readonly cfg: CoreConfig;
+  twin: Twin;
+  readonly ledger: MetricsLedger;
+  readonly pool: PoolController | undefined;
+  readonly s0: S0Controller | undefined;
+  /** Header seq of the last twin state applied, per UAV (S0's planning inputs name them). */
+  readonly twinSeq: Map<number, number>;
+  /** Task requests of the current slot not yet planned, in arrival order (a later copy updates in place). */
+  pending: Map<number, SlotTask>;
+  /** Offloaded tasks' predictions, for the twin's fidelity when they complete. */
+  readonly predicted: Map<number, { uavId: number; predictedS: number; computeS: number }>;
+  prevTargets: Map<number, Point2>;
+  /** Current slot (−1 before slot 0). */
+  slot: number;
+  slotStartUs: number;
+  /** Whether the current slot's plan has been made (later task requests miss it). */
+  planned: boolean;
+  /** Every slot's hover targets and the UAV positions planned with, for reports. */
+  readonly targetsBySlot: Map<number, Point2>[];
+  readonly positionsBySlot: Map<number, Vec3>[];
+  /** Messages consumed since the last planning step (they go into its PlanningInputs), and how many before the slot began. */
+  consumed: ConsumedMessage[];
+  consumedBeforeStart: number;
+}
+
+export function createCore(cfg: CoreConfig): CoreState {
+  return {
+    cfg,
+    twin: emptyTwin(),
+    ledger: new MetricsLedger(),
+    pool: cfg.pool ? new PoolController(cfg.pool) : undefined,
+    s0: cfg.s0 ? new S0Controller(cfg.s0.controller) : undefined,
+    twinSeq: new Map(),
+    pending: new Map(),
+    predicted: new Map(),
+    prevTargets: new Map(),
+    slot: -1,
+    slotStartUs: 0,
+    planned: false,
+    targetsBySlot: [],
+    positionsBySlot: [],
+    consumed: [],
+    consumedBeforeStart: 0,
+  };
+}
