@@ -199,7 +199,7 @@ Examples:
     console.log(formatSummary(summary));
     console.log(`\nRun folder: ${runDir}`);
     console.log(`Report: ${path.join(runDir, 'report.html')}`);
-    if (summary.determinism) console.log(`Deterministic run: recording SHA-256 ${summary.determinism.recordingSha256}${summary.determinism.stalls ? ` (${summary.determinism.stalls} stalls: not reproducible)` : ''}`);
+    if (summary.determinism) console.log(`Lockstep run: recording SHA-256 ${summary.determinism.recordingSha256}${summary.determinism.stalls ? ` (${summary.determinism.stalls} stalls: not reproducible)` : ''}`);
     const t = summary.totals;
     if (summary.timing?.degraded) console.error(`${t.missedWindow} of ${t.released} task requests missed their slot's plan: the machine could not keep up with --speed ${summary.timing.speed}; run in lockstep (without --realtime/--speed) or try a lower speed`);
     const pools = summary.pools ?? [];
