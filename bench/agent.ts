@@ -174,6 +174,8 @@ const lines = [
   '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ...procRows.map((r) => `| ${r.build} | ${r.executor} | ${r.coldStartHeartbeatS.toFixed(2)} | ${r.coldStartTwinS.toFixed(2)} | ${r.measureS.toFixed(1)} | ${r.cpuPctOfCore.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} | ${r.setpointsPerS.toFixed(1)} |`),
   '',
+  `Rows run in the order shown on a shared machine (load average ${os.loadavg()[0]!.toFixed(0)} at the end of this run): cold starts are wall time and include whatever else runs; tsx also transforms the TypeScript on first use.`,
+  '',
   `WorkerExecutor: calibration ${Math.round(ex.calibration.iterationsPerS).toLocaleString('en-US')} kernel iterations/s on one thread; nominal ${(ex.calibration.nominalHz / 1e9).toFixed(2)} GHz → ${ex.calibration.cyclesPerIteration.toFixed(2)} cycles/iteration; a 0.5 s job then ran at ${(job.cyclesPerS / 1e9).toFixed(2)} GHz (measured f̃).`,
   '',
 ];
