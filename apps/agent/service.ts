@@ -33,6 +33,7 @@ import { VideoRunner } from './video/index.ts';
 import { ShareRunner } from './shares/index.ts';
 import { createScheduleDriver, type ScheduleDriver } from './schedule/index.ts';
 import { flightState, healthMessage, twinMessage, type Phase } from './telemetry.ts';
+import { InterventionTracker } from './safety/interventions.ts';
 
 export type { AgentConfig, AgentDeps } from './config.ts';
 
@@ -64,6 +65,8 @@ export class AgentService {
   private lastPos: Vec3 | undefined;
   /** The safety envelope's last verdict (for health reports and debugging). */
   lastEnvelope: { action: string; reasons: string[] } | undefined;
+  /** Turns envelope verdicts into one event per intervention that begins (the operator's alert list). */
+  private readonly interventions = new InterventionTracker();
   /** How often each envelope reason fired (prefix before ':'). */
   readonly envelopeReasons: Record<string, number> = {};
 
@@ -255,6 +258,7 @@ export class AgentService {
       dtS,
     });
     this.lastEnvelope = { action: out.action, reasons: out.reasons };
+    for (const e of this.interventions.update(out.action, out.reasons)) this.event(Severity.SEVERITY_WARNING, e.code, e.text);
     for (const r of out.reasons) {
       const k = r.replace(/:.*/, '');
       this.envelopeReasons[k] = (this.envelopeReasons[k] ?? 0) + 1;

@@ -5,7 +5,7 @@
  * shutdown) and restarted on the same ports and data, which is what the chaos options do.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -74,7 +74,24 @@ export async function waitForMqtt(url: string, timeoutMs: number): Promise<void>
   throw new Error(`the broker node at ${url} did not take MQTT connections within ${timeoutMs} ms (${last})`);
 }
 
+/**
+ * Starts the cluster. Free ports are picked by the OS and released before nats-server binds
+ * them, so another process can take one meanwhile: a node that exits while starting makes the
+ * whole start retry on fresh ports (3 attempts).
+ */
 export async function startNatsCluster(o: NatsClusterOptions): Promise<NatsCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(o);
+    } catch (e) {
+      if (!(e instanceof NodeExited) || attempt >= 3) throw e;
+    }
+  }
+}
+
+class NodeExited extends Error {}
+
+async function startOnce(o: NatsClusterOptions): Promise<NatsCluster> {
   const n = o.nodes ?? 3;
   const host = o.host ?? '127.0.0.1';
   const bin = o.bin ?? NATS_SERVER_BIN;
@@ -83,6 +100,8 @@ export async function startNatsCluster(o: NatsClusterOptions): Promise<NatsClust
   mkdirSync(o.dir, { recursive: true });
   const ports: [number, number, number][] = [];
   for (let i = 0; i < n; i++) ports.push([await freePort(host), await freePort(host), await freePort(host)]);
+  // Fresh node directories: a failed attempt's JetStream state names peers on other ports.
+  for (let i = 0; i < n; i++) rmSync(join(o.dir, `n${i + 1}`), { recursive: true, force: true });
   const configs = natsClusterConfigs({ host, ports, dir: (i) => join(o.dir, `n${i + 1}`, 'jetstream') });
   const procs: (ChildProcess | undefined)[] = [];
   const nodes: ClusterNode[] = configs.map((c) => ({ name: c.name, url: `mqtt://${host}:${c.mqttPort}`, config: c, running: false, pid: undefined }));
@@ -137,8 +156,11 @@ export async function startNatsCluster(o: NatsClusterOptions): Promise<NatsClust
   };
   try {
     for (let i = 0; i < n; i++) launch(i);
+    // A node that dies while starting (a port taken meanwhile) fails the attempt at once.
+    const died = Promise.race(procs.map((p, i) => new Promise<never>((_, reject) => p!.once('exit', (code) => reject(new NodeExited(`broker node ${nodes[i]!.name} exited while starting (code ${code}); see ${join(o.dir, nodes[i]!.name, 'server.log')}`))))));
     // The MQTT listener answers only once JetStream has a meta leader (needs a quorum of nodes).
-    await Promise.all(nodes.map((x) => waitForMqtt(x.url, timeout)));
+    await Promise.race([Promise.all(nodes.map((x) => waitForMqtt(x.url, timeout))), died]);
+    died.catch(() => undefined);
   } catch (e) {
     await cluster.stop();
     throw e;

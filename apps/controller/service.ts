@@ -136,6 +136,8 @@ export class ControllerService {
     this.attached = true;
     await this.cfg.video?.attach();
     const feed = (kind: MessageEvent['kind']) => (msg: MessageEvent['msg'], d: Delivery): void => {
+      // S2: the driver keeps its part of the twin (velocities, segments, part completions) from the same deliveries.
+      this.cfg.video?.receive(kind, msg, d.params.uav);
       if (this.cfg.video && (kind === 'task' || kind === 'completion')) return;
       this.receive({ kind, msg, topic: d.topic, recvUs: Math.round(d.recvUs) } as MessageEvent);
     };
@@ -206,7 +208,15 @@ export class ControllerService {
     const now = this.clock.nowUs();
     this.missionStartUs = t0;
     this.planSeqMax = Math.max(this.planSeqMax, r.planSeq);
-    let next = Math.max(r.slot + 1, Math.ceil((now - t0) / slotUs));
+    // The slot running by the clock; the old leader may have died before starting it.
+    const cur = Math.floor((now - t0) / slotUs);
+    let next = Math.max(r.slot + 1, cur + 1);
+    if (cur > r.slot && now - (t0 + cur * slotUs) < 0.5 * slotUs) {
+      // Early in a slot the old leader never started: start it now (its plans go out a collection
+      // window from now, still inside the slot) instead of leaving the slot without plans.
+      this.runSlot(cur, t0);
+      return;
+    }
     if (!r.slotPlanned && now < t0 + (r.slot + 1) * slotUs) {
       this.apply({ kind: 'follow', slot: r.slot, planned: false, nowUs: this.now() });
       this.publishFleet(r.slot);

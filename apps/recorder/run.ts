@@ -43,13 +43,14 @@ export async function recordMission(o: RecorderOptions): Promise<Result<MissionS
   let closed!: () => void;
   const missionClosed = new Promise<void>((r) => (closed = r));
   const slots = Number(o.scenario.slots);
-  await bus.subscribeRaw('uavmec/#', (topic, payload) => {
+  // One subscription (a tracked bus may not hold overlapping ones): record, and watch for the close.
+  await bus.subscribeRaw('uavmec/#', (topic, payload, recvUs) => {
+    recorder.write({ recv_t_us: Math.round(recvUs), topic, payload });
     o.onMessage?.(recorder.count);
     if (matchTopic(topic)?.spec.key !== 'planningInputs') return;
     const d = decode('PlanningInputs', payload);
     if (d.ok && d.value.slot >= slots) closed();
   });
-  await recorder.attach(bus);
   await Promise.race([missionClosed.then(() => o.clock.sleep((o.graceS ?? 2) * 1000)), o.stop ?? new Promise(() => {})]);
   await bus.close();
   await recorder.close();

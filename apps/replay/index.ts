@@ -1,6 +1,9 @@
 /**
- * Deterministic replay of recorded missions: `loadRun`/`parseRecording` (recording → typed
- * streams), `slotInputs` (what the controller knew at each slot's planning), `replan` (the pure
+ * Deterministic replay of recorded missions: `replayThroughCore` (the controller's own planning
+ * core driven with the PlanningInputs it recorded: every plan re-made byte for byte, the ledger
+ * re-counted), `loadRun`/`parseRecording` (recording → typed streams; a truncated or corrupt
+ * recording is refused), `slotInputs` (what the controller knew at each slot's planning, inferred from receive times for
+ * recordings without PlanningInputs, and the what-if planners' inputs), `replan` (the pure
  * re-planner on a ManualClock), `checkPlans` (byte identity, first divergence), `evaluateSlot`
  * (like-for-like predicted metrics), `replayRun`/`formatReplay` (the `uavmec replay` core), and
  * `hashRecording` (semantic hash for "same seed → same recording"), and the byte-level

@@ -38,6 +38,11 @@ test('an S0 mission flies: coalitions planned by the HAP, every share computed o
   assert.equal(r.world.completed, tt.servedMeds, 'the MEDs saw every task complete');
   assert.equal(r.world.late, tt.medsLate, 'the MEDs and the HAP agree on lateness');
   assert.equal(r.world.served + r.world.unserved, r.world.released);
+  // The HAP's mission ledger got every MED's outcome: complete (late or not) or not served.
+  assert.equal(summary.totals.released, r.world.released);
+  assert.equal(summary.totals.completed, summary.totals.released, 'every request answered');
+  assert.equal(summary.totals.late, tt.medsLate);
+  assert.equal(summary.totals.failed, r.world.unserved, 'only requests no coalition took count as failed');
   for (const u of summary.uavs) assert.ok(u.maxAltM > 700, `UAV ${u.uavId} reached the S0 altitude (${u.maxAltM.toFixed(0)} m)`);
   // The twin learnt each working UAV's real compute: fidelity rises after the correction.
   assert.ok(tt.firstFidelity < 0.99, `uncorrected fidelity ${tt.firstFidelity} (the UAVs deliver 75–100 % of what they advertise)`);

@@ -15,3 +15,4 @@ export {
 } from './geofence.ts';
 export { predictNeighbours, checkSeparation, brakingDistanceM, type FleetEntry, type Neighbour, type SeparationParams } from './separation.ts';
 export { returnEnergyJ, type ReturnEnergyParams } from './battery.ts';
+export { InterventionTracker, type Intervention } from './interventions.ts';

@@ -8,6 +8,7 @@ registerCommand('controller', 'run the ground/HAP controller against a broker', 
 registerCommand('agent', 'run the on-UAV agent: one autopilot, one broker', () => import('./agent.ts'));
 registerCommand('world', 'simulate the user devices and their tasks', () => import('./world.ts'));
 registerCommand('broker', 'run the embedded MQTT broker', () => import('./broker.ts'));
+registerCommand('cluster', 'run a clustered MQTT broker on this machine (nats-server nodes, MQTT over JetStream)', () => import('./cluster.ts'));
 registerCommand('plan', 'plan one slot for a JSON instance (CD+KKT, AO, AL, coalition game, grand, Nash) and print it as JSON', () => import('./plan.ts'));
 registerCommand('experiment', 'regenerate a paper figure (CSV + SVG): uavmec experiment --list shows them', () => import('./experiment.ts'));
 registerCommand('sitl', 'run SITL autopilots (ArduCopter or PX4 dialect) that ground stations and agents connect to', () => import('../../../sim/autopilot/cli.ts'));

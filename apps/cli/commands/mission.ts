@@ -38,9 +38,9 @@ S2 (issue 18):
                      D2D, busy devices their local part. The scenario is the actor's training env (200 m
                      area, 100–200 m band, 10 busy + 10 idle devices, 5 UAVs, 1 s slots); the summary
                      sets the revenue Q (U_K, U_J, U_I) flown against the same actor in the env.
-                     It runs on the discrete-event virtual clock (as --deterministic; the actor's
-                     inference holds the clock, so machine load cannot bend the 1 s slots) unless
-                     --speed X (a wall clock scaled X×) or --broker is given.
+                     Lockstep like every mission (the actor's inference holds the clock, so machine
+                     load cannot bend the 1 s slots); --realtime / --speed X fly on wall time × X
+                     (default 2).
                      Scenario options other than --slots and --seed do not apply.
   --policy P         (s2) td3 (default, ${S2_POLICIES.td3}), ddpg, ppo (the baselines in
                      models/baselines/) or an S2 actor's .onnx file
@@ -199,7 +199,7 @@ Examples:
     console.log(formatSummary(summary));
     console.log(`\nRun folder: ${runDir}`);
     console.log(`Report: ${path.join(runDir, 'report.html')}`);
-    if (summary.determinism) console.log(`Deterministic run: recording SHA-256 ${summary.determinism.recordingSha256}${summary.determinism.stalls ? ` (${summary.determinism.stalls} stalls: not reproducible)` : ''}`);
+    if (summary.determinism) console.log(`Lockstep run: recording SHA-256 ${summary.determinism.recordingSha256}${summary.determinism.stalls ? ` (${summary.determinism.stalls} stalls: not reproducible)` : ''}`);
     const t = summary.totals;
     if (summary.timing?.degraded) console.error(`${t.missedWindow} of ${t.released} task requests missed their slot's plan: the machine could not keep up with --speed ${summary.timing.speed}; run in lockstep (without --realtime/--speed) or try a lower speed`);
     const pools = summary.pools ?? [];
@@ -213,10 +213,9 @@ Examples:
 /** `--system s2`: the S2 mission (apps/mission/s2.ts). */
 async function runS2(v: Record<string, string | boolean | undefined>): Promise<number> {
   const given = ['scenario', 'uavs', 'users', 'slot-s', 'tasks', 'pool-every', 'trajectory', 'model', 'algo', 'secure', 'secrets'].filter((k) => v[k] !== undefined);
-  if (given.length) throw new UsageError(`--${given.join(', --')}: an S2 mission's scenario and planner come from its actor's training env; it takes --policy, --slots, --seed, --speed, --deterministic, --flavour, --broker, --runs, --env-episodes`);
-  if (v.deterministic === true && (v.broker !== undefined || v.speed !== undefined)) throw new UsageError('--deterministic runs on the virtual clock with the embedded broker: not with --broker or --speed');
-  // The virtual clock by default (the actor's inference holds it: load cannot bend the slots); --speed or --broker fly on a scaled wall clock.
-  const virtual = v.speed === undefined && v.broker === undefined;
+  if (given.length) throw new UsageError(`--${given.join(', --')}: an S2 mission's scenario and planner come from its actor's training env; it takes --policy, --slots, --seed, --realtime, --speed, --flavour, --broker, --runs, --env-episodes`);
+  // Lockstep by default (the actor's inference holds the clock: load cannot bend the slots); --realtime or --speed fly on a scaled wall clock.
+  const virtual = v.realtime !== true && v.speed === undefined;
   const policy = typeof v.policy === 'string' ? v.policy : 'td3';
   const seed = int(v.seed as string | undefined, 'seed', 1);
   const slots = v.slots !== undefined ? int(v.slots as string, 'slots', 1, 1, 100_000) : undefined;

@@ -59,18 +59,8 @@ export interface LeaseState {
   deadSinceUs: number;
 }
 
-/** Where a new leader picks the mission up. */
-export interface Resume {
-  slot: number;
-  slotPlanned: boolean;
-  missionStartUs: number;
-  slotS: number;
-  planSeq: number;
-  missionStarted: boolean;
-  /** The previous leader and its epoch. */
-  from: string;
-  fromEpoch: number;
-}
+/** Where a new leader picks the mission up: the dead leader's progress, who it was and its epoch. */
+export type Resume = Pick<LeaderView, 'slot' | 'slotPlanned' | 'missionStartUs' | 'slotS' | 'planSeq' | 'missionStarted'> & { from: string; fromEpoch: number };
 
 export type LeaseAction =
   | { kind: 'lead'; epoch: number; resume: Resume | undefined }

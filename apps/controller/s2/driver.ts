@@ -9,7 +9,7 @@
 import type { Clock } from '../../../core/clock.ts';
 import type { Bus } from '../../common/bus.ts';
 import type { Logger } from '../../common/log.ts';
-import type { MessageInput, Plan, TaskCompletion, VideoSlot } from '../../../proto/index.ts';
+import type { MessageInput, Plan, TaskCompletion, TaskRequest, TwinState, VideoSlot } from '../../../proto/index.ts';
 import type { P3, S2Model } from '../../../engines/video/index.ts';
 import { planS2Slot, type Actor, type S2BusyDevice, type S2IdleDevice, type S2PlannerConfig, type S2SlotPlan } from './plan.ts';
 import { FlightMeter, S2Ledger, type S2Penalties, type S2SlotAccount } from './ledger.ts';
@@ -61,28 +61,40 @@ export class S2Driver {
     this.planner = { model: cfg.model, planner: cfg.planner };
   }
 
+  /** Subscribes to what only S2 has (the idle devices' offers); the rest comes through `receive`. */
   async attach(): Promise<void> {
-    await this.bus.subscribe('twin', {}, (m, d) => {
-      if (d.params.uav !== m.uav_id || !m.position) return;
-      this.pos.set(m.uav_id, [m.position.x_east_m, m.position.y_north_m, m.position.alt_m]);
-      if (m.velocity) this.meter.sample(m.uav_id, m.header!.t_us, [m.velocity.vx_east_m_s, m.velocity.vy_north_m_s, m.velocity.vz_up_m_s]);
-    });
     await this.bus.subscribe('offer', {}, (m) => this.idle.set(m.user_id, { userId: m.user_id, pos: [m.position!.x_east_m, m.position!.y_north_m, m.position!.alt_m], cpuHzMax: m.cpu_hz_max }));
-    await this.bus.subscribe('task', {}, (m) => {
-      const p = m.user_position!;
-      const releaseUs = m.release_t_us || m.header!.t_us;
-      // A late segment of an earlier slot never replaces a fresher one.
-      if ((this.busy.get(m.user_id)?.segment?.releaseUs ?? -1) >= releaseUs) return;
-      this.busy.set(m.user_id, {
-        userId: m.user_id, pos: [p.x_east_m, p.y_north_m, p.alt_m],
-        segment: { taskId: m.task_id, dataBits: m.data_bits, cyclesPerBit: m.cycles_per_bit, releaseUs },
-      });
-    });
-    const onCompletion = (c: TaskCompletion) => {
+  }
+
+  /**
+   * A message the controller received (one subscription per topic on a lockstep bus): twin states
+   * feed the flight meter and positions, task requests are the busy devices' segments, completions
+   * the parts' books. `topicUav` is the UAV id of the topic it came on.
+   */
+  receive(kind: string, msg: unknown, topicUav?: number): void {
+    if (kind === 'twin') this.onTwin(msg as TwinState, topicUav);
+    else if (kind === 'task') this.onSegment(msg as TaskRequest);
+    else if (kind === 'completion') {
+      const c = msg as TaskCompletion;
       if (!this.ledger.completion(c)) this.log.warn({ task: c.task_id, site: c.site }, 'S2 completion of no planned part, or a repeat');
-    };
-    await this.bus.subscribe('uavCompletion', {}, onCompletion);
-    await this.bus.subscribe('userCompletion', {}, onCompletion);
+    }
+  }
+
+  private onTwin(m: TwinState, topicUav: number | undefined): void {
+    if (topicUav !== m.uav_id || !m.position) return;
+    this.pos.set(m.uav_id, [m.position.x_east_m, m.position.y_north_m, m.position.alt_m]);
+    if (m.velocity) this.meter.sample(m.uav_id, m.header!.t_us, [m.velocity.vx_east_m_s, m.velocity.vy_north_m_s, m.velocity.vz_up_m_s]);
+  }
+
+  private onSegment(m: TaskRequest): void {
+    const p = m.user_position!;
+    const releaseUs = m.release_t_us || m.header!.t_us;
+    // A late segment of an earlier slot never replaces a fresher one.
+    if ((this.busy.get(m.user_id)?.segment?.releaseUs ?? -1) >= releaseUs) return;
+    this.busy.set(m.user_id, {
+      userId: m.user_id, pos: [p.x_east_m, p.y_north_m, p.alt_m],
+      segment: { taskId: m.task_id, dataBits: m.data_bits, cyclesPerBit: m.cycles_per_bit, releaseUs },
+    });
   }
 
   /** Plans slot k from the twin as it is now; publishes the device plans and the slot record, returns the UAV plans. */

@@ -45,7 +45,7 @@ void test('a pool round becomes valid per-UAV plans: tours, every merged node sc
   assert.ok(all.some((e) => new Set((e.s.serves as string[]).map((m) => m.split('/')[0])).size > 1), 'some node serves two users');
   const where = new Map(all.map((e) => [e.s.node_key as string, e]));
   for (const [i, p] of [...plans.values()].entries()) {
-    const plan = { header: undefined, assignments: [], signature: new Uint8Array(), ...p } as unknown as Plan;
+    const plan = { header: undefined, assignments: [], shares: [], signature: new Uint8Array(), ...p } as unknown as Plan;
     assert.equal(validateMessage('Plan', plan), undefined, `plan ${i} valid`);
     // Waypoints: the engine's visit order at this UAV's layer; the last one is the pool position.
     const c = engine.collection.perUav[i]!;

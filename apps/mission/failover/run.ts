@@ -94,7 +94,7 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     }));
     phase(`SITL: ${s.uavs} ${o.flavour} vehicles; ${agents.length} agents, each with the broker list from a different node`);
 
-    const worldBus = await Bus.connect({ url: rotate(urls, 1), clientId: `uavmec-world-${uniq}`, sender: 'world', clock, log: log.child({ c: 'world' }) });
+    const worldBus = await Bus.connect({ url: rotate(urls, 1), clientId: `uavmec-world-${uniq}`, sender: 'world', clock, log: log.child({ c: 'world' }), persistentSession: true });
     const world = new WorldService(worldBus, clock, s, log.child({ c: 'world' }));
     await world.start();
     cleanup.push(async () => {
@@ -107,7 +107,10 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     const done = new Promise<RunningController>((r) => (resolveDone = r));
     const startController = async (id: string, rank: number): Promise<RunningController> => {
       const clog = log.child({ c: id });
-      const bus = await Bus.connect({ url: rotate(urls, rank + 1), clientId: `uavmec-${id}-${uniq}-${controllers.length}`, sender: 'controller', clock, log: clog, will: leaderWill(id) });
+      const bus = await Bus.connect({ url: rotate(urls, rank + 1), clientId: `uavmec-${id}-${uniq}-${controllers.length}`, sender: 'controller', clock, log: clog, will: leaderWill(id),
+        // A persistent session rides out the cluster closing the connection mid-stall: subscriptions
+        // stay (no JetStream consumers to re-create while it re-elects), QoS 1 plans in flight are resent.
+        persistentSession: true });
       const heartbeat = await Bus.connect({ url: rotate(urls, rank + 1), clientId: `uavmec-${id}-hb-${uniq}-${controllers.length}`, sender: 'controller', clock, log: clog });
       const leadership = new Leadership(bus, clock, { controllerId: id, rank, slotS: s.slotS, slots: s.slots }, clog);
       const service = new ControllerService(bus, clock, {

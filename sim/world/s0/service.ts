@@ -112,7 +112,8 @@ export class S0WorldService {
       task_id: sv.req.taskId, user_id: sv.req.medId, site: ExecutionSite.EXECUTION_SITE_UAV, uav_id: sv.members[0]!, release_t_us: sv.req.releaseUs,
       service_start_t_us: sv.serviceStartUs, done_t_us: Math.max(doneUs, sv.req.releaseUs), uplink_s: Math.max(...all.map((x) => x.uplink_s)), compute_s: Math.max(...all.map((x) => x.compute_s)),
       local_s: (sv.req.dataBits * sv.req.cyclesPerBit) / sv.req.localCpuHz, late, failed, ...(failed ? { failure_reason: all.find((x) => x.failed)!.failure_reason } : {}),
-      compute_energy_j: all.reduce((a, x) => a + x.compute_energy_j, 0), part_bits: all.reduce((a, x) => a + x.part_bits, 0), tx_energy_j: all.reduce((a, x) => a + x.tx_energy_j, 0),
+      // The whole task's completion (part_bits 0): the shares' results are all back.
+      compute_energy_j: all.reduce((a, x) => a + x.compute_energy_j, 0), tx_energy_j: all.reduce((a, x) => a + x.tx_energy_j, 0),
     });
   }
 

@@ -1,0 +1,38 @@
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { startNatsCluster } from '../../cluster/index.ts';
+import { int, parse } from '../args.ts';
+import type { Command } from '../command.ts';
+
+const command: Command = {
+  name: 'cluster',
+  summary: 'run a clustered MQTT broker on this machine: N nats-server nodes (MQTT over JetStream)',
+  help: `Usage: uavmec cluster [--nodes N] [--dir DIR]
+
+Starts N nats-server nodes (MQTT over JetStream, MQTT state replicated 3 times, routes between
+every pair) on free loopback ports, prints the broker list to give every uavmec process as
+--broker, and runs until Ctrl-C. What the cluster gives and lacks against Mosquitto:
+deploy/cluster/README.md. Needs nats-server (Debian: apt-get install nats-server; or NATS_SERVER=path).
+
+Options:
+  --nodes N   nodes (default 3; 1–9)
+  --dir DIR   node configs, JetStream stores and logs (default a new directory under the system temp)
+
+Example:
+  uavmec cluster --nodes 3
+  uavmec controller --broker mqtt://127.0.0.1:41001,mqtt://127.0.0.1:41002,mqtt://127.0.0.1:41003`,
+  async run(argv) {
+    const { values: v } = parse(argv, { nodes: { type: 'string' }, dir: { type: 'string' } });
+    const nodes = int(v.nodes, 'nodes', 3, 1, 9);
+    const dir = v.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-cluster-'));
+    process.stderr.write(`starting ${nodes} nats-server nodes in ${dir} …\n`);
+    const c = await startNatsCluster({ nodes, dir });
+    for (const n of c.nodes) process.stderr.write(`  ${n.name}: ${n.url} (pid ${n.pid})\n`);
+    console.log(c.urls.join(','));
+    await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+    await c.stop();
+    return 0;
+  },
+};
+export default command;
