@@ -97,7 +97,8 @@ export class S0Controller {
     const ratios = this.ratios();
     const input = buildS0Input(this.cfg, slot, nowUs, twin, meds, ratios, warm);
     const out = planS0Slot(input);
-    const cold = input.warmStarts ? planS0Slot({ ...input, warmStarts: undefined } as S0SlotInput).coalition : undefined;
+    const { warmStarts, ...fromSingletons } = input;
+    const cold = warmStarts ? planS0Slot(fromSingletons).coalition : undefined;
     this.ledger.planned(slot, Math.round(nowUs), meds.length, out, {
       warmStart: input.warmStarts !== undefined, ...(cold ? { cold } : {}), ratios: Object.fromEntries(input.uavs.map((u) => [u.id, u.computeRatio])),
       uavs: out.plans.size, requestBits: meds.reduce((a, m) => a + m.taskBits, 0),
