@@ -19,6 +19,12 @@ import { defaultScenario, uavProfile } from '../sim/world/index.ts';
 import { profileJson } from '../apps/agent/profile/index.ts';
 
 export interface AgentProcessResult {
+  /** 'tsx' (`bin/uavmec.mjs agent`, TypeScript through tsx) or 'built' (the installed agent package, plain node). */
+  build: 'tsx' | 'built';
+  /** Spawn → first MAVLink packet from the agent at the SITL (its heartbeat), s. */
+  coldStartHeartbeatS: number;
+  /** Spawn → first twin state on the broker (locks, autopilot, presence, bus all up), s. */
+  coldStartTwinS: number;
   measureS: number;
   cpuPctOfCore: number;
   rssMb: number;
@@ -44,7 +50,14 @@ function procMemMb(pid: number): { rss: number; hwm: number } {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function measureAgentProcess(o: { measureS?: number; executor?: 'simulated' | 'worker' } = {}): Promise<AgentProcessResult> {
+export interface AgentProcessOptions {
+  measureS?: number;
+  executor?: 'simulated' | 'worker';
+  /** Run this compiled `uavmec-agent.js` (the installed agent package) with plain node instead of the tsx checkout. */
+  builtAgent?: string;
+}
+
+export async function measureAgentProcess(o: AgentProcessOptions = {}): Promise<AgentProcessResult> {
   const measureS = o.measureS ?? 20;
   const scenario = defaultScenario({ uavs: 1, users: 0 });
   const clock = new WallClock();
@@ -56,9 +69,17 @@ export async function measureAgentProcess(o: { measureS?: number; executor?: 'si
   const root = path.resolve(import.meta.dirname, '..');
   const profile = path.join(dir, 'uav-1.profile.json');
   fs.writeFileSync(profile, profileJson(uavProfile(scenario, 1, clock.nowUs())));
-  const child = spawn(process.execPath, [path.join(root, 'bin/uavmec.mjs'), 'agent', '--uav', '1', '--profile', profile, '--autopilot', sitl.vehicles[0]!.url, '--broker', broker.url, '--state-dir', path.join(dir, 'state'), '--executor', o.executor ?? 'simulated'], {
-    stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'warn' },
+  let firstTwinMs: number | undefined;
+  await bus.subscribe('twin', { uav: 1 }, () => (firstTwinMs ??= performance.now()));
+  const entry = o.builtAgent ? [o.builtAgent] : [path.join(root, 'bin/uavmec.mjs'), 'agent'];
+  const spawnMs = performance.now();
+  const child = spawn(process.execPath, [...entry, '--uav', '1', '--profile', profile, '--autopilot', sitl.vehicles[0]!.url, '--broker', broker.url, '--state-dir', path.join(dir, 'state'), '--executor', o.executor ?? 'simulated'], {
+    stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'warn', RUNTIME_DIRECTORY: path.join(dir, 'locks') },
   });
+  let firstPacketMs: number | undefined;
+  const watch = setInterval(() => {
+    if (firstPacketMs === undefined && sitl.vehicles[0]!.stats().packetsIn > 0) firstPacketMs = performance.now();
+  }, 2);
   try {
     const truth = () => sitl.vehicles[0]!.truth();
     const deadline = Date.now() + 120_000;
@@ -87,11 +108,13 @@ export async function measureAgentProcess(o: { measureS?: number; executor?: 'si
     const cpuS = procCpuS(child.pid!) - cpu0;
     const mem = procMemMb(child.pid!);
     return {
+      build: o.builtAgent ? 'built' : 'tsx', coldStartHeartbeatS: ((firstPacketMs ?? NaN) - spawnMs) / 1000, coldStartTwinS: ((firstTwinMs ?? NaN) - spawnMs) / 1000,
       measureS: wallS, cpuPctOfCore: (100 * cpuS) / wallS, rssMb: rssSum / n, peakRssMb: mem.hwm,
       setpointsPerS: (sitl.vehicles[0]!.stats().packetsIn - pkts0) / wallS, executor: o.executor ?? 'simulated',
     };
   } finally {
     child.kill('SIGKILL');
+    clearInterval(watch);
     clearInterval(fleet);
     await bus.close();
     await sitl.stop();

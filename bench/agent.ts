@@ -22,6 +22,7 @@ import { createEnvelope, type ConstrainInput, type EnvelopeConfigInput } from '.
 import { openOutbox } from '../apps/agent/outbox/index.ts';
 import { WorkerExecutor } from '../apps/agent/executor/index.ts';
 import { measureAgentProcess } from './agent-process.ts';
+import { installAgentPackage } from './agent-package.ts';
 
 const ns = () => Number(process.hrtime.bigint());
 const pct = (xs: number[], q: number) => {
@@ -131,7 +132,15 @@ const job = await ex.run({ id: 'b', cycles: ex.calibration.nominalHz * 0.5 }, 0)
 await ex.close();
 
 // ---- the whole agent process ----
-const procRows = [await measureAgentProcess({ measureS: 20 }), await measureAgentProcess({ measureS: 20, executor: 'worker' })];
+const pkg = installAgentPackage();
+// The tsx checkout and the built, installed package side by side, alternating, in this one run.
+const procRows = [
+  await measureAgentProcess({ measureS: 20 }),
+  await measureAgentProcess({ measureS: 20, builtAgent: pkg.bin }),
+  await measureAgentProcess({ measureS: 20, executor: 'worker' }),
+  await measureAgentProcess({ measureS: 20, executor: 'worker', builtAgent: pkg.bin }),
+];
+rmSync(pkg.dir, { recursive: true, force: true });
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const lines = [
@@ -157,11 +166,15 @@ const lines = [
   '|---|---:|',
   ...obRows.map((r) => `| ${r.fsync ? 'yes' : 'no'} | ${Math.round(r.perS).toLocaleString('en-US')} |`),
   '',
-  'Whole agent process: `uavmec agent` as a child process (tsx, no build) flying a GOTO plan against the ArduCopter SITL over UDP MAVLink 2 at its 10 Hz setpoint loop, with the embedded broker, FleetState at 5 Hz, twin state at 5 Hz, health at 1 Hz and the on-disk outbox enabled; measured once airborne from /proc/<pid>/stat (utime + stime) and /proc/<pid>/status (VmRSS sampled each second; VmHWM = peak, start-up included). Targets: ≤ 5 % of one core, ≤ 150 MB.',
+  `Agent package (issue 14): \`npm run pack:agent\` for ${pkg.platform} → tarball ${pkg.tarballMb.toFixed(1)} MB; \`npm install --omit=dev\` of it into an empty folder → ${pkg.installedMb.toFixed(1)} MB of node_modules (the repository's own \`npm ci\`: ${pkg.repoNodeModulesMb.toFixed(0)} MB for every role).`,
   '',
-  '| executor | window s | CPU % of one core | RSS mean MB | RSS peak MB | MAVLink packets in at the SITL /s |',
-  '|---|---:|---:|---:|---:|---:|',
-  ...procRows.map((r) => `| ${r.executor} | ${r.measureS.toFixed(1)} | ${r.cpuPctOfCore.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} | ${r.setpointsPerS.toFixed(1)} |`),
+  'Whole agent process, two builds side by side in this run: **tsx** = `uavmec agent` from the checkout (TypeScript through tsx), **built** = the installed package\'s `uavmec-agent` (compiled JavaScript, plain node). Each as a child process flying a GOTO plan against the ArduCopter SITL over UDP MAVLink 2 at its 10 Hz setpoint loop, with the embedded broker, FleetState at 5 Hz, twin state at 5 Hz, health at 1 Hz and the on-disk outbox enabled. Cold start: spawn → the first MAVLink packet from the agent at the SITL (its heartbeat; the autopilot link is opened first), and spawn → its first twin state on the broker (locks, autopilot heartbeat, presence record and bus all done). CPU and RSS once airborne from /proc/<pid>/stat (utime + stime) and /proc/<pid>/status (VmRSS sampled each second; VmHWM = peak, start-up included). Targets: ≤ 5 % of one core, ≤ 150 MB.',
+  '',
+  '| build | executor | cold start → heartbeat s | cold start → twin state s | window s | CPU % of one core | RSS mean MB | RSS peak MB | MAVLink packets in at the SITL /s |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ...procRows.map((r) => `| ${r.build} | ${r.executor} | ${r.coldStartHeartbeatS.toFixed(2)} | ${r.coldStartTwinS.toFixed(2)} | ${r.measureS.toFixed(1)} | ${r.cpuPctOfCore.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} | ${r.setpointsPerS.toFixed(1)} |`),
+  '',
+  `Rows run in the order shown on a shared machine (load average ${os.loadavg()[0]!.toFixed(0)} at the end of this run): cold starts are wall time and include whatever else runs; tsx also transforms the TypeScript on first use.`,
   '',
   `WorkerExecutor: calibration ${Math.round(ex.calibration.iterationsPerS).toLocaleString('en-US')} kernel iterations/s on one thread; nominal ${(ex.calibration.nominalHz / 1e9).toFixed(2)} GHz → ${ex.calibration.cyclesPerIteration.toFixed(2)} cycles/iteration; a 0.5 s job then ran at ${(job.cyclesPerS / 1e9).toFixed(2)} GHz (measured f̃).`,
   '',

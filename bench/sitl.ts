@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     const r = await trial(n, seconds, workers);
     results.push(r);
     console.log(`N=${n}: loop ${(100 * r.tickRatio).toFixed(1)} %, messages ${(100 * r.msgRatio).toFixed(1)} %, heartbeat ${r.heartbeatHz.toFixed(2)} Hz/vehicle → ${r.holds ? 'holds' : 'falls behind'}`);
-    if (!r.holds) break;
+    // Go on while the streams keep up: on a loaded machine the loop timer alone can fall short.
+    if (r.msgRatio < 0.95) break;
   }
   const best = results.filter((r) => r.holds).at(-1)?.n ?? 0;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -19,6 +19,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { decode, encode, lookupType, validateMessage, CONTRACT_VERSION, type TwinState } from '../proto/index.ts';
+import { REFERENCE_TO_OBJECT, referencePlain } from '../proto/reference-decode.ts';
 import { writeBenchmarkSection } from './report.ts';
 import { benchTwinState } from './telemetry-message.ts';
 
@@ -50,16 +51,6 @@ function headerOk(m: TwinState): boolean {
   return !!h && h.version === CONTRACT_VERSION && h.sender !== '' && h.t_us > 0;
 }
 
-/** The codec as it was before issue 20 (toObject with defaults, then a recursive null strip). */
-const TO_OBJECT = { longs: Number, enums: Number, bytes: Uint8Array, defaults: true, arrays: true } as const;
-function stripNulls(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripNulls);
-  if (v instanceof Uint8Array || v === null || typeof v !== 'object') return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = stripNulls(x);
-  return out;
-}
-
 interface CodecRow {
   name: string;
   usPerMsg: number;
@@ -77,11 +68,11 @@ function codecBench(): CodecRow[] {
       return headerOk(m) && validateMessage('TwinState', m) === undefined;
     }],
     ['previous codec: toObject + stripNulls + validate', () => {
-      const m = stripNulls(type.toObject(type.decode(bytes), TO_OBJECT)) as TwinState;
+      const m = referencePlain(type, type.decode(bytes)) as TwinState;
       return headerOk(m) && validateMessage('TwinState', m) === undefined;
     }],
     ['JSON.parse alone', () => (JSON.parse(json) as TwinState).uav_id === 7],
-    ['protobufjs decode + toObject alone', () => (type.toObject(type.decode(bytes), TO_OBJECT) as TwinState).uav_id === 7],
+    ['protobufjs decode + toObject alone', () => (type.toObject(type.decode(bytes), REFERENCE_TO_OBJECT) as TwinState).uav_id === 7],
   ];
   for (const [name, f] of paths) for (let i = 0; i < 20_000; i++) if (!f()) throw new Error(`${name}: the bench message does not pass`);
   const per = paths.map(() => [] as number[]);

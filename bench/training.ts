@@ -5,29 +5,38 @@
  * Run: node --import tsx bench/training.ts
  */
 import { writeBenchmarkSection } from './report.ts';
-import { cpus, platform, release } from 'node:os';
+import { cpus, loadavg, platform, release } from 'node:os';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRng } from '../core/rng.ts';
 import { makeEnv, type EnvId } from '../sim/envs/index.ts';
 import { createLearner, type AlgoName } from '../apps/trainer/algos/index.ts';
 import { initBackend } from '../apps/trainer/backend.ts';
 
-function envStepsPerSecond(id: EnvId, seconds: number, overrides: Record<string, unknown> = {}): number {
+/** CPU time of this process, ms (what a job costs whatever else shares the machine). */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Env steps per second of wall time and per second of this process's CPU time. */
+function envStepsPerSecond(id: EnvId, seconds: number, overrides: Record<string, unknown> = {}): { wall: number; cpu: number } {
   const env = makeEnv(id, 1, overrides);
   const rng = createRng(1);
   const s = env.spec.space;
   let obs = env.reset();
   let steps = 0;
   const t0 = performance.now();
+  const c0 = cpuMs();
   while (performance.now() - t0 < seconds * 1000) {
     const r = env.step(obs.map(() => s.actLow.map((lo, d) => rng.uniform(lo, s.actHigh[d]!))));
     obs = r.done ? env.reset() : r.obs;
     steps++;
   }
-  return steps / ((performance.now() - t0) / 1000);
+  return { wall: steps / ((performance.now() - t0) / 1000), cpu: steps / ((cpuMs() - c0) / 1000) };
 }
 
-async function updateMs(algo: AlgoName, id: EnvId, updates: number): Promise<number> {
+/** Wall and CPU milliseconds per learner update. */
+async function updateMs(algo: AlgoName, id: EnvId, updates: number): Promise<{ wall: number; cpu: number }> {
   const { tf } = await initBackend(() => {});
   const env = makeEnv(id, 1);
   const l = createLearner(algo, tf, env.spec, createRng(1), { warmupSteps: 0, learnStart: 128, batch: 128, updateEvery: 1 });
@@ -40,8 +49,9 @@ async function updateMs(algo: AlgoName, id: EnvId, updates: number): Promise<num
   }
   l.train();
   const t0 = performance.now();
+  const c0 = cpuMs();
   for (let i = 0; i < updates; i++) l.train();
-  const ms = (performance.now() - t0) / updates;
+  const ms = { wall: (performance.now() - t0) / updates, cpu: (cpuMs() - c0) / updates };
   l.dispose();
   return ms;
 }
@@ -51,9 +61,13 @@ const rows: string[] = [];
 // S3 at its default 10 users and at 30 (the Fig. 6 setting and the default model's): CD+KKT grows with users.
 for (const [id, users] of [['s3', 10], ['s3', 30], ['s3-2d', 30], ['s2', 0]] as [EnvId, number][]) {
   const what = users ? `${users} users, random actions, reward by CD+KKT` : 'random actions';
-  rows.push(`| env steps/s, ${id} (${what}) | ${envStepsPerSecond(id, 3, users ? { users } : {}).toFixed(0)} |`);
+  const r = envStepsPerSecond(id, 3, users ? { users } : {});
+  rows.push(`| env steps/s, ${id} (${what}) | ${r.wall.toFixed(0)} | ${r.cpu.toFixed(0)} |`);
 }
-for (const [algo, id] of [['maddpg', 's3'], ['td3', 's2'], ['d3qn', 's3']] as [AlgoName, EnvId][]) rows.push(`| ${algo} update on ${id}, batch 128 (ms, ${backend}) | ${(await updateMs(algo, id, 50)).toFixed(1)} |`);
+for (const [algo, id] of [['maddpg', 's3'], ['td3', 's2'], ['d3qn', 's3']] as [AlgoName, EnvId][]) {
+  const u = await updateMs(algo, id, 50);
+  rows.push(`| ${algo} update on ${id}, batch 128 (ms, ${backend}) | ${u.wall.toFixed(1)} | ${u.cpu.toFixed(1)} |`);
+}
 const models: string[] = [];
 const warm: string[] = [];
 if (existsSync('models')) {
@@ -72,8 +86,10 @@ const section = [
   '',
   `Machine: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores, ${platform()} ${release()}; date ${new Date().toISOString().slice(0, 10)}; TensorFlow.js backend ${backend}. Run: \`node --import tsx bench/training.ts\`.`,
   '',
-  '| measure | value |',
-  '|---|---|',
+  `1-min load average at the end: ${loadavg()[0]!.toFixed(1)} (the other engineers' jobs): wall-time rates fall with the load, CPU-time rates much less.`,
+  '',
+  '| measure | per wall time | per CPU time of this process |',
+  '|---|---|---|',
   ...rows,
   '',
   'Default models (from their reports; wall time measured while the 2-core machine was shared with other jobs):',

@@ -184,9 +184,10 @@ export async function createAgent(o: CreateAgentOptions): Promise<RunningAgent> 
     { ...cfg, failsafe: { ...cfg.failsafe, ...o.failsafe } },
   );
   // A restarted agent rejoins a flying vehicle, from its state or, without, from the vehicle's own
-  // mode and position (service.adoptFlight): wait for the autopilot to say whether it flies.
+  // mode and position (service.adoptFlight): wait for the autopilot to say whether it flies. (A
+  // fresh in-process agent — the mission's — starts next to a vehicle on the ground: no wait.)
   const resume = saved?.ok && saved.value.savedUs > 0 ? saved.value : undefined;
-  if (resume || vehicle.state().connected) {
+  if (resume || (o.autopilotTimeoutMs !== undefined && vehicle.state().connected)) {
     await vehicle.waitConnected(5_000);
     for (let i = 0; i < 40 && vehicle.state().landed === 'unknown'; i++) await new Promise((r) => setTimeout(r, 50));
   }

@@ -15,6 +15,8 @@ export interface ExperimentOptions {
   outDir: string;
   /** Fewer instances/points, for smoke tests and CI; same files and columns. */
   quick: boolean;
+  /** Learning experiments: train nothing, use only cached runs (rows say how many seeds they have). */
+  cachedOnly?: boolean;
 }
 
 export type ExperimentRun = (opts: ExperimentOptions) => Promise<{ files: string[] }>;

@@ -99,6 +99,7 @@ const command: Command = {
     const vehicles = int(v.vehicles, 'vehicles', 1, 1, MAX_VEHICLES);
     const workers = int(v.workers, 'workers', 0, 0, 64);
     if (workers > 0 && (signingKey || v['signing-keys'] || v['tlog-dir'])) throw new UsageError('--workers cannot be combined with --signing-key(s) or --tlog-dir');
+    if (vehicles > SYSIDS_PER_LINK && v['signing-keys']) throw new UsageError(`--signing-keys names keys by system id: at most ${SYSIDS_PER_LINK} vehicles (use --signing-key for a larger fleet)`);
     const keyDir = v['signing-keys'];
     // Read every key before starting anything: a missing file is a usage error, not a half-started fleet.
     const keys = keyDir ? Array.from({ length: vehicles }, (_, i) => mavlinkKeyFrom(path.join(keyDir, `mavlink-uav-${i + 1}.key`), 'signing-keys')) : undefined;

@@ -15,19 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { ScaledClock } from '../../core/clock.ts';
 import { startEmbeddedBroker } from '../../apps/common/broker.ts';
 import { startSitl } from '../../sim/autopilot/index.ts';
+import { dirBytes } from '../../scripts/lib/agent-package.ts';
 import { MiniController, until } from './harness.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-function duBytes(dir: string): number {
-  let n = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) n += duBytes(p);
-    else if (e.isFile()) n += fs.statSync(p).size;
-  }
-  return n;
-}
 
 test('the packed agent installs into an empty folder and flies a plan against the SITL with plain node', { timeout: 600_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-agent-pack-'));
@@ -55,7 +47,7 @@ test('the packed agent installs into an empty folder and flies a plan against th
   walk(pkgDir);
   assert.ok(!shipped.some((f) => f.endsWith('.ts')), 'no TypeScript in the package');
   assert.ok(!shipped.some((f) => /[\\/](sim|engines[\\/](planning|scheduling)|controller|mission|trainer|experiments)[\\/]/.test(path.relative(pkgDir, f))), 'no ground-side code in the package');
-  t.diagnostic(`tarball ${(fs.statSync(tgz).size / 1e6).toFixed(1)} MB; installed node_modules ${(duBytes(nm) / 1e6).toFixed(1)} MB (${process.platform}-${process.arch}); dependencies ${Object.keys(pkg.dependencies).join(', ')}`);
+  t.diagnostic(`tarball ${(fs.statSync(tgz).size / 1e6).toFixed(1)} MB; installed node_modules ${(dirBytes(nm) / 1e6).toFixed(1)} MB (${process.platform}-${process.arch}); dependencies ${Object.keys(pkg.dependencies).join(', ')}`);
 
   // Fly: broker and SITL here, the installed agent as a plain-node child with the example profile and a QGC fence.
   const anchorMs = Date.now();

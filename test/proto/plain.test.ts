@@ -4,19 +4,9 @@ import protobuf from 'protobufjs';
 import { createRng, type Rng } from '../../core/rng.ts';
 import { PROTO_PACKAGE, protoRoot } from '../../proto/schema.ts';
 import { decodePlain } from '../../proto/plain.ts';
+import { referencePlain } from '../../proto/reference-decode.ts';
 
-/** The conversion the codec used before plain.ts: protobufjs toObject, then every null dropped. */
-const TO_OBJECT = { longs: Number, enums: Number, bytes: Uint8Array, defaults: true, arrays: true } as const;
-function reference(type: protobuf.Type, m: protobuf.Message): unknown {
-  return stripNulls(type.toObject(m, TO_OBJECT));
-}
-function stripNulls(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripNulls);
-  if (v instanceof Uint8Array || v === null || typeof v !== 'object') return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = stripNulls(x);
-  return out;
-}
+const reference = referencePlain;
 
 function scalar(rng: Rng, type: string): unknown {
   switch (type) {

@@ -65,7 +65,7 @@ void test('live view of a live mission: markers, rows, moving positions, DOR cha
   let watching: Promise<void> | undefined;
   try {
     const summary = await runMission({
-      scenario, speed: 2, flavour: 'ardupilot', algo: 'cd-kkt', runDir, websocket: true, landTimeoutS: 30,
+      scenario, clock: 'scaled', speed: 2, flavour: 'ardupilot', algo: 'cd-kkt', runDir, websocket: true, landTimeoutS: 30,
       onBroker: async (b) => {
         view = await openViewFor({ wsUrl: b.wsUrl!, scenario });
       },

@@ -6,19 +6,25 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadRun } from '../../apps/replay/recording.ts';
-import { startViewServer, viewConfig } from '../../apps/view/index.ts';
+import { loadRun, type RunFolder } from '../../apps/replay/recording.ts';
+import { startViewServer, viewConfig, type ViewServer } from '../../apps/view/index.ts';
 import type { GeometrySource } from '../../apps/view/config.ts';
 import { launch, markerPositions, NO_CHROMIUM, openView } from './browser.ts';
 import { FIXTURE, recordedPositionsAt, recordingStartUs, scrubTo } from './recording-at.ts';
 
-void test('replay: the scrubber moved to t shows the recorded positions at t', { skip: NO_CHROMIUM, timeout: 180_000 }, async () => {
+/** The recorded fixture run, served by the view in replay mode. */
+async function serveFixture(): Promise<{ run: RunFolder; server: ViewServer }> {
   const run = loadRun(FIXTURE);
   assert.ok(run.ok);
   const server = await startViewServer({
     config: viewConfig({ mode: 'replay', run: 'fixture', scenario: run.value.summary.scenario as unknown as GeometrySource & { slotS: number }, tiles: false }),
     recordingFile: path.join(FIXTURE, 'mqtt.rec'),
   });
+  return { run: run.value, server };
+}
+
+void test('replay: the scrubber moved to t shows the recorded positions at t', { skip: NO_CHROMIUM, timeout: 180_000 }, async () => {
+  const { server } = await serveFixture();
   const browser = await launch();
   try {
     const { page, errors } = await openView(browser, server.url);
@@ -53,19 +59,14 @@ void test('replay: the scrubber moved to t shows the recorded positions at t', {
 });
 
 void test('replay: at the end of the recording the per-slot charts hold the controller ledger\'s numbers (summary.json)', { skip: NO_CHROMIUM, timeout: 180_000 }, async () => {
-  const run = loadRun(FIXTURE);
-  assert.ok(run.ok);
-  const server = await startViewServer({
-    config: viewConfig({ mode: 'replay', run: 'fixture', scenario: run.value.summary.scenario as unknown as GeometrySource & { slotS: number }, tiles: false }),
-    recordingFile: path.join(FIXTURE, 'mqtt.rec'),
-  });
+  const { run, server } = await serveFixture();
   const browser = await launch();
   try {
     const { page } = await openView(browser, server.url);
     const max = await page.$eval('#scrub', (el) => Number((el as HTMLInputElement).max));
     await scrubTo(page, max);
     const rows = await page.evaluate(() => (window as unknown as { __view: { model: { slots: { upTo(s: number): { slot: number; released: number; completed: number; late: number; dor: number; plannedDor: number | null }[] } } } }).__view.model.slots.upTo(1e9));
-    const want = run.value.summary.slots;
+    const want = run.summary.slots;
     assert.deepEqual(rows.map((r) => r.slot), want.map((m) => m.slot));
     for (const [i, m] of want.entries()) {
       const r = rows[i]!;

@@ -17,6 +17,9 @@ Options:
   --out <dir>       output folder (default docs/figures)
   --seed <n>        root seed; every instance derives from it (default 1)
   --quick           fewer instances and points (same files and columns), for smoke tests
+  --cached-only     learning experiments: train nothing, use only the runs already cached in
+                    runs/learning (a learner without any is left out; the seeds column says how
+                    many each row has)
 
 Examples:
   uavmec experiment --list
@@ -28,7 +31,7 @@ const command: Command = {
   summary: 'regenerate a paper figure (CSV + SVG): uavmec experiment --list shows them',
   help,
   async run(argv) {
-    const { values, positionals } = parse(argv, { list: { type: 'boolean' }, out: { type: 'string' }, seed: { type: 'string' }, quick: { type: 'boolean' } }, true);
+    const { values, positionals } = parse(argv, { list: { type: 'boolean' }, out: { type: 'string' }, seed: { type: 'string' }, quick: { type: 'boolean' }, 'cached-only': { type: 'boolean' } }, true);
     if (values.list) {
       const w = Math.max(8, ...EXPERIMENTS.map((e) => e.name.length));
       for (const e of EXPERIMENTS) console.log(`${e.name.padEnd(w)}  ${e.description}`);
@@ -41,7 +44,7 @@ const command: Command = {
     const seed = int(values.seed, 'seed', 1, 0, 2 ** 31 - 1);
     const outDir = typeof values.out === 'string' ? values.out : 'docs/figures';
     const t0 = performance.now();
-    const { files } = await exp.run({ seed, outDir, quick: values.quick === true });
+    const { files } = await exp.run({ seed, outDir, quick: values.quick === true, cachedOnly: values['cached-only'] === true });
     for (const f of files) console.log(f);
     console.error(`uavmec experiment ${name}: ${files.length} file(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return 0;

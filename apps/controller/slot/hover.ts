@@ -50,20 +50,27 @@ export function kMeans(points: readonly Point2[], k: number, rng: Rng, init?: re
 
 function seedPlusPlus(points: readonly Point2[], k: number, rng: Rng): Point2[] {
   const centres: Point2[] = [rng.pick(points)];
+  // Squared distance of each point to its nearest centre so far, updated with each new centre only
+  // (O(k·n) in all, not O(k²·n): 1 000 UAVs over 5 000 users took 8 s). The same minima as a full
+  // recomputation, summed in the same order, so the same centres are drawn.
+  const d2 = points.map((p) => (p[0] - centres[0]![0]) ** 2 + (p[1] - centres[0]![1]) ** 2);
   while (centres.length < k) {
-    const d2 = points.map((p) => {
-      const c = centres[nearest(centres, p)]!;
-      return (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2;
-    });
     const total = d2.reduce((a, b) => a + b, 0);
+    let next: Point2;
     if (total === 0) {
-      centres.push(rng.pick(points));
-      continue;
+      next = rng.pick(points);
+    } else {
+      let r = rng.next() * total;
+      let idx = 0;
+      for (; idx < d2.length - 1 && r > d2[idx]!; idx++) r -= d2[idx]!;
+      next = points[idx]!;
     }
-    let r = rng.next() * total;
-    let idx = 0;
-    for (; idx < d2.length - 1 && r > d2[idx]!; idx++) r -= d2[idx]!;
-    centres.push(points[idx]!);
+    centres.push(next);
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i]!;
+      const d = (p[0] - next[0]) ** 2 + (p[1] - next[1]) ** 2;
+      if (d < d2[i]!) d2[i] = d;
+    }
   }
   return centres;
 }

@@ -43,14 +43,20 @@ export function checkpointMatches(c: Checkpoint, s: RunSpec): boolean {
   return Object.entries(s.algoOverrides ?? {}).every(([k, v]) => canon(c.algoOverrides[k]) === canon(v));
 }
 
+/** The cached finished run `s` in `runDir`, if there is one. */
+export function loadCached(s: RunSpec, runDir: string): Checkpoint | undefined {
+  const path = join(runDir, `${runName(s)}.ckpt.json`);
+  if (!existsSync(path)) return undefined;
+  const c = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
+  return checkpointMatches(c, s) ? c : undefined;
+}
+
 /** Loads `<runDir>/<runName>.ckpt.json` when it matches `s`; else trains the run and writes it. */
 export async function trainOrLoad(s: RunSpec, runDir: string, log: (line: string) => void = () => {}): Promise<Checkpoint> {
   const path = join(runDir, `${runName(s)}.ckpt.json`);
-  if (existsSync(path)) {
-    const c = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
-    if (checkpointMatches(c, s)) return c;
-    log(`[learning] ${path} does not match the requested run; retraining`);
-  }
+  const cached = loadCached(s, runDir);
+  if (cached) return cached;
+  if (existsSync(path)) log(`[learning] ${path} does not match the requested run; retraining`);
   log(`[learning] training ${runName(s)} (${s.episodes} episodes)`);
   let last: Checkpoint | undefined;
   const t0 = performance.now();

@@ -95,8 +95,17 @@ function row(users: number, key: string, label: string, stats: EvalStats[], s: S
 
 export const ROW_KEYS = ['maddpg', 'cejomu', 'd3qn', 'rt', 'ao', 'al', 'oracle', 'oracle-2d'] as const;
 
-/** Rows that need trained policies (absent at a user count with no seeds). */
-export const TRAINED_KEYS: readonly string[] = ['maddpg', 'cejomu', 'd3qn', 'ao'];
+/** The learner whose trained policies a row needs (AO/AL fly MUECRS's trajectory), if any. */
+export function learnerOf(key: string): AlgoName | undefined {
+  if (key === 'ao' || key === 'al') return 'maddpg';
+  return LEARNERS.some((l) => l.algo === key) ? (key as AlgoName) : undefined;
+}
+
+/** Whether a row can be evaluated with the trained policies at hand. */
+export const rowAvailable = (key: string, models: ReadonlyMap<AlgoName, unknown>) => {
+  const l = learnerOf(key);
+  return l === undefined || models.has(l);
+};
 
 /** Evaluates one row (a learner over its seeds, a baseline, or an oracle) at `users`. */
 export async function evalRow(o: ExperimentOptions, s: S3Setting, models: Map<AlgoName, Checkpoint[]>, users: number, key: string): Promise<Row> {

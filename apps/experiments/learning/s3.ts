@@ -18,8 +18,8 @@ import type { AlgoName, Checkpoint } from '../../trainer/index.ts';
 import { writeCsv, writeText } from '../csv.ts';
 import { lineChart } from '../plot/svg.ts';
 import type { ExperimentOptions, ExperimentRun } from '../registry.ts';
-import { defaultRunDir, smooth, spread, trainOrLoad } from './runs.ts';
-import { againstOracle, evalRow, LEARNERS, ROW_KEYS, TRAINED_KEYS, s3RunSpec, s3Setting, seedsAt, type Row, type S3Setting } from './s3-protocol.ts';
+import { defaultRunDir, loadCached, runName, smooth, spread, trainOrLoad } from './runs.ts';
+import { againstOracle, evalRow, LEARNERS, ROW_KEYS, rowAvailable, s3RunSpec, s3Setting, seedsAt, type Row, type S3Setting } from './s3-protocol.ts';
 
 export { s3Setting, s3RunSpec } from './s3-protocol.ts';
 
@@ -28,8 +28,13 @@ async function trained(o: ExperimentOptions, s: S3Setting, users = s.users): Pro
   const out = new Map<AlgoName, Checkpoint[]>();
   for (const l of LEARNERS) {
     const cs: Checkpoint[] = [];
-    for (const seed of seedsAt(s, users)) cs.push(await trainOrLoad(s3RunSpec(l.algo, seed, s, users), dir, (m) => console.error(m)));
-    out.set(l.algo, cs);
+    for (const seed of seedsAt(s, users)) {
+      const spec = s3RunSpec(l.algo, seed, s, users);
+      const c = o.cachedOnly ? loadCached(spec, dir) : await trainOrLoad(spec, dir, (m) => console.error(m));
+      if (c) cs.push(c);
+      else console.error(`[learning] ${runName(spec)} is not cached; left out (--cached-only)`);
+    }
+    if (cs.length) out.set(l.algo, cs);
   }
   return out;
 }
@@ -38,7 +43,7 @@ export const fig4: ExperimentRun = async (o) => {
   const s = s3Setting(o);
   const models = await trained(o, s);
   const rows: (string | number)[][] = [];
-  const series = LEARNERS.map((l) => {
+  const series = LEARNERS.filter((l) => models.has(l.algo)).map((l) => {
     const curves = models.get(l.algo)!.map((c) => c.curve);
     const len = Math.min(...curves.map((c) => c.length));
     const pts: [number, number][] = [];
@@ -56,7 +61,7 @@ export const fig4: ExperimentRun = async (o) => {
   const base = join(o.outDir, 's3-fig4-reward-curves');
   const csv = await writeCsv(`${base}.csv`, ['algo', 'episode', 'env_steps', 'reward_mean', 'reward_sd', 'reward_min', 'reward_max', 'dor_per_slot_mean', 'dor_per_slot_sd', 'seeds'], rows);
   const svg = await writeText(`${base}.svg`, lineChart({
-    title: `S3 Fig. 4: episode reward during training (${s.horizon}-slot episodes, ${s.steps} env steps), ${s.users} users, mean of ${s.seeds.length} seeds (5-episode smoothing)`,
+    title: `S3 Fig. 4: episode reward during training (${s.horizon}-slot episodes, ${s.steps} env steps), ${s.users} users, mean over seeds (${[...models].map(([a, c]) => `${a} ${c.length}`).join(', ')}; 5-episode smoothing)`,
     xLabel: 'env steps', yLabel: `episode reward (DOR − penalties, ${s.horizon} slots)`, series, markers: 'none',
   }));
   return { files: [csv, svg] };
@@ -70,7 +75,7 @@ export const fig6: ExperimentRun = async (o) => {
   const rows: (string | number)[][] = [];
   const series = [];
   const evaluated: Row[] = [];
-  for (const key of FIG6_KEYS) {
+  for (const key of FIG6_KEYS.filter((k) => rowAvailable(k, models))) {
     const r = await evalRow(o, s, models, s.users, key);
     evaluated.push(r);
     const means = r.perSlot[0]!.map((_, t) => {
@@ -89,7 +94,7 @@ export const fig6: ExperimentRun = async (o) => {
   const csv = await writeCsv(`${base}.csv`, ['algo', 'slot', 'dor_mean', 'dor_sd', 'dor_min', 'dor_max', 'seeds'], rows);
   const sum = await writeCsv(`${base}-summary.csv`, ['algo', 'dor_total_mean', 'dor_total_sd', 'dor_total_min', 'dor_total_max', `dor_per_slot_from_slot${s.lateFrom}`, 'fraction_of_oracle', 'fraction_of_oracle_sd', `fraction_of_oracle_from_slot${s.lateFrom}`, 'dor_total_per_seed', 'seeds'], summary);
   const svg = await writeText(`${base}.svg`, lineChart({
-    title: `S3 Fig. 6: DOR per slot, ${s.users} users, mean of ${s.seeds.length} trained seeds, against the oracle (straight flight to the best static placement, then hover)`,
+    title: `S3 Fig. 6: DOR per slot, ${s.users} users, mean over trained seeds (${[...models].map(([a, c]) => `${a} ${c.length}`).join(', ')}), against the oracle (straight flight to the best static placement, then hover)`,
     xLabel: 'slot', yLabel: 'DOR', series, markers: 'none', yMin: 0,
   }));
   return { files: [csv, sum, svg] };
@@ -102,8 +107,7 @@ export const fig7: ExperimentRun = async (o) => {
   for (const users of s.userSweep) {
     const models = await trained(o, s, users);
     const evaluated: Row[] = [];
-    const trainedHere = seedsAt(s, users).length > 0;
-    for (const key of ROW_KEYS) if (trainedHere || !TRAINED_KEYS.includes(key)) evaluated.push(await evalRow(o, s, models, users, key));
+    for (const key of ROW_KEYS) if (rowAvailable(key, models)) evaluated.push(await evalRow(o, s, models, users, key));
     const oracle = evaluated.find((r) => r.key === 'oracle')!;
     for (const r of evaluated) {
       const a = againstOracle(r, oracle);

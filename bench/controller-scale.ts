@@ -1,0 +1,186 @@
+/**
+ * The controller's own throughput at fleet scale (issue 20 §5): 1 000 UAVs reporting twin state at
+ * 5 Hz, 5 users per UAV, 2 s slots (the planner mission's defaults scaled up); every slot the
+ * controller's planning path runs — twin updates, then `planSlot` (hover targets by k-means, CD +
+ * KKT offloading, per-UAV plan bodies), then every plan encoded — and must be done within the
+ * slot's planning window (slot − the 25 % collect phase = 1.5 s).
+ *
+ * - lockstep: simulated time, no network: each slot first applies its 10 000 twin states (protobuf
+ *   decode + validate + applyTwinState), then plans; CPU time per slot against the window.
+ * - real time: a fleet process publishes the twin states through the Mosquitto at --url (QoS 0,
+ *   one connection per UAV); this process ingests them with the real `Bus` and plans each slot on
+ *   the wall clock; lateness = plans finished after the window closed; delivered = twin states
+ *   applied ÷ sent.
+ *
+ * Writes the "Controller at fleet scale" section of docs/benchmarks.md.
+ * Run: npm run bench:controller-scale -- [--uavs 1000] [--slots 6] [--url mqtt://127.0.0.1:1883]
+ */
+import { fork } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { WallClock } from '../core/clock.ts';
+import { createRng } from '../core/rng.ts';
+import { Bus } from '../apps/common/bus.ts';
+import { silentLogger } from '../apps/common/log.ts';
+import { applyTwinState, emptyTwin, type Twin } from '../apps/controller/twin/index.ts';
+import { planSlot, type SlotTask } from '../apps/controller/slot/plan-slot.ts';
+import { defaultChannelParams } from '../engines/planning/offload/index.ts';
+import { decode, encode, type TwinState } from '../proto/index.ts';
+import { writeBenchmarkSection } from './report.ts';
+import { benchTwinState } from './telemetry-message.ts';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] ?? dflt : dflt;
+}
+if (process.argv.includes('--help')) {
+  console.log('usage: npm run bench:controller-scale -- [--uavs 1000] [--slots 6] [--url mqtt://127.0.0.1:1883]');
+  process.exit(0);
+}
+const K = Number(arg('uavs', '1000'));
+const SLOTS = Number(arg('slots', '6'));
+const URL_ = arg('url', 'mqtt://127.0.0.1:1883');
+if (!(K >= 1 && K <= 5000) || !(SLOTS >= 2)) {
+  console.error('--uavs 1–5000 and --slots ≥ 2 please');
+  process.exit(2);
+}
+const SLOT_S = 2;
+const RATE_HZ = 5;
+const USERS_PER_UAV = 5;
+const WINDOW_S = SLOT_S * 0.75;
+const AREA = 50 * Math.sqrt(K / 4);
+
+/** The fleet's positions: twin states of UAV id at its grid hover point. */
+function fleetMessages(nowUs: number): TwinState[] {
+  const cols = Math.ceil(Math.sqrt(K));
+  return Array.from({ length: K }, (_, i) => {
+    const m = benchTwinState(i + 1, nowUs) as unknown as TwinState;
+    m.position = { x_east_m: ((i % cols) + 0.5) * (AREA / cols), y_north_m: (Math.floor(i / cols) + 0.5) * (AREA / cols), alt_m: 25 };
+    return m;
+  });
+}
+
+function slotTasks(slot: number, nowUs: number): SlotTask[] {
+  const rng = createRng(100 + slot);
+  return Array.from({ length: K * USERS_PER_UAV }, (_, i) => ({
+    taskId: slot * 1e6 + i + 1, userId: i + 1, pos: [rng.uniform(0, AREA), rng.uniform(0, AREA), 0], dataBits: rng.uniform(100e3, 150e3), cyclesPerBit: rng.uniform(500, 1000), localCpuHz: rng.uniform(0.8e9, 1e9), txPowerW: 1, deadlineS: SLOT_S, releaseUs: nowUs,
+  }));
+}
+
+interface SlotRun {
+  twin: Twin;
+  prev: ReadonlyMap<number, readonly [number, number]>;
+}
+
+/** planSlot + encoding every plan (what the controller does before publishing). */
+function planAndEncode(run: SlotRun, slot: number, nowUs: number): { dor: number; plans: number } {
+  const out = planSlot({
+    slot, nowUs, slotS: SLOT_S, twin: run.twin, tasks: slotTasks(slot, nowUs), channel: defaultChannelParams(), algo: 'cd-kkt', cruiseAltM: 25, speedMS: 8, uavTxPowerW: 5, prevTargets: run.prev, validSlots: 2, seed: 11, planner: 'bench',
+  });
+  run.prev = out.targets;
+  for (const body of out.plans.values()) encode('Plan', { ...body, header: { version: 1, sender: 'controller', t_us: Math.round(nowUs), seq: slot + 1 } });
+  return { dor: out.predictedDor, plans: out.plans.size };
+}
+
+const cpuMs = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+
+interface Row {
+  slot: number;
+  ingestMs: number;
+  planMs: number;
+  onTime: boolean;
+  plans: number;
+  dor: number;
+}
+
+function lockstep(): Row[] {
+  const run: SlotRun = { twin: emptyTwin(), prev: new Map() };
+  const t0 = 1_700_000_000_000_000;
+  const rows: Row[] = [];
+  for (let slot = 0; slot < SLOTS; slot++) {
+    const nowUs = t0 + slot * SLOT_S * 1e6;
+    const bytes = fleetMessages(nowUs).map((m) => encode('TwinState', m));
+    let c = cpuMs();
+    for (let r = 0; r < SLOT_S * RATE_HZ; r++) {
+      for (const b of bytes) {
+        const d = decode('TwinState', b);
+        if (d.ok) run.twin = applyTwinState(run.twin, d.value, nowUs);
+      }
+    }
+    const ingestMs = cpuMs() - c;
+    c = cpuMs();
+    const p = planAndEncode(run, slot, nowUs + SLOT_S * 0.25 * 1e6);
+    const planMs = cpuMs() - c;
+    rows.push({ slot, ingestMs, planMs, onTime: ingestMs + planMs <= SLOT_S * 1000 && planMs <= WINDOW_S * 1000, plans: p.plans, dor: p.dor });
+    console.log(`lockstep slot ${slot}: ingest ${ingestMs.toFixed(0)} ms CPU, plan ${planMs.toFixed(0)} ms CPU, ${p.plans} plans`);
+  }
+  return rows;
+}
+
+async function realTime(): Promise<{ rows: (Row & { lateMs: number })[]; delivered: number }> {
+  const fleet = fork(path.join(import.meta.dirname, 'telemetry-fleet.ts'), [URL_, String(K)], { execArgv: ['--import', 'tsx'] });
+  await new Promise((resolve, reject) => {
+    fleet.once('message', resolve);
+    fleet.once('exit', (code) => reject(new Error(`fleet process exited (${code}): is the broker at ${URL_} running?`)));
+  });
+  const clock = new WallClock();
+  const bus = await Bus.connect({ url: URL_, clientId: `bench-controller-${process.pid}`, sender: 'controller', clock, log: silentLogger() });
+  const run: SlotRun = { twin: emptyTwin(), prev: new Map() };
+  let applied = 0;
+  await bus.subscribe('twin', {}, (m, d) => {
+    if (d.params.uav !== m.uav_id) return;
+    run.twin = applyTwinState(run.twin, m, d.recvUs);
+    applied++;
+  });
+  const sent = new Promise<{ sent: number }>((resolve) => fleet.once('message', (m) => resolve(m as { sent: number })));
+  fleet.send({ cmd: 'run', rate: K * RATE_HZ, seconds: SLOTS * SLOT_S + 1, format: 'proto' });
+  await clock.sleep(1000); // the twin fills
+  const rows: (Row & { lateMs: number })[] = [];
+  const start = clock.nowUs();
+  for (let slot = 0; slot < SLOTS; slot++) {
+    const slotStart = start + slot * SLOT_S * 1e6;
+    const collectEnd = slotStart + SLOT_S * 0.25 * 1e6;
+    await clock.sleep(Math.max(0, (collectEnd - clock.nowUs()) / 1000));
+    const c = cpuMs();
+    const p = planAndEncode(run, slot, clock.nowUs());
+    const planMs = cpuMs() - c;
+    const lateMs = Math.max(0, (clock.nowUs() - (slotStart + SLOT_S * 1e6)) / 1000);
+    rows.push({ slot, ingestMs: NaN, planMs, onTime: lateMs === 0, plans: p.plans, dor: p.dor, lateMs });
+    console.log(`real-time slot ${slot}: plan ${planMs.toFixed(0)} ms CPU, ${lateMs > 0 ? `${lateMs.toFixed(0)} ms late` : 'on time'}`);
+  }
+  const { sent: total } = await sent;
+  await clock.sleep(500);
+  fleet.send({ cmd: 'exit' });
+  await bus.close();
+  return { rows, delivered: applied / total };
+}
+
+const ls = lockstep();
+let rt: Awaited<ReturnType<typeof realTime>> | string;
+try {
+  rt = await realTime();
+} catch (e) {
+  rt = `not run: ${(e as Error).message}`;
+}
+const lines = [
+  '## Controller at fleet scale',
+  '',
+  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores shared with 7 other engineers' jobs (1-min load average ${os.loadavg()[0]!.toFixed(1)} at the end); Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Command: \`npm run bench:controller-scale\`.`,
+  '',
+  `${K} UAVs × ${RATE_HZ} Hz twin state (${K * RATE_HZ} messages/s), ${K * USERS_PER_UAV} task requests per slot, ${SLOT_S} s slots; per slot the controller's planning path: \`planSlot\` (k-means hover targets warm-started from the last slot, CD + KKT offloading, plan bodies) and every plan encoded. On time = planned within the slot's planning window (${WINDOW_S} s after the 25 % collect phase). Lockstep: simulated time, each slot's ${K * RATE_HZ * SLOT_S} twin states decoded + applied first (CPU ms). Real time: twin states through Mosquitto (QoS 0) into the real \`Bus\`, slots on the wall clock.`,
+  '',
+  '| mode | slot | twin ingest ms CPU | plan ms CPU | plans | late ms | on time |',
+  '|---|---:|---:|---:|---:|---:|:---:|',
+  ...ls.map((r) => `| lockstep | ${r.slot} | ${r.ingestMs.toFixed(0)} | ${r.planMs.toFixed(0)} | ${r.plans} | — | ${r.onTime ? 'yes' : 'no'} |`),
+  ...(typeof rt === 'string' ? [`| real time | — | — | — | — | — | ${rt} |`] : rt.rows.map((r) => `| real time | ${r.slot} | — | ${r.planMs.toFixed(0)} | ${r.plans} | ${r.lateMs.toFixed(0)} | ${r.onTime ? 'yes' : 'no'} |`)),
+  '',
+  typeof rt === 'string' ? '' : `Real time: ${(rt.delivered * 100).toFixed(2)} % of the twin states sent were applied. Every slot on time: lockstep ${ls.every((r) => r.onTime) ? 'yes' : 'no'}, real time ${rt.rows.every((r) => r.onTime) ? 'yes' : 'no'}.`,
+  '',
+];
+const section = lines.join('\n');
+console.log(section);
+writeBenchmarkSection('Controller at fleet scale', section);
+process.exit(0);
