@@ -165,7 +165,7 @@ test('an unreachable autopilot or broker, a bad URL, a bad profile: one line say
     assert.match(badUrl.out, /^uavmec agent: --autopilot: 'udp\/\/:14540' is not a transport URL; accepted: udp:\/\/\[host\]:port/);
     const badScheme = await failing([...base, '--autopilot', 'udp://:14540', '--broker', 'http://x:1883'], env);
     assert.equal(badScheme.code, 2);
-    assert.match(badScheme.out, /--broker 'http:\/\/x:1883': scheme must be mqtt:\/\/, mqtts:\/\//);
+    assert.match(badScheme.out, /--broker: broker URL must start with mqtt:\/\/ or mqtts:\/\/, got 'http:\/\/x:1883'/);
     fs.writeFileSync(profile, fs.readFileSync(profile, 'utf8').replace('"max_speed_m_s"', '"max_speed"'));
     const badProfile = await failing([...base, '--autopilot', 'udp://:14540', '--broker', broker.url], env);
     assert.equal(badProfile.code, 2);

@@ -107,14 +107,14 @@ test('autopilot link lost: setpoints stop and it is reported (event, health)', {
   }
 });
 
-test('flight modes: HOLD stops, WAYPOINTS visits in order, LAND lands (PX4 SITL)', { timeout: 120_000 }, async (t) => {
+test('flight modes: HOLD stops, WAYPOINTS visits in order, LAND lands (PX4 SITL)', { timeout: 600_000 }, async (t) => {
   const r = await rig('px4', 8);
   try {
     const alt = r.scenario.cruiseAltM;
     await r.ctl.plan({ mode: FlightMode.FLIGHT_MODE_WAYPOINTS, waypoints: [{ x_east_m: 15, y_north_m: 0, alt_m: alt }, { x_east_m: 15, y_north_m: 15, alt_m: alt }], speed_m_s: 5 });
     const tr = () => r.sitl.vehicles[0]!.truth();
-    await until(() => Math.hypot(tr().positionNedM.y - 15, tr().positionNedM.x) < 3, 'first waypoint', 60_000);
-    await until(() => Math.hypot(tr().positionNedM.y - 15, tr().positionNedM.x - 15) < 3, 'second waypoint', 60_000);
+    await until(() => Math.hypot(tr().positionNedM.y - 15, tr().positionNedM.x) < 3, 'first waypoint', 180_000);
+    await until(() => Math.hypot(tr().positionNedM.y - 15, tr().positionNedM.x - 15) < 3, 'second waypoint', 180_000);
     await r.ctl.plan({ mode: FlightMode.FLIGHT_MODE_HOLD });
     await until(() => hspeed(r) < 0.2, 'holding', 30_000);
     const twin = r.decoded<TwinState>('twin', 'TwinState').at(-1)!;
