@@ -6,7 +6,7 @@
  * to the best static placement found, then hover; sim/envs/s3-oracle.ts).
  */
 import { s3Oracle, type PlacementSearch, DEFAULT_PLACEMENT_SEARCH } from '../../../sim/envs/index.ts';
-import { episodesFor, evaluatePolicy, S3_PROTOCOL, type AlgoName, type Checkpoint, type EvalStats } from '../../trainer/index.ts';
+import { episodesFor, evaluatePolicy, S3_PROTOCOL, s3Selection, type AlgoName, type Checkpoint, type EvalStats } from '../../trainer/index.ts';
 import { makeEnv } from '../../../sim/envs/index.ts';
 import type { ExperimentOptions } from '../registry.ts';
 import { evaluateCheckpoint, evaluateRandom, spread, tfBackend, type RunSpec } from './runs.ts';
@@ -57,8 +57,9 @@ export const seedsAt = (s: S3Setting, users: number) => (users === s.users ? s.s
 
 /**
  * One run of the protocol. The protocol's hyper-parameters are written out (not left to the
- * defaults) so a cached checkpoint is reused only when it was trained with them; tag `p16` keeps
- * these runs apart from the earlier 50-slot, per-episode-exploration runs.
+ * defaults) so a cached checkpoint is reused only when it was trained with them; tag `p16v` keeps
+ * these runs (with model selection) apart from the earlier `p16` runs (last policy) and the
+ * 50-slot, per-episode-exploration runs before them.
  */
 export function s3RunSpec(algo: AlgoName, seed: number, s: S3Setting, users = s.users): RunSpec {
   const decay = Math.round((S3_PROTOCOL.exploreDecaySteps * s.steps) / S3_PROTOCOL.steps);
@@ -66,7 +67,8 @@ export function s3RunSpec(algo: AlgoName, seed: number, s: S3Setting, users = s.
   const algoOverrides: Record<string, unknown> = algo === 'd3qn'
     ? { ...shared, epsDecaySteps: decay }
     : { ...shared, actionReg: S3_PROTOCOL.actionReg, noiseDecaySteps: decay };
-  return { algo, env: 's3', seed, episodes: s.episodes, envOverrides: { users, horizon: s.horizon }, algoOverrides, tag: 'p16' };
+  const select = { ...s3Selection(seed), slots: s.evalHorizon };
+  return { algo, env: 's3', seed, episodes: s.episodes, envOverrides: { users, horizon: s.horizon }, algoOverrides, tag: 'p16v', select };
 }
 
 /** Evaluation environment seed: fixed per root seed, shared by every policy (same task draws). */
