@@ -35,6 +35,8 @@ export interface Checkpoint {
   learner: unknown;
   /** Wall time spent training this run so far, s, summed over resumes (absent in older checkpoints). */
   wallTimeS?: number;
+  /** CPU time of the training process so far, s, summed over resumes (absent when not measured). */
+  cpuTimeS?: number;
   /** Model selection, when the run used it: its settings, every validation score, the best policy. */
   select?: ModelSelection;
   validation?: { episode: number; total: number }[];
@@ -60,6 +62,8 @@ export interface TrainRequest {
   log?: (line: string) => void;
   /** Wall-clock reader for the report (the shell passes performance.now). */
   nowMs?: () => number;
+  /** CPU-time reader of this process, ms (the shell passes process.cpuUsage); load does not bend it. */
+  cpuMs?: () => number;
   /** Keep the best policy on a validation rollout (a resumed run keeps its checkpoint's setting). */
   select?: ModelSelection;
 }
@@ -74,6 +78,8 @@ export interface TrainReport {
   wallTimeS: number;
   /** Training wall time of the whole run, s: the checkpoint's earlier time plus this invocation's (null when a resumed checkpoint did not record it). */
   trainingWallTimeS: number | null;
+  /** CPU time of the training process for the whole run, s (null when a part of it was not measured). */
+  trainingCpuTimeS: number | null;
   envSteps: number;
   envHash: string;
   gitCommit: string;
@@ -125,9 +131,12 @@ export async function trainPolicy(req: TrainRequest): Promise<TrainOutcome> {
   }
   const priorWallS = r ? (r.wallTimeS ?? null) : 0;
   const trainedS = () => (priorWallS === null ? undefined : priorWallS + (now() - t0) / 1000);
+  const c0 = req.cpuMs?.();
+  const priorCpuS = r ? r.cpuTimeS : 0;
+  const cpuS = () => (c0 === undefined || priorCpuS === undefined ? undefined : priorCpuS + (req.cpuMs!() - c0) / 1000);
   const sel = selector(learner, envId, envOverrides, r ?? { select: req.select });
   const ckpt = (episode: number, state: unknown, curve: EpisodeStats[]): Checkpoint => ({
-    version: 1, algo, env: envId, seed, envOverrides, algoOverrides, copies, episode, curve, learner: state, wallTimeS: trainedS(), ...sel?.state(),
+    version: 1, algo, env: envId, seed, envOverrides, algoOverrides, copies, episode, curve, learner: state, wallTimeS: trainedS(), cpuTimeS: cpuS(), ...sel?.state(),
   });
   const curve: EpisodeStats[] = [...prior];
   runTraining({
@@ -139,6 +148,7 @@ export async function trainPolicy(req: TrainRequest): Promise<TrainOutcome> {
   });
   req.onCheckpoint?.(ckpt(Math.max(req.episodes, r?.episode ?? 0), learner.checkpoint(), curve));
   const trainingWallTimeS = trainedS() ?? null;
+  const trainingCpuTimeS = cpuS() ?? null;
   const best = sel?.state().best;
   if (best) learner.restore(best.learner);
   const evalEnv = makeEnv(envId, seed + 1_000_003, envOverrides);
@@ -148,7 +158,7 @@ export async function trainPolicy(req: TrainRequest): Promise<TrainOutcome> {
   const last = curve.slice(-10);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   const report: TrainReport = {
-    algo, env: envId, seed, episodes: req.episodes, backend, wallTimeS: (now() - t0) / 1000, trainingWallTimeS,
+    algo, env: envId, seed, episodes: req.episodes, backend, wallTimeS: (now() - t0) / 1000, trainingWallTimeS, trainingCpuTimeS,
     envSteps: curve.reduce((a, s) => a + s.steps, 0), envHash: envHash(spec.config), gitCommit: req.gitCommit ?? 'unknown',
     config: { env: spec.config, algo: algoConfig(algo, algoOverrides), copies },
     final: { last10MeanReward: mean(last.map((s) => s.reward)), last10MeanObjective: mean(last.map((s) => s.objective)), eval: evalStats },
