@@ -82,13 +82,15 @@ export interface Row {
   late: number[];
   perSlot: number[][];
   penalties: number[];
+  /** Per seed (learners): the episode whose policy model selection kept. */
+  selected: (number | undefined)[];
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
-function row(users: number, key: string, label: string, stats: EvalStats[], s: S3Setting): Row {
+function row(users: number, key: string, label: string, stats: EvalStats[], s: S3Setting, selected: (number | undefined)[] = []): Row {
   return {
-    users, key, label,
+    users, key, label, selected,
     totals: stats.map((st) => sum(st.perSlotObjective)),
     late: stats.map((st) => { const l = st.perSlotObjective.slice(s.lateFrom - 1); return l.length ? sum(l) / l.length : NaN; }),
     perSlot: stats.map((st) => st.perSlotObjective), penalties: stats.map((st) => st.meanPenalty),
@@ -129,8 +131,9 @@ export async function evalRow(o: ExperimentOptions, s: S3Setting, models: Map<Al
     stats.push(await evaluatePolicy(makeEnv(env, evalSeed(o), over), oracle.act, 1));
     return row(users, key, key === 'oracle' ? 'oracle (fly to best placement, hover)' : 'oracle at 10 m (2D)', stats, s);
   }
-  for (const c of models.get(key as AlgoName)!) stats.push(await evaluateCheckpoint(tf, c, evalSeed(o), 1, over));
-  return row(users, key, LEARNERS.find((l) => l.algo === key)!.label, stats, s);
+  const cs = models.get(key as AlgoName)!;
+  for (const c of cs) stats.push(await evaluateCheckpoint(tf, c, evalSeed(o), 1, over));
+  return row(users, key, LEARNERS.find((l) => l.algo === key)!.label, stats, s, cs.map((c) => c.best?.episode));
 }
 
 /** Summary of a row against the (3D) oracle row of the same user count. */
