@@ -84,13 +84,15 @@ export interface Row {
   penalties: number[];
   /** Per seed (learners): the episode whose policy model selection kept. */
   selected: (number | undefined)[];
+  /** Per seed (learners with model selection): DOR over the evaluation slots of the run's last policy. */
+  lastTotals: number[];
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
-function row(users: number, key: string, label: string, stats: EvalStats[], s: S3Setting, selected: (number | undefined)[] = []): Row {
+function row(users: number, key: string, label: string, stats: EvalStats[], s: S3Setting, selected: (number | undefined)[] = [], lastTotals: number[] = []): Row {
   return {
-    users, key, label, selected,
+    users, key, label, selected, lastTotals,
     totals: stats.map((st) => sum(st.perSlotObjective)),
     late: stats.map((st) => { const l = st.perSlotObjective.slice(s.lateFrom - 1); return l.length ? sum(l) / l.length : NaN; }),
     perSlot: stats.map((st) => st.perSlotObjective), penalties: stats.map((st) => st.meanPenalty),
@@ -132,8 +134,12 @@ export async function evalRow(o: ExperimentOptions, s: S3Setting, models: Map<Al
     return row(users, key, key === 'oracle' ? 'oracle (fly to best placement, hover)' : 'oracle at 10 m (2D)', stats, s);
   }
   const cs = models.get(key as AlgoName)!;
-  for (const c of cs) stats.push(await evaluateCheckpoint(tf, c, evalSeed(o), 1, over));
-  return row(users, key, LEARNERS.find((l) => l.algo === key)!.label, stats, s, cs.map((c) => c.best?.episode));
+  const last: number[] = [];
+  for (const c of cs) {
+    stats.push(await evaluateCheckpoint(tf, c, evalSeed(o), 1, over));
+    if (c.best) last.push(sum((await evaluateCheckpoint(tf, { ...c, best: undefined }, evalSeed(o), 1, over)).perSlotObjective));
+  }
+  return row(users, key, LEARNERS.find((l) => l.algo === key)!.label, stats, s, cs.map((c) => c.best?.episode), last);
 }
 
 /** Summary of a row against the (3D) oracle row of the same user count. */
