@@ -434,6 +434,7 @@ export interface PlanningInputs {
   plan_t_us: number;
   consumed: ConsumedMessage[];
   consumed_before_start: number;
+  plan_validity_slots: number;
 }
 
 export interface GeoPoint {

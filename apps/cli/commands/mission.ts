@@ -10,11 +10,11 @@ import { formatSlotTiming } from '../../mission/timing.ts';
 import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
 import { FAILOVER_HELP, FAILOVER_OPTIONS, runFailoverCommand, wantsFailover } from './mission-failover.ts';
 import { int, num, oneOf, parse } from '../args.ts';
-import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
+import { TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { brokerUrlsFrom } from '../broker-auth.ts';
 import { runS0Mission, S0_HELP, S0_OPTIONS } from '../s0-options.ts';
-import { SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
+import { SCENARIO_HELP, SCENARIO_OPTIONS, TASK_MODEL_OPTIONS, taskScenarioFrom } from '../common-options.ts';
 
 const command: Command = {
   name: 'mission',
@@ -128,8 +128,7 @@ Examples:
       secrets: { type: 'string' },
       auth: { type: 'string' },
       'mavlink-signing': { type: 'string' },
-      tasks: { type: 'string' },
-      'pool-every': { type: 'string' },
+      ...TASK_MODEL_OPTIONS,
       deterministic: { type: 'boolean' },
       realtime: { type: 'boolean' },
       trajectory: { type: 'string' },
@@ -176,12 +175,7 @@ Examples:
       scenario = policy.scenario;
     } else {
       if (v.model !== undefined || v['env-episodes'] !== undefined) throw new UsageError('--model and --env-episodes need --trajectory policy');
-      const base = scenarioFrom(v);
-      scenario = {
-        ...base,
-        taskModel: oneOf(v.tasks, 'tasks', ['independent', 'dag'] as const, base.taskModel ?? 'independent'),
-        poolEverySlots: int(v['pool-every'], 'pool-every', base.poolEverySlots ?? DEFAULT_POOL_EVERY_SLOTS, 1),
-      };
+      scenario = taskScenarioFrom(v);
     }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const runDir = path.join(v.runs ?? 'runs', stamp);
