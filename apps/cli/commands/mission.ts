@@ -5,6 +5,7 @@ import { preparePolicyMission, type PolicyMissionSetup } from '../../mission/pol
 import { DEFAULT_POLICY_MODEL } from '../../mission/policy-model.ts';
 import { prepareS2Mission, S2_POLICIES, type S2MissionSetup } from '../../mission/s2.ts';
 import { formatSummary } from '../../mission/summary.ts';
+import { formatShards } from '../../mission/shards.ts';
 import { formatSlotTiming } from '../../mission/timing.ts';
 import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
 import { FAILOVER_HELP, FAILOVER_OPTIONS, runFailoverCommand, wantsFailover } from './mission-failover.ts';
@@ -93,6 +94,13 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
 ${VIEW_HELP}
 ${FAILOVER_HELP}
+  --shards N         N sharded controllers (issue 19 §3; planner trajectory, lockstep or --realtime):
+                     the area is cut into N strips along x east, each controller plans the UAVs
+                     over its strip and its users' tasks, hands a UAV to the next shard when it
+                     crosses the border (a Handover message with its twin state), and sends UAVs
+                     to a strip short of them; shard 1 keeps the slot clock and publishes the
+                     merged fleet picture. The summary lists each shard's books and the handovers
+                     (docs/failover.md, "Sharded controllers")
 ${TASK_MODEL_HELP}
 ${S0_HELP}
 ${SCENARIO_HELP}
@@ -127,6 +135,7 @@ Examples:
       model: { type: 'string' },
       'env-episodes': { type: 'string' },
       policy: { type: 'string' },
+      shards: { type: 'string' },
       ...VIEW_OPTIONS,
       ...FAILOVER_OPTIONS,
       ...SCENARIO_OPTIONS,
@@ -143,6 +152,8 @@ Examples:
     const s0Only = (['planner', 'warm-start', 'meds'] as const).filter((k) => v[k] !== undefined);
     if (s0Only.length) throw new UsageError(`--${s0Only.join(', --')} need --system s0`);
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
+    const shards = int(v.shards, 'shards', 1, 1, 8);
+    if (shards > 1 && (trajectory !== 'planner' || v.tasks === 'dag')) throw new UsageError('--shards flies the planner trajectory with independent tasks: use --trajectory planner');
     const secure = v.secure === true || v.secrets !== undefined;
     if (typeof v.broker === 'string') brokerUrlsFrom(v.broker);
     const realtime = v.realtime === true || v.speed !== undefined;
@@ -181,6 +192,7 @@ Examples:
       ...(v.broker ? { brokerUrl: v.broker } : {}),
       ...(secure ? { security: { auth, mavlinkSigning, ...(v.secrets ? { secretsDir: v.secrets } : {}) } } : {}),
       runDir,
+      ...(shards > 1 ? { shards } : {}),
       onTiming: (t) => {
         timingNote = formatSlotTiming(t);
         if ((t.lateRequestsPrevSlot ?? 0) > 0 || t.maxLagMs > 100 * scenario.slotS) process.stderr.write(`\n! slot ${t.slot}: ${timingNote}\n`);
@@ -191,6 +203,7 @@ Examples:
     progress.done();
     await view.close();
     console.log(formatSummary(summary));
+    if (summary.shards) console.log(formatShards(summary.shards));
     console.log(`\nRun folder: ${runDir}`);
     console.log(`Report: ${path.join(runDir, 'report.html')}`);
     if (summary.determinism) console.log(`Lockstep run: recording SHA-256 ${summary.determinism.recordingSha256}${summary.determinism.stalls ? ` (${summary.determinism.stalls} stalls: not reproducible)` : ''}`);
