@@ -11,6 +11,8 @@ import { createRng } from '../core/rng.ts';
 import { makeEnv, type EnvId } from '../sim/envs/index.ts';
 import { createLearner, type AlgoName } from '../apps/trainer/algos/index.ts';
 import { initBackend } from '../apps/trainer/backend.ts';
+import { rolloutObjective } from '../apps/trainer/loop.ts';
+import { S3_PROTOCOL } from '../apps/trainer/protocol.ts';
 
 /** CPU time of this process, ms (what a job costs whatever else shares the machine). */
 const cpuMs = () => {
@@ -56,6 +58,19 @@ async function updateMs(algo: AlgoName, id: EnvId, updates: number): Promise<{ w
   return ms;
 }
 
+/** Wall and CPU ms of one model-selection validation episode: a MADDPG actor flying 500 slots at 30 users. */
+async function validationMs(): Promise<{ wall: number; cpu: number }> {
+  const { tf } = await initBackend(() => {});
+  const env = makeEnv('s3', 1, { users: 30, horizon: S3_PROTOCOL.evalSlots });
+  const l = createLearner('maddpg', tf, env.spec, createRng(1));
+  const t0 = performance.now();
+  const c0 = cpuMs();
+  rolloutObjective(env, (o) => l.act(o, false));
+  const ms = { wall: performance.now() - t0, cpu: cpuMs() - c0 };
+  l.dispose();
+  return ms;
+}
+
 const { name: backend } = await initBackend(() => {});
 const rows: string[] = [];
 // S3 at its default 10 users and at 30 (the Fig. 6 setting and the default model's): CD+KKT grows with users.
@@ -68,16 +83,19 @@ for (const [algo, id] of [['maddpg', 's3'], ['td3', 's2'], ['d3qn', 's3']] as [A
   const u = await updateMs(algo, id, 50);
   rows.push(`| ${algo} update on ${id}, batch 128 (ms, ${backend}) | ${u.wall.toFixed(1)} | ${u.cpu.toFixed(1)} |`);
 }
+const v = await validationMs();
+rows.push(`| model selection: one ${S3_PROTOCOL.evalSlots}-slot validation episode, MADDPG on s3 at 30 users (ms, ${backend}) | ${v.wall.toFixed(0)} | ${v.cpu.toFixed(0)} |`);
 const models: string[] = [];
 const warm: string[] = [];
-if (existsSync('models')) {
-  for (const f of readdirSync('models').filter((n) => n.endsWith('.json') && !n.endsWith('.ckpt.json')).sort()) {
-    const r = JSON.parse(readFileSync(`models/${f}`, 'utf8')) as { algo: string; env: string; episodes: number; envSteps: number; wallTimeS: number; trainingWallTimeS?: number | null; backend: string; final?: { eval: { meanObjective: number } } };
+for (const dir of ['models', 'models/baselines'].filter((d) => existsSync(d))) {
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json') && !n.endsWith('.ckpt.json')).sort()) {
+    const r = JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as { algo: string; env: string; episodes: number; envSteps: number; wallTimeS: number; trainingWallTimeS?: number | null; trainingCpuTimeS?: number | null; backend: string; selected?: { episode: number }; final?: { eval: { meanObjective: number } } };
     if (!r.final) {
       warm.push(`| ${f.replace('.json', '')} | ${r.wallTimeS.toFixed(1)} | ${r.backend} |`);
       continue;
     }
-    models.push(`| ${f.replace('.json', '')} | ${r.algo} | ${r.env} | ${r.episodes} | ${r.envSteps} | ${(r.trainingWallTimeS ?? r.wallTimeS).toFixed(0)} | ${r.backend} | ${r.final.eval.meanObjective.toFixed(3)} |`);
+    const cpuS = r.trainingCpuTimeS == null ? '—' : r.trainingCpuTimeS.toFixed(0);
+    models.push(`| ${dir.replace(/^models\/?/, '')}${dir === 'models' ? '' : '/'}${f.replace('.json', '')} | ${r.algo} | ${r.env} | ${r.episodes} | ${r.envSteps} | ${(r.trainingWallTimeS ?? r.wallTimeS).toFixed(0)} | ${cpuS} | ${r.selected ? `episode ${r.selected.episode}` : 'last'} | ${r.backend} | ${r.final.eval.meanObjective.toFixed(3)} |`);
   }
 }
 const cpu = cpus();
@@ -92,10 +110,10 @@ const section = [
   '|---|---|---|',
   ...rows,
   '',
-  'Default models (from their reports; wall time measured while the 2-core machine was shared with other jobs):',
+  'Default models (from their reports; wall time measured while the 2-core machine was shared with other jobs, CPU time of the training process — what load does not bend — where recorded; "policy" = the one model selection kept, or the last):',
   '',
-  '| model | algo | env | episodes | env steps | wall time (s) | backend | greedy objective per slot |',
-  '|---|---|---|---|---|---|---|---|',
+  '| model | algo | env | episodes | env steps | training wall time (s) | training CPU time (s) | policy | backend | greedy objective per slot |',
+  '|---|---|---|---|---|---|---|---|---|---|',
   ...models,
   '',
   ...(warm.length ? ['Other trained models (data generation + training):', '', '| model | wall time (s) | backend |', '|---|---|---|', ...warm, ''] : []),

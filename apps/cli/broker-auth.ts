@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { KeyObject } from 'node:crypto';
-import { parseBrokerUrls, type BusOptions } from '../common/bus.ts';
+import { parseBrokerUrls, type BrokerCredentials } from '../common/bus.ts';
 import { loadPlanSigningKey, loadPlanVerifyKey } from '../security/plan-signing.ts';
 import { parseMavlinkKey } from '../security/mavlink-signing.ts';
 import type { OptionSpec } from './args.ts';
@@ -29,7 +29,7 @@ export const BROKER_AUTH_HELP = `Broker authentication (default: none, anonymous
   --cert FILE --key FILE   client certificate and its private key (PEM), for a broker that
                       requires them (its CN is the identity)`;
 
-export type BrokerAuth = Pick<BusOptions, 'username' | 'password' | 'ca' | 'cert' | 'key'>;
+export type BrokerAuth = Omit<BrokerCredentials, 'connectTimeoutMs'>;
 
 export function readFileOption(file: string, name: string): Buffer {
   try {

@@ -3,8 +3,8 @@
  * radio), the clock and the broker.
  */
 import fs from 'node:fs';
-import { defaultScenario, validateScenario, type Scenario } from '../../sim/world/index.ts';
-import { int, num, type OptionSpec } from './args.ts';
+import { DEFAULT_POOL_EVERY_SLOTS, defaultScenario, validateScenario, type Scenario } from '../../sim/world/index.ts';
+import { int, num, oneOf, type OptionSpec } from './args.ts';
 import { UsageError } from './command.ts';
 
 export { CLOCK_HELP, CLOCK_OPTIONS, clockFrom } from './clock-options.ts';
@@ -44,4 +44,22 @@ export function scenarioFrom(v: Record<string, string | boolean | undefined>): S
   const bad = validateScenario(s);
   if (bad) throw new UsageError(`scenario: ${bad}`);
   return s;
+}
+
+/** `--tasks` and `--pool-every` (help text: TASK_MODEL_HELP in sim/world). */
+export const TASK_MODEL_OPTIONS = {
+  tasks: { type: 'string' },
+  'pool-every': { type: 'string' },
+} as const satisfies OptionSpec;
+
+/** The scenario options plus the task model (independent S3 tasks or S1's dag pool rounds). */
+export function taskScenarioFrom(v: Record<string, string | boolean | undefined>): Scenario {
+  const base = scenarioFrom(v);
+  const tasks = typeof v.tasks === 'string' ? v.tasks : undefined;
+  const every = typeof v['pool-every'] === 'string' ? v['pool-every'] : undefined;
+  return {
+    ...base,
+    taskModel: oneOf(tasks, 'tasks', ['independent', 'dag'] as const, base.taskModel ?? 'independent'),
+    poolEverySlots: int(every, 'pool-every', base.poolEverySlots ?? DEFAULT_POOL_EVERY_SLOTS, 1),
+  };
 }

@@ -49,7 +49,30 @@ export interface Delivery {
   recvUs: number;
 }
 
-export interface BusOptions {
+/** Who this client is to the broker, and how long it tries to reach it: shared by every MQTT connection. */
+export interface BrokerCredentials {
+  username?: string;
+  password?: string;
+  /** TLS material for mqtts:// (PEM). */
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** How long to keep retrying the first connection, ms of wall time (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+/** The mqtt.js options for `BrokerCredentials` (only the fields that are set). */
+export function credentialOptions(c: BrokerCredentials): Partial<IClientOptions> {
+  const o: Partial<IClientOptions> = { connectTimeout: c.connectTimeoutMs ?? 10_000 };
+  if (c.username !== undefined) o.username = c.username;
+  if (c.password !== undefined) o.password = c.password;
+  if (c.ca) o.ca = c.ca;
+  if (c.cert) o.cert = c.cert;
+  if (c.key) o.key = c.key;
+  return o;
+}
+
+export interface BusOptions extends BrokerCredentials {
   /** One broker URL, or several nodes of one clustered broker separated by commas (tried in order). */
   url: string;
   clientId: string;
@@ -59,14 +82,6 @@ export interface BusOptions {
   log: Logger;
   /** Keep the session (subscriptions and queued QoS 1 messages) across disconnects. */
   persistentSession?: boolean;
-  username?: string;
-  password?: string;
-  /** TLS material for mqtts:// (PEM). */
-  ca?: string | Buffer;
-  cert?: string | Buffer;
-  key?: string | Buffer;
-  /** How long to keep retrying the first connection, ms of wall time (default 10 s). */
-  connectTimeoutMs?: number;
   /** Report traffic to the clock's activity tracker, if it has one (default true). */
   track?: boolean;
   /**
@@ -151,8 +166,8 @@ export class Bus {
       clean: !opts.persistentSession,
       // With a list, a dead node is left for the next one quickly (a refused connect costs nothing).
       reconnectPeriod: urls.length > 1 ? 200 : 500,
-      connectTimeout: opts.connectTimeoutMs ?? 10_000,
       protocolVersion: 4,
+      ...credentialOptions(opts),
     };
     if (urls.length > 1) {
       options.servers = urls.map((u) => {
@@ -166,11 +181,6 @@ export class Bus {
       const payload = Buffer.from(encode(topicSpec(key).type, { ...(msg as object), header } as never));
       options.will = { topic: topicName(key, params ?? {}), payload, qos: topicSpec(key).qos, retain: false };
     }
-    if (opts.username !== undefined) options.username = opts.username;
-    if (opts.password !== undefined) options.password = opts.password;
-    if (opts.ca) options.ca = opts.ca;
-    if (opts.cert) options.cert = opts.cert;
-    if (opts.key) options.key = opts.key;
     const activity = opts.track === false ? undefined : opts.clock.activity;
     try {
       const client = await (activity ? activity.during(mqtt.connectAsync(urls[0]!, options), `mqtt-connect:${opts.clientId}`) : mqtt.connectAsync(urls[0]!, options));

@@ -7,6 +7,7 @@ import type { PolicyRunSummary } from './policy.ts';
 import type { MissionTiming } from './timing.ts';
 import { formatS2, type S2RunSummary } from './s2-eval.ts';
 import type { S0RunSummary } from './s0.ts';
+import type { ShardsSummary } from './shards.ts';
 
 export interface UavSummary {
   uavId: number;
@@ -43,6 +44,8 @@ export interface MissionSummary {
   /** Which clock ran the mission; on a real-time (scaled) clock the lateness measured and whether it degraded the numbers. */
   timing?: MissionTiming;
   slots: SlotMetrics[];
+  /** Sharded controllers (`--shards N`, shards.ts): each shard's region, UAVs and books, and the handovers. */
+  shards?: ShardsSummary;
   totals: {
     released: number;
     completed: number;

@@ -7,7 +7,7 @@
 import { checkPlans, checkRounds, type CheckResult } from './check.ts';
 import { evaluateSlot, totalsOf, type SlotMetricsPredicted } from './evaluate.ts';
 import { replayInputs } from './inputs.ts';
-import type { RunFolder } from './recording.ts';
+import { FAILOVER_WHY, severalControllers, type RunFolder } from './recording.ts';
 import { configFromSummary, replan, type ReplayConfig, type ReplayPlanner } from './replan.ts';
 import { replayThroughCore } from './core-replay.ts';
 import { poolConfigFromSummary, POOL_REPLAY_PLANNERS, RECORDED_POOL_PLANNER, replanPools, type PoolReplayPlanner } from './pool-replan.ts';
@@ -40,11 +40,14 @@ export const isPoolPlanner = (p: string): p is PoolReplayPlanner => (POOL_REPLAY
 export const diverged = (r: ReplayReport): boolean => r.check.first !== undefined || r.pools?.check.first !== undefined;
 
 /**
+ * Failover runs (several controllers) are refused (recording.ts, `FAILOVER_WHY`).
  * Recordings with the controller's PlanningInputs (every run since the planning core) replay
  * through that core (core-replay.ts); older ones through the inference of inputs.ts. Throws when
  * the recording lacks a message the controller consumed (not a whole recording of the run).
  */
 export function replayRun(run: RunFolder, planner?: ReplayPlanner | PoolReplayPlanner): ReplayReport {
+  const several = severalControllers(run.recording);
+  if (several) throw new Error(`${run.dir} holds plans of ${several}: ${FAILOVER_WHY}`);
   const cfg = configFromSummary(run.summary);
   if (run.recording.planningInputs.length > 0) return replayWithCore(run, cfg, planner);
   const all = replayInputs(run.recording, cfg.slotS);

@@ -7,6 +7,7 @@ import train from '../cli/commands/train.ts';
 import evaluate from '../cli/commands/evaluate.ts';
 import { UsageError } from '../cli/command.ts';
 import { decodePolicyMetadata, readOnnxMetadata } from '../../core/onnx/index.ts';
+import type { Checkpoint } from './session.ts';
 
 /** Captures console.log lines while `fn` runs. */
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string[] }> {
@@ -40,8 +41,11 @@ void test('train writes actors, report, SVG and checkpoint; evaluate reads them;
     const r = await capture(() => train.run(args));
     assert.equal(r.code, 0);
     for (let k = 0; k < 4; k++) assert.ok(existsSync(join(dir, `s3-maddpg.uav${k}.onnx`)));
-    const report = JSON.parse(readFileSync(join(dir, 's3-maddpg.json'), 'utf8')) as { curve: unknown[]; backend: string; envSteps: number; files: string[] };
+    const report = JSON.parse(readFileSync(join(dir, 's3-maddpg.json'), 'utf8')) as { curve: unknown[]; backend: string; envSteps: number; files: string[]; selected?: { episode: number; validationSlots: number }; trainingCpuTimeS: number };
     assert.equal(report.curve.length, 2);
+    assert.ok(report.selected && [1, 2].includes(report.selected.episode), 'S3 learners: model selection by default');
+    assert.equal(report.selected.validationSlots, 500);
+    assert.ok(report.trainingCpuTimeS > 0);
     assert.equal(report.envSteps, 12);
     assert.ok(readFileSync(join(dir, 's3-maddpg.svg'), 'utf8').startsWith('<svg'));
     const meta = decodePolicyMetadata(readOnnxMetadata(readFileSync(join(dir, 's3-maddpg.uav1.onnx'))).metadata);
@@ -58,6 +62,8 @@ void test('train writes actors, report, SVG and checkpoint; evaluate reads them;
     assert.equal(resumed.code, 0);
     const after = JSON.parse(readFileSync(join(dir, 's3-maddpg.json'), 'utf8')) as { curve: { episode: number }[] };
     assert.deepEqual(after.curve.map((c) => c.episode), [0, 1, 2]);
+    const ckpt = JSON.parse(readFileSync(join(dir, 's3-maddpg.ckpt.json'), 'utf8')) as Checkpoint;
+    assert.deepEqual(ckpt.validation!.map((v) => v.episode), [1, 2, 3], 'a resumed run keeps validating');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

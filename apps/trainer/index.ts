@@ -9,8 +9,8 @@
  * - Warm start for the S0 coalition game: `membershipFeatures`, `proposeStructure`, `trainWarmstart`, … (warmstart/).
  */
 export { initBackend, type Backend, type Tf } from './backend.ts';
-export { trainPolicy, resolveEnv, envRewardScale, type TrainRequest, type TrainReport, type TrainOutcome, type Checkpoint } from './session.ts';
-export { runTraining, evaluatePolicy, type EpisodeStats, type EvalStats, type LoopOptions } from './loop.ts';
+export { trainPolicy, resolveEnv, envRewardScale, type TrainRequest, type TrainReport, type TrainOutcome, type Checkpoint, type ModelSelection, type SelectedPolicy } from './session.ts';
+export { runTraining, evaluatePolicy, rolloutObjective, type EpisodeStats, type EvalStats, type LoopOptions } from './loop.ts';
 export { createLearner, algoConfig, ALGOS, type AlgoName, type Learner, type ExportedActor } from './algos/index.ts';
 export { buildPolicyFiles, policyFileSuffix, type PolicyFile } from './export.ts';
 export { Mlp, type SerializedMlp } from './nets.ts';
@@ -18,4 +18,4 @@ export { ReplayBuffer, type Batch } from './replay.ts';
 export { obsAffine, actAffine, applyAffine, type Affine } from './scaling.ts';
 export { lineChartSvg, movingAverage, type Series } from './report/index.ts';
 export { membershipFeatures, proposeStructure, warmstartDataset, trainWarmstart, predictMembership, evaluateWarmstart, exportWarmstart, WARMSTART_FEATURES, type WarmstartModel, type WarmstartEval, type WarmstartSample } from './warmstart/index.ts';
-export { S3_PROTOCOL, episodesFor } from './protocol.ts';
+export { S3_PROTOCOL, episodesFor, s3Selection, validationSeed } from './protocol.ts';

@@ -29,6 +29,8 @@ export interface LoopOptions {
   onEpisode?: (s: EpisodeStats) => void;
   checkpointEvery?: number;
   onCheckpoint?: (episode: number, state: unknown) => void;
+  /** Called after every finished episode with the number of episodes done (model selection). */
+  afterEpisode?: (episodes: number) => void;
 }
 
 export function runTraining(opts: LoopOptions): EpisodeStats[] {
@@ -67,6 +69,7 @@ export function runTraining(opts: LoopOptions): EpisodeStats[] {
         learner.endEpisode(episode);
         opts.onEpisode?.(s);
         episode++;
+        opts.afterEpisode?.(episode);
         if (opts.onCheckpoint && opts.checkpointEvery && episode % opts.checkpointEvery === 0) opts.onCheckpoint(episode, learner.checkpoint());
         acc[i] = { reward: 0, objective: 0, penalty: 0, steps: 0, cl: 0, al: 0, nc: 0, na: 0 };
         obs[i] = env.reset();
@@ -116,4 +119,19 @@ export async function evaluatePolicy(env: Env, policy: (obs: number[][]) => numb
     episodes, meanReward: reward / episodes, meanObjective: objective / steps, meanPenalty: penalty / episodes,
     meanObjectiveSecondHalf: secondN ? second / secondN : 0, violations, perSlotObjective: perSlot,
   };
+}
+
+/**
+ * One greedy episode of a synchronous policy: the objective per slot (model selection's
+ * validation rollout, run between training episodes).
+ */
+export function rolloutObjective(env: Env, policy: (obs: number[][]) => number[][]): number[] {
+  const out: number[] = [];
+  let obs = env.reset();
+  for (;;) {
+    const r = env.step(policy(obs));
+    out.push(r.info.objective);
+    obs = r.obs;
+    if (r.done) return out;
+  }
 }

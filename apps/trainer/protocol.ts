@@ -34,6 +34,14 @@ export const S3_PROTOCOL = {
    * the training horizon; 0.1 keeps the actors out of saturation, so a UAV can stop.
    */
   actionReg: 0.1,
+  /**
+   * Model selection, applied to every learner alike: after every `validateEvery` training episodes
+   * the greedy policy flies one validation episode of `evalSlots` slots on a held-out env seed
+   * (`validationSeed`: other task draws than training's and the figures'), and the best policy is
+   * the run's result. The seed-to-seed spread of the last policy is the problem it addresses
+   * (docs/training.md, "Model selection").
+   */
+  validateEvery: 1,
   /** Evaluation slots (S3 §V). */
   evalSlots: 500,
   /** First slot of the "after arrival" window (the oracle arrives by slot 26–35). */
@@ -43,4 +51,12 @@ export const S3_PROTOCOL = {
 /** Episodes of `horizon` slots that make `steps` env steps (rounded up). */
 export function episodesFor(steps: number, horizon: number): number {
   return Math.max(1, Math.ceil(steps / horizon));
+}
+
+/** The held-out validation env seed of training seed `seed` (model selection). */
+export const validationSeed = (seed: number): number => 2_000_003 + seed;
+
+/** The protocol's model selection for training seed `seed` (`trainPolicy`'s `select`). */
+export function s3Selection(seed: number): { everyEpisodes: number; slots: number; envSeed: number } {
+  return { everyEpisodes: S3_PROTOCOL.validateEvery, slots: S3_PROTOCOL.evalSlots, envSeed: validationSeed(seed) };
 }

@@ -7,9 +7,9 @@ import { makeEnv, type Env, type EnvSpec, type StepResult } from '../../sim/envs
 import { createLearner, type AlgoName } from './algos/index.ts';
 import { initBackend } from './backend.ts';
 import { buildPolicyFiles } from './export.ts';
-import { evaluatePolicy, runTraining } from './loop.ts';
+import { evaluatePolicy, rolloutObjective, runTraining } from './loop.ts';
 import { ReplayBuffer } from './replay.ts';
-import { trainPolicy } from './session.ts';
+import { trainPolicy, type Checkpoint } from './session.ts';
 
 const logs: string[] = [];
 const { tf, name: backendName } = await initBackend((l) => logs.push(l));
@@ -150,4 +150,26 @@ void test('trainPolicy: same seed, same curve and bytes; report and per-UAV acto
   assert.equal(meta.value.agent, '2');
   assert.equal(meta.value.numAgents, 4);
   assert.equal(meta.value.actionSpec.kind, 'displacement');
+});
+
+void test('trainPolicy with model selection: a validation score per episode, the best policy kept and reproducible', async () => {
+  const select = { everyEpisodes: 1, slots: 12, envSeed: 77 };
+  const ckpts: Checkpoint[] = [];
+  const out = await trainPolicy({
+    algo: 'maddpg', env: 's3', episodes: 4, seed: 5, envOverrides: { users: 6, horizon: 8 }, algoOverrides: { warmupSteps: 8, learnStart: 8, batch: 8 },
+    evalEpisodes: 1, log: () => {}, select, onCheckpoint: (c) => ckpts.push(c),
+  });
+  const last = ckpts.at(-1)!;
+  assert.deepEqual(last.validation!.map((v) => v.episode), [1, 2, 3, 4]);
+  const top = Math.max(...last.validation!.map((v) => v.total));
+  assert.equal(last.best!.total, top);
+  assert.equal(out.report.selected!.episode, last.best!.episode);
+  // The kept state is the policy that scored: flying it again on the validation env gives its score.
+  const spec = makeEnv('s3', 1, last.envOverrides).spec;
+  const l = createLearner('maddpg', tf, spec, createRng(1), last.algoOverrides);
+  l.restore(last.best!.learner);
+  const again = rolloutObjective(makeEnv('s3', select.envSeed, { ...last.envOverrides, horizon: select.slots }), (o) => l.act(o, false));
+  l.dispose();
+  assert.equal(again.length, select.slots);
+  assert.ok(Math.abs(again.reduce((a, b) => a + b, 0) - top) < 1e-9);
 });

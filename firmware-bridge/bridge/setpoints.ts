@@ -41,11 +41,7 @@ export function setpointMessage(sp: Setpoint, t: SetpointTarget): MavLinkData {
       m.yaw = sp.yawRad ?? 0;
       m.typeMask = (sp.yawRad === undefined ? TYPE_MASK.POSITION : TYPE_MASK.POSITION_YAW) as common.PositionTargetTypemask;
     } else {
-      m.vx = sp.velocityMS.x;
-      m.vy = sp.velocityMS.y;
-      m.vz = sp.velocityMS.z;
-      m.yawRate = sp.yawRateRadS ?? 0;
-      m.typeMask = (sp.yawRateRadS === undefined ? TYPE_MASK.VELOCITY : TYPE_MASK.VELOCITY_YAW_RATE) as common.PositionTargetTypemask;
+      setVelocity(m, sp);
     }
     return m;
   }
@@ -61,13 +57,21 @@ export function setpointMessage(sp: Setpoint, t: SetpointTarget): MavLinkData {
     m.yaw = sp.yawRad ?? 0;
     m.typeMask = (sp.yawRad === undefined ? TYPE_MASK.POSITION : TYPE_MASK.POSITION_YAW) as common.PositionTargetTypemask;
   } else {
-    m.vx = sp.velocityMS.x;
-    m.vy = sp.velocityMS.y;
-    m.vz = sp.velocityMS.z;
-    m.yawRate = sp.yawRateRadS ?? 0;
-    m.typeMask = (sp.yawRateRadS === undefined ? TYPE_MASK.VELOCITY : TYPE_MASK.VELOCITY_YAW_RATE) as common.PositionTargetTypemask;
+    setVelocity(m, sp);
   }
   return m;
+}
+
+/** The velocity fields and mask, laid out alike in SET_POSITION_TARGET_LOCAL_NED and _GLOBAL_INT. */
+function setVelocity(
+  m: common.SetPositionTargetLocalNed | common.SetPositionTargetGlobalInt,
+  sp: Extract<Setpoint, { kind: 'velocity_ned' }> | Extract<Setpoint, { kind: 'velocity_global' }>,
+): void {
+  m.vx = sp.velocityMS.x;
+  m.vy = sp.velocityMS.y;
+  m.vz = sp.velocityMS.z;
+  m.yawRate = sp.yawRateRadS ?? 0;
+  m.typeMask = (sp.yawRateRadS === undefined ? TYPE_MASK.VELOCITY : TYPE_MASK.VELOCITY_YAW_RATE) as common.PositionTargetTypemask;
 }
 
 /**

@@ -1,38 +1,45 @@
 /**
  * Bridge ↔ SITL (sim/autopilot) over real UDP loopback, both flavours: discovery, arm, takeoff,
- * guided/offboard entry, position setpoints, hold, RTL, land. Time runs on one ScaledClock
- * shared by SITL and bridge; assertions are on vehicle state (simulated quantities), never on
- * wall time. The waits poll real time only to let the simulation progress.
+ * guided/offboard entry, position setpoints, hold, RTL, land. SITL, bridge and test share one
+ * lockstep `VirtualClock`: simulated time advances only when every datagram in flight has been
+ * handled, so what happens (and every bound, in simulated ms) is the same on an idle or a
+ * saturated machine. (On a 10× wall-scaled clock a stalled CPU let the 300 ms setpoint staleness
+ * and PX4's 1 s offboard-loss failsafe fire mid-test, and the PX4 flight never reached its target.)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScaledClock } from '../../core/clock.ts';
+import type { VirtualClock } from '../../core/clock.ts';
 import { startSitl } from '../../sim/autopilot/index.ts';
 import type { SitlFleet } from '../../sim/autopilot/index.ts';
 import { openTransport } from '../transport/open.ts';
 import { MavlinkVehicle } from './mavlink-vehicle.ts';
 import type { VehicleState } from '../vehicle.ts';
-import { until } from './test-autopilot.ts';
+import { lockstepClock, untilClock } from './test-autopilot.ts';
 
 const HOME = { latDeg: 47.397742, lonDeg: 8.545594, altAmslM: 488 };
-const SCALE = 10;
 
-async function withSitl(flavour: 'px4' | 'ardupilot', fn: (v: MavlinkVehicle, f: SitlFleet, clock: ScaledClock) => Promise<void>) {
-  const clock = new ScaledClock(SCALE);
-  const f = await startSitl({ vehicles: 1, flavour, clock, home: HOME, basePort: 0 });
-  const t = await openTransport(f.vehicles[0]!.url);
+const clocks = new WeakMap<MavlinkVehicle, VirtualClock>();
+
+async function withSitl(flavour: 'px4' | 'ardupilot', fn: (v: MavlinkVehicle, f: SitlFleet, clock: VirtualClock) => Promise<void>) {
+  const { clock, held, stop } = lockstepClock();
+  const f = await held(startSitl({ vehicles: 1, flavour, clock, home: HOME, basePort: 0 }));
+  const t = await held(openTransport(f.vehicles[0]!.url, { clock }));
   assert.ok(t.ok, t.ok ? '' : t.detail);
   const v = new MavlinkVehicle(t.value, clock);
+  clocks.set(v, clock);
   try {
     await fn(v, f, clock);
+    assert.equal(clock.stats.stalls, 0, `lockstep stalled on ${JSON.stringify(clock.stats.stalledOn)}`);
   } finally {
     await v.close();
     await f.stop();
+    await stop();
   }
 }
 
-const waitState = (v: MavlinkVehicle, pred: (s: VehicleState) => boolean, what: string, maxWallMs = 15_000) =>
-  until(() => pred(v.state()), what, maxWallMs);
+/** Waits in simulated time (default bound 60 simulated s). */
+const waitState = (v: MavlinkVehicle, pred: (s: VehicleState) => boolean, what: string, maxSimMs = 60_000) =>
+  untilClock(clocks.get(v)!, () => pred(v.state()), what, maxSimMs);
 
 function expectOk(r: { ok: boolean; reason?: string; detail?: string }, what: string): void {
   assert.ok(r.ok, `${what}: ${r.reason ?? ''} ${r.detail ?? ''}`);
@@ -87,7 +94,7 @@ for (const flavour of ['ardupilot', 'px4'] as const) {
 
       expectOk(await v.land(), 'land');
       await waitState(v, (s) => s.mode === 'land', 'land mode');
-      await waitState(v, (s) => s.landed === 'on_ground' && (s.global?.relAltM ?? 99) < 0.5, 'landed', 30_000);
+      await waitState(v, (s) => s.landed === 'on_ground' && (s.global?.relAltM ?? 99) < 0.5, 'landed', 120_000);
     });
   });
 }

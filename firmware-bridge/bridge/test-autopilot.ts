@@ -4,6 +4,7 @@
  * Not a simulator: the SITL lives in sim/autopilot.
  */
 import { common, minimal } from 'node-mavlink';
+import { VirtualClock, type Clock } from '../../core/clock.ts';
 import { MavlinkLink } from '../link/link.ts';
 import type { DecodedPacket } from '../mavlink/decoder.ts';
 import { openServerTransport } from '../transport/open.ts';
@@ -78,13 +79,39 @@ export class ScriptedAutopilot {
   }
 }
 
-/** Waits (polling the event loop) until `pred` holds; throws after `maxMs` of real time. */
+/**
+ * Waits (polling the event loop) until `pred` holds; throws after `maxMs` of real time (measured,
+ * not counted in polls: a loaded machine stretches every poll). For waits where real time is the
+ * point; a simulation should be waited for in its own time (`untilClock`).
+ */
 export async function until(pred: () => boolean, what: string, maxMs = 3000): Promise<void> {
-  const step = 5;
-  for (let waited = 0; !pred(); waited += step) {
-    if (waited > maxMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, step));
+  const end = performance.now() + maxMs;
+  while (!pred()) {
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * Waits in clock time: checks `pred` every `stepMs` clock-ms and throws after `maxMs` clock-ms.
+ * On a `VirtualClock` (lockstep) the outcome and the bound do not depend on machine load.
+ */
+export async function untilClock(clock: Clock, pred: () => boolean, what: string, maxMs = 60_000, stepMs = 20): Promise<void> {
+  const end = clock.nowUs() + maxMs * 1000;
+  while (!pred()) {
+    if (clock.nowUs() > end) throw new Error(`timed out waiting for ${what} (${maxMs} ms of clock time)`);
+    await clock.sleep(stepMs);
+  }
+}
+
+/**
+ * A lockstep clock for a test: started, with `held` to hold it while real I/O (binding sockets,
+ * opening transports) runs, and `stop` for the end of the test.
+ */
+export function lockstepClock(): { clock: VirtualClock; held: <T>(p: Promise<T>) => Promise<T>; stop: () => Promise<void> } {
+  const clock = new VirtualClock();
+  clock.start();
+  return { clock, held: (p) => clock.activity.during(p), stop: () => clock.stop() };
 }
 
 /** Lets in-flight datagrams arrive (for checks that something did NOT happen). */

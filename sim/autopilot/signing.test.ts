@@ -6,11 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock, ScaledClock } from '../../core/clock.ts';
+import { ManualClock, type VirtualClock } from '../../core/clock.ts';
 import { MavlinkEncoder, type DecodedPacket } from '../../firmware-bridge/mavlink/index.ts';
 import { openTransport } from '../../firmware-bridge/transport/index.ts';
 import { MavlinkVehicle } from '../../firmware-bridge/bridge/mavlink-vehicle.ts';
-import { until } from '../../firmware-bridge/bridge/test-autopilot.ts';
+import { lockstepClock, untilClock } from '../../firmware-bridge/bridge/test-autopilot.ts';
 import { provisionMavlinkSigning, setupSigningMessage } from '../../apps/security/mavlink-signing.ts';
 import { startSitl } from './fleet.ts';
 import { decideSetupSigning, isLoopback, SitlSigning } from './server/signing.ts';
@@ -20,8 +20,8 @@ const HOME = { latDeg: 47.397742, lonDeg: 8.545594, altAmslM: 488 };
 const KEY = Buffer.alloc(32, 0x3c);
 const OTHER = Buffer.alloc(32, 0x77);
 
-async function vehicle(url: string, clock: ScaledClock, key?: Buffer): Promise<MavlinkVehicle> {
-  const t = await openTransport(url);
+async function vehicle(url: string, clock: VirtualClock, key?: Buffer): Promise<MavlinkVehicle> {
+  const t = await clock.activity.during(openTransport(url, { clock }));
   assert.ok(t.ok);
   return new MavlinkVehicle(t.value, clock, { commandTimeoutMs: 500, commandAttempts: 2, ...(key ? { signing: { key } } : {}) });
 }
@@ -66,8 +66,8 @@ void test('SitlSigning: enable switches the encoder to signed frames and the dec
 });
 
 void test('bridge ↔ SITL: key provisioned over the direct link, signed flight works, keyless and wrong-key bridges do not', async () => {
-  const clock = new ScaledClock(10);
-  const fleet = await startSitl({ vehicles: 1, flavour: 'ardupilot', clock, home: HOME, basePort: 0 });
+  const { clock, held, stop } = lockstepClock();
+  const fleet = await held(startSitl({ vehicles: 1, flavour: 'ardupilot', clock, home: HOME, basePort: 0 }));
   const v = fleet.vehicles[0]!;
   const opened: MavlinkVehicle[] = [];
   try {
@@ -94,19 +94,20 @@ void test('bridge ↔ SITL: key provisioned over the direct link, signed flight 
     assert.ok((await good.setGuided()).ok, 'GUIDED');
     assert.ok((await good.arm()).ok, 'arm');
     assert.ok((await good.takeoff(5)).ok, 'takeoff');
-    await until(() => (good.state().global?.relAltM ?? 0) > 4.5, 'climb to 5 m', 15_000);
+    await untilClock(clock, () => (good.state().global?.relAltM ?? 0) > 4.5, 'climb to 5 m', 30_000);
     assert.ok(v.truth().global.relAltM > 4.5);
   } finally {
     for (const x of opened) await x.close();
     await fleet.stop();
+    await stop();
   }
 });
 
 void test('SETUP_SIGNING from a link that is not direct is refused and reported', async () => {
-  const clock = new ScaledClock(10);
-  const fleet = await startSitl({ vehicles: 1, flavour: 'px4', clock, home: HOME, basePort: 0, signing: { allowSetup: () => false } });
+  const { clock, held, stop } = lockstepClock();
+  const fleet = await held(startSitl({ vehicles: 1, flavour: 'px4', clock, home: HOME, basePort: 0, signing: { allowSetup: () => false } }));
   const v = fleet.vehicles[0]!;
-  const gcs = await GcsClient.connect(v.port);
+  const gcs = await GcsClient.connect(v.port, { clock });
   try {
     const warn = gcs.waitMsg<{ text: string }>(253, (m) => m.text.includes('not a direct link'), 10_000);
     gcs.send(setupSigningMessage(1, KEY, 0));
@@ -116,5 +117,6 @@ void test('SETUP_SIGNING from a link that is not direct is refused and reported'
   } finally {
     await gcs.close();
     await fleet.stop();
+    await stop();
   }
 });

@@ -1,11 +1,13 @@
 /**
  * End-to-end over real UDP loopback: a raw node-mavlink peer (like pymavlink or a GCS) talks to
- * SITL vehicles. Simulated time runs on a ScaledClock (×5) so timeouts pass quickly; assertions
- * are on message content and on simulated-time quantities only.
+ * SITL vehicles. SITL and peer share a lockstep `VirtualClock` (every datagram in flight holds
+ * simulated time), so waits, timeouts and failsafe timings are in simulated time and come out the
+ * same on an idle or a saturated machine; assertions are on message content and simulated time.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScaledClock } from '../../core/clock.ts';
+import type { VirtualClock } from '../../core/clock.ts';
+import { lockstepClock } from '../../firmware-bridge/bridge/test-autopilot.ts';
 import { common } from '../../firmware-bridge/mavlink/messages.ts';
 import { startSitl, type SitlFleet } from './index.ts';
 import { paramSpecs, type AutopilotFlavour } from './core/params.ts';
@@ -15,19 +17,19 @@ import { make } from './server/telemetry.ts';
 import { encodeParamValue } from './server/params.ts';
 
 const HOME = { latDeg: 47.397742, lonDeg: 8.545594, altAmslM: 488 };
-const SCALE = 5;
-
-async function withVehicle(flavour: AutopilotFlavour, params: Record<string, number>, fn: (c: GcsClient, f: SitlFleet, clock: ScaledClock) => Promise<void>) {
-  const clock = new ScaledClock(SCALE);
-  const f = await startSitl({ vehicles: 1, flavour, clock, home: HOME, basePort: 0, params });
-  const c = await GcsClient.connect(f.vehicles[0]!.port);
+async function withVehicle(flavour: AutopilotFlavour, params: Record<string, number>, fn: (c: GcsClient, f: SitlFleet, clock: VirtualClock) => Promise<void>) {
+  const { clock, held, stop } = lockstepClock();
+  const f = await held(startSitl({ vehicles: 1, flavour, clock, home: HOME, basePort: 0, params }));
+  const c = await GcsClient.connect(f.vehicles[0]!.port, { clock });
   try {
     c.startHeartbeat(clock);
     assert.ok(await c.waitMsg(0), 'no heartbeat');
     await fn(c, f, clock);
+    assert.equal(clock.stats.stalls, 0, `lockstep stalled on ${JSON.stringify(clock.stats.stalledOn)}`);
   } finally {
     await c.close();
     await f.stop();
+    await stop();
   }
 }
 
@@ -165,7 +167,7 @@ for (const flavour of ['ardupilot', 'px4'] as const) {
   });
 
   test(`${flavour}: unknown commands → UNSUPPORTED; capabilities; message interval`, async () => {
-    await withVehicle(flavour, {}, async (c) => {
+    await withVehicle(flavour, {}, async (c, _f, clock) => {
       assert.equal((await c.commandLong(1, 31000, [1]))?.result, 3);
       assert.equal((await c.commandInt(1, 31001, 0, [1]))?.result, 3);
       const ver = c.waitMsg<{ capabilities: bigint }>(148);
@@ -174,7 +176,7 @@ for (const flavour of ['ardupilot', 'px4'] as const) {
       for (const bit of [4, 8, 128, 256, 8192]) assert.ok(caps & bit, `capability ${bit}`);
       // SET_MESSAGE_INTERVAL: disable ATTITUDE, then no ATTITUDE for a while
       assert.equal((await c.commandLong(1, 511, [30, -1]))?.result, 0);
-      await new Promise((r) => setTimeout(r, 50));
+      await clock.sleep(50);
       const att = await c.waitMsg(30, () => true, 400);
       assert.equal(att, undefined);
       assert.equal((await c.commandLong(1, 511, [30, 0]))?.result, 0);
@@ -202,10 +204,14 @@ for (const flavour of ['ardupilot', 'px4'] as const) {
       await takeoff(c, f, flavour);
       const v = f.vehicles[0]!;
       const limit = flavour === 'px4' ? 12 : 12.5;
-      const sp = () => c.send(make(common.SetPositionTargetLocalNed, {
-        timeBootMs: 0, targetSystem: 1, targetComponent: 1, coordinateFrame: 1, typeMask: 3527,
-        x: 0, y: 0, z: 0, vx: 30, vy: 0, vz: 0, afx: 0, afy: 0, afz: 0, yaw: 0, yawRate: 0,
-      }));
+      let lastSpUs = 0;
+      const sp = () => {
+        lastSpUs = clock.nowUs();
+        c.send(make(common.SetPositionTargetLocalNed, {
+          timeBootMs: 0, targetSystem: 1, targetComponent: 1, coordinateFrame: 1, typeMask: 3527,
+          x: 0, y: 0, z: 0, vx: 30, vy: 0, vz: 0, afx: 0, afy: 0, afz: 0, yaw: 0, yawRate: 0,
+        }));
+      };
       const echo = c.waitMsg<common.PositionTargetLocalNed>(85);
       sp();
       assert.equal((await echo)?.vx, 30);
@@ -224,7 +230,6 @@ for (const flavour of ['ardupilot', 'px4'] as const) {
       assert.ok(Math.hypot(moving.velocityNedMS.x, moving.velocityNedMS.y) <= limit + 1e-6);
       assert.ok(maxSpeed <= limit + 1e-3, `max ${maxSpeed}`);
       void watch;
-      const stopT0 = clock.nowUs();
       if (flavour === 'ardupilot') {
         // velocity target times out after 3 s → stop (still GUIDED)
         await clock.sleep(1500);
@@ -237,8 +242,10 @@ for (const flavour of ['ardupilot', 'px4'] as const) {
         // offboard loss (COM_OF_LOSS_T 1 s) → COM_OBL_RC_ACT 4 = land
         const hb = await c.waitMsg<{ customMode: number }>(0, (m) => m.customMode === MODE.px4.land, 5000);
         assert.ok(hb, 'no AUTO.LAND');
-        const lostAfterS = (clock.nowUs() - stopT0) / 1e6;
-        assert.ok(lostAfterS >= 1, `failsafe after ${lostAfterS}s`);
+        // Seen in the next 1 Hz HEARTBEAT after the mode change: after COM_OF_LOSS_T (1 s) from
+        // the last setpoint, and no later than that plus one heartbeat period and a 50 Hz step.
+        const seenAfterS = (clock.nowUs() - lastSpUs) / 1e6;
+        assert.ok(seenAfterS >= 1 && seenAfterS <= 2.02, `failsafe seen ${seenAfterS} s after the last setpoint`);
         assert.ok(v.truth().failsafes.includes('offboard'));
       }
     });
@@ -266,11 +273,11 @@ function m2(t: string): number {
 }
 
 test('fleet: PX4 numbering gives sysid i+1 per endpoint; DO_REPOSITION over COMMAND_INT', async () => {
-  const clock = new ScaledClock(SCALE);
-  const f = await startSitl({ vehicles: 3, flavour: 'ardupilot', numbering: 'px4', clock, home: HOME, basePort: 0, spacingM: 10 });
+  const { clock, held, stop } = lockstepClock();
+  const f = await held(startSitl({ vehicles: 3, flavour: 'ardupilot', numbering: 'px4', clock, home: HOME, basePort: 0, spacingM: 10 }));
   try {
     assert.deepEqual(f.vehicles.map((v) => v.sysid), [1, 2, 3]);
-    const c = await GcsClient.connect(f.vehicles[2]!.port);
+    const c = await GcsClient.connect(f.vehicles[2]!.port, { clock });
     c.startHeartbeat(clock);
     const p = await c.waitFor((x) => x.msgid === 0);
     assert.equal(p?.sysid, 3);
@@ -285,6 +292,7 @@ test('fleet: PX4 numbering gives sysid i+1 per endpoint; DO_REPOSITION over COMM
     await c.close();
   } finally {
     await f.stop();
+    await stop();
   }
 });
 
@@ -326,14 +334,15 @@ test('fleet: tlog per vehicle records sent and received frames', async () => {
   const { join } = await import('node:path');
   const { readTlogFile } = await import('../../firmware-bridge/tlog/index.ts');
   const dir = mkdtempSync(join(tmpdir(), 'sitl-tlog-'));
-  const clock = new ScaledClock(SCALE);
-  const f = await startSitl({ vehicles: 1, flavour: 'px4', clock, home: HOME, basePort: 0, tlogDir: dir });
-  const c = await GcsClient.connect(f.vehicles[0]!.port);
+  const { clock, held, stop } = lockstepClock();
+  const f = await held(startSitl({ vehicles: 1, flavour: 'px4', clock, home: HOME, basePort: 0, tlogDir: dir }));
+  const c = await GcsClient.connect(f.vehicles[0]!.port, { clock });
   c.startHeartbeat(clock);
   await c.waitMsg(0);
   await c.commandLong(1, 31000, []);
   await c.close();
   await f.stop();
+  await stop();
   const { records } = await readTlogFile(join(dir, 'sitl-1.tlog'));
   assert.ok(records.some((r) => r.packet.msgid === 0 && r.packet.sysid === 1));
   assert.ok(records.some((r) => r.packet.msgid === 76 && r.packet.sysid === 255));

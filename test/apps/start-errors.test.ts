@@ -26,7 +26,8 @@ function expectLine(r: { code: number | null; lines: string[]; out: string }, co
   assert.equal(r.code, code, r.out);
   assert.match(r.lines[0] ?? '', re);
   assert.doesNotMatch(r.out, /^\s+at .*\(.*:\d+:\d+\)$/m, `no stack trace:\n${r.out}`);
-  if (code === 1) assert.equal(r.lines.length, 1, `one line:\n${r.out}`);
+  assert.equal(r.lines.length, 1, `one line:\n${r.out}`);
+  if (code === 2) assert.match(r.lines[0] ?? '', /\(see 'uavmec \w+ --help'\)$/, 'a usage error points at --help');
 }
 
 void test('bad URLs, refused and taken ports across the commands: one line, non-zero exit, no stack', { timeout: 120_000 }, async () => {
@@ -42,6 +43,7 @@ void test('bad URLs, refused and taken ports across the commands: one line, non-
     expectLine(await run(['broker', '--port', String(broker.port)]), 1, new RegExp(`^uavmec broker: address 127\\.0\\.0\\.1:${broker.port} is already in use: stop the process holding it`));
     expectLine(await run(['sitl', '--base-port', String(udpPort)]), 1, new RegExp(`^uavmec sitl: vehicle 1: .*EADDRINUSE 127\\.0\\.0\\.1:${udpPort}: stop the process holding that port or choose another one`));
     expectLine(await run(['mission', '--broker', 'mqtt//x', '--slots', '2']), 2, /^uavmec mission: --broker: 'mqtt\/\/x' is not a URL/);
+    expectLine(await run(['recorder', '--broker', 'mqtt://127.0.0.1:1', '--out', 'x', '--tasks', 'graph']), 2, /^uavmec recorder: --tasks must be one of independent, dag; got 'graph'/);
   } finally {
     udp.close();
     await broker.close();

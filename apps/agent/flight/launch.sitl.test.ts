@@ -5,29 +5,31 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ScaledClock } from '../../../core/clock.ts';
+import type { VirtualClock } from '../../../core/clock.ts';
 import { MavlinkVehicle } from '../../../firmware-bridge/bridge/mavlink-vehicle.ts';
-import { until } from '../../../firmware-bridge/bridge/test-autopilot.ts';
+import { lockstepClock, untilClock } from '../../../firmware-bridge/bridge/test-autopilot.ts';
 import { openTransport } from '../../../firmware-bridge/transport/open.ts';
 import { startSitl } from '../../../sim/autopilot/index.ts';
 import { launchVehicle } from './launch.ts';
 
 const HOME = { latDeg: 47.397742, lonDeg: 8.545594, altAmslM: 488 };
 
-async function withPx4(fn: (v: MavlinkVehicle, clock: ScaledClock) => Promise<void>): Promise<void> {
-  // 2×: the bridge's staleness window (3 stream periods, 300 ms) is 150 ms of wall time.
-  const clock = new ScaledClock(2);
-  const f = await startSitl({ vehicles: 1, flavour: 'px4', clock, home: HOME, basePort: 0 });
-  const t = await openTransport(f.vehicles[0]!.url);
+// Lockstep: the stall below is in simulated time, and no stall of a loaded machine can add another
+// (the bridge's staleness window, 300 ms, was 150 ms of wall time on the 2× clock used before).
+async function withPx4(fn: (v: MavlinkVehicle, clock: VirtualClock) => Promise<void>): Promise<void> {
+  const { clock, held, stop } = lockstepClock();
+  const f = await held(startSitl({ vehicles: 1, flavour: 'px4', clock, home: HOME, basePort: 0 }));
+  const t = await held(openTransport(f.vehicles[0]!.url, { clock }));
   assert.ok(t.ok);
   const v = new MavlinkVehicle(t.value, clock);
   try {
     assert.ok((await v.waitConnected(10_000)).ok);
-    await until(() => v.state().positionNedM !== undefined && v.state().home !== undefined, 'position telemetry');
+    await untilClock(clock, () => v.state().positionNedM !== undefined && v.state().home !== undefined, 'position telemetry');
     await fn(v, clock);
   } finally {
     await v.close();
     await f.stop();
+    await stop();
   }
 }
 
@@ -47,8 +49,8 @@ test('px4 launch: a gap in the setpoint stream just before OFFBOARD delays the s
       assert.deepEqual(r, { ok: true });
       const tookMs = (clock.nowUs() - t0) / 1000;
       assert.ok(tookMs > 2000, `the switch waited for 1 s of stream (${tookMs.toFixed(0)} ms)`);
-      await until(() => v.state().mode === 'offboard' && v.state().armed, 'armed in OFFBOARD');
-      await until(() => (v.state().global?.relAltM ?? 0) > 1, 'climbing on the setpoints');
+      await untilClock(clock, () => v.state().mode === 'offboard' && v.state().armed, 'armed in OFFBOARD');
+      await untilClock(clock, () => (v.state().global?.relAltM ?? 0) > 1, 'climbing on the setpoints');
     } finally {
       feed.cancel();
     }
@@ -66,7 +68,7 @@ test('px4 launch: no setpoint stream at all → fails at the OFFBOARD step and l
     const r = await launchVehicle(v, clock, 10, { offboardWaitMs: 1000 });
     const failedAtUs = clock.nowUs();
     assert.equal(r.ok ? 'ok' : r.step, 'offboard');
-    await until(() => disarmedAtUs !== undefined, 'armed, then disarmed', 5000);
+    await untilClock(clock, () => disarmedAtUs !== undefined, 'armed, then disarmed', 5000);
     // By the launch itself, not by PX4's COM_DISARM_PRFLT (10 s armed idle on the ground).
     assert.ok(disarmedAtUs! - failedAtUs < 2e6, `disarmed ${((disarmedAtUs! - failedAtUs) / 1e6).toFixed(1)} s after the failure`);
     assert.equal(v.state().landed, 'on_ground');

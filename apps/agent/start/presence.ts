@@ -18,17 +18,11 @@ import os from 'node:os';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { fail, ok, type Result } from '../../../core/result.ts';
 import { CONTRACT_VERSION, decodeRaw, encode, topicName, type AgentPresence, type MessageInput } from '../../../proto/index.ts';
+import { credentialOptions, type BrokerCredentials } from '../../common/bus.ts';
 
-export interface PresenceOptions {
+export interface PresenceOptions extends BrokerCredentials {
   url: string;
   uavId: number;
-  username?: string;
-  password?: string;
-  ca?: string | Buffer;
-  cert?: string | Buffer;
-  key?: string | Buffer;
-  /** Wall ms to keep trying the first connection (default 10 000). */
-  connectTimeoutMs?: number;
   /** MQTT keepalive, s: how soon the broker notices a dead agent and publishes its will (default 10). */
   keepaliveS?: number;
 }
@@ -87,10 +81,7 @@ export async function claimPresence(o: PresenceOptions): Promise<Result<Presence
   const payload = (online: boolean) => Buffer.from(encode('AgentPresence', { ...me, online, header: header() }));
   const options: IClientOptions = {
     clientId: `uavmec-presence-uav-${o.uavId}-${instance}`, clean: true, keepalive: o.keepaliveS ?? 10, reconnectPeriod: 1000,
-    connectTimeout: o.connectTimeoutMs ?? 10_000, protocolVersion: 4,
-    will: { topic, payload: payload(false), qos: 1, retain: true },
-    ...(o.username !== undefined ? { username: o.username } : {}), ...(o.password !== undefined ? { password: o.password } : {}),
-    ...(o.ca ? { ca: o.ca } : {}), ...(o.cert ? { cert: o.cert } : {}), ...(o.key ? { key: o.key } : {}),
+    protocolVersion: 4, will: { topic, payload: payload(false), qos: 1, retain: true }, ...credentialOptions(o),
   };
   let client: MqttClient;
   try {

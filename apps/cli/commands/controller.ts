@@ -4,9 +4,9 @@ import { BROKER_AUTH_HELP, BROKER_AUTH_OPTIONS, brokerAuthFrom, planSigningKeyFr
 import { ControllerService } from '../../controller/service.ts';
 import { Leadership, leaderWill } from '../../controller/leader/index.ts';
 import { int, oneOf, parse } from '../args.ts';
-import { DEFAULT_POOL_EVERY_SLOTS, poolConfigFor, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
+import { poolConfigFor, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
-import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
+import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, TASK_MODEL_OPTIONS, taskScenarioFrom } from '../common-options.ts';
 
 const ALGOS = ['cd-kkt', 'ao', 'al'] as const;
 
@@ -56,19 +56,13 @@ Examples:
       'plan-key': { type: 'string' },
       'leader-id': { type: 'string' },
       rank: { type: 'string' },
-      tasks: { type: 'string' },
-      'pool-every': { type: 'string' },
+      ...TASK_MODEL_OPTIONS,
       ...BROKER_AUTH_OPTIONS,
       ...SCENARIO_OPTIONS,
       ...CLOCK_OPTIONS,
     });
     if (!v.broker) throw new UsageError('--broker is required');
-    const base = scenarioFrom(v);
-    const scenario = {
-      ...base,
-      taskModel: oneOf(v.tasks, 'tasks', ['independent', 'dag'] as const, base.taskModel ?? 'independent'),
-      poolEverySlots: int(v['pool-every'], 'pool-every', base.poolEverySlots ?? DEFAULT_POOL_EVERY_SLOTS, 1),
-    };
+    const scenario = taskScenarioFrom(v);
     const pool = poolConfigFor(scenario);
     const clock = clockFrom(v);
     const auth = brokerAuthFrom(v, v.broker);

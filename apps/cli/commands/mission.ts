@@ -5,15 +5,16 @@ import { preparePolicyMission, type PolicyMissionSetup } from '../../mission/pol
 import { DEFAULT_POLICY_MODEL } from '../../mission/policy-model.ts';
 import { prepareS2Mission, S2_POLICIES, type S2MissionSetup } from '../../mission/s2.ts';
 import { formatSummary } from '../../mission/summary.ts';
+import { formatShards } from '../../mission/shards.ts';
 import { formatSlotTiming } from '../../mission/timing.ts';
 import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
 import { FAILOVER_HELP, FAILOVER_OPTIONS, runFailoverCommand, wantsFailover } from './mission-failover.ts';
 import { int, num, oneOf, parse } from '../args.ts';
-import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
+import { TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
 import { brokerUrlsFrom } from '../broker-auth.ts';
 import { runS0Mission, S0_HELP, S0_OPTIONS } from '../s0-options.ts';
-import { SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
+import { SCENARIO_HELP, SCENARIO_OPTIONS, TASK_MODEL_OPTIONS, taskScenarioFrom } from '../common-options.ts';
 
 const command: Command = {
   name: 'mission',
@@ -93,6 +94,13 @@ Security (README, "Deploying securely"; default: off, an open loopback broker):
   --mavlink-signing on|off   MAVLink 2 signing in secure mode (default on)
 ${VIEW_HELP}
 ${FAILOVER_HELP}
+  --shards N         N sharded controllers (issue 19 §3; planner trajectory, lockstep or --realtime):
+                     the area is cut into N strips along x east, each controller plans the UAVs
+                     over its strip and its users' tasks, hands a UAV to the next shard when it
+                     crosses the border (a Handover message with its twin state), and sends UAVs
+                     to a strip short of them; shard 1 keeps the slot clock and publishes the
+                     merged fleet picture. The summary lists each shard's books and the handovers
+                     (docs/failover.md, "Sharded controllers")
 ${TASK_MODEL_HELP}
 ${S0_HELP}
 ${SCENARIO_HELP}
@@ -120,14 +128,14 @@ Examples:
       secrets: { type: 'string' },
       auth: { type: 'string' },
       'mavlink-signing': { type: 'string' },
-      tasks: { type: 'string' },
-      'pool-every': { type: 'string' },
+      ...TASK_MODEL_OPTIONS,
       deterministic: { type: 'boolean' },
       realtime: { type: 'boolean' },
       trajectory: { type: 'string' },
       model: { type: 'string' },
       'env-episodes': { type: 'string' },
       policy: { type: 'string' },
+      shards: { type: 'string' },
       ...VIEW_OPTIONS,
       ...FAILOVER_OPTIONS,
       ...SCENARIO_OPTIONS,
@@ -144,6 +152,8 @@ Examples:
     const s0Only = (['planner', 'warm-start', 'meds'] as const).filter((k) => v[k] !== undefined);
     if (s0Only.length) throw new UsageError(`--${s0Only.join(', --')} need --system s0`);
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
+    const shards = int(v.shards, 'shards', 1, 1, 8);
+    if (shards > 1 && (trajectory !== 'planner' || v.tasks === 'dag')) throw new UsageError('--shards flies the planner trajectory with independent tasks: use --trajectory planner');
     const secure = v.secure === true || v.secrets !== undefined;
     if (typeof v.broker === 'string') brokerUrlsFrom(v.broker);
     const realtime = v.realtime === true || v.speed !== undefined;
@@ -165,12 +175,7 @@ Examples:
       scenario = policy.scenario;
     } else {
       if (v.model !== undefined || v['env-episodes'] !== undefined) throw new UsageError('--model and --env-episodes need --trajectory policy');
-      const base = scenarioFrom(v);
-      scenario = {
-        ...base,
-        taskModel: oneOf(v.tasks, 'tasks', ['independent', 'dag'] as const, base.taskModel ?? 'independent'),
-        poolEverySlots: int(v['pool-every'], 'pool-every', base.poolEverySlots ?? DEFAULT_POOL_EVERY_SLOTS, 1),
-      };
+      scenario = taskScenarioFrom(v);
     }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const runDir = path.join(v.runs ?? 'runs', stamp);
@@ -187,6 +192,7 @@ Examples:
       ...(v.broker ? { brokerUrl: v.broker } : {}),
       ...(secure ? { security: { auth, mavlinkSigning, ...(v.secrets ? { secretsDir: v.secrets } : {}) } } : {}),
       runDir,
+      ...(shards > 1 ? { shards } : {}),
       onTiming: (t) => {
         timingNote = formatSlotTiming(t);
         if ((t.lateRequestsPrevSlot ?? 0) > 0 || t.maxLagMs > 100 * scenario.slotS) process.stderr.write(`\n! slot ${t.slot}: ${timingNote}\n`);
@@ -197,6 +203,7 @@ Examples:
     progress.done();
     await view.close();
     console.log(formatSummary(summary));
+    if (summary.shards) console.log(formatShards(summary.shards));
     console.log(`\nRun folder: ${runDir}`);
     console.log(`Report: ${path.join(runDir, 'report.html')}`);
     if (summary.determinism) console.log(`Lockstep run: recording SHA-256 ${summary.determinism.recordingSha256}${summary.determinism.stalls ? ` (${summary.determinism.stalls} stalls: not reproducible)` : ''}`);

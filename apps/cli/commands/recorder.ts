@@ -3,9 +3,9 @@ import { createLogger } from '../../common/index.ts';
 import { recordMission } from '../../recorder/index.ts';
 import { BROKER_AUTH_HELP, BROKER_AUTH_OPTIONS, brokerAuthFrom } from '../broker-auth.ts';
 import { int, oneOf, parse } from '../args.ts';
-import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP } from '../../../sim/world/index.ts';
+import { TASK_MODEL_HELP } from '../../../sim/world/index.ts';
 import { UsageError, type Command } from '../command.ts';
-import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
+import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, TASK_MODEL_OPTIONS, taskScenarioFrom } from '../common-options.ts';
 
 const command: Command = {
   name: 'recorder',
@@ -46,19 +46,15 @@ Example:
       algo: { type: 'string' },
       'grace-s': { type: 'string' },
       'client-id': { type: 'string' },
-      tasks: { type: 'string' },
-      'pool-every': { type: 'string' },
+      ...TASK_MODEL_OPTIONS,
       ...BROKER_AUTH_OPTIONS,
       ...SCENARIO_OPTIONS,
       ...CLOCK_OPTIONS,
     });
     if (!v.broker) throw new UsageError('--broker is required');
     if (!v.out) throw new UsageError('--out DIR is required (the run folder to write)');
-    const base = scenarioFrom(v);
     const scenario = {
-      ...base,
-      taskModel: oneOf(v.tasks, 'tasks', ['independent', 'dag'] as const, base.taskModel ?? 'independent'),
-      poolEverySlots: int(v['pool-every'], 'pool-every', base.poolEverySlots ?? DEFAULT_POOL_EVERY_SLOTS, 1),
+      ...taskScenarioFrom(v),
       algo: oneOf(v.algo, 'algo', ['cd-kkt', 'ao', 'al'] as const, 'cd-kkt'),
       broker: 'external',
     };

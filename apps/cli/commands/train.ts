@@ -10,7 +10,7 @@ import { int, oneOf, parse } from '../args.ts';
 import { ALGOS, type AlgoName } from '../../trainer/algos/index.ts';
 import { ENV_IDS, type EnvId } from '../../../sim/envs/index.ts';
 import { trainPolicy, type Checkpoint } from '../../trainer/session.ts';
-import { episodesFor, S3_PROTOCOL } from '../../trainer/protocol.ts';
+import { episodesFor, S3_PROTOCOL, validationSeed } from '../../trainer/protocol.ts';
 import { lineChartSvg, movingAverage } from '../../trainer/report/svg.ts';
 import type { EpisodeStats } from '../../trainer/loop.ts';
 
@@ -47,12 +47,22 @@ Options:
   --env-config <json>     other environment overrides, e.g. '{"uavCpuHz":8e9}'
   --algo-config <json>    hyper-parameter overrides, e.g. '{"actorLr":5e-4,"batch":256}'
   --eval-episodes <n>     greedy evaluation episodes after training (default 3)
+  --validate-every <n>    model selection: a greedy validation episode (S3: ${S3_PROTOCOL.evalSlots} slots) on a
+                          held-out env seed every n episodes; the best policy is exported
+                          (default ${S3_PROTOCOL.validateEvery} for maddpg/cejomu/d3qn on S3, the protocol; 0 = off,
+                          the last policy; a resumed run keeps its checkpoint's setting)
   --backend <b>           auto | wasm | cpu (default auto)
   --quiet                 no progress bar
 
 Example:
   uavmec train maddpg --users 30 --seed 1 --out models/s3-maddpg.onnx --checkpoint runs/s3-maddpg.ckpt.json
   uavmec train td3 --env s2 --episodes 300 --out models/s2-td3.onnx --resume runs/s2-td3.ckpt.json`;
+
+/** CPU time of this process, ms (the training cost that machine load does not bend). */
+function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 
 function gitCommit(): string {
   try {
@@ -94,7 +104,7 @@ const command: Command = {
       env: { type: 'string' }, episodes: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
       resume: { type: 'string' }, checkpoint: { type: 'string' }, 'checkpoint-every': { type: 'string' }, copies: { type: 'string' }, users: { type: 'string' },
       horizon: { type: 'string' }, 'env-config': { type: 'string' }, 'algo-config': { type: 'string' },
-      'eval-episodes': { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean' },
+      'eval-episodes': { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean' }, 'validate-every': { type: 'string' },
     }, true);
     let resume: Checkpoint | undefined;
     if (values.resume !== undefined) {
@@ -126,6 +136,8 @@ const command: Command = {
     const episodes = values.steps !== undefined || (s3Learner && values.episodes === undefined)
       ? episodesFor(int(values.steps, 'steps', S3_PROTOCOL.steps, 1, 1e9), horizon)
       : int(values.episodes, 'episodes', 150, 1, 1_000_000);
+    const validateEvery = int(values['validate-every'], 'validate-every', s3Learner ? S3_PROTOCOL.validateEvery : 0, 0, 1e6);
+    const select = !resume && validateEvery > 0 ? { everyEpisodes: validateEvery, slots: s3Learner ? S3_PROTOCOL.evalSlots : horizon, envSeed: validationSeed(seed) } : undefined;
     const backendOpt = oneOf(values.backend, 'backend', ['auto', 'wasm', 'cpu'] as const, 'auto');
     const quiet = values.quiet === true;
     const tty = process.stderr.isTTY === true;
@@ -137,7 +149,7 @@ const command: Command = {
       algo, env, episodes, seed, envOverrides, algoOverrides: jsonOption(values['algo-config'], 'algo-config'),
       copies: int(values.copies, 'copies', 1, 1, 64), resume, checkpointEvery: int(values['checkpoint-every'], 'checkpoint-every', 10, 0, 1e6),
       evalEpisodes: int(values['eval-episodes'], 'eval-episodes', 3, 1, 1000), gitCommit: gitCommit(),
-      backend: backendOpt === 'auto' ? undefined : backendOpt, nowMs: () => performance.now(),
+      backend: backendOpt === 'auto' ? undefined : backendOpt, nowMs: () => performance.now(), cpuMs: processCpuMs, select,
       onCheckpoint: (c) => writeAtomic(ckptPath, JSON.stringify(c)),
       onEpisode: (s) => {
         rewards.push(s.reward);

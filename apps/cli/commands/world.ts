@@ -1,9 +1,9 @@
 import { Bus, createLogger } from '../../common/index.ts';
-import { DEFAULT_POOL_EVERY_SLOTS, TASK_MODEL_HELP, WorldService } from '../../../sim/world/index.ts';
-import { int, oneOf, parse } from '../args.ts';
+import { TASK_MODEL_HELP, WorldService } from '../../../sim/world/index.ts';
+import { parse } from '../args.ts';
 import { BROKER_AUTH_HELP, BROKER_AUTH_OPTIONS, brokerAuthFrom } from '../broker-auth.ts';
 import { UsageError, type Command } from '../command.ts';
-import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, scenarioFrom } from '../common-options.ts';
+import { CLOCK_HELP, CLOCK_OPTIONS, clockFrom, SCENARIO_HELP, SCENARIO_OPTIONS, TASK_MODEL_OPTIONS, taskScenarioFrom } from '../common-options.ts';
 
 const command: Command = {
   name: 'world',
@@ -27,15 +27,10 @@ Examples:
   uavmec world --broker mqtt://127.0.0.1:1883 --users 6 --tasks dag --pool-every 40
   uavmec world --broker mqtts://broker.example.org:8884 --ca secrets/ca.crt --username world --password-file secrets/world.pw`,
   async run(argv) {
-    const { values: v } = parse(argv, { broker: { type: 'string' }, tasks: { type: 'string' }, 'pool-every': { type: 'string' }, ...BROKER_AUTH_OPTIONS, ...SCENARIO_OPTIONS, ...CLOCK_OPTIONS });
+    const { values: v } = parse(argv, { broker: { type: 'string' }, ...TASK_MODEL_OPTIONS, ...BROKER_AUTH_OPTIONS, ...SCENARIO_OPTIONS, ...CLOCK_OPTIONS });
     if (!v.broker) throw new UsageError('--broker is required');
     const auth = brokerAuthFrom(v, v.broker);
-    const base = scenarioFrom(v);
-    const scenario = {
-      ...base,
-      taskModel: oneOf(v.tasks, 'tasks', ['independent', 'dag'] as const, base.taskModel ?? 'independent'),
-      poolEverySlots: int(v['pool-every'], 'pool-every', base.poolEverySlots ?? DEFAULT_POOL_EVERY_SLOTS, 1),
-    };
+    const scenario = taskScenarioFrom(v);
     const clock = clockFrom(v);
     const log = createLogger({ name: 'world' });
     const bus = await Bus.connect({ url: v.broker, clientId: `uavmec-world-${process.pid}`, sender: 'world', clock, log, ...auth });

@@ -28,6 +28,9 @@ test('runName and checkpointMatches identify a finished run', () => {
   assert.ok(!checkpointMatches({ ...c, episode: 9 }, spec));
   assert.ok(!checkpointMatches({ ...c, envOverrides: { users: 20 } }, spec));
   assert.ok(!checkpointMatches(c, { ...spec, algoOverrides: { rewardScale: 1 } }));
+  const select = { everyEpisodes: 1, slots: 500, envSeed: 3 };
+  assert.ok(!checkpointMatches(c, { ...spec, select }), 'a run without model selection is not one with it');
+  assert.ok(checkpointMatches({ ...c, select }, { ...spec, select }));
 });
 
 test('S3 protocol: every learner the same episode length, steps and step-scheduled exploration; MADDPG and CEJOMU share settings', () => {
@@ -39,7 +42,10 @@ test('S3 protocol: every learner the same episode length, steps and step-schedul
   assert.deepEqual(c!.algoOverrides, m!.algoOverrides, 'MADDPG and CEJOMU share every overridden hyper-parameter');
   assert.equal(d!.algoOverrides!.epsDecaySteps, m!.algoOverrides!.noiseDecaySteps, 'D3QN explores over the same steps');
   assert.deepEqual(s.seeds.length, 3);
-  assert.equal(runName(m!), 's3-u30-maddpg-p16-s1');
+  assert.equal(runName(m!), 's3-u30-maddpg-p16v-s1');
+  assert.deepEqual([m!.select, c!.select, d!.select].map((x) => x!.slots), [500, 500, 500], 'every learner: model selection on 500-slot validation');
+  assert.equal(new Set([m!.select!.envSeed, c!.select!.envSeed, d!.select!.envSeed]).size, 1, 'same validation draws per seed');
+  assert.notEqual(m!.select!.envSeed, s3RunSpec('maddpg', 2, s).select!.envSeed);
 });
 
 test('quick s3-fig7, s2-fig3 and s2-fig5 write their CSV and SVG (tiny training)', async () => {

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { createRng } from '../../../core/rng.ts';
 import { makeEnv, type EnvId } from '../../../sim/envs/index.ts';
-import { createLearner, evaluatePolicy, initBackend, resolveEnv, trainPolicy, type AlgoName, type Checkpoint, type EvalStats, type Tf } from '../../trainer/index.ts';
+import { createLearner, evaluatePolicy, initBackend, resolveEnv, trainPolicy, type AlgoName, type Checkpoint, type EvalStats, type ModelSelection, type Tf } from '../../trainer/index.ts';
 
 export interface RunSpec {
   algo: AlgoName;
@@ -26,6 +26,8 @@ export interface RunSpec {
   algoOverrides?: Record<string, unknown>;
   /** Distinguishes variants with the same algo (e.g. 'lr5e-3'); part of the file name. */
   tag?: string;
+  /** Model selection on a validation rollout (the S3 protocol); the checkpoint keeps the best policy. */
+  select?: ModelSelection;
 }
 
 /** File stem of a run: `<env>-<algo>[-<tag>]-s<seed>` plus the user count on S3. */
@@ -39,7 +41,7 @@ const canon = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x &
 /** True when a checkpoint is the finished run `s` (same algo, env, seed, overrides, ≥ episodes). */
 export function checkpointMatches(c: Checkpoint, s: RunSpec): boolean {
   if (c.algo !== s.algo || c.env !== resolveEnv(s.algo, s.env) || c.seed !== s.seed || c.episode < s.episodes) return false;
-  if (canon(c.envOverrides) !== canon(s.envOverrides)) return false;
+  if (canon(c.envOverrides) !== canon(s.envOverrides) || canon(c.select) !== canon(s.select)) return false;
   return Object.entries(s.algoOverrides ?? {}).every(([k, v]) => canon(c.algoOverrides[k]) === canon(v));
 }
 
@@ -62,7 +64,7 @@ export async function trainOrLoad(s: RunSpec, runDir: string, log: (line: string
   const t0 = performance.now();
   const every = Math.max(1, Math.round(s.episodes / 10));
   await trainPolicy({
-    algo: s.algo, env: s.env, episodes: s.episodes, seed: s.seed, envOverrides: s.envOverrides, algoOverrides: s.algoOverrides,
+    algo: s.algo, env: s.env, episodes: s.episodes, seed: s.seed, envOverrides: s.envOverrides, algoOverrides: s.algoOverrides, select: s.select,
     evalEpisodes: 1, log: () => {}, checkpointEvery: 0, onCheckpoint: (c) => (last = c), nowMs: () => performance.now(),
     onEpisode: (e) => {
       if ((e.episode + 1) % every === 0) log(`[learning] ${runName(s)}: episode ${e.episode + 1}/${s.episodes}, reward ${e.reward.toFixed(1)}, DOR/slot ${e.objective.toFixed(2)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -80,10 +82,13 @@ export interface RestoredPolicy {
   dispose(): void;
 }
 
-/** The greedy policy of a checkpoint (every algorithm, including D3QN's argmax over Q). */
+/**
+ * The greedy policy of a checkpoint (every algorithm, including D3QN's argmax over Q): the policy
+ * model selection kept when the run used it, else the last one.
+ */
 export function restorePolicy(tf: Tf, c: Checkpoint): RestoredPolicy {
   const learner = createLearner(c.algo, tf, makeEnv(c.env, 1, c.envOverrides).spec, createRng(1), c.algoOverrides);
-  learner.restore(c.learner);
+  learner.restore(c.best?.learner ?? c.learner);
   return { act: (o) => learner.act(o, false), dispose: () => learner.dispose() };
 }
 

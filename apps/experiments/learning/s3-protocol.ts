@@ -6,7 +6,7 @@
  * to the best static placement found, then hover; sim/envs/s3-oracle.ts).
  */
 import { s3Oracle, type PlacementSearch, DEFAULT_PLACEMENT_SEARCH } from '../../../sim/envs/index.ts';
-import { episodesFor, evaluatePolicy, S3_PROTOCOL, type AlgoName, type Checkpoint, type EvalStats } from '../../trainer/index.ts';
+import { episodesFor, evaluatePolicy, S3_PROTOCOL, s3Selection, type AlgoName, type Checkpoint, type EvalStats } from '../../trainer/index.ts';
 import { makeEnv } from '../../../sim/envs/index.ts';
 import type { ExperimentOptions } from '../registry.ts';
 import { evaluateCheckpoint, evaluateRandom, spread, tfBackend, type RunSpec } from './runs.ts';
@@ -57,8 +57,9 @@ export const seedsAt = (s: S3Setting, users: number) => (users === s.users ? s.s
 
 /**
  * One run of the protocol. The protocol's hyper-parameters are written out (not left to the
- * defaults) so a cached checkpoint is reused only when it was trained with them; tag `p16` keeps
- * these runs apart from the earlier 50-slot, per-episode-exploration runs.
+ * defaults) so a cached checkpoint is reused only when it was trained with them; tag `p16v` keeps
+ * these runs (with model selection) apart from the earlier `p16` runs (last policy) and the
+ * 50-slot, per-episode-exploration runs before them.
  */
 export function s3RunSpec(algo: AlgoName, seed: number, s: S3Setting, users = s.users): RunSpec {
   const decay = Math.round((S3_PROTOCOL.exploreDecaySteps * s.steps) / S3_PROTOCOL.steps);
@@ -66,7 +67,8 @@ export function s3RunSpec(algo: AlgoName, seed: number, s: S3Setting, users = s.
   const algoOverrides: Record<string, unknown> = algo === 'd3qn'
     ? { ...shared, epsDecaySteps: decay }
     : { ...shared, actionReg: S3_PROTOCOL.actionReg, noiseDecaySteps: decay };
-  return { algo, env: 's3', seed, episodes: s.episodes, envOverrides: { users, horizon: s.horizon }, algoOverrides, tag: 'p16' };
+  const select = { ...s3Selection(seed), slots: s.evalHorizon };
+  return { algo, env: 's3', seed, episodes: s.episodes, envOverrides: { users, horizon: s.horizon }, algoOverrides, tag: 'p16v', select };
 }
 
 /** Evaluation environment seed: fixed per root seed, shared by every policy (same task draws). */
@@ -80,13 +82,15 @@ export interface Row {
   late: number[];
   perSlot: number[][];
   penalties: number[];
+  /** Per seed (learners): the episode whose policy model selection kept. */
+  selected: (number | undefined)[];
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
-function row(users: number, key: string, label: string, stats: EvalStats[], s: S3Setting): Row {
+function row(users: number, key: string, label: string, stats: EvalStats[], s: S3Setting, selected: (number | undefined)[] = []): Row {
   return {
-    users, key, label,
+    users, key, label, selected,
     totals: stats.map((st) => sum(st.perSlotObjective)),
     late: stats.map((st) => { const l = st.perSlotObjective.slice(s.lateFrom - 1); return l.length ? sum(l) / l.length : NaN; }),
     perSlot: stats.map((st) => st.perSlotObjective), penalties: stats.map((st) => st.meanPenalty),
@@ -127,8 +131,9 @@ export async function evalRow(o: ExperimentOptions, s: S3Setting, models: Map<Al
     stats.push(await evaluatePolicy(makeEnv(env, evalSeed(o), over), oracle.act, 1));
     return row(users, key, key === 'oracle' ? 'oracle (fly to best placement, hover)' : 'oracle at 10 m (2D)', stats, s);
   }
-  for (const c of models.get(key as AlgoName)!) stats.push(await evaluateCheckpoint(tf, c, evalSeed(o), 1, over));
-  return row(users, key, LEARNERS.find((l) => l.algo === key)!.label, stats, s);
+  const cs = models.get(key as AlgoName)!;
+  for (const c of cs) stats.push(await evaluateCheckpoint(tf, c, evalSeed(o), 1, over));
+  return row(users, key, LEARNERS.find((l) => l.algo === key)!.label, stats, s, cs.map((c) => c.best?.episode));
 }
 
 /** Summary of a row against the (3D) oracle row of the same user count. */

@@ -51,15 +51,16 @@ export const fig4: ExperimentRun = async (o) => {
     for (let e = 0; e < len; e++) {
       const r = spread(curves.map((c) => c[e]!.reward));
       const d = spread(curves.map((c) => c[e]!.objective));
+      const val = models.get(l.algo)!.map((c) => c.validation?.find((v) => v.episode === e + 1)?.total).filter((v): v is number => v !== undefined);
       steps += curves[0]![e]!.steps;
-      rows.push([l.algo, e + 1, steps, r.mean, r.sd, r.min, r.max, d.mean, d.sd, r.n]);
+      rows.push([l.algo, e + 1, steps, r.mean, r.sd, r.min, r.max, d.mean, d.sd, val.length ? spread(val).mean : '', r.n]);
       pts.push([steps, r.mean]);
     }
     const sm = smooth(pts.map((p) => p[1]), 5);
     return { name: l.label, points: pts.map((p, i) => [p[0], sm[i]!] as const) };
   });
   const base = join(o.outDir, 's3-fig4-reward-curves');
-  const csv = await writeCsv(`${base}.csv`, ['algo', 'episode', 'env_steps', 'reward_mean', 'reward_sd', 'reward_min', 'reward_max', 'dor_per_slot_mean', 'dor_per_slot_sd', 'seeds'], rows);
+  const csv = await writeCsv(`${base}.csv`, ['algo', 'episode', 'env_steps', 'reward_mean', 'reward_sd', 'reward_min', 'reward_max', 'dor_per_slot_mean', 'dor_per_slot_sd', `validation_dor_total_mean_${s.evalHorizon}_slots`, 'seeds'], rows);
   const svg = await writeText(`${base}.svg`, lineChart({
     title: `S3 Fig. 4: episode reward during training (${s.horizon}-slot episodes, ${s.steps} env steps), ${s.users} users, mean over seeds (${[...models].map(([a, c]) => `${a} ${c.length}`).join(', ')}; 5-episode smoothing)`,
     xLabel: 'env steps', yLabel: `episode reward (DOR − penalties, ${s.horizon} slots)`, series, markers: 'none',
@@ -88,11 +89,11 @@ export const fig6: ExperimentRun = async (o) => {
   const oracle = evaluated.find((r) => r.key === 'oracle')!;
   const summary = evaluated.map((r) => {
     const a = againstOracle(r, oracle);
-    return [r.key, a.total.mean, a.total.sd, a.total.min, a.total.max, a.late.mean, a.fraction, a.fractionSd, a.fractionLate, r.totals.map((t) => Math.round(t)).join(' '), a.total.n];
+    return [r.key, a.total.mean, a.total.sd, a.total.min, a.total.max, a.late.mean, a.fraction, a.fractionSd, a.fractionLate, r.totals.map((t) => Math.round(t)).join(' '), r.selected.map((e) => e ?? '-').join(' '), a.total.n];
   });
   const base = join(o.outDir, 's3-fig6-dor-per-slot');
   const csv = await writeCsv(`${base}.csv`, ['algo', 'slot', 'dor_mean', 'dor_sd', 'dor_min', 'dor_max', 'seeds'], rows);
-  const sum = await writeCsv(`${base}-summary.csv`, ['algo', 'dor_total_mean', 'dor_total_sd', 'dor_total_min', 'dor_total_max', `dor_per_slot_from_slot${s.lateFrom}`, 'fraction_of_oracle', 'fraction_of_oracle_sd', `fraction_of_oracle_from_slot${s.lateFrom}`, 'dor_total_per_seed', 'seeds'], summary);
+  const sum = await writeCsv(`${base}-summary.csv`, ['algo', 'dor_total_mean', 'dor_total_sd', 'dor_total_min', 'dor_total_max', `dor_per_slot_from_slot${s.lateFrom}`, 'fraction_of_oracle', 'fraction_of_oracle_sd', `fraction_of_oracle_from_slot${s.lateFrom}`, 'dor_total_per_seed', 'selected_episode_per_seed', 'seeds'], summary);
   const svg = await writeText(`${base}.svg`, lineChart({
     title: `S3 Fig. 6: DOR per slot, ${s.users} users, mean over trained seeds (${[...models].map(([a, c]) => `${a} ${c.length}`).join(', ')}), against the oracle (straight flight to the best static placement, then hover)`,
     xLabel: 'slot', yLabel: 'DOR', series, markers: 'none', yMin: 0,
