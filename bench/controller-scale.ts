@@ -26,7 +26,7 @@ import { applyTwinState, emptyTwin, type Twin } from '../apps/controller/twin/in
 import { planSlot, type SlotTask } from '../apps/controller/slot/plan-slot.ts';
 import { defaultChannelParams } from '../engines/planning/offload/index.ts';
 import { decode, encode, type TwinState } from '../proto/index.ts';
-import { writeBenchmarkSection } from './report.ts';
+import { machineLine, writeBenchmarkSection } from './report.ts';
 import { benchTwinState, gridPosition } from './telemetry-message.ts';
 
 function arg(name: string, dflt: string): string {
@@ -172,7 +172,7 @@ try {
 const lines = [
   '## Controller at fleet scale',
   '',
-  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores shared with 7 other engineers' jobs (1-min load average ${os.loadavg()[0]!.toFixed(1)} at the end); Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Command: \`npm run bench:controller-scale\`.`,
+  `${machineLine()}. Command: \`npm run bench:controller-scale\`.`,
   '',
   `${K} UAVs × ${RATE_HZ} Hz twin state (${K * RATE_HZ} messages/s), ${K * USERS_PER_UAV} task requests per slot, ${SLOT_S} s slots; per slot the controller's planning path: \`planSlot\` (k-means hover targets warm-started from the last slot, CD + KKT offloading, plan bodies) and every plan encoded. On time = planned within the slot's planning window (${WINDOW_S} s after the 25 % collect phase). Lockstep: simulated time, each slot's ${K * RATE_HZ * SLOT_S} twin states decoded + applied first (CPU ms). Real time: twin states through Mosquitto (QoS 0) into the real \`Bus\`, slots on the wall clock.`,
   '',
