@@ -101,7 +101,7 @@ export class SitlServer {
   private readonly signing: SitlSigning;
   private readonly params: ParamService;
   private readonly missions: MissionService;
-  private readonly streams = new Map<number, { intervalUs: number; nextUs: number }>();
+  private readonly streams = new Map<number, { id: number; intervalUs: number; nextUs: number }>();
   private timer: Timer | undefined;
   private computeW = 0;
   private readonly bootUs: number;
@@ -125,7 +125,7 @@ export class SitlServer {
     // every stream in the same tick and overflow a shared GCS socket's buffer; within a vehicle
     // the streams share one phase, so the frames due together leave in one datagram (`queue`).
     const phase = ((opts.sysid * 0.618034) % 1) * (1e6 / MAX_DEFAULT_HZ);
-    for (const [id, hz] of Object.entries(DEFAULT_RATES_HZ)) this.streams.set(Number(id), { intervalUs: 1e6 / hz, nextUs: now + phase });
+    for (const [id, hz] of Object.entries(DEFAULT_RATES_HZ)) this.streams.set(Number(id), { id: Number(id), intervalUs: 1e6 / hz, nextUs: now + phase });
     this.params = new ParamService({
       flavour: opts.flavour,
       values: () => this.paramValues,
@@ -270,13 +270,13 @@ export class SitlServer {
     }
     this.params.tick();
     this.missions.tick();
-    const ctx = this.ctx();
-    for (const [id, s] of this.streams) {
+    let ctx: TelemetryContext | undefined;
+    for (const s of this.streams.values()) {
       if (s.intervalUs <= 0 || now < s.nextUs) continue;
       s.nextUs = Math.max(s.nextUs + s.intervalUs, now - s.intervalUs / 2);
       if (s.nextUs <= now) s.nextUs = now + s.intervalUs;
-      this.send(BUILDERS[id]!(this.state, ctx));
-      if (id === MSG.HEARTBEAT) this.st.heartbeatsSent++;
+      this.send(BUILDERS[s.id]!(this.state, (ctx ??= this.ctx())));
+      if (s.id === MSG.HEARTBEAT) this.st.heartbeatsSent++;
     }
   }
 
@@ -388,7 +388,7 @@ export class SitlServer {
     const now = this.opts.clock.nowUs();
     const def = DEFAULT_RATES_HZ[msgid];
     const us = intervalUs === 0 ? (def ? 1e6 / def : -1) : intervalUs < 0 ? -1 : intervalUs;
-    this.streams.set(msgid, { intervalUs: us, nextUs: now });
+    this.streams.set(msgid, { id: msgid, intervalUs: us, nextUs: now });
     return true;
   }
 
