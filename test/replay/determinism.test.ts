@@ -166,6 +166,11 @@ void test('failover (several-controller) runs are refused with one line: by thei
   assert.ok(r.ok);
   r.value.recording.plans.forEach((p, i) => (p.msg.leader_epoch = i < 2 ? 1 : 2));
   assert.throws(() => replayRun(r.value), /holds plans of 2 leadership epochs: several controllers planned it/);
+  // Planning inputs whose sequence restarts: a second controller process published them.
+  for (const p of r.value.recording.plans) p.msg.leader_epoch = 0;
+  assert.doesNotThrow(() => replayRun(r.value));
+  r.value.recording.planningInputs[2]!.msg.header!.seq = 1;
+  assert.throws(() => replayRun(r.value), /more than one controller \(planning inputs restart at seq 1\)/);
 });
 
 /** The first `n` length-delimited records of a recording. */
