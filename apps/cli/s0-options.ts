@@ -3,6 +3,7 @@ import path from 'node:path';
 import { int, num, oneOf, type OptionSpec } from './args.ts';
 import { UsageError } from './command.ts';
 import { missionSecurityFrom } from './mission-security.ts';
+import { missionView } from './commands/mission-view.ts';
 import { Progress } from '../common/progress.ts';
 import { runMission } from '../mission/run.ts';
 import { DEFAULT_WARM_START, prepareS0Mission } from '../mission/s0.ts';
@@ -35,7 +36,7 @@ export const S0_HELP = `System:
   --warm-start FILE  warm-start coalition formation with the generative model (onnxruntime), e.g.
                      ${DEFAULT_WARM_START}; default none (formation from singletons)`;
 
-const S3_ONLY = ['trajectory', 'model', 'env-episodes', 'users', 'tasks', 'pool-every', 'algo', 'scenario', 'view', 'view-ws', 'view-port'] as const;
+const S3_ONLY = ['trajectory', 'model', 'env-episodes', 'users', 'tasks', 'pool-every', 'algo', 'scenario'] as const;
 
 /** Runs an S0 mission from the parsed `mission` options; returns the exit code. */
 export async function runS0Mission(v: ParsedValues): Promise<number> {
@@ -66,7 +67,9 @@ export async function runS0Mission(v: ParsedValues): Promise<number> {
   const realtime = v.realtime === true || v.speed !== undefined;
   if (realtime && v.deterministic === true) throw new UsageError('--deterministic and --realtime/--speed exclude each other: lockstep (the default) is the deterministic mode');
   const security = missionSecurityFrom(v);
+  const view = missionView(v, s.scenario);
   const summary = await runMission({
+    ...view.missionOptions,
     ...(security ? { security } : {}),
     scenario: s.scenario, s0: s, speed: num(v.speed, 'speed', 10, 0.1, 200), flavour: 'ardupilot', algo: 'cd-kkt', runDir,
     ...(typeof v.broker === 'string' ? { brokerUrl: v.broker } : {}), ...(realtime ? { clock: 'scaled' as const } : { clock: 'virtual' as const }),
@@ -74,6 +77,7 @@ export async function runS0Mission(v: ParsedValues): Promise<number> {
     onSlot: (m, k) => progress.update(k + 1, `${m.offloaded} MEDs served by ${m.servingUavs} UAVs`),
   });
   progress.done();
+  await view.close();
   const r = summary.s0!;
   console.log(formatS0Summary(r));
   const sec = formatSecurity(summary);
