@@ -26,6 +26,7 @@ export const PROTO_FILES = [
   'uavmec/v1/profile.proto',
   'uavmec/v1/presence.proto',
   'uavmec/v1/leader.proto',
+  'uavmec/v1/shard.proto',
 ] as const;
 
 let cached: protobuf.Root | undefined;

@@ -214,6 +214,17 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
     if (m.state === 1 && !(m.slot_s > 0 && finite(m.slot_s))) return 'a LEADING record needs slot_s > 0';
     return undefined;
   },
+  ShardPicture: (m) => {
+    if (!(m.shard >= 1 && m.shard <= m.shards)) return 'shard must lie in 1..shards';
+    if (!(finite(m.x_east_min_m) && finite(m.x_east_max_m) && m.x_east_min_m < m.x_east_max_m)) return 'region needs x_east_min_m < x_east_max_m';
+    return undefined;
+  },
+  Handover: (m) => {
+    if (!(m.from_shard >= 1 && m.to_shard >= 1 && m.from_shard !== m.to_shard)) return 'from_shard and to_shard must be different shards ≥ 1';
+    if (!m.twin) return 'twin missing';
+    if (m.twin.uav_id !== m.uav_id) return 'twin is another UAV\'s';
+    return id(m.uav_id, 'uav_id');
+  },
 };
 
 export function validateMessage<N extends keyof Messages>(name: N, m: Messages[N]): string | undefined {

@@ -25,6 +25,7 @@ import type { Twin } from './twin/index.ts';
 import { buildS0Input, type S0ControllerConfig, type WarmStartModel } from './s0/index.ts';
 import type { Leadership, Resume } from './leader/index.ts';
 import type { S2Driver } from './s2/index.ts';
+import type { ShardLink } from './shard/index.ts';
 
 export interface ControllerConfig extends CoreConfig {
   /** Fraction of a slot spent collecting task requests before planning (default 0.25). */
@@ -68,6 +69,13 @@ export interface ControllerConfig extends CoreConfig {
    * tasks and completions do not go to the core.
    */
   video?: S2Driver;
+  /**
+   * Sharded controllers (issue 19 §3, shard/): this controller plans one region — the UAVs over it
+   * and its users' task requests — hands UAVs that cross out to the next shard and adopts those
+   * handed to it. Shard 1 keeps the slot clock and publishes the merged FleetState; the others
+   * start their slots on its clock.
+   */
+  shard?: ShardLink;
 }
 
 export interface ControllerEvents {
@@ -139,7 +147,9 @@ export class ControllerService {
       // S2: the driver keeps its part of the twin (velocities, segments, part completions) from the same deliveries.
       this.cfg.video?.receive(kind, msg, d.params.uav);
       if (this.cfg.video && (kind === 'task' || kind === 'completion')) return;
-      this.receive({ kind, msg, topic: d.topic, recvUs: Math.round(d.recvUs) } as MessageEvent);
+      const ev = { kind, msg, topic: d.topic, recvUs: Math.round(d.recvUs) } as MessageEvent;
+      if (this.cfg.shard && !this.cfg.shard.admit(ev)) return;
+      this.receive(ev);
     };
     await this.bus.subscribe('twin', {}, feed('twin'));
     await this.bus.subscribe('task', {}, feed('task'));
@@ -148,12 +158,14 @@ export class ControllerService {
     await this.bus.subscribe('userCompletion', {}, feed('completion'));
     await this.bus.subscribe('health', {}, (m) => this.health.set(m.uav_id, m));
     await this.bus.subscribe('uavEvent', {}, (m, d) => this.events.push({ uavId: d.params.uav ?? 0, code: m.code, text: m.text, tUs: m.header!.t_us }));
+    await this.cfg.shard?.attach({ release: (uavId) => void this.apply({ kind: 'release', uavId, nowUs: this.now() }), feed: (ev) => this.receive(ev) });
   }
 
   async start(): Promise<void> {
     await this.attach();
     this.fleetTimer = this.clock.setInterval(() => {
       this.sync();
+      if (!this.stopped) this.cfg.shard?.publishPicture();
       if (this.stopped || !this.leading) return;
       // Also while the fleet launches: airborne agents would otherwise count the wait as silence.
       this.publishFleet(Math.max(0, this.core.slot), this.core.slot < 0);
@@ -164,6 +176,7 @@ export class ControllerService {
     if (lead?.resume?.missionStarted) return this.resume(lead.resume);
     await this.waitForFleet();
     await this.launchFleet();
+    if (this.cfg.shard && !this.cfg.shard.coordinator) return this.followShardClock(this.cfg.shard);
     if (!this.stopped) this.runSlot(0, this.now());
   }
 
@@ -227,6 +240,23 @@ export class ControllerService {
     this.timer = this.clock.setTimeout(() => this.runSlot(next, t0), Math.max(0, (t0 + next * slotUs - this.clock.nowUs()) / 1000));
   }
 
+  /**
+   * A shard other than the coordinator starts its slots on the coordinator's clock: slot k at
+   * t0 + k·slot_s, a hundredth of a slot early, so it has begun the slot when the world's task
+   * requests (released on the coordinator's FleetState) arrive.
+   */
+  private async followShardClock(shard: ShardLink): Promise<void> {
+    const start = await Promise.race([shard.missionStart(), this.finished.then(() => 0)]);
+    if (this.stopped || start === 0) return;
+    const t0 = start - Math.round(0.01 * this.cfg.slotS * 1e6);
+    this.missionStartUs = t0;
+    const slotUs = this.cfg.slotS * 1e6;
+    const now = this.clock.nowUs();
+    const cur = Math.max(0, Math.floor((now - t0) / slotUs));
+    if (now - (t0 + cur * slotUs) < 0.5 * slotUs) return this.runSlot(cur, t0);
+    this.timer = this.clock.setTimeout(() => this.runSlot(cur + 1, t0), Math.max(0, (t0 + (cur + 1) * slotUs - now) / 1000));
+  }
+
   private renewLease(slotPlanned: boolean): void {
     this.cfg.leadership?.renew({ slot: Math.max(0, this.core.slot), slotPlanned, missionStarted: this.core.slot >= 0, missionStartUs: this.missionStartUs, planSeq: this.planSeqMax });
   }
@@ -277,7 +307,7 @@ export class ControllerService {
     // A UAV counts once it reported a position: the launch plan goes where it stands.
     const located = () => {
       this.sync();
-      return [...this.twin.values()].filter((u) => u.pos).length;
+      return this.cfg.shard ? this.cfg.shard.knownUavs : [...this.twin.values()].filter((u) => u.pos).length;
     };
     while (!this.stopped && located() < want && this.clock.nowUs() < until) await this.clock.sleep(100);
     if (located() < want) this.log.warn({ have: located(), want }, 'starting without every UAV reporting its position');
@@ -303,6 +333,8 @@ export class ControllerService {
     if (k >= this.cfg.slots) return this.finish();
     if (k === 0) this.missionStartUs = t0Us;
     this.apply({ kind: 'slotStart', slot: k, nowUs: this.now() });
+    this.cfg.shard?.slotStarted(k, t0Us);
+    this.cfg.shard?.publishPicture();
     this.publishFleet(k);
     this.renewLease(false);
     const collectMs = (this.cfg.collectFraction ?? 0.25) * this.cfg.slotS * 1000;
@@ -332,8 +364,21 @@ export class ControllerService {
       });
       if (this.stopped) return;
     }
+    const transits = this.cfg.shard ? this.shardTransits(this.cfg.shard, k) : [];
     this.apply({ kind: 'plan', slot: k, nowUs: this.now(), ...(warm ? { s0Warm: warm } : {}) });
+    for (const t of transits) {
+      this.core.ledger.planSent(t.uavId, Number(t.plan.plan_seq), k);
+      this.publishPlan(t.uavId, t.plan, `transit plan for UAV ${t.uavId}`);
+    }
+    this.cfg.shard?.publishPicture();
     this.renewLease(true);
+  }
+
+  /** Sharded: the region's demand for the balance, and the plans of UAVs flying to another region (dropped from the core first). */
+  private shardTransits(shard: ShardLink, k: number): ReturnType<ShardLink['beforePlan']> {
+    this.sync();
+    const xy = [...this.core.pending.values()].map((t) => [t.pos[0], t.pos[1]] as [number, number]);
+    return shard.beforePlan(k, xy, { nowUs: this.now(), slotS: this.cfg.slotS, validSlots: this.cfg.planValiditySlots ?? 2, altM: this.cfg.cruiseAltM, speedMS: this.cfg.speedMS });
   }
 
   /** S2: the driver plans the slot (async: ONNX inference, holding a lockstep clock), the service sends and tracks the UAV plans. */
@@ -355,7 +400,8 @@ export class ControllerService {
 
   /** FleetState: where every UAV is (for the agents' separation) and which slot runs (for the world). */
   private publishFleet(k: number, launching = false): void {
-    const members = [...this.twin.values()]
+    if (this.cfg.shard && !this.cfg.shard.coordinator) return;
+    const members = this.cfg.shard ? this.cfg.shard.members() : [...this.twin.values()]
       .filter((u) => u.pos)
       .map((u) => ({
         uav_id: u.id,
@@ -369,6 +415,7 @@ export class ControllerService {
   private finish(): void {
     this.cfg.video?.endSlots(this.now());
     this.apply({ kind: 'finish', nowUs: this.now() });
+    for (const [uavId, plan] of this.cfg.shard?.finishPlans(this.now(), this.cfg.slots, this.cfg.slotS) ?? []) this.publishPlan(uavId, plan, `final plan for UAV ${uavId}`);
     this.cfg.leadership?.finish({ slot: this.cfg.slots - 1, slotPlanned: true, missionStarted: true, missionStartUs: this.missionStartUs, planSeq: this.planSeqMax });
     const drainMs = (this.cfg.drainSlots ?? 1) * this.cfg.slotS * 1000;
     const drained = () => {
@@ -389,6 +436,7 @@ export class ControllerService {
     // Fencing (issue 19): the plan carries the lease epoch (inside the signature when signed).
     const plan = this.cfg.leadership ? { ...input, leader_epoch: this.cfg.leadership.epoch } : input;
     this.planSeqMax = Math.max(this.planSeqMax, Number(plan.plan_seq ?? 0));
+    this.cfg.shard?.notePlan(uavId, Number(plan.plan_seq ?? 0));
     const key = this.cfg.planSigningKey;
     if (!key) return this.publish(this.bus.publish('plan', { uav: uavId }, plan), what);
     const topic = topicName('plan', { uav: uavId });

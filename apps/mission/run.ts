@@ -38,7 +38,8 @@ import { createAgent, type RunningAgent } from '../agent/create.ts';
 import { Bus, createLogger } from '../common/index.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../common/broker.ts';
 import { Recorder } from '../common/recorder.ts';
-import { ControllerService } from '../controller/service.ts';
+import { ControllerService, type ControllerConfig } from '../controller/service.ts';
+import { startShards } from './shards.ts';
 import { writeReport } from '../report/write.ts';
 import type { OffloadAlgo } from '../../engines/planning/offload/index.ts';
 import type { SlotMetrics } from '../controller/metrics.ts';
@@ -96,6 +97,8 @@ export interface MissionOptions {
   websocket?: boolean;
   /** Called once the broker is up, before anything connects (`mission --view` starts the view here). */
   onBroker?: (b: MissionBrokerInfo) => void | Promise<void>;
+  /** Sharded controllers (issue 19 §3, shards.ts): N controllers, each planning one strip of the area; default 1. */
+  shards?: number;
 }
 
 export interface MissionBrokerInfo {
@@ -203,14 +206,17 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
     const video = o.video ? new S2Driver(ctlBus, clock, o.video.driver, o.video.actor.act, log.child({ c: 's2' }), held) : undefined;
     const s0cfg = o.s0 ? await s0ControllerConfig(o.s0, held) : undefined;
     if (s0cfg?.warmStart) cleanup.push(() => s0cfg.warmStart!.close());
-    const ctl = new ControllerService(ctlBus, clock, {
+    const ctlCfg: ControllerConfig = {
       slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
       uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, ...(secrets ? { planSigningKey: secrets.planSigningKey } : {}),
       ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
       ...(o.policy ? { trajectory: o.policy.trajectory } : {}),
       ...(o.video && video ? { trajectory: o.video.trajectory, video, drainSlots: o.video.drainSlots } : {}),
       ...(o.s0 && s0cfg ? { s0: s0cfg, launchTimeoutS: s0LaunchTimeoutS(o.s0) } : {}),
-    }, log.child({ c: 'controller' }), {
+    };
+    const shards = (o.shards ?? 1) > 1 ? await startShards({ count: o.shards!, scenario: s, url, uniq, clock, log, cfg: ctlCfg, coordinatorBus: ctlBus }) : undefined;
+    if (shards) cleanup.push(() => shards.close());
+    const ctl = new ControllerService(ctlBus, clock, shards ? { ...ctlCfg, shard: shards.coordinatorLink } : ctlCfg, log.child({ c: shards ? 'shard-1' : 'controller' }), {
       onSlot: (m, k) => {
         o.onSlot?.(m, k);
         if (timing) o.onTiming?.(timing.slot(k, ctl.ledger.slots));
@@ -271,8 +277,10 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
       },
       ...(secrets ? { security: { credentials: (id: string) => secrets.credentials(id), ...(hooks ? { denials: hooks.denials } : {}) } } : {}),
     });
+    if (shards) await shards.start();
     await ctl.start();
     await ctl.finished;
+    await shards?.finished();
     phase('last slot done; UAVs returning to launch');
 
     const landBy = clock.nowUs() + (o.landTimeoutS ?? (o.s0 ? s0LandTimeoutS(o.s0) : 120)) * 1e6;
@@ -287,9 +295,10 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
         }
       : undefined;
 
+    const books = shards ? shards.books(ctl) : ctl.ledger;
     const summary: MissionSummary = {
       scenario: { ...s, flavour: o.flavour, algo: o.algo, ...(virtual ? {} : { speed }), broker: o.brokerUrl ? 'external' : 'embedded' } as unknown as Record<string, unknown>,
-      timing: timing ? timing.summary(ctl.ledger.slots) : { clock: 'lockstep', degraded: false },
+      timing: timing ? timing.summary(books.slots) : { clock: 'lockstep', degraded: false },
       ...(secrets ? { security: {
         identities: secrets.identities.length, signedPlans: true, mavlinkSigning: secrets.mavlinkKeys.size > 0,
         ...(hooks ? { brokerDenials: { ...hooks.denials } } : {}),
@@ -300,12 +309,13 @@ async function fly(o: MissionOptions): Promise<MissionSummary> {
       ...(o.policy && prediction ? { policy: comparePolicyRun(o.policy, prediction, ctl.ledger.slots, ctl.positionsBySlot) } : {}),
       wallS: (performance.now() - wall0) / 1000,
       simS: (clock.nowUs() - sim0) / 1e6,
-      slots: ctl.ledger.slots,
-      totals: ctl.ledger.totals(),
+      slots: books.slots,
+      totals: books.totals(),
+      ...(shards ? { shards: shards.summary(ctl) } : {}),
       ...(ctl.pool ? { pools: ctl.ledger.pools } : {}),
       uavs: agents.map((a) => {
         const st = a.vehicle.state();
-        const tw = ctl.twin.get(a.service.uavId);
+        const tw = shards ? shards.twinOf(ctl, a.service.uavId) : ctl.twin.get(a.service.uavId);
         return {
           uavId: a.service.uavId,
           distanceM: a.service.stats.distanceM,

@@ -34,7 +34,9 @@ export interface CoreReplay {
 }
 
 export function replayThroughCore(rec: RunRecording, cfg: CoreConfig): Result<CoreReplay, 'missing_input'> {
-  const core = createCore(cfg);
+  // The plans' validity is the controller's setting, recorded with every step (0: an older recording, the default).
+  const validity = rec.planningInputs[0]?.msg.plan_validity_slots;
+  const core = createCore(validity ? { ...cfg, planValiditySlots: validity } : cfg);
   const recSlot = slotPlans(rec);
   const recPool = poolPlans(rec);
   const out: CoreReplay = { steps: [], slotInputs: [], core, stated: { slots: new Map(), pools: new Map() } };

@@ -130,3 +130,43 @@ export function loadRun(dir: string): Result<RunFolder, 'not_found' | 'bad_summa
   if (messages.length === 0) return fail('bad_recording', `${rec} holds no records`);
   return ok({ dir, recording: parseRecording(messages, false), summary });
 }
+
+/**
+ * Why a failover (several-controller) run is refused: replay drives one planning core with one
+ * controller's recorded inputs, but after a takeover the new leader plans from its own core — a
+ * standby's twin warmed from the bus, its own pending tasks and hover targets — whose state no
+ * single input stream re-creates, so a replay would report false divergences.
+ */
+export const FAILOVER_WHY = 'several controllers planned it, each from its own core state: replay re-makes one controller\'s plans and does not support failover runs';
+
+/** `uavmec mission --controllers/--chaos` summaries (apps/mission/failover). */
+const isFailoverSummary = (s: unknown): boolean => typeof s === 'object' && s !== null && 'chaos' in s && 'continuity' in s;
+
+/**
+ * Why `dir` cannot be replayed as a one-controller mission (a failover run), or undefined. Reads
+ * summary.json only, so it also answers for failover run folders without a recording.
+ */
+export function failoverRefusal(dir: string): string | undefined {
+  try {
+    if (isFailoverSummary(JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')))) return `${dir} is a failover run: ${FAILOVER_WHY}`;
+  } catch {
+    return undefined; // loadRun reports a missing or bad summary
+  }
+  return undefined;
+}
+
+/**
+ * More than one controller planned the recorded mission: plans of several leadership epochs, or
+ * planning inputs whose sequence restarts (a second controller process). Returns what was seen.
+ */
+export function severalControllers(r: RunRecording): string | undefined {
+  const epochs = new Set(r.plans.map((p) => Number(p.msg.leader_epoch ?? 0)).filter((e) => e > 0));
+  if (epochs.size > 1) return `${epochs.size} leadership epochs`;
+  let last = 0;
+  for (const pi of r.planningInputs) {
+    const seq = Number(pi.msg.header?.seq ?? 0);
+    if (seq <= last) return 'more than one controller (planning inputs restart at seq ' + seq + ')';
+    last = seq;
+  }
+  return undefined;
+}

@@ -434,6 +434,7 @@ export interface PlanningInputs {
   plan_t_us: number;
   consumed: ConsumedMessage[];
   consumed_before_start: number;
+  plan_validity_slots: number;
 }
 
 export interface GeoPoint {
@@ -558,6 +559,31 @@ export interface LeaderRecord {
   slot_planned: boolean;
 }
 
+export interface ShardPicture {
+  header?: Header;
+  shard: number;
+  shards: number;
+  x_east_min_m: number;
+  x_east_max_m: number;
+  slot: number;
+  mission_start_t_us: number;
+  owned_uav_ids: number[];
+  members: FleetMember[];
+  users: number;
+  users_centroid?: Position;
+  users_slot: number;
+}
+
+export interface Handover {
+  header?: Header;
+  uav_id: number;
+  from_shard: number;
+  to_shard: number;
+  slot: number;
+  twin?: TwinState;
+  plan_seq: number;
+}
+
 /** Every message type of the contract, by name. */
 export interface Messages {
   Header: Header;
@@ -605,4 +631,6 @@ export interface Messages {
   UavProfile: UavProfile;
   AgentPresence: AgentPresence;
   LeaderRecord: LeaderRecord;
+  ShardPicture: ShardPicture;
+  Handover: Handover;
 }

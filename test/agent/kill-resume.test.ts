@@ -4,6 +4,13 @@
  * offboard loss after COM_OF_LOSS_T (1 s) → hold; ArduCopter: GUIDED velocity targets expire
  * after 3 s → brake. A new agent on the same state directory resumes: it refuses a replay of the
  * old plan (STALE_SEQ), takes the vehicle back and flies on.
+ *
+ * Real time is the point here (a process killed while another keeps flying), so the SITL runs on a
+ * wall clock (1×) and the bounds are built to survive a saturated machine: the order of events and
+ * the safety properties are asserted tightly (the failsafe fires after the kill, the vehicle stays
+ * airborne, the replay is refused, the flight resumes), upper bounds on real-time waits generously —
+ * a child agent loading under tsx on a loaded 2-core machine takes tens of seconds to start — and a
+ * timed-out wait prints the agent's log.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,9 +29,12 @@ import { defaultScenario, uavProfile } from '../../sim/world/index.ts';
 import { MiniController, until } from './harness.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// 2× rather than more: the failsafe timing below is in simulated time, and every wall-clock stall of
-// a loaded CI machine is multiplied by the speed-up (the SITL notices the loss at its next step).
-const SPEED = 2;
+// 1×: the failsafe timing below is in SITL time, and every wall-clock stall of a loaded machine is
+// multiplied by a speed-up (a stall of the agent's 10 Hz setpoint stream beyond PX4's 1 s loss
+// timeout would fire the failsafe before the kill).
+const SPEED = 1;
+/** Upper bound for a child agent to start (or restart) and report, wall ms: generous, see above. */
+const START_MS = 180_000;
 
 function runAgent(args: string[], logFile: string): ChildProcess {
   const out = fs.openSync(logFile, 'a');
@@ -32,7 +42,7 @@ function runAgent(args: string[], logFile: string): ChildProcess {
 }
 
 for (const flavour of ['px4', 'ardupilot'] as const) {
-  test(`SIGKILL of the agent (${flavour}): the SITL fails safe within its timeout; a restarted agent resumes`, { timeout: 120_000 }, async (t) => {
+  test(`SIGKILL of the agent (${flavour}): the SITL fails safe within its timeout; a restarted agent resumes`, { timeout: 600_000 }, async (t) => {
     const scenario = defaultScenario({ uavs: 1, users: 0, slots: 10, seed: 5 });
     const anchorMs = Date.now();
     const clock = new ScaledClock(SPEED, undefined, anchorMs);
@@ -48,12 +58,20 @@ for (const flavour of ['px4', 'ardupilot'] as const) {
     const truth = () => sitl.vehicles[0]!.truth();
     const guided = flavour === 'px4' ? 'OFFBOARD' : 'GUIDED';
     let child = runAgent(args, log);
+    const wait = async (cond: () => boolean, what: string, ms: number) => {
+      try {
+        await until(cond, what, ms);
+      } catch (e) {
+        const tail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '(no log)';
+        throw new Error(`${(e as Error).message}; agent log:\n${tail}`);
+      }
+    };
     try {
-      await until(() => ctl.events.some((e) => e.code === 'failsafe.nominal') || fs.readFileSync(log, 'utf8').includes('agent running'), 'agent up', 60_000);
+      await wait(() => ctl.events.some((e) => e.code === 'failsafe.nominal') || fs.readFileSync(log, 'utf8').includes('agent running'), 'agent up', START_MS);
       const seq = await ctl.plan(ctl.goto(40, 40, scenario.cruiseAltM, 4));
-      await until(() => ctl.acks.some((a) => a.seq === seq && a.accepted), 'plan acked', 30_000);
-      await until(() => truth().global.relAltM > scenario.cruiseAltM * 0.8 && truth().mode === guided, 'airborne in the setpoint mode', 60_000);
-      await until(() => Math.hypot(truth().velocityNedMS.x, truth().velocityNedMS.y) > 2, 'flying the plan', 30_000);
+      await wait(() => ctl.acks.some((a) => a.seq === seq && a.accepted), 'plan acked', 60_000);
+      await wait(() => truth().global.relAltM > scenario.cruiseAltM * 0.8 && truth().mode === guided, 'airborne in the setpoint mode', 120_000);
+      await wait(() => Math.hypot(truth().velocityNedMS.x, truth().velocityNedMS.y) > 2, 'flying the plan', 30_000);
       const speedBefore = Math.hypot(truth().velocityNedMS.x, truth().velocityNedMS.y);
 
       const killUs = clock.nowUs();
@@ -63,20 +81,22 @@ for (const flavour of ['px4', 'ardupilot'] as const) {
       let firedUs: number;
       let limitS: number;
       if (flavour === 'px4') {
-        await until(() => truth().failsafes.includes('offboard'), 'PX4 offboard-loss failsafe', 20_000);
+        await wait(() => truth().failsafes.includes('offboard'), 'PX4 offboard-loss failsafe', 20_000);
         firedUs = truth().tUs;
         limitS = 1; // COM_OF_LOSS_T
         assert.equal(truth().mode, 'AUTO.LOITER', 'PX4 holds after offboard loss');
       } else {
-        await until(() => Math.hypot(truth().velocityNedMS.x, truth().velocityNedMS.y) < 0.2, 'ArduCopter brakes to a stop', 20_000);
+        await wait(() => Math.hypot(truth().velocityNedMS.x, truth().velocityNedMS.y) < 0.2, 'ArduCopter brakes to a stop', 20_000);
         firedUs = truth().tUs;
         limitS = 3 + speedBefore / 2.5 + 1; // 3 s velocity-target timeout + braking at ≥ 2.5 m/s² + margin
         assert.equal(truth().mode, 'GUIDED');
       }
       const afterS = (firedUs - killUs) / 1e6;
       t.diagnostic(`${flavour}: failsafe ${afterS.toFixed(2)} s (SITL time) after SIGKILL, limit ${limitS.toFixed(1)} s`);
-      // The SITL steps at 50 Hz and the test polls every 20 ms of wall time (40 ms on the 2× clock).
-      assert.ok(afterS <= limitS + 0.5, `failsafe within its timeout (${afterS.toFixed(2)} s)`);
+      // Fired after the kill (tight), within its timeout (the SITL steps at 50 Hz; the test polls every
+      // 20 ms of wall time, which a saturated machine can stretch: 1 s of slack).
+      assert.ok(afterS > 0, `failsafe after the kill (${afterS.toFixed(2)} s)`);
+      assert.ok(afterS <= limitS + 1, `failsafe within its timeout (${afterS.toFixed(2)} s)`);
       assert.ok(truth().armed && truth().global.relAltM > 5, 'still airborne: the autopilot, not a crash, took over');
 
       const saved = parseState(fs.readFileSync(path.join(stateDir, 'agent-state.json'), 'utf8'), 1);
@@ -85,11 +105,11 @@ for (const flavour of ['px4', 'ardupilot'] as const) {
       // Restart on the same state: resumes in the air, refuses a replay, flies on.
       const posAtRestart = truth().positionNedM;
       child = runAgent(args, log);
-      await until(() => ctl.events.some((e) => e.code === 'agent.resumed'), 'agent.resumed event', 60_000);
+      await wait(() => ctl.events.some((e) => e.code === 'agent.resumed'), 'agent.resumed event', START_MS);
       await ctl.plan(ctl.goto(0, 0, scenario.cruiseAltM), { seq });
-      await until(() => ctl.acks.some((a) => a.seq === seq && !a.accepted), 'replay nacked', 20_000);
+      await wait(() => ctl.acks.some((a) => a.seq === seq && !a.accepted), 'replay nacked', 20_000);
       assert.equal(ctl.acks.find((a) => a.seq === seq && !a.accepted)!.reason, NackReason.NACK_REASON_STALE_SEQ);
-      await until(() => truth().mode === guided && Math.hypot(truth().velocityNedMS.x, truth().velocityNedMS.y) > 1, 'flying the persisted plan again', 30_000);
+      await wait(() => truth().mode === guided && Math.hypot(truth().velocityNedMS.x, truth().velocityNedMS.y) > 1, 'flying the persisted plan again', 60_000);
       await clock.sleep(2000);
       const p = truth().positionNedM;
       const target = { n: 40, e: 40 };

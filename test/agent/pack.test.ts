@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { NackReason } from '../../proto/index.ts';
 import { ScaledClock } from '../../core/clock.ts';
 import { startEmbeddedBroker } from '../../apps/common/broker.ts';
 import { startSitl } from '../../sim/autopilot/index.ts';
@@ -67,9 +68,10 @@ test('the packed agent installs into an empty folder and flies a plan against th
   try {
     await until(() => fs.readFileSync(log, 'utf8').includes('agent running'), 'installed agent up', 60_000);
     assert.match(fs.readFileSync(log, 'utf8'), /"fence":"[^"]*qgc-field\.plan"/, 'flying the QGC fence');
-    // The .plan's exclusion circle: 20 m around (E 100, N 100). A plan aimed at its center is flown
-    // only up to the fence: the envelope stops the UAV outside the circle.
-    const seq = await ctl.plan(ctl.goto(100, 100, 25, 4));
+    // The .plan's exclusion circle: 20 m around (E 100, N 100). A plan aimed beyond it, whose
+    // straight path crosses it, is accepted (its target is inside) and flown only up to the
+    // exclusion: the envelope stops the UAV outside the circle.
+    const seq = await ctl.plan(ctl.goto(140, 140, 25, 4));
     await until(() => ctl.acks.some((a) => a.seq === seq && a.accepted), 'plan acked', 30_000);
     await until(() => truth().global.relAltM > 20, 'took off', 90_000);
     const speed = () => Math.hypot(truth().velocityNedMS.x, truth().velocityNedMS.y);
@@ -79,13 +81,18 @@ test('the packed agent installs into an empty folder and flies a plan against th
     t.diagnostic(`stopped ${fromCenter.toFixed(1)} m from the exclusion's center (radius 20 m), at (E ${p.y.toFixed(1)}, N ${p.x.toFixed(1)})`);
     assert.ok(fromCenter >= 20, `outside the exclusion circle (${fromCenter.toFixed(1)} m from its center)`);
     assert.ok(fromCenter < 35, `flew the plan up to the fence (${fromCenter.toFixed(1)} m from the center)`);
-    // A target outside the fence's polygon altogether is also never reached: (E 0, N 170) lies in its cut corner.
-    const seq2 = await ctl.plan(ctl.goto(0, 170, 25, 4));
-    await until(() => ctl.acks.some((a) => a.seq === seq2 && a.accepted), 'second plan acked', 30_000);
-    await until(() => truth().positionNedM.x > 100 && speed() < 0.2, 'stopped at the polygon edge', 180_000);
+    // Targets outside the fence are refused at intake, naming the fence: the exclusion's center,
+    // and (E 0, N 170) in the polygon's cut corner. The UAV stays where it is.
+    for (const [e, n] of [[100, 100], [0, 170]] as const) {
+      const s = await ctl.plan(ctl.goto(e, n, 25, 4));
+      await until(() => ctl.acks.some((a) => a.seq === s), `plan to (E ${e}, N ${n}) answered`, 30_000);
+      const ack = ctl.acks.find((a) => a.seq === s)!;
+      assert.equal(ack.accepted, false, `(E ${e}, N ${n}) is refused`);
+      assert.equal(ack.reason, NackReason.NACK_REASON_UNSAFE);
+      assert.match(ack.detail, /outside the horizontal geofence/);
+    }
     const q = truth().positionNedM;
-    t.diagnostic(`stopped at (E ${q.y.toFixed(1)}, N ${q.x.toFixed(1)}) short of the cut corner`);
-    assert.ok(Math.hypot(q.x - 170, q.y - 0) > 10, 'kept out of the cut corner');
+    assert.ok(Math.hypot(q.x - p.x, q.y - p.y) < 2, `held its position after the refusals (moved ${Math.hypot(q.x - p.x, q.y - p.y).toFixed(1)} m)`);
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     assert.equal(code, 0, 'stops cleanly on SIGTERM');

@@ -14,6 +14,7 @@ import type { MissionSummary } from '../../apps/mission/summary.ts';
 import { readRecording, type RecordedMessage } from '../../apps/common/recorder.ts';
 import { checkRounds, configFromSummary, hashRecording, loadRun, replayRun, replayThroughCore } from '../../apps/replay/index.ts';
 import { recordingDigest, recordingSha256, tlogDigest, tlogSha256 } from '../../apps/replay/digest.ts';
+import { summaryFromRecording } from '../../apps/recorder/summary.ts';
 import { defaultScenario } from '../../sim/world/index.ts';
 import { matchTopic } from '../../proto/index.ts';
 
@@ -130,6 +131,50 @@ void test('a truncated or corrupt recording is refused with a clear error, and `
     assert.match(errors[0]!, /uavmec replay: .*(truncated|cut short|no records)/, `${what}: says why`);
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+void test('replay makes plans valid for the controller\'s planValiditySlots, read from the recorded PlanningInputs', { timeout: 900_000 }, async () => {
+  const a = await run('a', 11);
+  const r = loadRun(a.dir);
+  assert.ok(r.ok);
+  assert.ok(r.value.recording.planningInputs.every((p) => p.msg.plan_validity_slots === 2), 'the default, 2 slots, is recorded');
+  // The same inputs recorded with 4 slots of validity: replay re-makes plans expiring 2 slots later.
+  for (const p of r.value.recording.planningInputs) p.msg.plan_validity_slots = 4;
+  const rep = replayRun(r.value);
+  assert.equal(rep.check.identical, 0, 'every slot plan now differs');
+  assert.equal(rep.check.first?.field, 'expires_t_us');
+  assert.equal(Number(rep.check.first!.replayed) - Number(rep.check.first!.recorded), 2 * (r.value.summary.scenario.slotS as number) * 1e6);
+});
+
+void test('failover (several-controller) runs are refused with one line: by their summary, or by plans of several leadership epochs', { timeout: 900_000 }, async () => {
+  const a = await run('a', 11);
+  const replay = (await import('../../apps/cli/commands/replay.ts')).default;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-failover-'));
+  fs.writeFileSync(path.join(dir, 'summary.json'), JSON.stringify({ scenario: {}, chaos: [], continuity: {}, slots: [] }));
+  const errors: string[] = [];
+  const orig = console.error;
+  console.error = (s: string) => void errors.push(s);
+  try {
+    assert.equal(await replay.run([dir]), 1);
+  } finally {
+    console.error = orig;
+  }
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!, /uavmec replay: .* is a failover run: several controllers planned it/);
+  fs.rmSync(dir, { recursive: true, force: true });
+  // A recording (e.g. by `uavmec recorder`) with plans from two leadership epochs.
+  const r = loadRun(a.dir);
+  assert.ok(r.ok);
+  r.value.recording.plans.forEach((p, i) => (p.msg.leader_epoch = i < 2 ? 1 : 2));
+  assert.throws(() => replayRun(r.value), /holds plans of 2 leadership epochs: several controllers planned it/);
+  // `uavmec recorder` keeps such a recording but writes no summary counted by one controller's core.
+  const rec = summaryFromRecording(r.value.recording, { scenario: r.value.summary.scenario, wallS: 1, messages: 1, rejected: {} });
+  assert.equal(rec.ok ? 'ok' : rec.reason, 'unsupported');
+  // Planning inputs whose sequence restarts: a second controller process published them.
+  for (const p of r.value.recording.plans) p.msg.leader_epoch = 0;
+  assert.doesNotThrow(() => replayRun(r.value));
+  r.value.recording.planningInputs[2]!.msg.header!.seq = 1;
+  assert.throws(() => replayRun(r.value), /more than one controller \(planning inputs restart at seq 1\)/);
 });
 
 /** The first `n` length-delimited records of a recording. */

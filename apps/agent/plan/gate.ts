@@ -1,7 +1,9 @@
 /**
  * Whether an agent may act on a plan (issue 6 §3): addressed to this UAV, not from a deposed
  * leader (issue 19: `leader_epoch` not below the highest epoch accepted), newer than the last plan
- * it accepted, inside its validity window, and flying somewhere the safety envelope allows. Schema
+ * it accepted, inside its validity window, and flying somewhere the safety envelope allows: every
+ * target and waypoint inside the fence and under the ceiling, every leg between waypoints inside
+ * the fence (so a plan the envelope would only stop at the fence is refused at intake instead). Schema
  * and ranges are checked before this, when the message is decoded (proto/validate.ts). Pure.
  */
 import { NackReason, type Plan } from '../../../proto/index.ts';
@@ -14,7 +16,16 @@ export interface GateInput {
   epoch?: number;
   nowUs: number;
   /** Says why a position is outside the envelope (fence, altitude band), or undefined when it is inside. */
-  positionProblem?: (p: { x_east_m: number; y_north_m: number; alt_m: number }) => string | undefined;
+  positionProblem?: (p: MissionPoint) => string | undefined;
+  /** Says why the straight leg a→b between two waypoints leaves the fence (a concave fence), or undefined. */
+  legProblem?: (a: MissionPoint, b: MissionPoint) => string | undefined;
+}
+
+/** A plan position in the mission frame (x east, y north, alt up; m). */
+export interface MissionPoint {
+  x_east_m: number;
+  y_north_m: number;
+  alt_m: number;
 }
 
 export type GateVerdict = { accepted: true } | { accepted: false; reason: NackReason; detail: string };
@@ -34,6 +45,12 @@ export function gatePlan(plan: Plan, g: GateInput): GateVerdict {
     for (const p of points) {
       const why = g.positionProblem(p);
       if (why) return { accepted: false, reason: NackReason.NACK_REASON_UNSAFE, detail: why };
+    }
+  }
+  if (f && g.legProblem) {
+    for (let i = 1; i < f.waypoints.length; i++) {
+      const why = g.legProblem(f.waypoints[i - 1]!, f.waypoints[i]!);
+      if (why) return { accepted: false, reason: NackReason.NACK_REASON_UNSAFE, detail: `waypoints ${i}→${i + 1}: ${why}` };
     }
   }
   return { accepted: true };

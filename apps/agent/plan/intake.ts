@@ -3,7 +3,8 @@
  * - With a pinned controller key: the plan's Ed25519 signature (`PlanVerifier`: signature →
  *   newer plan_seq → not expired). A refusal is nacked BAD_SIGNATURE / STALE_SEQ / EXPIRED
  *   (`nackReasonFor`) and counted in `auth`.
- * - Then `gatePlan` (addressed here, newer, valid, inside the envelope's altitude band).
+ * - Then `gatePlan` (addressed here, newer, valid, every target, waypoint and leg inside the
+ *   envelope's horizontal fence and under its ceiling: `fenceChecks`).
  * A correctly signed plan addressed to another UAV is refused WRONG_UAV *without* advancing the
  * verifier's sequence: plan_seq is per controller clock, not per UAV, so another UAV's genuine
  * plan replayed onto this topic must not make this UAV's own plan of the same slot look stale.
@@ -12,8 +13,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { NackReason, Plan } from '../../../proto/index.ts';
 import { nackReasonFor, PlanVerifier, verifyPlan, type PlanRefusal, type PlanVerifierStats } from '../../security/plan-signing.ts';
-import type { Envelope } from '../safety/index.ts';
-import { gatePlan, type GateVerdict } from './gate.ts';
+import { horizontalDepth, horizontalPathClearance, type Envelope, type EnvelopeConfig, type NE } from '../safety/index.ts';
+import { gatePlan, type GateInput, type GateVerdict, type MissionPoint } from './gate.ts';
 
 /** The verifier's counters plus `refused`: every plan refused as unauthentic. */
 export type PlanAuthSummary = PlanVerifierStats & { refused: number };
@@ -69,17 +70,30 @@ export class PlanIntake {
         if (!v.ok) return refusal(v.reason, v.detail);
       }
     }
-    const fence = ctx.envelope.config;
-    const v = gatePlan(plan, {
-      uavId: this.uavId,
-      lastSeq: ctx.lastSeq,
-      epoch: this.epoch,
-      nowUs: ctx.nowUs,
-      positionProblem: (q) => (q.alt_m > fence.altitude.maxAltM ? `target altitude ${q.alt_m} m above the ${fence.altitude.maxAltM} m ceiling` : undefined),
-    });
+    const v = gatePlan(plan, { uavId: this.uavId, lastSeq: ctx.lastSeq, epoch: this.epoch, nowUs: ctx.nowUs, ...fenceChecks(ctx.envelope.config) });
     if (v.accepted) this.epoch = Math.max(this.epoch, plan.leader_epoch);
     return v;
   }
+}
+
+const ne = (p: MissionPoint): NE => ({ n: p.y_north_m, e: p.x_east_m });
+const at = (p: MissionPoint) => `(${p.x_east_m.toFixed(1)} E, ${p.y_north_m.toFixed(1)} N)`;
+
+/** The envelope's fence and ceiling as the gate's position and leg checks. */
+export function fenceChecks(c: Pick<EnvelopeConfig, 'fence' | 'altitude'>): Pick<GateInput, 'positionProblem' | 'legProblem'> {
+  return {
+    positionProblem: (q) => {
+      if (q.alt_m > c.altitude.maxAltM) return `target altitude ${q.alt_m} m above the ${c.altitude.maxAltM} m ceiling`;
+      const depth = horizontalDepth(c.fence, ne(q));
+      return depth < 0 ? `target ${at(q)} is ${(-depth).toFixed(1)} m outside the horizontal geofence` : undefined;
+    },
+    legProblem: (a, b) => {
+      // Clearance 0 with both ends strictly inside means the leg crosses the boundary (a concave fence).
+      const clear = horizontalPathClearance(c.fence, ne(a), ne(b));
+      const crosses = clear < 0 || (clear === 0 && Math.min(horizontalDepth(c.fence, ne(a)), horizontalDepth(c.fence, ne(b))) > 0);
+      return crosses ? `the leg ${at(a)} → ${at(b)} leaves the horizontal geofence` : undefined;
+    },
+  };
 }
 
 function refusal(r: PlanRefusal, detail: string | undefined): IntakeVerdict {

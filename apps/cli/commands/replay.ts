@@ -1,4 +1,4 @@
-import { loadRun, type RunFolder } from '../../replay/recording.ts';
+import { failoverRefusal, loadRun, type RunFolder } from '../../replay/recording.ts';
 import { diverged, formatDivergence, formatReplay, replayRun } from '../../replay/replay.ts';
 import { formatS0Replay, replayS0Run, S0_PLANNERS } from '../../replay/s0.ts';
 import { REPLAY_PLANNERS, type ReplayPlanner } from '../../replay/replan.ts';
@@ -63,6 +63,11 @@ Examples:
     const { values: v, positionals } = parse(argv, { planner: { type: 'string' }, json: { type: 'boolean' }, policy: { type: 'string' } }, true);
     if (positionals.length !== 1) throw new UsageError('give one run folder');
     const planner = v.planner === undefined ? undefined : oneOf<ReplayPlanner | PoolReplayPlanner>(v.planner, 'planner', PLANNERS, 'cd-kkt');
+    const refusal = failoverRefusal(positionals[0]!);
+    if (refusal) {
+      console.error(`uavmec replay: ${refusal}`);
+      return 1;
+    }
     const run = loadRun(positionals[0]!);
     if (!run.ok) {
       console.error(`uavmec replay: ${run.detail ?? run.reason}`);

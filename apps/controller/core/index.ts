@@ -22,7 +22,7 @@
 import { close, finish, launch } from './lifecycle.ts';
 import { consume } from './consume.ts';
 import { emptyOutput, type CoreEvent, type CoreOutput } from './inputs.ts';
-import { follow, planSlotNow, slotStart } from './slot.ts';
+import { follow, planSlotNow, release, slotStart } from './slot.ts';
 import type { CoreState } from './state.ts';
 
 export function step(st: CoreState, ev: CoreEvent): CoreOutput {
@@ -32,6 +32,7 @@ export function step(st: CoreState, ev: CoreEvent): CoreOutput {
     case 'slotStart': slotStart(st, ev.slot, ev.nowUs); break;
     case 'plan': planSlotNow(st, ev.slot, ev.nowUs, out, ev.s0Warm); break;
     case 'follow': follow(st, ev.slot, ev.planned, ev.nowUs); break;
+    case 'release': release(st, ev.uavId); break;
     case 'finish': finish(st, ev.nowUs, out); break;
     case 'close': close(st, ev.nowUs, out); break;
     default: consume(st, ev, out);

@@ -29,6 +29,8 @@ export type ClockEvent =
   | { kind: 'plan'; slot: number; nowUs: number; s0Warm?: ReadonlyMap<number, number[][]> }
   /** A standby controller (leader election, ../leader) mirrors the leader: slot `slot` runs, planned or not. */
   | { kind: 'follow'; slot: number; planned: boolean; nowUs: number }
+  /** Sharded controllers (../shard): the UAV left this shard (handed over, or flying to another region); plan without it. */
+  | { kind: 'release'; uavId: number; nowUs: number }
   /** After the last slot: send every UAV home. */
   | { kind: 'finish'; nowUs: number }
   /** The drain after the last slot ended: final energies, a running pool round closed. */

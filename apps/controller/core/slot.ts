@@ -29,9 +29,16 @@ export function follow(st: CoreState, k: number, planned: boolean, nowUs: number
   st.planned = planned;
 }
 
+/** A sharded controller drops a UAV it no longer plans (its twin entry and last hover target). */
+export function release(st: CoreState, uavId: number): void {
+  if (!st.twin.has(uavId)) return;
+  st.twin = new Map([...st.twin].filter(([id]) => id !== uavId));
+  st.prevTargets.delete(uavId);
+}
+
 export function planSlotNow(st: CoreState, k: number, nowUs: number, out: CoreOutput, s0Warm?: ReadonlyMap<number, number[][]>): void {
   st.planned = true;
-  out.inputs = { slot: k, slot_start_t_us: st.slotStartUs, plan_t_us: nowUs, consumed: st.consumed, consumed_before_start: st.consumedBeforeStart };
+  out.inputs = { slot: k, slot_start_t_us: st.slotStartUs, plan_t_us: nowUs, consumed: st.consumed, consumed_before_start: st.consumedBeforeStart, plan_validity_slots: st.cfg.planValiditySlots ?? 2 };
   st.consumed = [];
   st.consumedBeforeStart = 0;
   if (st.pool && poolSlot(st, k, nowUs, out)) return;
