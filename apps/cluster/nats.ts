@@ -10,6 +10,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { natsClusterConfigs, natsNodeConfig, type NatsNodeConfig } from './config.ts';
+import { createMqttMessagesStream } from './jetstream.ts';
 
 export const NATS_SERVER_BIN = process.env.NATS_SERVER ?? '/usr/sbin/nats-server';
 
@@ -43,6 +44,12 @@ export interface NatsClusterOptions {
   bin?: string;
   /** How long to wait for every node to take MQTT connections, ms (default 60 s). */
   readyTimeoutMs?: number;
+  /**
+   * Retention of `$MQTT_msgs`, the QoS 1 message stream: 'limits' (default: created by uavmec before
+   * any client, messages kept 10 min; jetstream.ts) or 'interest' (nats-server's own choice, which
+   * loses messages with replicated consumers: kept for comparison).
+   */
+  mqttMessagesRetention?: 'limits' | 'interest';
 }
 
 /** A free TCP port on `host` (the OS picks; the port is closed again before use). */
@@ -158,6 +165,11 @@ async function startOnce(o: NatsClusterOptions): Promise<NatsCluster> {
     for (let i = 0; i < n; i++) launch(i);
     // A node that dies while starting (a port taken meanwhile) fails the attempt at once.
     const died = Promise.race(procs.map((p, i) => new Promise<never>((_, reject) => p!.once('exit', (code) => reject(new NodeExited(`broker node ${nodes[i]!.name} exited while starting (code ${code}); see ${join(o.dir, nodes[i]!.name, 'server.log')}`))))));
+    // Before any MQTT client: the QoS 1 message stream with limits retention (jetstream.ts says why).
+    if (o.mqttMessagesRetention !== 'interest') {
+      const r = await Promise.race([createMqttMessagesStream(host, configs[0]!.clientPort, { replicas: Math.min(3, n), maxAgeS: 600, timeoutMs: timeout }), died]);
+      if (!r.created && !r.error?.includes('already in use')) throw new Error(`could not create the MQTT message stream: ${r.error}`);
+    }
     // The MQTT listener answers only once JetStream has a meta leader (needs a quorum of nodes).
     await Promise.race([Promise.all(nodes.map((x) => waitForMqtt(x.url, timeout))), died]);
     died.catch(() => undefined);
