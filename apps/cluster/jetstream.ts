@@ -27,7 +27,7 @@ export interface StreamCreateResult {
 }
 
 /** One request/reply over the NATS protocol; rejects on timeout or a closed socket. */
-export function natsRequest(host: string, port: number, subject: string, body: string, timeoutMs: number): Promise<string> {
+export function natsRequest(host: string, port: number, subject: string, body: string, timeoutMs: number, login?: { user: string; password: string }): Promise<string> {
   return new Promise((resolve, reject) => {
     const inbox = `_INBOX.uavmec.${process.pid}.${Math.random().toString(36).slice(2)}`;
     const s = net.connect(port, host);
@@ -43,7 +43,8 @@ export function natsRequest(host: string, port: number, subject: string, body: s
     s.on('close', () => done(new Error('connection closed before the reply')));
     s.once('connect', () => {
       const bytes = Buffer.byteLength(body);
-      s.write(`CONNECT {"verbose":false,"pedantic":false,"headers":true,"no_responders":true,"protocol":1}\r\nSUB ${inbox} 1\r\nPUB ${subject} ${inbox} ${bytes}\r\n${body}\r\nPING\r\n`);
+      const auth = login ? `,"user":${JSON.stringify(login.user)},"pass":${JSON.stringify(login.password)}` : '';
+      s.write(`CONNECT {"verbose":false,"pedantic":false,"headers":true,"no_responders":true,"protocol":1${auth}}\r\nSUB ${inbox} 1\r\nPUB ${subject} ${inbox} ${bytes}\r\n${body}\r\nPING\r\n`);
     });
     s.on('data', (d: Buffer) => {
       buf += d.toString('utf8');
@@ -69,7 +70,7 @@ export function natsRequest(host: string, port: number, subject: string, body: s
 }
 
 /** Creates `$MQTT_msgs` with limits retention; retried until JetStream has a meta leader or `timeoutMs` passes. */
-export async function createMqttMessagesStream(host: string, port: number, o: { replicas: number; maxAgeS: number; timeoutMs: number }): Promise<StreamCreateResult> {
+export async function createMqttMessagesStream(host: string, port: number, o: { replicas: number; maxAgeS: number; timeoutMs: number; login?: { user: string; password: string } }): Promise<StreamCreateResult> {
   const cfg = {
     name: '$MQTT_msgs', subjects: ['$MQTT.msgs.>'], retention: 'limits', storage: 'file', num_replicas: o.replicas,
     max_age: Math.round(o.maxAgeS * 1e9), discard: 'old',
@@ -78,7 +79,7 @@ export async function createMqttMessagesStream(host: string, port: number, o: { 
   let last = '';
   while (Date.now() < until) {
     try {
-      const r = JSON.parse(await natsRequest(host, port, '$JS.API.STREAM.CREATE.$MQTT_msgs', JSON.stringify(cfg), 5000)) as { error?: { description?: string; err_code?: number } };
+      const r = JSON.parse(await natsRequest(host, port, '$JS.API.STREAM.CREATE.$MQTT_msgs', JSON.stringify(cfg), 5000, o.login)) as { error?: { description?: string; err_code?: number } };
       if (!r.error) return { created: true };
       last = r.error.description ?? JSON.stringify(r.error);
       // 10058: a stream of that name exists (an earlier start on the same store): keep it.
