@@ -26,8 +26,8 @@ import { applyTwinState, emptyTwin, type Twin } from '../apps/controller/twin/in
 import { planSlot, type SlotTask } from '../apps/controller/slot/plan-slot.ts';
 import { defaultChannelParams } from '../engines/planning/offload/index.ts';
 import { decode, encode, type TwinState } from '../proto/index.ts';
-import { writeBenchmarkSection } from './report.ts';
-import { benchTwinState } from './telemetry-message.ts';
+import { machineLine, writeBenchmarkSection } from './report.ts';
+import { benchTwinState, gridPosition } from './telemetry-message.ts';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,10 +52,9 @@ const AREA = 50 * Math.sqrt(K / 4);
 
 /** The fleet's positions: twin states of UAV id at its grid hover point. */
 function fleetMessages(nowUs: number): TwinState[] {
-  const cols = Math.ceil(Math.sqrt(K));
   return Array.from({ length: K }, (_, i) => {
     const m = benchTwinState(i + 1, nowUs) as unknown as TwinState;
-    m.position = { x_east_m: ((i % cols) + 0.5) * (AREA / cols), y_north_m: (Math.floor(i / cols) + 0.5) * (AREA / cols), alt_m: 25 };
+    m.position = gridPosition(i + 1, K, AREA);
     return m;
   });
 }
@@ -63,7 +62,7 @@ function fleetMessages(nowUs: number): TwinState[] {
 function slotTasks(slot: number, nowUs: number): SlotTask[] {
   const rng = createRng(100 + slot);
   return Array.from({ length: K * USERS_PER_UAV }, (_, i) => ({
-    taskId: slot * 1e6 + i + 1, userId: i + 1, pos: [rng.uniform(0, AREA), rng.uniform(0, AREA), 0], dataBits: rng.uniform(100e3, 150e3), cyclesPerBit: rng.uniform(500, 1000), localCpuHz: rng.uniform(0.8e9, 1e9), txPowerW: 1, deadlineS: SLOT_S, releaseUs: nowUs,
+    taskId: slot * 1e6 + i + 1, userId: i + 1, pos: [rng.uniform(0, AREA), rng.uniform(0, AREA), 0], dataBits: rng.uniform(100e3, 150e3), cyclesPerBit: rng.uniform(500, 1000), localCpuHz: rng.uniform(0.8e9, 1e9), txPowerW: 1, deadlineS: SLOT_S, releaseUs: Math.round(nowUs),
   }));
 }
 
@@ -121,41 +120,46 @@ function lockstep(): Row[] {
 }
 
 async function realTime(): Promise<{ rows: (Row & { lateMs: number })[]; delivered: number }> {
-  const fleet = fork(path.join(import.meta.dirname, 'telemetry-fleet.ts'), [URL_, String(K)], { execArgv: ['--import', 'tsx'] });
+  const fleet = fork(path.join(import.meta.dirname, 'telemetry-fleet.ts'), [URL_, String(K), String(AREA)], { execArgv: ['--import', 'tsx'] });
   await new Promise((resolve, reject) => {
     fleet.once('message', resolve);
     fleet.once('exit', (code) => reject(new Error(`fleet process exited (${code}): is the broker at ${URL_} running?`)));
   });
-  const clock = new WallClock();
-  const bus = await Bus.connect({ url: URL_, clientId: `bench-controller-${process.pid}`, sender: 'controller', clock, log: silentLogger() });
-  const run: SlotRun = { twin: emptyTwin(), prev: new Map() };
-  let applied = 0;
-  await bus.subscribe('twin', {}, (m, d) => {
-    if (d.params.uav !== m.uav_id) return;
-    run.twin = applyTwinState(run.twin, m, d.recvUs);
-    applied++;
-  });
-  const sent = new Promise<{ sent: number }>((resolve) => fleet.once('message', (m) => resolve(m as { sent: number })));
-  fleet.send({ cmd: 'run', rate: K * RATE_HZ, seconds: SLOTS * SLOT_S + 1, format: 'proto' });
-  await clock.sleep(1000); // the twin fills
-  const rows: (Row & { lateMs: number })[] = [];
-  const start = clock.nowUs();
-  for (let slot = 0; slot < SLOTS; slot++) {
-    const slotStart = start + slot * SLOT_S * 1e6;
-    const collectEnd = slotStart + SLOT_S * 0.25 * 1e6;
-    await clock.sleep(Math.max(0, (collectEnd - clock.nowUs()) / 1000));
-    const c = cpuMs();
-    const p = planAndEncode(run, slot, clock.nowUs());
-    const planMs = cpuMs() - c;
-    const lateMs = Math.max(0, (clock.nowUs() - (slotStart + SLOT_S * 1e6)) / 1000);
-    rows.push({ slot, ingestMs: NaN, planMs, onTime: lateMs === 0, plans: p.plans, dor: p.dor, lateMs });
-    console.log(`real-time slot ${slot}: plan ${planMs.toFixed(0)} ms CPU, ${lateMs > 0 ? `${lateMs.toFixed(0)} ms late` : 'on time'}`);
+  try {
+    const clock = new WallClock();
+    const bus = await Bus.connect({ url: URL_, clientId: `bench-controller-${process.pid}`, sender: 'controller', clock, log: silentLogger() });
+    const run: SlotRun = { twin: emptyTwin(), prev: new Map() };
+    let applied = 0;
+    await bus.subscribe('twin', {}, (m, d) => {
+      if (d.params.uav !== m.uav_id) return;
+      run.twin = applyTwinState(run.twin, m, d.recvUs);
+      applied++;
+    });
+    const sent = new Promise<{ sent: number }>((resolve) => fleet.once('message', (m) => resolve(m as { sent: number })));
+    fleet.send({ cmd: 'run', rate: K * RATE_HZ, seconds: SLOTS * SLOT_S + 1, format: 'proto' });
+    await clock.sleep(1000); // the twin fills
+    const rows: (Row & { lateMs: number })[] = [];
+    const start = clock.nowUs();
+    for (let slot = 0; slot < SLOTS; slot++) {
+      const slotStart = start + slot * SLOT_S * 1e6;
+      const collectEnd = slotStart + SLOT_S * 0.25 * 1e6;
+      await clock.sleep(Math.max(0, (collectEnd - clock.nowUs()) / 1000));
+      const c = cpuMs();
+      const p = planAndEncode(run, slot, clock.nowUs());
+      const planMs = cpuMs() - c;
+      const lateMs = Math.max(0, (clock.nowUs() - (slotStart + SLOT_S * 1e6)) / 1000);
+      rows.push({ slot, ingestMs: NaN, planMs, onTime: lateMs === 0, plans: p.plans, dor: p.dor, lateMs });
+      console.log(`real-time slot ${slot}: plan ${planMs.toFixed(0)} ms CPU, ${lateMs > 0 ? `${lateMs.toFixed(0)} ms late` : 'on time'}`);
+    }
+    const { sent: total } = await sent;
+    await clock.sleep(500);
+    fleet.send({ cmd: 'exit' });
+    await bus.close();
+    return { rows, delivered: applied / total };
+  } catch (e) {
+    fleet.kill();
+    throw e;
   }
-  const { sent: total } = await sent;
-  await clock.sleep(500);
-  fleet.send({ cmd: 'exit' });
-  await bus.close();
-  return { rows, delivered: applied / total };
 }
 
 const ls = lockstep();
@@ -168,14 +172,14 @@ try {
 const lines = [
   '## Controller at fleet scale',
   '',
-  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores shared with 7 other engineers' jobs (1-min load average ${os.loadavg()[0]!.toFixed(1)} at the end); Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Command: \`npm run bench:controller-scale\`.`,
+  `${machineLine()}. Command: \`npm run bench:controller-scale\`.`,
   '',
   `${K} UAVs × ${RATE_HZ} Hz twin state (${K * RATE_HZ} messages/s), ${K * USERS_PER_UAV} task requests per slot, ${SLOT_S} s slots; per slot the controller's planning path: \`planSlot\` (k-means hover targets warm-started from the last slot, CD + KKT offloading, plan bodies) and every plan encoded. On time = planned within the slot's planning window (${WINDOW_S} s after the 25 % collect phase). Lockstep: simulated time, each slot's ${K * RATE_HZ * SLOT_S} twin states decoded + applied first (CPU ms). Real time: twin states through Mosquitto (QoS 0) into the real \`Bus\`, slots on the wall clock.`,
   '',
-  '| mode | slot | twin ingest ms CPU | plan ms CPU | plans | late ms | on time |',
-  '|---|---:|---:|---:|---:|---:|:---:|',
-  ...ls.map((r) => `| lockstep | ${r.slot} | ${r.ingestMs.toFixed(0)} | ${r.planMs.toFixed(0)} | ${r.plans} | — | ${r.onTime ? 'yes' : 'no'} |`),
-  ...(typeof rt === 'string' ? [`| real time | — | — | — | — | — | ${rt} |`] : rt.rows.map((r) => `| real time | ${r.slot} | — | ${r.planMs.toFixed(0)} | ${r.plans} | ${r.lateMs.toFixed(0)} | ${r.onTime ? 'yes' : 'no'} |`)),
+  '| mode | slot | twin ingest ms CPU | plan ms CPU | plans | predicted DOR | late ms | on time |',
+  '|---|---:|---:|---:|---:|---:|---:|:---:|',
+  ...ls.map((r) => `| lockstep | ${r.slot} | ${r.ingestMs.toFixed(0)} | ${r.planMs.toFixed(0)} | ${r.plans} | ${r.dor.toFixed(1)} | — | ${r.onTime ? 'yes' : 'no'} |`),
+  ...(typeof rt === 'string' ? [`| real time | — | — | — | — | — | — | ${rt} |`] : rt.rows.map((r) => `| real time | ${r.slot} | — | ${r.planMs.toFixed(0)} | ${r.plans} | ${r.dor.toFixed(1)} | ${r.lateMs.toFixed(0)} | ${r.onTime ? 'yes' : 'no'} |`)),
   '',
   typeof rt === 'string' ? '' : `Real time: ${(rt.delivered * 100).toFixed(2)} % of the twin states sent were applied. Every slot on time: lockstep ${ls.every((r) => r.onTime) ? 'yes' : 'no'}, real time ${rt.rows.every((r) => r.onTime) ? 'yes' : 'no'}.`,
   '',

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeBenchmarkSection } from './report.ts';
+import { machineLine, writeBenchmarkSection } from './report.ts';
 import type * as Engine from '../engines/planning/offload/index.ts';
 import type * as Rng from '../core/rng.ts';
 
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const lines = [
     '## Planner at fleet scale',
     '',
-    `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores shared with 7 other engineers' jobs (1-min load average ${os.loadavg()[0]!.toFixed(1)} at the end); Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Command: \`npm run bench:planner-scale\`.`,
+    `${machineLine()}. Command: \`npm run bench:planner-scale\`.`,
     '',
     `\`planOffloading(…, 'cd-kkt')\` on the bench/planner.ts instances (S3 setting, area 50 m·√(K/4), UAVs on a grid at 15 m, seed 1000), median of ${reps} plans after a warm-up, each planner and size in its own process (peak RSS = VmHWM, Node start-up included). "Previous" = the same engine at commit ${PREVIOUS_REV} (every UAV a relay target, one object per option), run on the same instances. Wall time is bent by the other jobs on the 2 cores; CPU time (user + system of the process during the plan) much less. Targets (issue 20): 100 × 1000 ≤ 50 ms, 1000 × 10000 ≤ 2 s and ≤ 1 GB, DOR within ±0.5 % of the previous planner on 30 × 200 and 100 × 1000.`,
     '',

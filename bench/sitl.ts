@@ -11,7 +11,7 @@
  *
  * Run: npm run bench:sitl -- [--max 1500] [--seconds 4] [--workers N]
  */
-import { writeBenchmarkSection } from './report.ts';
+import { machineLine, writeBenchmarkSection } from './report.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,14 +95,13 @@ async function main(): Promise<void> {
     if (r.msgRatio < 0.95) break;
   }
   const best = results.filter((r) => r.holds).at(-1)?.n ?? 0;
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const rows = results.map((r) => `| ${r.n} | ${(100 * r.tickRatio).toFixed(1)} | ${(100 * r.msgRatio).toFixed(1)} | ${r.heartbeatHz.toFixed(2)} | ${r.holds ? 'yes' : 'no'} |`);
   const text = [
     '## SITL capacity',
     '',
     `Largest number of SITL vehicles ${workers > 0 ? `${workers} worker thread(s) of one process keep` : 'one thread keeps'} in real time (loop at ${PHYSICS_HZ} Hz and default streams, ${NOMINAL_MSG_HZ} msg/s per vehicle, both ≥ 95 % of nominal): **${best}**${best === results.at(-1)?.n ? ` (the largest N tried; limit not reached)` : ''}.`,
     '',
-    `Machine: ${cpu}, ${os.cpus().length} cores shared with 7 other engineers' jobs (1-min load average ${os.loadavg()[0]!.toFixed(1)} at the end), Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. PX4 flavour, vehicles idle on the ground, ${workers > 0 ? `the fleet split over ${workers} worker threads (\`startSitlWorkers\`)` : 'the whole fleet in one thread'}, every vehicle streaming to a GCS sink in its own process (one UDP socket per link of ${SYSIDS_PER_LINK} system ids: beyond 250 vehicles, vehicle i is sysid 1 + i mod 250 on link ⌊i/250⌋), ${seconds} s per N after 1.5 s warm-up. Before issue 20 (one thread, sink in-process) the limit was 400 vehicles, and \`startSitl\` refused more than 250. Run: \`npm run bench:sitl -- --workers ${workers}\`.`,
+    `${machineLine()}. PX4 flavour, vehicles idle on the ground, ${workers > 0 ? `the fleet split over ${workers} worker threads (\`startSitlWorkers\`)` : 'the whole fleet in one thread'}, every vehicle streaming to a GCS sink in its own process (one UDP socket per link of ${SYSIDS_PER_LINK} system ids: beyond 250 vehicles, vehicle i is sysid 1 + i mod 250 on link ⌊i/250⌋), ${seconds} s per N after 1.5 s warm-up. Before issue 20 (one thread, sink in-process) the limit was 400 vehicles, and \`startSitl\` refused more than 250. Run: \`npm run bench:sitl -- --workers ${workers}\`.`,
     '',
     '| vehicles | loop rate % | messages % | heartbeat Hz/vehicle | real time |',
     '|---:|---:|---:|---:|:---:|',

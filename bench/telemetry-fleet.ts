@@ -3,12 +3,14 @@
  * publishing the same TwinState as protobuf (on the contract's topic) or as JSON (on
  * `bench/json/uav/{id}/twin`, for the bare-JSON subscriber) at a total rate it is told, QoS 0.
  *
+ * Argument 3 (optional): a field size, m — UAVs then report their hover points on a grid over it
+ * (`gridPosition`), as bench/controller-scale.ts's lockstep rows do.
  * Driven over IPC by its parent: `{ cmd: 'run', rate, seconds, format }` → `{ sent, seconds }`.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { WallClock } from '../core/clock.ts';
 import { encode, topicName } from '../proto/index.ts';
-import { benchTwinState } from './telemetry-message.ts';
+import { benchTwinState, gridPosition } from './telemetry-message.ts';
 
 interface RunCmd {
   cmd: 'run';
@@ -19,6 +21,7 @@ interface RunCmd {
 
 const url = process.argv[2]!;
 const uavs = Number(process.argv[3]);
+const gridAreaM = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 const clock = new WallClock();
 
 const clients: MqttClient[] = [];
@@ -28,6 +31,7 @@ for (let i = 0; i < uavs; i += 50) {
 }
 const payloads = clients.map((_, i) => {
   const msg = benchTwinState(i + 1, clock.nowUs());
+  if (gridAreaM !== undefined) msg.position = gridPosition(i + 1, uavs, gridAreaM);
   return { proto: Buffer.from(encode('TwinState', msg)), json: Buffer.from(JSON.stringify(msg)), topic: topicName('twin', { uav: i + 1 }), jsonTopic: `bench/json/uav/${i + 1}/twin` };
 });
 process.send!({ ready: true });

@@ -27,3 +27,10 @@ export function benchTwinState(uavId: number, nowUs: number): MessageInput<TwinS
     tasks_in_progress: 2,
   };
 }
+
+/** UAV `uavId` of `uavs` at its hover point on a square grid over an `areaM` × `areaM` field (bench:controller-scale). */
+export function gridPosition(uavId: number, uavs: number, areaM: number): { x_east_m: number; y_north_m: number; alt_m: number } {
+  const cols = Math.ceil(Math.sqrt(uavs));
+  const i = uavId - 1;
+  return { x_east_m: ((i % cols) + 0.5) * (areaM / cols), y_north_m: (Math.floor(i / cols) + 0.5) * (areaM / cols), alt_m: 25 };
+}

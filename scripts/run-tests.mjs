@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // Runs every *.test.ts in the repository (outside node_modules, runs/ and scratch folders) with
 // node's test runner through tsx. Extra arguments are passed on (e.g. a file filter substring).
+// A test without a timeout of its own gets 15 minutes (--test-timeout=… overrides): a hang fails
+// with the test's name instead of stalling the suite. --test-force-exit ends a file's process once
+// its tests are done: a handle leaked on a failing path (a wall-clock interval not cancelled after
+// an assertion threw) otherwise keeps it alive for ever — the 17-minute "hang" of the PX4 bridge
+// tests under load was that, after the first failure.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,5 +27,6 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files], { stdio: 'inherit' });
+const timeout = flags.some((f) => f.startsWith('--test-timeout')) ? [] : ['--test-timeout=900000'];
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...timeout, ...flags, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { ActivityTracker } from '../../core/clock.ts';
 import { encodePolicyMetadata, envHash, exportMlp, type PolicyMetadata } from '../../core/onnx/index.ts';
 import { ModelDirectory, PolicyRunner, sha256Hex } from './policy/index.ts';
 import { PolicyDriver } from './policy-driver.ts';
@@ -22,12 +23,19 @@ function pusher(dir: string): string {
   return sha256Hex(bytes);
 }
 
-async function velocityAt(d: PolicyDriver, own: { eastM: number; northM: number; altM: number }) {
+/** Ticks until the driver flies an inferred action; waits for each inference (not for wall time) through the driver's activity tracker. */
+async function velocityAt(d: PolicyDriver, activity: ActivityTracker, own: { eastM: number; northM: number; altM: number }) {
+  // Idle, then one event-loop turn: the inference's result handler (a microtask after it ends) has run.
+  const inferred = async () => {
+    await activity.idle();
+    await new Promise((r) => setImmediate(r));
+  };
   d.tick(own, 0, () => {});
-  for (let i = 0; i < 50 && d.stats.inferences === 0; i++) await new Promise((r) => setTimeout(r, 5));
-  const n = d.stats.inferences;
+  await inferred();
+  assert.equal(d.stats.inferences, 1);
   d.tick(own, 1, () => {});
-  for (let i = 0; i < 50 && d.stats.inferences === n; i++) await new Promise((r) => setTimeout(r, 5));
+  await inferred();
+  assert.equal(d.stats.inferences, 2);
   return d.tick(own, 2, () => {}).velocityMS;
 }
 
@@ -38,9 +46,10 @@ test('a displacement actor is kept in its training box, as the env clips its mov
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-driver-'));
   const hash = pusher(dir);
   const drive = async (slotS: number | undefined, own: { eastM: number; northM: number; altM: number }) => {
-    const d = new PolicyDriver(new PolicyRunner({ slotS: 1 }), new ModelDirectory(dir), { tickUs: 1e5, ...(slotS ? { slotS } : {}) });
+    const activity = new ActivityTracker();
+    const d = new PolicyDriver(new PolicyRunner({ slotS: 1 }), new ModelDirectory(dir), { tickUs: 1e5, activity, ...(slotS ? { slotS } : {}) });
     assert.ok((await d.select(hash)).ok);
-    const v = await velocityAt(d, own);
+    const v = await velocityAt(d, activity, own);
     await d.close();
     return { v, clamps: d.stats.boxClamps };
   };

@@ -96,7 +96,15 @@ export class AgentService {
       clock: d.clock, executor: d.executor, uavId: cfg.uavId, ownPos,
       complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion'),
     });
-    this.shares = new ShareRunner({ clock: d.clock, executor: d.executor, ownPos, complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion') }, { uavId: cfg.uavId, kappa: cfg.kappa });
+    this.shares = new ShareRunner({
+      clock: d.clock, executor: d.executor, ownPos, complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion'),
+      onReported: (planSeq, taskId) => {
+        if (planSeq !== this.plan?.plan_seq) return;
+        if (this.state.shares?.planSeq !== planSeq) this.state.shares = { planSeq, reported: [] };
+        this.state.shares.reported.push(taskId);
+        this.saver.soon();
+      },
+    }, { uavId: cfg.uavId, kappa: cfg.kappa });
     this.schedule = createScheduleDriver({
       clock: d.clock, executor: d.executor, uavId: cfg.uavId, kappa: cfg.kappa, link: cfg.link, ownPos, fleet: () => this.fleet,
       complete: (c) => d.uplink.send('uavCompletion', { uav: cfg.uavId }, c, 'completion'),
@@ -129,6 +137,12 @@ export class AgentService {
     }
     // Subtasks finished before the restart are not redone; the one running then is started again.
     if (this.plan && s.schedule?.planSeq === this.plan.plan_seq) this.schedule.load(this.plan, new Map(s.schedule.done));
+    // S0 shares never reported run again (or are reported failed if the plan has expired).
+    if (this.plan?.shares.length) {
+      const p = this.plan;
+      const taken = this.shares.resume(p.plan_seq, p.shares, s.shares?.planSeq === p.plan_seq ? s.shares.reported : [], p.valid_from_t_us, p.expires_t_us);
+      if (taken) this.event(Severity.SEVERITY_WARNING, 'shares.resumed', `${taken} coalition share(s) of plan ${p.plan_seq} were not reported before the restart: running them again`);
+    }
     this.adoptFlight();
     this.event(Severity.SEVERITY_INFO, 'agent.resumed', `resumed at plan ${s.lastSeq}${this.stats.resumed ? ', in the air' : ''}`);
     this.saver.soon();
@@ -234,6 +248,7 @@ export class AgentService {
     const dtS = this.lastTickUs === undefined ? 1 / this.cfg.controlRateHz : (nowUs - this.lastTickUs) / 1e6;
     this.lastTickUs = nowUs;
     this.stats.ticks++;
+    this.shares.poke();
     // Silence is measured from takeoff on: on the ground nothing flies, and during the takeoff the
     // controller is waiting for the fleet to be airborne (it sends no slot clock yet).
     const grounded = this.phase === 'ground' || this.phase === 'takeoff';
@@ -348,6 +363,7 @@ export class AgentService {
     this.state.lastSeq = p.plan_seq;
     this.state.planB64 = Buffer.from(encode('Plan', p)).toString('base64');
     delete this.state.schedule;
+    delete this.state.shares;
     this.saver.now();
     if (newFlight) this.waypoint = 0;
     this.ack(p.plan_seq, true, NackReason.NACK_REASON_UNSPECIFIED, '');

@@ -31,7 +31,8 @@ export interface BrokerOptions {
 
 export async function startEmbeddedBroker(opts: BrokerOptions = {}): Promise<EmbeddedBroker> {
   const aedes = await Aedes.createBroker({ ...(opts.hooks ?? {}) });
-  const server = net.createServer(aedes.handle);
+  // TCP_NODELAY: small MQTT packets go out at once, not after the previous one's delayed ACK (bus.ts).
+  const server = net.createServer({ noDelay: true }, aedes.handle);
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { fail, ok, type Result } from '../../core/result.ts';
-import type { BusOptions } from '../common/bus.ts';
+import type { BrokerCredentials } from '../common/bus.ts';
 import {
   aedesHooks,
   fleetIdentities,
@@ -25,7 +25,7 @@ import {
   type AedesHooks,
 } from '../security/index.ts';
 
-export type BrokerCredentials = Pick<BusOptions, 'username' | 'password' | 'ca' | 'cert' | 'key'>;
+export type { BrokerCredentials };
 
 export interface MissionSecurityOptions {
   /** A `uavmec keys --recorder` directory; without it an ephemeral in-memory set is made. */

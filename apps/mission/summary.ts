@@ -131,11 +131,8 @@ export function formatSummary(s: MissionSummary): string {
   } else if (s.trajectory === 'planner') out.push('Trajectory: the controller\'s cluster planner (hover targets over user clusters).');
   if (s.video) out.push(...formatS2(s.video));
   out.push(`Plans: ${t.plansAcked} acked, ${t.plansNacked} refused, of ${t.plansSent}. Bus: ${s.bus.published} messages published, dropped ${JSON.stringify(s.bus.dropped)}.`);
-  if (s.security) {
-    const d = s.security.brokerDenials;
-    const forged = s.uavs.reduce((a, u) => a + (u.planAuth?.refused ?? 0), 0);
-    out.push(`Security: ${s.security.identities} broker identities, signed plans${s.security.mavlinkSigning ? ', MAVLink signing' : ''}; ${forged} unauthentic plans refused by agents${d ? `; broker refused ${d.authenticate} logins, ${d.publish} publishes, ${d.subscribe} subscriptions` : ''}.`);
-  }
+  const sec = formatSecurity(s);
+  if (sec) out.push(sec);
   const tm = s.timing;
   const clock = tm?.clock === 'scaled'
     ? `real time at ${tm.speed}× (reached ${f(tm.realTimeFactor ?? 0, 1)}×); ${tm.note ?? ''}`
@@ -143,4 +140,12 @@ export function formatSummary(s: MissionSummary): string {
   out.push(`Simulated ${f(s.simS, 0)} s in ${f(s.wallS, 1)} s of wall time, ${clock}.`);
   if (tm?.degraded) out.push(`WARNING: ${tm.note}`);
   return out.join('\n');
+}
+
+/** The secure mission's line (identities, signing, refusals), or undefined for an open mission. */
+export function formatSecurity(s: Pick<MissionSummary, 'security' | 'uavs'>): string | undefined {
+  if (!s.security) return undefined;
+  const d = s.security.brokerDenials;
+  const forged = s.uavs.reduce((a, u) => a + (u.planAuth?.refused ?? 0), 0);
+  return `Security: ${s.security.identities} broker identities, signed plans${s.security.mavlinkSigning ? ', MAVLink signing' : ''}; ${forged} unauthentic plans refused by agents${d ? `; broker refused ${d.authenticate} logins, ${d.publish} publishes, ${d.subscribe} subscriptions` : ''}.`;
 }

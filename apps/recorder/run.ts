@@ -33,7 +33,7 @@ export interface RecorderOptions {
   onMessage?: (count: number) => void;
 }
 
-export async function recordMission(o: RecorderOptions): Promise<Result<MissionSummary, 'no_mission' | 'missing_input' | 'bad_recording'>> {
+export async function recordMission(o: RecorderOptions): Promise<Result<MissionSummary, 'no_mission' | 'missing_input' | 'bad_recording' | 'unsupported'>> {
   fs.mkdirSync(o.outDir, { recursive: true });
   const file = path.join(o.outDir, 'mqtt.rec');
   if (fs.existsSync(file)) fs.rmSync(file);

@@ -11,7 +11,7 @@ import { replayThroughCore } from '../replay/core-replay.ts';
 import { NON_SLOT_PLANNERS } from '../replay/inputs.ts';
 import { poolConfigFromSummary } from '../replay/pool-replan.ts';
 import { configFromSummary } from '../replay/replan.ts';
-import type { RunRecording } from '../replay/recording.ts';
+import { FAILOVER_WHY, severalControllers, type RunRecording } from '../replay/recording.ts';
 
 export interface RecorderRunInfo {
   /** The scenario the mission's processes were given (the same options as theirs). */
@@ -21,8 +21,11 @@ export interface RecorderRunInfo {
   rejected: Record<string, number>;
 }
 
-export function summaryFromRecording(rec: RunRecording, info: RecorderRunInfo): Result<MissionSummary, 'no_mission' | 'missing_input'> {
+export function summaryFromRecording(rec: RunRecording, info: RecorderRunInfo): Result<MissionSummary, 'no_mission' | 'missing_input' | 'unsupported'> {
   if (rec.planningInputs.length === 0) return fail('no_mission', 'the recording holds no controller PlanningInputs: no controller planned while it recorded (is the broker right, did the mission run?)');
+  // The summary is the planning core's count over one controller's inputs: a failover run has several.
+  const several = severalControllers(rec);
+  if (several) return fail('unsupported', `the recording holds plans of ${several}, so no summary.json is written (${FAILOVER_WHY}); the failover mission's own summary describes it`);
   const base = { scenario: info.scenario } as unknown as MissionSummary;
   const cfg = configFromSummary(base);
   const pool = poolConfigFromSummary(base);

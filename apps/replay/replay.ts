@@ -60,24 +60,9 @@ export function replayRun(run: RunFolder, planner?: ReplayPlanner | PoolReplayPl
     const rounds = replanPools(all.pools, poolCfg);
     const check = checkRounds(all.pools.map((inp, i) => ({ slot: inp.slot, recorded: inp.recorded, replayed: rounds[i]!.out.ok ? rounds[i]!.out.value.plans : new Map() })), 'pool');
     rep.pools = { recordedPlanner: RECORDED_POOL_PLANNER, rounds: all.pools.length, check };
-    if (planner && isPoolPlanner(planner)) {
-      const alt = replanPools(all.pools, poolCfg, planner);
-      rep.pools.whatIf = {
-        planner,
-        recorded: all.pools.map((inp, i) => evaluateRound(inp, rounds[i]!)),
-        alternative: all.pools.map((inp, i) => evaluateRound(inp, alt[i]!)),
-        measured: all.pools.map((inp) => measuredRound(inp, run.summary.pools ?? [], run.recording)),
-      };
-    }
+    if (planner && isPoolPlanner(planner)) rep.pools.whatIf = poolWhatIf(run, all.pools, poolCfg, planner, rounds);
   }
-  if (planner && !isPoolPlanner(planner)) {
-    const alt = replan(inputs, cfg, planner);
-    rep.whatIf = {
-      planner,
-      recorded: inputs.map((inp, i) => evaluateSlot(inp, same[i]!, cfg)),
-      alternative: inputs.map((inp, i) => evaluateSlot(inp, alt[i]!, cfg)),
-    };
-  }
+  if (planner && !isPoolPlanner(planner)) rep.whatIf = slotWhatIf(inputs, cfg, planner, same);
   return rep;
 }
 
@@ -93,27 +78,35 @@ function replayWithCore(run: RunFolder, cfg: ReplayConfig, planner?: ReplayPlann
     if (planner && isPoolPlanner(planner)) {
       // Pool what-if planners take the rounds' inputs as inputs.ts rebuilds them, from what the core planned with.
       const all = replayInputs(run.recording, cfg.slotS, { stated: r.value.stated });
-      const same = replanPools(all.pools, poolCfg!);
-      const alt = replanPools(all.pools, poolCfg!, planner);
-      rep.pools.whatIf = {
-        planner,
-        recorded: all.pools.map((inp, i) => evaluateRound(inp, same[i]!)),
-        alternative: all.pools.map((inp, i) => evaluateRound(inp, alt[i]!)),
-        measured: all.pools.map((inp) => measuredRound(inp, run.summary.pools ?? [], run.recording)),
-      };
+      rep.pools.whatIf = poolWhatIf(run, all.pools, poolCfg!, planner, replanPools(all.pools, poolCfg!));
     }
   }
-  if (planner && !isPoolPlanner(planner)) {
-    const inputs = r.value.slotInputs;
-    const same = replan(inputs, cfg, cfg.algo);
-    const alt = replan(inputs, cfg, planner);
-    rep.whatIf = {
-      planner,
-      recorded: inputs.map((inp, i) => evaluateSlot(inp, same[i]!, cfg)),
-      alternative: inputs.map((inp, i) => evaluateSlot(inp, alt[i]!, cfg)),
-    };
-  }
+  if (planner && !isPoolPlanner(planner)) rep.whatIf = slotWhatIf(r.value.slotInputs, cfg, planner, replan(r.value.slotInputs, cfg, cfg.algo));
   return rep;
+}
+
+type PoolInputs = ReturnType<typeof replayInputs>['pools'];
+type SlotInputs = ReturnType<typeof replayInputs>['slots'];
+
+/** What-if on the pool rounds: the recorded planner's rounds (`same`) against `planner`'s, and what was measured. */
+function poolWhatIf(run: RunFolder, pools: PoolInputs, poolCfg: NonNullable<ReturnType<typeof poolConfigFromSummary>>, planner: PoolReplayPlanner, same: ReturnType<typeof replanPools>): NonNullable<ReplayReport['pools']>['whatIf'] {
+  const alt = replanPools(pools, poolCfg, planner);
+  return {
+    planner,
+    recorded: pools.map((inp, i) => evaluateRound(inp, same[i]!)),
+    alternative: pools.map((inp, i) => evaluateRound(inp, alt[i]!)),
+    measured: pools.map((inp) => measuredRound(inp, run.summary.pools ?? [], run.recording)),
+  };
+}
+
+/** What-if on the slots: the recorded planner's plans (`same`) against `planner`'s, each evaluated on the slot's inputs. */
+function slotWhatIf(inputs: SlotInputs, cfg: ReplayConfig, planner: ReplayPlanner, same: ReturnType<typeof replan>): ReplayReport['whatIf'] {
+  const alt = replan(inputs, cfg, planner);
+  return {
+    planner,
+    recorded: inputs.map((inp, i) => evaluateSlot(inp, same[i]!, cfg)),
+    alternative: inputs.map((inp, i) => evaluateSlot(inp, alt[i]!, cfg)),
+  };
 }
 
 const n2 = (v: number) => v.toFixed(2);

@@ -108,10 +108,13 @@ void test('px4: a dead agent loop stops the setpoint stream, so the SITL offboar
     await waitState(v, (s) => (s.global?.relAltM ?? 0) > 4.5, 'climb');
     const p = v.state().positionNedM!;
     const loop = clock.setInterval(() => v.offerSetpoint({ kind: 'position_ned', positionM: p }), 100);
-    await clock.sleep(1300);
-    expectOk(await v.setGuided(), 'OFFBOARD');
-    await waitState(v, (s) => s.mode === 'offboard', 'offboard');
-    loop.cancel(); // the agent dies; the bridge must not keep the stream alive
+    try {
+      await clock.sleep(1300);
+      expectOk(await v.setGuided(), 'OFFBOARD');
+      await waitState(v, (s) => s.mode === 'offboard', 'offboard');
+    } finally {
+      loop.cancel(); // the agent dies; the bridge must not keep the stream alive
+    }
     await waitState(v, (s) => s.mode !== 'offboard', 'failsafe leaves OFFBOARD');
     assert.ok(['hold', 'land', 'rtl'].includes(v.state().mode), v.state().modeRaw);
   });

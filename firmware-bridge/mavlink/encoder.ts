@@ -21,7 +21,7 @@ import {
   MAX_SIGNING_TIMESTAMP,
   SIGNATURE_LENGTH,
   signingTimestampFromUnixUs,
-  writeSignature,
+  writeSignatureAfterKey,
 } from './signing.ts';
 
 export interface SigningConfig {
@@ -42,6 +42,8 @@ export interface EncoderOptions {
 }
 
 const HEADER_LEN = 10;
+/** The frame starts here in the scratch buffer; the signing key sits in front of it. */
+const F = 32;
 
 export class MavlinkEncoder {
   readonly sysid: number;
@@ -49,7 +51,12 @@ export class MavlinkEncoder {
   private seqNext = 0;
   private signing: SigningConfig | undefined;
   private lastTimestamp = 0;
-  private scratch = Buffer.alloc(HEADER_LEN + 255 + 2);
+  /**
+   * key (32 bytes, when signing) ‖ the frame being built: the frame is written once, hashed in
+   * place for its signature (one SHA-256 over key ‖ frame, no copies, no hash object) and copied
+   * once into the Buffer returned (issue 20).
+   */
+  private scratch = Buffer.alloc(F + HEADER_LEN + 255 + 2 + SIGNATURE_LENGTH);
 
   constructor(opts: EncoderOptions) {
     for (const [k, v] of [
@@ -70,6 +77,7 @@ export class MavlinkEncoder {
       if (!Number.isInteger(signing.linkId) || signing.linkId < 0 || signing.linkId > 255)
         throw new RangeError(`linkId must be an integer 0–255, got ${signing.linkId}`);
       this.lastTimestamp = Math.max(this.lastTimestamp, (signing.initialTimestamp ?? 0) - 1);
+      signing.key.copy(this.scratch, 0, 0, 32);
     }
     this.signing = signing;
   }
@@ -93,30 +101,35 @@ export class MavlinkEncoder {
     if (typeof clazz.MSG_ID !== 'number' || !Array.isArray(clazz.FIELDS))
       throw new MavlinkEncodeError(String(clazz.name), '', 'not a MAVLink message class');
     const buf = this.scratch;
-    buf.fill(0, 0, HEADER_LEN + clazz.PAYLOAD_LENGTH);
-    writePayload(msg, buf, HEADER_LEN);
+    const P = F + HEADER_LEN;
+    buf.fill(0, P, P + clazz.PAYLOAD_LENGTH);
+    writePayload(msg, buf, P);
     let len = clazz.PAYLOAD_LENGTH;
-    while (len > 1 && buf[HEADER_LEN + len - 1] === 0) len--;
+    while (len > 1 && buf[P + len - 1] === 0) len--;
     if (len === 0) len = 1; // zero-length messages do not exist in MAVLink; keep the rule anyway
     const signing = this.signing;
     const total = HEADER_LEN + len + 2 + (signing ? SIGNATURE_LENGTH : 0);
-    const out = Buffer.allocUnsafe(total);
-    out[0] = 0xfd;
-    out[1] = len;
-    out[2] = signing ? IFLAG_SIGNED : 0;
-    out[3] = 0;
-    out[4] = this.seqNext;
-    out[5] = this.sysid;
-    out[6] = this.compid;
-    out.writeUIntLE(clazz.MSG_ID, 7, 3);
-    buf.copy(out, HEADER_LEN, HEADER_LEN, HEADER_LEN + len);
-    out.writeUInt16LE(frameCrc(out, 1, HEADER_LEN + len, clazz.MAGIC_NUMBER), HEADER_LEN + len);
+    buf[F] = 0xfd;
+    buf[F + 1] = len;
+    buf[F + 2] = signing ? IFLAG_SIGNED : 0;
+    buf[F + 3] = 0;
+    buf[F + 4] = this.seqNext;
+    buf[F + 5] = this.sysid;
+    buf[F + 6] = this.compid;
+    buf[F + 7] = clazz.MSG_ID & 0xff;
+    buf[F + 8] = (clazz.MSG_ID >>> 8) & 0xff;
+    buf[F + 9] = (clazz.MSG_ID >>> 16) & 0xff;
+    const crc = frameCrc(buf, F + 1, P + len, clazz.MAGIC_NUMBER);
+    buf[P + len] = crc & 0xff;
+    buf[P + len + 1] = crc >>> 8;
     if (signing) {
       const fromClock = signingTimestampFromUnixUs(signing.clock.nowUs());
       const ts = Math.min(MAX_SIGNING_TIMESTAMP, Math.max(this.lastTimestamp + 1, fromClock));
       this.lastTimestamp = ts;
-      writeSignature(signing.key, out, HEADER_LEN + len + 2, signing.linkId, ts);
+      writeSignatureAfterKey(buf, P + len + 2, signing.linkId, ts);
     }
+    const out = Buffer.allocUnsafe(total);
+    for (let i = 0; i < total; i++) out[i] = buf[F + i]!;
     this.seqNext = (this.seqNext + 1) & 0xff;
     return out;
   }

@@ -98,36 +98,78 @@ function writeScalar(
   }
 }
 
+type Writer = (buf: Buffer, at: number, value: unknown) => void;
+
+/** Little-endian integer bytes (the value is range-checked first; `>>>`/`>>` keep the low bytes). */
+function putInt(buf: Buffer, at: number, v: number, bytes: number): void {
+  buf[at] = v & 0xff;
+  if (bytes > 1) buf[at + 1] = (v >> 8) & 0xff;
+  if (bytes > 2) {
+    buf[at + 2] = (v >> 16) & 0xff;
+    buf[at + 3] = (v >> 24) & 0xff;
+  }
+}
+
+const INT_BYTES: Record<string, number> = { int8_t: 1, uint8_t: 1, char: 1, int16_t: 2, uint16_t: 2, int32_t: 4, uint32_t: 4 };
+
+/** The writer of one scalar field: `writeScalar`'s checks and bytes, with the type resolved once. */
+function scalarWriter(type: string, msgName: string, field: string): Writer {
+  const range = INT_RANGES[type];
+  const bytes = INT_BYTES[type];
+  if (range && bytes && type !== 'char') {
+    const [lo, hi] = range;
+    return (buf, at, value) => {
+      if (typeof value === 'number' && Number.isInteger(value) && value >= lo && value <= hi) putInt(buf, at, value, bytes);
+      else writeScalar(buf, at, type, value, msgName, field); // unset, enum names, other types, errors
+    };
+  }
+  if (type === 'float') return (buf, at, value) => (typeof value === 'number' ? void buf.writeFloatLE(value, at) : writeScalar(buf, at, type, value, msgName, field));
+  return (buf, at, value) => writeScalar(buf, at, type, value, msgName, field);
+}
+
+/** Per-class field writers (name, offset, writer), built once. */
+const WRITE_PLANS = new WeakMap<object, Array<[string, number, Writer]>>();
+
+function writePlan(clazz: Ctor): Array<[string, number, Writer]> {
+  let plan = WRITE_PLANS.get(clazz);
+  if (plan) return plan;
+  plan = clazz.FIELDS.map((f): [string, number, Writer] => {
+    if (f.type === 'uint8_t_mavlink_version') return [f.name, f.offset, (buf, at) => void (buf[at] = 3)];
+    if (!f.type.endsWith('[]')) return [f.name, f.offset, scalarWriter(f.type, clazz.MSG_NAME, f.name)];
+    const base = f.type.slice(0, -2);
+    if (base === 'char')
+      return [
+        f.name,
+        f.offset,
+        (buf, at, value) => {
+          if (value === undefined || value === null) return;
+          const s = typeof value === 'string' ? Buffer.from(value, 'latin1') : Buffer.from(value as ArrayLike<number>);
+          s.copy(buf, at, 0, Math.min(s.length, f.length));
+        },
+      ];
+    const w = scalarWriter(base, clazz.MSG_NAME, f.name);
+    return [
+      f.name,
+      f.offset,
+      (buf, at, value) => {
+        if (value === undefined || value === null) return;
+        const arr = value as ArrayLike<unknown>;
+        const n = Math.min(arr.length ?? 0, f.length);
+        for (let i = 0; i < n; i++) w(buf, at + i * f.size, arr[i]);
+      },
+    ];
+  });
+  WRITE_PLANS.set(clazz, plan);
+  return plan;
+}
+
 /**
  * Writes `msg`'s fields into `buf` at `offset` (which must be zero-filled for PAYLOAD_LENGTH
  * bytes). `uint8_t_mavlink_version` fields are always 3 (MAVLINK.md §1).
  */
 export function writePayload(msg: MavLinkData, buf: Buffer, offset: number): void {
-  const clazz = msg.constructor as unknown as Ctor;
   const rec = msg as unknown as Record<string, unknown>;
-  for (const f of clazz.FIELDS) {
-    const at = offset + f.offset;
-    if (f.type === 'uint8_t_mavlink_version') {
-      buf[at] = 3;
-      continue;
-    }
-    const value = rec[f.name];
-    if (f.type.endsWith('[]')) {
-      const base = f.type.slice(0, -2);
-      if (value === undefined || value === null) continue;
-      if (base === 'char') {
-        const s = typeof value === 'string' ? Buffer.from(value, 'latin1') : Buffer.from(value as ArrayLike<number>);
-        s.copy(buf, at, 0, Math.min(s.length, f.length));
-        continue;
-      }
-      const arr = value as ArrayLike<unknown>;
-      const n = Math.min(arr.length ?? 0, f.length);
-      for (let i = 0; i < n; i++) writeScalar(buf, at + i * f.size, base, arr[i], clazz.MSG_NAME, f.name);
-      continue;
-    }
-    if (typeof value === 'number' && f.type === 'float') buf.writeFloatLE(value, at);
-    else writeScalar(buf, at, f.type, value, clazz.MSG_NAME, f.name);
-  }
+  for (const [name, at, write] of writePlan(msg.constructor as unknown as Ctor)) write(buf, offset + at, rec[name]);
 }
 
 type Reader = (buf: Buffer, off: number) => unknown;

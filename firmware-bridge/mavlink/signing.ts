@@ -44,6 +44,20 @@ export function computeSignature(key: Buffer, frame: Buffer, sigStart: number): 
 
 /** Fills the 13 signature bytes at `sigStart` (frame must already carry the signed flag and CRC). */
 export function writeSignature(key: Buffer, frame: Buffer, sigStart: number, linkId: number, timestamp: number): void {
+  writeLinkAndTimestamp(frame, sigStart, linkId, timestamp);
+  hashInto(key, frame, sigStart, frame, sigStart + 7);
+}
+
+/**
+ * `writeSignature` for a frame that starts at `buf[32]` behind its 32-byte key (`buf[0, 32)`):
+ * the hash input is already contiguous, so it is hashed in place (the encoder's path).
+ */
+export function writeSignatureAfterKey(buf: Buffer, sigStart: number, linkId: number, timestamp: number): void {
+  writeLinkAndTimestamp(buf, sigStart, linkId, timestamp);
+  sha256(buf, sigStart + 7, buf, sigStart + 7, 6);
+}
+
+function writeLinkAndTimestamp(frame: Buffer, sigStart: number, linkId: number, timestamp: number): void {
   frame[sigStart] = linkId & 0xff;
   // 48-bit little-endian timestamp (what writeUIntLE(timestamp, …, 6) writes, without its checks).
   const lo = timestamp % 0x1_0000_0000;
@@ -54,7 +68,6 @@ export function writeSignature(key: Buffer, frame: Buffer, sigStart: number, lin
   frame[sigStart + 4] = lo >>> 24;
   frame[sigStart + 5] = hi & 0xff;
   frame[sigStart + 6] = (hi >>> 8) & 0xff;
-  hashInto(key, frame, sigStart, frame, sigStart + 7);
 }
 
 export function signatureMatches(key: Buffer, frame: Buffer, sigStart: number): boolean {

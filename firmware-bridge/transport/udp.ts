@@ -118,15 +118,31 @@ export class UdpTransport extends MultiPeerTransportBase implements MultiPeerTra
       this.st.sendDropped++;
       return;
     }
+    if (this.mode === 'all-peers') return this.sendAllPeers(buf);
     let targets: Peer[];
     if (this.mode === 'last-peer') targets = this.last ? [this.last, ...this.fixed] : [...this.fixed];
-    else if (this.mode === 'fixed') targets = this.fixed;
-    else targets = this.peers();
+    else targets = this.fixed;
     if (targets.length === 0) {
       this.st.sendDropped++;
       return;
     }
     for (const p of targets) this.sendTo(buf, p);
+  }
+
+  /** `send` to `peers()` without building the list: a SITL vehicle sends this 18 times a second (issue 20). */
+  private sendAllPeers(buf: Uint8Array): void {
+    this.expire();
+    let sent = 0;
+    for (const p of this.fixed) {
+      this.sendTo(buf, p);
+      sent++;
+    }
+    for (const h of this.heard.values()) {
+      if (this.fixed.length > 0 && this.fixed.some((f) => f.port === h.peer.port && f.address === h.peer.address && f.kind === h.peer.kind)) continue;
+      this.sendTo(buf, h.peer);
+      sent++;
+    }
+    if (sent === 0) this.st.sendDropped++;
   }
 
   sendTo(buf: Uint8Array, peer: Peer): void {

@@ -14,7 +14,7 @@
  * there) and answers it.
  */
 import path from 'node:path';
-import type { Clock, Timer } from '../../core/clock.ts';
+import { ScaledClock, type Clock, type Timer } from '../../core/clock.ts';
 import { parseTransportUrl } from '../../firmware-bridge/transport/index.ts';
 import { nedToGeo, type GeoPoint } from '../../core/geo.ts';
 import { defaultParams, type AutopilotFlavour } from './core/params.ts';
@@ -91,6 +91,36 @@ export function capacityParams(flavour: AutopilotFlavour, joules: number, params
   return flavour === 'px4' ? { BAT1_CAPACITY: mAh } : { BATT_CAPACITY: Math.round(mAh) };
 }
 
+/**
+ * The fleet's loop timer. On a wall-anchored clock (`ScaledClock`), Node's `setInterval` re-arms
+ * from when each callback ran, so every tick's lateness adds up (a 50 Hz loop ran at 47 Hz on an
+ * idle machine, issue 20); here each tick is armed for its own due time on the period grid, and a
+ * tick whose slot has passed is skipped, not made up in a burst. Clocks that move only when told
+ * (`ManualClock`, `VirtualClock`) fire timers on time and keep their interval timer.
+ */
+export function loopTimer(clock: Clock, fn: () => void, periodMs: number): Timer {
+  if (!(clock instanceof ScaledClock)) return clock.setInterval(fn, periodMs);
+  const periodUs = periodMs * 1000;
+  let due = clock.nowUs() + periodUs;
+  let cancelled = false;
+  let t: Timer;
+  const run = () => {
+    if (cancelled) return;
+    fn();
+    const now = clock.nowUs();
+    due += periodUs;
+    if (due <= now) due += Math.ceil((now - due) / periodUs) * periodUs;
+    t = clock.setTimeout(run, (due - now) / 1000);
+  };
+  t = clock.setTimeout(run, periodMs);
+  return {
+    cancel: () => {
+      cancelled = true;
+      t.cancel();
+    },
+  };
+}
+
 /** Starts the fleet; throws `SitlStartError` (after closing what was opened) if a port cannot be bound. */
 export async function startSitl(o: SitlFleetOptions): Promise<SitlFleet> {
   const first = o.firstIndex ?? 0;
@@ -133,7 +163,7 @@ export async function startSitl(o: SitlFleetOptions): Promise<SitlFleet> {
     servers.push({ s: r.value, home });
   }
   let ticks = 0;
-  const timer: Timer = o.clock.setInterval(() => {
+  const timer = loopTimer(o.clock, () => {
     ticks++;
     for (const x of servers) x.s.tick();
   }, 1000 / (o.physicsHz ?? 50));

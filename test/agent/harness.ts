@@ -53,7 +53,7 @@ export class RestartableBroker {
         cb();
       }, resolve),
     );
-    const server = net.createServer(aedes.handle);
+    const server = net.createServer({ noDelay: true }, aedes.handle);
     server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));

@@ -64,3 +64,21 @@ test('an S0 mission flies: coalitions planned by the HAP, every share computed o
   assert.match(html, /served by UAV/);
   assert.match(html, /S0: coalitions/);
 });
+
+test('a secure S0 mission: own identities under the generated ACL, signed plans, MAVLink signing; no denial, every share computed', { timeout: 900_000 }, async (t) => {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-s0-secure-'));
+  const setup = prepareS0Mission({ seed: 2, uavs: 3, meds: 1, slots: 2 });
+  assert.ok(setup.ok);
+  const s = setup.value;
+  const summary = await runMission({ scenario: s.scenario, s0: s, speed: 10, flavour: 'ardupilot', algo: 'cd-kkt', runDir, clock: 'virtual', landTimeoutS: 1, security: { mavlinkSigning: true } });
+  const sec = summary.security!;
+  const tt = summary.s0!.totals;
+  t.diagnostic(`identities ${sec.identities}, denials ${JSON.stringify(sec.brokerDenials)}, shares ${tt.sharesComputed}/${tt.sharesPlanned}, plans ${summary.totals.plansAcked}/${summary.totals.plansSent}`);
+  assert.equal(sec.signedPlans, true);
+  assert.equal(sec.mavlinkSigning, true);
+  assert.deepEqual(sec.brokerDenials, { authenticate: 0, publish: 0, subscribe: 0 }, 'the ACL from the topic table admits every S0 message its sender should send');
+  assert.equal(summary.totals.plansAcked, summary.totals.plansSent, 'every signed plan acked');
+  assert.ok(tt.sharesPlanned > 0);
+  assert.equal(tt.sharesComputed, tt.sharesPlanned, 'every share computed');
+  fs.rmSync(runDir, { recursive: true, force: true });
+});

@@ -14,6 +14,7 @@ import type { MissionSummary } from '../../apps/mission/summary.ts';
 import { readRecording, type RecordedMessage } from '../../apps/common/recorder.ts';
 import { checkRounds, configFromSummary, hashRecording, loadRun, replayRun, replayThroughCore } from '../../apps/replay/index.ts';
 import { recordingDigest, recordingSha256, tlogDigest, tlogSha256 } from '../../apps/replay/digest.ts';
+import { summaryFromRecording } from '../../apps/recorder/summary.ts';
 import { defaultScenario } from '../../sim/world/index.ts';
 import { matchTopic } from '../../proto/index.ts';
 
@@ -166,6 +167,14 @@ void test('failover (several-controller) runs are refused with one line: by thei
   assert.ok(r.ok);
   r.value.recording.plans.forEach((p, i) => (p.msg.leader_epoch = i < 2 ? 1 : 2));
   assert.throws(() => replayRun(r.value), /holds plans of 2 leadership epochs: several controllers planned it/);
+  // `uavmec recorder` keeps such a recording but writes no summary counted by one controller's core.
+  const rec = summaryFromRecording(r.value.recording, { scenario: r.value.summary.scenario, wallS: 1, messages: 1, rejected: {} });
+  assert.equal(rec.ok ? 'ok' : rec.reason, 'unsupported');
+  // Planning inputs whose sequence restarts: a second controller process published them.
+  for (const p of r.value.recording.plans) p.msg.leader_epoch = 0;
+  assert.doesNotThrow(() => replayRun(r.value));
+  r.value.recording.planningInputs[2]!.msg.header!.seq = 1;
+  assert.throws(() => replayRun(r.value), /more than one controller \(planning inputs restart at seq 1\)/);
 });
 
 /** The first `n` length-delimited records of a recording. */

@@ -66,3 +66,36 @@ test('a share that cannot finish before its deadline is reported late; no fix â†
   lost.execute(share(), T0);
   assert.equal(out[1]!.failed, true);
 });
+
+test('after a restart: unreported shares of a valid plan run again once there is a fix, late from the plan start; an expired plan\'s fail', async () => {
+  const clock = new ManualClock(T0 + 2_000_000);
+  const out: MessageInput<TaskCompletion>[] = [];
+  const reported: [number, number][] = [];
+  const gps: { fix?: [number, number, number] } = {};
+  const executor = new SimulatedExecutor({ clock, fMaxHz: 8e9 });
+  const r = new ShareRunner({ clock, executor, complete: (c) => out.push(c), ownPos: () => gps.fix, onReported: (p, t) => reported.push([p, t]) }, { uavId: 2, kappa: 1e-28 });
+  const a = share({ task_id: 1, deadline_s: 5 });
+  const b = share({ task_id: 2, deadline_s: 5 });
+  assert.equal(r.resume(9, [a, b], [1], T0, T0 + 10_000_000), 1, 'only the unreported share is taken up');
+  r.poke();
+  assert.equal(out.length, 0, 'no fix yet: waits');
+  gps.fix = [0, 0, 800];
+  r.poke();
+  r.executeAll(9, [a, b], T0); // the same plan re-delivered: neither runs again
+  assert.equal(r.inProgress, 1);
+  for (let i = 0; i < 60 && out.length === 0; i++) {
+    clock.advance(50);
+    await new Promise((res) => setImmediate(res));
+  }
+  assert.equal(out.length, 1);
+  const c = out[0]!;
+  assert.equal(c.task_id, 2);
+  assert.equal(c.service_start_t_us, T0, 'service start stays the plan\'s');
+  assert.ok(c.done_t_us! >= T0 + 2_000_000 + c.uplink_s! * 1e6, 'uploaded again from the restart on');
+  assert.equal(c.late, (c.done_t_us! - T0) / 1e6 > 5);
+  assert.deepEqual(reported, [[9, 2]]);
+
+  const expired = new ShareRunner({ clock, executor, complete: (x) => out.push(x), ownPos: () => gps.fix }, { uavId: 2, kappa: 1e-28 });
+  assert.equal(expired.resume(9, [a, b], [], T0, T0 + 1_000_000), 2);
+  assert.deepEqual(out.slice(1).map((x) => [x.task_id, x.failed, x.failure_reason]), [[1, true, 'agent restarted: computation lost, its plan expired'], [2, true, 'agent restarted: computation lost, its plan expired']]);
+});

@@ -1,8 +1,9 @@
 /**
  * The agent's persisted state (issue 6 §4: "a restarted agent resumes from its persisted state"):
  * the last accepted plan (its seq refuses replays; the plan itself is flown on if still valid),
- * the active policy model's hash, and the tasks accepted but not yet reported (reported as
- * failed on restart: their progress died with the process). One JSON file, replaced atomically
+ * the active policy model's hash, the tasks accepted but not yet reported (reported as failed on
+ * restart: their progress died with the process), the pool schedule's finished subtasks and the
+ * S0 shares already reported (the rest run again). One JSON file, replaced atomically
  * (write tmp, fsync, rename, fsync dir) so a crash leaves the old or the new state, never a mix.
  */
 import { mkdirSync, openSync, fsyncSync, writeSync, closeSync, renameSync, readFileSync } from 'node:fs';
@@ -27,6 +28,8 @@ export interface AgentState {
   openTasks: PersistedTask[];
   /** Subtask-schedule progress of the plan `planSeq` (SPEC §5.3): node key → completion µs. */
   schedule?: { planSeq: number; done: [string, number][] };
+  /** S0 shares of the plan `planSeq` already reported (task ids); the others run again on restart. */
+  shares?: { planSeq: number; reported: number[] };
   savedUs: number;
 }
 

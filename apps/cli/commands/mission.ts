@@ -8,6 +8,7 @@ import { formatSummary } from '../../mission/summary.ts';
 import { formatShards } from '../../mission/shards.ts';
 import { formatSlotTiming } from '../../mission/timing.ts';
 import { missionView, VIEW_HELP, VIEW_OPTIONS } from './mission-view.ts';
+import { missionSecurityFrom } from '../mission-security.ts';
 import { FAILOVER_HELP, FAILOVER_OPTIONS, runFailoverCommand, wantsFailover } from './mission-failover.ts';
 import { int, num, oneOf, parse } from '../args.ts';
 import { TASK_MODEL_HELP } from '../../../sim/world/index.ts';
@@ -154,15 +155,10 @@ Examples:
     const trajectory = oneOf(v.trajectory, 'trajectory', ['policy', 'planner'] as const, 'policy');
     const shards = int(v.shards, 'shards', 1, 1, 8);
     if (shards > 1 && (trajectory !== 'planner' || v.tasks === 'dag')) throw new UsageError('--shards flies the planner trajectory with independent tasks: use --trajectory planner');
-    const secure = v.secure === true || v.secrets !== undefined;
     if (typeof v.broker === 'string') brokerUrlsFrom(v.broker);
     const realtime = v.realtime === true || v.speed !== undefined;
     if (realtime && v.deterministic === true) throw new UsageError('--deterministic and --realtime/--speed exclude each other: lockstep (the default) is the deterministic mode');
-    if (!secure && (v.auth !== undefined || v['mavlink-signing'] !== undefined)) throw new UsageError('--auth and --mavlink-signing need --secure');
-    if (secure && v.broker && !v.secrets) throw new UsageError('--secure with --broker needs the broker\'s keys: --secrets DIR (from `uavmec keys --recorder`)');
-    const auth = oneOf(v.auth, 'auth', ['password', 'certificate'] as const, 'password');
-    if (auth === 'certificate' && !v.broker) throw new UsageError('--auth certificate needs an external broker (--broker mqtts://…); the embedded one takes passwords');
-    const mavlinkSigning = oneOf(v['mavlink-signing'], 'mavlink-signing', ['on', 'off'] as const, 'on') === 'on';
+    const security = missionSecurityFrom(v);
     let policy: PolicyMissionSetup | undefined;
     let scenario;
     if (trajectory === 'policy') {
@@ -190,7 +186,7 @@ Examples:
       algo: oneOf(v.algo, 'algo', ['cd-kkt', 'ao', 'al'] as const, policy?.model.env.planner ?? 'cd-kkt'),
       ...(policy ? { policy, envEpisodes: int(v['env-episodes'], 'env-episodes', 5, 1, 1000) } : {}),
       ...(v.broker ? { brokerUrl: v.broker } : {}),
-      ...(secure ? { security: { auth, mavlinkSigning, ...(v.secrets ? { secretsDir: v.secrets } : {}) } } : {}),
+      ...(security ? { security } : {}),
       runDir,
       ...(shards > 1 ? { shards } : {}),
       onTiming: (t) => {
@@ -219,8 +215,9 @@ Examples:
 
 /** `--system s2`: the S2 mission (apps/mission/s2.ts). */
 async function runS2(v: Record<string, string | boolean | undefined>): Promise<number> {
-  const given = ['scenario', 'uavs', 'users', 'slot-s', 'tasks', 'pool-every', 'trajectory', 'model', 'algo', 'secure', 'secrets'].filter((k) => v[k] !== undefined);
-  if (given.length) throw new UsageError(`--${given.join(', --')}: an S2 mission's scenario and planner come from its actor's training env; it takes --policy, --slots, --seed, --realtime, --speed, --flavour, --broker, --runs, --env-episodes`);
+  const given = ['scenario', 'uavs', 'users', 'slot-s', 'tasks', 'pool-every', 'trajectory', 'model', 'algo'].filter((k) => v[k] !== undefined);
+  if (given.length) throw new UsageError(`--${given.join(', --')}: an S2 mission's scenario and planner come from its actor's training env; it takes --policy, --slots, --seed, --realtime, --speed, --flavour, --broker, --runs, --env-episodes and the security options`);
+  const security = missionSecurityFrom(v);
   // Lockstep by default (the actor's inference holds the clock: load cannot bend the slots); --realtime or --speed fly on a scaled wall clock.
   const virtual = v.realtime !== true && v.speed === undefined;
   const policy = typeof v.policy === 'string' ? v.policy : 'td3';
@@ -234,6 +231,7 @@ async function runS2(v: Record<string, string | boolean | undefined>): Promise<n
     const runDir = path.join((v.runs as string | undefined) ?? 'runs', stamp);
     const progress = new Progress('mission', setup.scenario.slots);
     const summary = await runMission({
+      ...(security ? { security } : {}),
       scenario: setup.scenario, video: setup, speed: num(v.speed as string | undefined, 'speed', 2, 0.1, 200),
       flavour: oneOf(v.flavour as string | undefined, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'), algo: 'cd-kkt',
       envEpisodes: int(v['env-episodes'] as string | undefined, 'env-episodes', 5, 1, 1000),

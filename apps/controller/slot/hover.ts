@@ -6,8 +6,10 @@
  * greedy nearest pair beyond).
  */
 import type { Rng } from '../../../core/rng.ts';
+import { CentreGrid, type Point2 } from './nearest.ts';
+import { greedyAssign } from './greedy-assign.ts';
 
-export type Point2 = readonly [number, number];
+export type { Point2 };
 
 /**
  * k-means over points; `init` (length k) seeds the centroids, else k-means++ seeding from `rng`.
@@ -20,8 +22,9 @@ export function kMeans(points: readonly Point2[], k: number, rng: Rng, init?: re
   let centres: Point2[] = init && init.length === k ? init.map((c) => [c[0], c[1]] as const) : seedPlusPlus(points, k, rng);
   for (let it = 0; it < iterations; it++) {
     const sum = centres.map(() => [0, 0, 0]);
+    const grid = new CentreGrid(centres);
     for (const p of points) {
-      const j = nearest(centres, p);
+      const j = nearest(grid, p);
       sum[j]![0]! += p[0];
       sum[j]![1]! += p[1];
       sum[j]![2]! += 1;
@@ -31,8 +34,9 @@ export function kMeans(points: readonly Point2[], k: number, rng: Rng, init?: re
       if (sum[j]![2]! > 0 || points.length < k) continue;
       let far = 0;
       let farD = -1;
+      const nextGrid = new CentreGrid(next);
       for (const [i, p] of points.entries()) {
-        const c = next[nearest(next, p)]!;
+        const c = next[nearest(nextGrid, p)]!;
         const d = (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2;
         if (d > farD) {
           farD = d;
@@ -75,17 +79,9 @@ function seedPlusPlus(points: readonly Point2[], k: number, rng: Rng): Point2[] 
   return centres;
 }
 
-function nearest(centres: readonly Point2[], p: Point2): number {
-  let best = 0;
-  let bestD = Infinity;
-  for (let j = 0; j < centres.length; j++) {
-    const d = (p[0] - centres[j]![0]) ** 2 + (p[1] - centres[j]![1]) ** 2;
-    if (d < bestD) {
-      bestD = d;
-      best = j;
-    }
-  }
-  return best;
+/** The nearest centre (a linear scan's answer: lowest index among equals; 0 when none is finite). */
+function nearest(grid: CentreGrid, p: Point2): number {
+  return Math.max(0, grid.nearest(p));
 }
 
 /** Assigns targets to UAVs (index i → target index) minimising the total distance. */
@@ -112,15 +108,5 @@ export function assignTargets(uavs: readonly Point2[], targets: readonly Point2[
     visit(0, 0);
     return best;
   }
-  const out = new Array<number>(n).fill(-1);
-  const free = new Set(targets.keys());
-  const pairs = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < targets.length; j++) pairs.push([dist(i, j), i, j] as const);
-  pairs.sort((a, b) => a[0] - b[0]);
-  for (const [, i, j] of pairs) {
-    if (out[i] !== -1 || !free.has(j)) continue;
-    out[i] = j;
-    free.delete(j);
-  }
-  return out;
+  return greedyAssign(n, targets.length, dist);
 }

@@ -226,29 +226,27 @@ export function step(cfg: VehicleConfig, s0: SimState, inputs: StepInputs, dtS: 
   const computeW = Math.max(0, inputs.computePowerW);
   const powerW = propW + cfg.avionicsPowerW + computeW;
   const batteryJ = Math.max(0, s.batteryJ - powerW * dtS);
-  return {
-    state: {
-      ...s,
-      posM: p,
-      velMS: v,
-      accMS2: acc,
-      yawRad: yaw,
-      yawRateRadS: yawStep / dtS,
-      pitchRad: flying ? -Math.atan2(fwd, G) : 0,
-      rollRad: flying ? Math.atan2(right, G) : 0,
-      landed,
-      groundSinceUs,
-      batteryJ,
-      powerW,
-      airspeedMS: airspeed,
-      energy: {
-        propulsionJ: s.energy.propulsionJ + propW * dtS,
-        avionicsJ: s.energy.avionicsJ + cfg.avionicsPowerW * dtS,
-        computeJ: s.energy.computeJ + computeW * dtS,
-      },
-    },
-    events,
+  // `s` is this step's own copy (the spread above, or a later one): filled in place rather than
+  // spread once more, which cost a third of the step (issue 20: SITL at 1 000 vehicles).
+  const out = s;
+  out.posM = p;
+  out.velMS = v;
+  out.accMS2 = acc;
+  out.yawRad = yaw;
+  out.yawRateRadS = yawStep / dtS;
+  out.pitchRad = flying ? -Math.atan2(fwd, G) : 0;
+  out.rollRad = flying ? Math.atan2(right, G) : 0;
+  out.landed = landed;
+  out.groundSinceUs = groundSinceUs;
+  out.batteryJ = batteryJ;
+  out.powerW = powerW;
+  out.airspeedMS = airspeed;
+  out.energy = {
+    propulsionJ: s.energy.propulsionJ + propW * dtS,
+    avionicsJ: s.energy.avionicsJ + cfg.avionicsPowerW * dtS,
+    computeJ: s.energy.computeJ + computeW * dtS,
   };
+  return { state: out, events };
 }
 
 /** The mode names of the common behaviours, re-exported for shells. */

@@ -1,6 +1,8 @@
 // Per-slot charts on canvases: DOR flown and planned, fleet energy, tasks, late tasks. Each canvas
 // carries data-points (slots drawn) so tests can watch it grow.
-const SERIES = [
+import { S3_PLANNERS } from './slots.js';
+
+export const SERIES = [
   { id: 'dor', min: 0.1, title: 'DOR per slot', lines: [['flown', '#2ecc71', (r) => r.dor], ['planned', '#74b9ff', (r) => r.plannedDor]] },
   { id: 'energy', min: 0.1, title: 'fleet energy used (kJ)', lines: [['flight + compute', '#f1c40f', (r) => (r.energyJ ? r.energyJ / 1000 : null)]] },
   { id: 'tasks', title: 'tasks per slot', lines: [['released', '#bbb', (r) => r.released], ['completed', '#2ecc71', (r) => r.completed]] },
@@ -26,12 +28,24 @@ export class Charts {
     const sig = rows.map((r) => `${r.slot}:${r.dor.toFixed(3)}:${r.plannedDor}:${r.completed}:${r.late}:${r.failed}:${Math.round(r.energyJ / 100)}`).join(',');
     if (sig === this.sig && !grew) return;
     Object.assign(this, { sig, n: rows.length, at: now });
-    SERIES.forEach((s, i) => draw(this.canvases[i], s, rows));
+    SERIES.forEach((s, i) => draw(this.canvases[i], s.id === 'dor' ? objectiveSeries(s, rows) : s, rows));
   }
 
   resized() {
     return this.canvases.some((c) => c.width !== Math.round(c.clientWidth * (window.devicePixelRatio || 1)));
   }
+}
+
+/**
+ * The first chart is S3's DOR (flown and planned). Under another system's planner (S0's coalition
+ * game: its worth; S2's actors: their objective) it shows that planner's objective alone, so
+ * named, instead of a DOR the mission does not have.
+ */
+export function objectiveSeries(dor, rows) {
+  const planner = rows.map((r) => r.planner).filter(Boolean).at(-1);
+  if (!planner || S3_PLANNERS.has(planner)) return dor;
+  const s0 = planner === 'coalition' || planner === 'grand' || planner === 'nash';
+  return { ...dor, title: s0 ? `S0 coalition worth per slot (${planner})` : `planner objective per slot (${planner})`, lines: [['planned', '#74b9ff', (r) => r.plannedDor]] };
 }
 
 function draw(c, spec, rows) {

@@ -4,7 +4,10 @@
 // DOR (the slot plans' objective, the CD+KKT prediction); each UAV's energy (flight + compute) at
 // the slot's end.
 
-const NON_SLOT = new Set(['launch', 'mission-end', 'pool']);
+const NON_SLOT = new Set(['launch', 'mission-end', 'pool', 'shard-transit']);
+// S3's planners: their plan objective is the slot's predicted DOR. Others (S0's coalition game, S2's
+// actors) have objectives of their own, which the DOR chart must not mislabel (charts.js).
+export const S3_PLANNERS = new Set(['cd-kkt', 'ao', 'al']);
 
 export class SlotLedger {
   constructor() {
@@ -15,7 +18,7 @@ export class SlotLedger {
 
   row(slot) {
     let r = this.rows.get(slot);
-    if (!r) this.rows.set(slot, (r = { slot, released: 0, completed: 0, late: 0, failed: 0, dor: 0, plannedDor: null, energyJ: 0, plans: 0 }));
+    if (!r) this.rows.set(slot, (r = { slot, released: 0, completed: 0, late: 0, failed: 0, dor: 0, plannedDor: null, energyJ: 0, plans: 0, planner: null }));
     return r;
   }
 
@@ -31,6 +34,7 @@ export class SlotLedger {
     const r = this.row(msg.slot);
     r.plans++;
     r.plannedDor = msg.objective;
+    r.planner = msg.planner;
     for (const a of msg.assignments) this.taskSlot.set(Number(a.task_id), msg.slot);
   }
 
