@@ -36,10 +36,9 @@ export interface S3Setting {
 }
 
 /**
- * [choice] Fig. 7's other user counts (5, 10, 20) are not retrained on this protocol
- * (`sweepSeeds` empty): a run takes 8–15 min on one shared core, the 30-user point's 9 runs
- * (3 learners × 3 seeds, where the targets are set) filled the session. At those counts the figure
- * has the rows that need no training (RT, AL, the oracles); `sweepSeeds: [seed]` retrains them.
+ * [choice] Fig. 7's other user counts (5, 10, 20) train one seed per learner (`sweepSeeds`), the
+ * 30-user point three (where the targets are set): a run costs 3–6 min of CPU, and the 2-core
+ * machine is shared; `sweepSeeds: [seed, seed + 1, seed + 2]` gives the full sweep.
  */
 export function s3Setting(o: Pick<ExperimentOptions, 'seed' | 'quick'>): S3Setting {
   if (o.quick) {
@@ -48,7 +47,7 @@ export function s3Setting(o: Pick<ExperimentOptions, 'seed' | 'quick'>): S3Setti
   const p = S3_PROTOCOL;
   return {
     users: 30, horizon: p.horizon, steps: p.steps, episodes: episodesFor(p.steps, p.horizon), evalHorizon: p.evalSlots, lateFrom: p.lateFromSlot,
-    seeds: [o.seed, o.seed + 1, o.seed + 2], sweepSeeds: [], userSweep: [5, 10, 20, 30], search: { ...DEFAULT_PLACEMENT_SEARCH, seed: o.seed },
+    seeds: [o.seed, o.seed + 1, o.seed + 2], sweepSeeds: [o.seed], userSweep: [5, 10, 20, 30], search: { ...DEFAULT_PLACEMENT_SEARCH, seed: o.seed },
   };
 }
 
@@ -84,13 +83,15 @@ export interface Row {
   penalties: number[];
   /** Per seed (learners): the episode whose policy model selection kept. */
   selected: (number | undefined)[];
+  /** Per seed (learners with model selection): DOR over the evaluation slots of the run's last policy. */
+  lastTotals: number[];
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
-function row(users: number, key: string, label: string, stats: EvalStats[], s: S3Setting, selected: (number | undefined)[] = []): Row {
+function row(users: number, key: string, label: string, stats: EvalStats[], s: S3Setting, selected: (number | undefined)[] = [], lastTotals: number[] = []): Row {
   return {
-    users, key, label, selected,
+    users, key, label, selected, lastTotals,
     totals: stats.map((st) => sum(st.perSlotObjective)),
     late: stats.map((st) => { const l = st.perSlotObjective.slice(s.lateFrom - 1); return l.length ? sum(l) / l.length : NaN; }),
     perSlot: stats.map((st) => st.perSlotObjective), penalties: stats.map((st) => st.meanPenalty),
@@ -132,8 +133,12 @@ export async function evalRow(o: ExperimentOptions, s: S3Setting, models: Map<Al
     return row(users, key, key === 'oracle' ? 'oracle (fly to best placement, hover)' : 'oracle at 10 m (2D)', stats, s);
   }
   const cs = models.get(key as AlgoName)!;
-  for (const c of cs) stats.push(await evaluateCheckpoint(tf, c, evalSeed(o), 1, over));
-  return row(users, key, LEARNERS.find((l) => l.algo === key)!.label, stats, s, cs.map((c) => c.best?.episode));
+  const last: number[] = [];
+  for (const c of cs) {
+    stats.push(await evaluateCheckpoint(tf, c, evalSeed(o), 1, over));
+    if (c.best) last.push(sum((await evaluateCheckpoint(tf, { ...c, best: undefined }, evalSeed(o), 1, over)).perSlotObjective));
+  }
+  return row(users, key, LEARNERS.find((l) => l.algo === key)!.label, stats, s, cs.map((c) => c.best?.episode), last);
 }
 
 /** Summary of a row against the (3D) oracle row of the same user count. */

@@ -89,11 +89,11 @@ export const fig6: ExperimentRun = async (o) => {
   const oracle = evaluated.find((r) => r.key === 'oracle')!;
   const summary = evaluated.map((r) => {
     const a = againstOracle(r, oracle);
-    return [r.key, a.total.mean, a.total.sd, a.total.min, a.total.max, a.late.mean, a.fraction, a.fractionSd, a.fractionLate, r.totals.map((t) => Math.round(t)).join(' '), r.selected.map((e) => e ?? '-').join(' '), a.total.n];
+    return [r.key, a.total.mean, a.total.sd, a.total.min, a.total.max, a.late.mean, a.fraction, a.fractionSd, a.fractionLate, r.totals.map((t) => Math.round(t)).join(' '), r.selected.map((e) => e ?? '-').join(' '), r.lastTotals.length ? spread(r.lastTotals).mean / oracle.totals[0]! : '', r.lastTotals.map((t) => Math.round(t)).join(' '), a.total.n];
   });
   const base = join(o.outDir, 's3-fig6-dor-per-slot');
   const csv = await writeCsv(`${base}.csv`, ['algo', 'slot', 'dor_mean', 'dor_sd', 'dor_min', 'dor_max', 'seeds'], rows);
-  const sum = await writeCsv(`${base}-summary.csv`, ['algo', 'dor_total_mean', 'dor_total_sd', 'dor_total_min', 'dor_total_max', `dor_per_slot_from_slot${s.lateFrom}`, 'fraction_of_oracle', 'fraction_of_oracle_sd', `fraction_of_oracle_from_slot${s.lateFrom}`, 'dor_total_per_seed', 'selected_episode_per_seed', 'seeds'], summary);
+  const sum = await writeCsv(`${base}-summary.csv`, ['algo', 'dor_total_mean', 'dor_total_sd', 'dor_total_min', 'dor_total_max', `dor_per_slot_from_slot${s.lateFrom}`, 'fraction_of_oracle', 'fraction_of_oracle_sd', `fraction_of_oracle_from_slot${s.lateFrom}`, 'dor_total_per_seed', 'selected_episode_per_seed', 'fraction_of_oracle_last_policy', 'dor_total_last_policy_per_seed', 'seeds'], summary);
   const svg = await writeText(`${base}.svg`, lineChart({
     title: `S3 Fig. 6: DOR per slot, ${s.users} users, mean over trained seeds (${[...models].map(([a, c]) => `${a} ${c.length}`).join(', ')}), against the oracle (straight flight to the best static placement, then hover)`,
     xLabel: 'slot', yLabel: 'DOR', series, markers: 'none', yMin: 0,
@@ -112,7 +112,8 @@ export const fig7: ExperimentRun = async (o) => {
     const oracle = evaluated.find((r) => r.key === 'oracle')!;
     for (const r of evaluated) {
       const a = againstOracle(r, oracle);
-      rows.push([users, r.key, a.total.mean, a.total.sd, a.total.min, a.total.max, a.total.mean / s.evalHorizon, a.late.mean, a.fraction, a.fractionLate, a.penalty, a.total.n]);
+      const lastFraction = r.lastTotals.length ? spread(r.lastTotals).mean / oracle.totals[0]! : '';
+      rows.push([users, r.key, a.total.mean, a.total.sd, a.total.min, a.total.max, a.total.mean / s.evalHorizon, a.late.mean, a.fraction, a.fractionLate, lastFraction, a.penalty, a.total.n]);
       const e = byKey.get(r.key) ?? { label: r.label, pts: [], err: [] };
       e.pts.push([users, a.total.mean]);
       e.err.push(a.total.sd);
@@ -120,7 +121,7 @@ export const fig7: ExperimentRun = async (o) => {
     }
   }
   const base = join(o.outDir, 's3-fig7-dor-vs-users');
-  const csv = await writeCsv(`${base}.csv`, ['users', 'algo', 'dor_total_mean', 'dor_total_sd', 'dor_total_min', 'dor_total_max', 'dor_per_slot_mean', `dor_per_slot_from_slot${s.lateFrom}`, 'fraction_of_oracle', `fraction_of_oracle_from_slot${s.lateFrom}`, 'penalty_per_episode_mean', 'seeds'], rows);
+  const csv = await writeCsv(`${base}.csv`, ['users', 'algo', 'dor_total_mean', 'dor_total_sd', 'dor_total_min', 'dor_total_max', 'dor_per_slot_mean', `dor_per_slot_from_slot${s.lateFrom}`, 'fraction_of_oracle', `fraction_of_oracle_from_slot${s.lateFrom}`, 'fraction_of_oracle_last_policy', 'penalty_per_episode_mean', 'seeds'], rows);
   const seedsNote = s.sweepSeeds.length === s.seeds.length ? `${s.seeds.length} seeds` : s.sweepSeeds.length ? `${s.seeds.length} seeds at ${s.users} users, ${s.sweepSeeds.length} elsewhere` : `learners trained at ${s.users} users only (${s.seeds.length} seeds)`;
   const svg = await writeText(`${base}.svg`, lineChart({
     title: `S3 Fig. 7: overall DOR (${s.evalHorizon} slots) vs users; policies trained per user count, ${seedsNote} (± sd); oracle = straight flight to the best static placement, then hover`,
