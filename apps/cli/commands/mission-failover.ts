@@ -12,6 +12,7 @@ export const FAILOVER_OPTIONS = {
   cluster: { type: 'string' },
   controllers: { type: 'string' },
   chaos: { type: 'string' },
+  'controller-processes': { type: 'boolean' },
 } as const;
 
 export const FAILOVER_HELP = `Past one machine (issue 19; planner trajectory, wall-clock):
@@ -27,11 +28,13 @@ export const FAILOVER_HELP = `Past one machine (issue 19; planner trajectory, wa
                      again with the same id (it rejoins the running mission), broker[N]@K SIGKILLs
                      broker node N (default 1). Prints each takeover (time in slots), the plan
                      sequence, UAVs in failsafe and telemetry lost. Use --speed 1 on a busy machine:
-                     a killed node stalls the cluster's QoS 1 for seconds of wall time.`;
+                     a killed node stalls the cluster's QoS 1 for seconds of wall time.
+  --controller-processes  run each controller as its own process (\`uavmec controller --leader-id\`),
+                     as on separate hosts; leader@K then SIGKILLs the leader's process`;
 
 /** Whether the failover options are in use. */
 export function wantsFailover(v: Record<string, unknown>): boolean {
-  return v.cluster !== undefined || v.controllers !== undefined || v.chaos !== undefined;
+  return v.cluster !== undefined || v.controllers !== undefined || v.chaos !== undefined || v['controller-processes'] !== undefined;
 }
 
 export async function runFailoverCommand(v: Record<string, string | boolean | undefined>): Promise<number> {
@@ -49,7 +52,7 @@ export async function runFailoverCommand(v: Record<string, string | boolean | un
     speed: num(v.speed as string | undefined, 'speed', 1, 0.1, 200),
     flavour: oneOf(v.flavour as string | undefined, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'),
     algo: oneOf(v.algo as string | undefined, 'algo', ['cd-kkt', 'ao', 'al'] as const, 'cd-kkt'),
-    runDir, brokerNodes: nodes, controllers, chaos: chaos.value,
+    runDir, brokerNodes: nodes, controllers, chaos: chaos.value, controllerProcesses: v['controller-processes'] === true,
     onPhase: (p) => process.stderr.write(`· ${p}\n`),
   });
   console.log(formatFailover(summary));
