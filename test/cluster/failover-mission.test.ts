@@ -22,10 +22,10 @@ import { NATS_SERVER_BIN } from '../../apps/cluster/index.ts';
 import { defaultScenario } from '../../sim/world/index.ts';
 import { formatFailover, parseChaos, runFailoverMission } from '../../apps/mission/failover/index.ts';
 
-// Opt-in (like the Mosquitto runs with MQTT_URL): a 2–3 minute wall-clock mission with a broker
-// cluster; on an overloaded machine (load average > 20 on 2 cores) the controllers' event loops lag
-// by seconds and slot timing misses, which is load, not the failover logic.
-const skip = process.env.UAVMEC_CLUSTER_E2E !== '1' ? 'set UAVMEC_CLUSTER_E2E=1 to run (2–3 min, needs nats-server)' : !fs.existsSync(NATS_SERVER_BIN) && `nats-server not installed at ${NATS_SERVER_BIN}`;
+// In CI by default (nats-server is installed there): 2 wall-clock missions, about 4.5 minutes.
+// Passed idle and with both cores saturated by stress-ng --cpu 2 (docs/failover.md, "Measured").
+// UAVMEC_CLUSTER_E2E=0 leaves them out (e.g. on a machine without spare minutes).
+const skip = process.env.UAVMEC_CLUSTER_E2E === '0' ? 'UAVMEC_CLUSTER_E2E=0' : !fs.existsSync(NATS_SERVER_BIN) && `nats-server not installed at ${NATS_SERVER_BIN}`;
 
 test('failover mission: leader killed, controller restarted, broker node killed — nothing lost', { timeout: 600_000, skip }, async () => {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-failover-'));

@@ -51,6 +51,8 @@ export interface FailoverMissionOptions {
    * leader's connections dropped without DISCONNECT.
    */
   controllerProcesses?: boolean;
+  /** Called once the cluster is up (`mission --cluster --view` starts the view on a node's MQTT-over-WebSocket URL). */
+  onBroker?: (b: { url: string; wsUrl: string }) => void | Promise<void>;
 }
 
 export interface RunningController {
@@ -87,6 +89,8 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     cleanup.push(() => cluster.stop());
     const urls = cluster.urls;
     phase(`broker: ${urls.length}-node nats-server cluster (MQTT over JetStream, R${Math.min(3, urls.length)}): ${urls.join(', ')}`);
+    // The view on the last node (the chaos kills node 1 by default): nats-server serves MQTT over WebSocket on /mqtt.
+    await o.onBroker?.({ url: urls.join(','), wsUrl: cluster.wsUrls[cluster.wsUrls.length - 1]! });
     const monitor = await Monitor.start(rotate(urls, urls.length - 1), clock, log.child({ c: 'monitor' }), uniq);
     cleanup.push(() => monitor.bus.close());
 
