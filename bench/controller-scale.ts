@@ -16,7 +16,6 @@
  * Run: npm run bench:controller-scale -- [--uavs 1000] [--slots 6] [--url mqtt://127.0.0.1:1883]
  */
 import { fork } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { WallClock } from '../core/clock.ts';
 import { createRng } from '../core/rng.ts';

@@ -10,10 +10,9 @@
  *
  * Run: node --import tsx bench/mavlink.ts [--packets 20000] [--rounds 5]
  */
-import { writeBenchmarkSection } from './report.ts';
+import { machineLine, writeBenchmarkSection } from './report.ts';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import { Readable } from 'node:stream';
 import { common, minimal, MavLinkPacketParser, MavLinkPacketSplitter, MavLinkProtocolV2 } from 'node-mavlink';
 import type { MavLinkData, MavLinkPacket } from 'node-mavlink';
@@ -177,11 +176,10 @@ const rows: Row[] = [];
 for (const [name, make] of Object.entries(messages())) for (const signed of [false, true]) rows.push(await bench(name, make, signed));
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const lines = [
   '## MAVLink codec',
   '',
-  `Machine: ${cpu}, ${os.cpus().length} cores (shared; 1-min load average ${os.loadavg()[0]!.toFixed(1)} at the end); Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. ` +
+  `${machineLine()}. ` +
     `${N.toLocaleString('en-US')} packets per row, median of ${ROUNDS} rounds; encode timed in alternating batches of ${BATCH} (ours, node-mavlink), decode on the same frames one after the other; decode = stream parse in 4 KiB chunks incl. CRC (and SHA-256 signature + replay check when signed) and field decoding. ` +
     `Peer: node-mavlink ${peerVersion()} in the same run on the same frames (serialize + sign; splitter → parser streams → protocol.data + signature.matches). ` +
     `pymavlink: ${pymavlinkNote()}. Targets (issue 20): signed encode ≥ 1.5× node-mavlink, signed decode ≥ 2×. Command: \`npm run bench:mavlink\`.`,

@@ -9,10 +9,11 @@
  * real time when both are ≥ 95 %. N grows until it fails; the result goes to docs/benchmarks.md
  * under "SITL capacity".
  *
- * Run: npm run bench:sitl -- [--max 1500] [--seconds 4] [--workers N]
+ * Run: npm run bench:sitl -- [--max 3000] [--seconds 4] [--workers N]
  */
 import { machineLine, writeBenchmarkSection } from './report.ts';
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WallClock } from '../core/clock.ts';
@@ -25,10 +26,19 @@ const HOME = { latDeg: 47.397742, lonDeg: 8.545594, altAmslM: 488 };
 
 interface Trial {
   n: number;
+  /** CPU of the SITL process (all its threads) and of the GCS sink, % of one core. */
+  sitlCpuPct: number;
+  sinkCpuPct: number;
   tickRatio: number;
   msgRatio: number;
   heartbeatHz: number;
   holds: boolean;
+}
+
+/** user + system CPU of a process so far, ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function procCpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,16 +62,21 @@ async function trial(n: number, seconds: number, workers: number): Promise<Trial
   await sleep(1500);
   const t0 = performance.now();
   const ticks0 = fleet.ticks();
+  const cpu0 = process.cpuUsage();
+  const sink0 = procCpuMs(sink.pid!);
   const a = await ask<{ msgs: number; heartbeats: number }>(sink, 'mark');
   await sleep(seconds * 1000);
   const b = await ask<{ msgs: number; heartbeats: number }>(sink, 'mark');
   const dt = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const sitlCpuPct = (cpu.user + cpu.system) / 1e4 / dt;
+  const sinkCpuPct = (procCpuMs(sink.pid!) - sink0) / 10 / dt;
   const tickRatio = (fleet.ticks() - ticks0) / dt / PHYSICS_HZ;
   const msgRatio = (b.msgs - a.msgs) / dt / (NOMINAL_MSG_HZ * n);
   const heartbeatHz = (b.heartbeats - a.heartbeats) / dt / n;
   await fleet.stop();
   sink.send('exit');
-  return { n, tickRatio, msgRatio, heartbeatHz, holds: tickRatio >= 0.95 && msgRatio >= 0.95 };
+  return { n, sitlCpuPct, sinkCpuPct, tickRatio, msgRatio, heartbeatHz, holds: tickRatio >= 0.95 && msgRatio >= 0.95 };
 }
 
 function writeSection(text: string): void {
@@ -75,36 +90,36 @@ async function main(): Promise<void> {
     return i >= 0 ? Number(args[i + 1]) : d;
   };
   if (args.includes('--help')) {
-    console.log('usage: npm run bench:sitl -- [--max 1500] [--seconds 4] [--workers N (default: one per core; 0 = the whole fleet in this thread)]');
+    console.log('usage: npm run bench:sitl -- [--max 3000] [--seconds 4] [--workers N (default: one per core; 0 = the whole fleet in this thread)]');
     return;
   }
-  const max = get('--max', 1500);
+  const max = get('--max', 3000);
   const seconds = get('--seconds', 4);
   const workers = get('--workers', os.cpus().length);
   if (!(max >= 1) || !(seconds > 0) || !(workers >= 0)) {
     console.error('--max ≥ 1, --seconds > 0 and --workers ≥ 0 please');
     process.exit(2);
   }
-  const ladder = [10, 50, 100, 250, 400, 500, 750, 1000, 1250, 1500].filter((n) => n <= max);
+  const ladder = [10, 50, 100, 250, 400, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000].filter((n) => n <= max);
   const results: Trial[] = [];
   for (const n of ladder) {
     const r = await trial(n, seconds, workers);
     results.push(r);
-    console.log(`N=${n}: loop ${(100 * r.tickRatio).toFixed(1)} %, messages ${(100 * r.msgRatio).toFixed(1)} %, heartbeat ${r.heartbeatHz.toFixed(2)} Hz/vehicle → ${r.holds ? 'holds' : 'falls behind'}`);
+    console.log(`N=${n}: SITL CPU ${r.sitlCpuPct.toFixed(0)} %, sink ${r.sinkCpuPct.toFixed(0)} %, loop ${(100 * r.tickRatio).toFixed(1)} %, messages ${(100 * r.msgRatio).toFixed(1)} %, heartbeat ${r.heartbeatHz.toFixed(2)} Hz/vehicle → ${r.holds ? 'holds' : 'falls behind'}`);
     // Go on while the streams keep up: on a loaded machine the loop timer alone can fall short.
     if (r.msgRatio < 0.95) break;
   }
   const best = results.filter((r) => r.holds).at(-1)?.n ?? 0;
-  const rows = results.map((r) => `| ${r.n} | ${(100 * r.tickRatio).toFixed(1)} | ${(100 * r.msgRatio).toFixed(1)} | ${r.heartbeatHz.toFixed(2)} | ${r.holds ? 'yes' : 'no'} |`);
+  const rows = results.map((r) => `| ${r.n} | ${r.sitlCpuPct.toFixed(0)} | ${r.sinkCpuPct.toFixed(0)} | ${(100 * r.tickRatio).toFixed(1)} | ${(100 * r.msgRatio).toFixed(1)} | ${r.heartbeatHz.toFixed(2)} | ${r.holds ? 'yes' : 'no'} |`);
   const text = [
     '## SITL capacity',
     '',
     `Largest number of SITL vehicles ${workers > 0 ? `${workers} worker thread(s) of one process keep` : 'one thread keeps'} in real time (loop at ${PHYSICS_HZ} Hz and default streams, ${NOMINAL_MSG_HZ} msg/s per vehicle, both ≥ 95 % of nominal): **${best}**${best === results.at(-1)?.n ? ` (the largest N tried; limit not reached)` : ''}.`,
     '',
-    `${machineLine()}. PX4 flavour, vehicles idle on the ground, ${workers > 0 ? `the fleet split over ${workers} worker threads (\`startSitlWorkers\`)` : 'the whole fleet in one thread'}, every vehicle streaming to a GCS sink in its own process (one UDP socket per link of ${SYSIDS_PER_LINK} system ids: beyond 250 vehicles, vehicle i is sysid 1 + i mod 250 on link ⌊i/250⌋), ${seconds} s per N after 1.5 s warm-up. Before issue 20 (one thread, sink in-process) the limit was 400 vehicles, and \`startSitl\` refused more than 250. Run: \`npm run bench:sitl -- --workers ${workers}\`.`,
+    `${machineLine()}. PX4 flavour, vehicles idle on the ground, ${workers > 0 ? `the fleet split over ${workers} worker threads (\`startSitlWorkers\`)` : 'the whole fleet in one thread'}, every vehicle streaming to a GCS sink in its own process (one UDP socket per link of ${SYSIDS_PER_LINK} system ids: beyond 250 vehicles, vehicle i is sysid 1 + i mod 250 on link ⌊i/250⌋), ${seconds} s per N after 1.5 s warm-up. Before issue 20 (one thread, sink in-process) the limit was 400 vehicles, and \`startSitl\` refused more than 250. Run: \`npm run bench:sitl -- --workers ${workers} --seconds ${seconds} --max ${max}\`.`,
     '',
-    '| vehicles | loop rate % | messages % | heartbeat Hz/vehicle | real time |',
-    '|---:|---:|---:|---:|:---:|',
+    '| vehicles | SITL process CPU % of a core | GCS sink CPU % | loop rate % | messages % | heartbeat Hz/vehicle | real time |',
+    '|---:|---:|---:|---:|---:|---:|:---:|',
     ...rows,
   ].join('\n');
   writeSection(text);

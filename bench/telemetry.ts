@@ -223,14 +223,16 @@ const lines = [
   '|---|---:|---:|---:|',
   ...codec.map((r) => `| ${r.name} | ${r.usPerMsg.toFixed(2)} | ${f0(1e6 / r.usPerMsg)} | ${(codec[1]!.usPerMsg / r.usPerMsg).toFixed(2)} |`),
   '',
-  `Ingest through Mosquitto, QoS 0: one fleet process (one MQTT connection per UAV) publishes the TwinState as protobuf on the contract topic or as JSON on \`bench/json/uav/{id}/twin\`; ours = the controller's twin path (the real \`Bus\`: topic match, decode + validate, then \`applyTwinState\`), peer = a bare MQTT client that only runs \`JSON.parse\`, each in its own process, taking turns, median of ${ROUNDS} rounds. "Ours, young gen. 64 MB" is the same path in a process started with \`${LARGE_YOUNG_GEN.join(' ')}\` (e.g. \`NODE_OPTIONS="${LARGE_YOUNG_GEN.join(' ')}" uavmec controller …\`): V8's default young generation (grown from 1 MB to 16 MB) is scavenged several times during the 1 000 reports a twin entry lives at 1 000 UAVs, so each entry is copied and promoted before it dies. Drain = the subscriber is paused (SIGSTOP) while ${f0(DRAIN)} messages are published, then resumed: messages/s from its first to its last receive, so the publisher's own speed does not cap it. Steady = ${f0(RATE)} messages/s offered for ${SECONDS} s: worst delivered fraction and the subscriber's CPU (user + system) per message. Target: ours ≥ 0.9× the bare-JSON subscriber at 100 and 1 000 UAVs.`,
+  `Ingest through Mosquitto, QoS 0: one fleet process (one MQTT connection per UAV) publishes the TwinState as protobuf on the contract topic or as JSON on \`bench/json/uav/{id}/twin\`; ours = the controller's twin path (the real \`Bus\`: topic match, decode + validate, then \`applyTwinState\`), peer = a bare MQTT client that only runs \`JSON.parse\`, each in its own process, taking turns, median of ${ROUNDS} rounds. "Ours, young gen. 64 MB" is the same path in a process started with \`${LARGE_YOUNG_GEN.join(' ')}\` (e.g. \`NODE_OPTIONS="${LARGE_YOUNG_GEN.join(' ')}" uavmec controller …\`): V8's default young generation (grown from 1 MB to 16 MB) is scavenged several times during the 1 000 reports a twin entry lives at 1 000 UAVs, so each entry is copied and promoted before it dies. Drain = the subscriber is paused (SIGSTOP) while ${f0(DRAIN)} messages are published, then resumed: messages/s from its first to its last receive, so the publisher's own speed does not cap it, and its CPU (user + system) per message received meanwhile (less bent by the other processes on the machine; the JSON payloads are 3× larger, so the broker drops some of them while the JSON subscriber is paused). Steady = ${f0(RATE)} messages/s offered for ${SECONDS} s: worst delivered fraction and the subscriber's CPU (user + system) per message. Target: ours ≥ 0.9× the bare-JSON subscriber at 100 and 1 000 UAVs.`,
   '',
-  '| UAVs | ours drain msgs/s | ours, young gen. 64 MB | bare JSON.parse drain msgs/s | ours × | ours 64 MB × | delivered ours / 64 MB / JSON % | steady CPU µs/msg: ours / 64 MB / JSON | steady delivered ours / 64 MB / JSON % |',
-  '|---:|---:|---:|---:|---:|---:|---|---|---|',
-  ...rows.map(
-    (r) =>
-      `| ${r.uavs} | ${f0(r.drain.bus.perS)} | ${f0(r.drain.busYoung.perS)} | ${f0(r.drain.json.perS)} | ${(r.drain.bus.perS / r.drain.json.perS).toFixed(2)} | ${(r.drain.busYoung.perS / r.drain.json.perS).toFixed(2)} | ${SUBS.map((k) => (r.drain[k].delivered * 100).toFixed(1)).join(' / ')} | ${SUBS.map((k) => r.steady[k].cpuUsPerMsg.toFixed(1)).join(' / ')} | ${SUBS.map((k) => (r.steady[k].delivered * 100).toFixed(2)).join(' / ')} |`,
-  ),
+  '| UAVs | drain msgs/s: ours / 64 MB / JSON | × JSON: ours, 64 MB | drain CPU µs/msg: ours / 64 MB / JSON | × JSON by CPU: ours, 64 MB | drain delivered %: ours / 64 MB / JSON | steady CPU µs/msg: ours / 64 MB / JSON | steady delivered %: ours / 64 MB / JSON |',
+  '|---:|---|---|---|---|---|---|---|',
+  ...rows.map((r) => {
+    const x = (k: SubKind) => (r.drain[k].perS / r.drain.json.perS).toFixed(2);
+    const xc = (k: SubKind) => (r.drain.json.cpuUsPerMsg / r.drain[k].cpuUsPerMsg).toFixed(2);
+    const all = (f: (k: SubKind) => string) => SUBS.map(f).join(' / ');
+    return `| ${r.uavs} | ${all((k) => f0(r.drain[k].perS))} | ${x('bus')}, ${x('busYoung')} | ${all((k) => r.drain[k].cpuUsPerMsg.toFixed(1))} | ${xc('bus')}, ${xc('busYoung')} | ${all((k) => (r.drain[k].delivered * 100).toFixed(1))} | ${all((k) => r.steady[k].cpuUsPerMsg.toFixed(1))} | ${all((k) => (r.steady[k].delivered * 100).toFixed(2))} |`;
+  }),
   '',
   `Decode + validate per message: ${ours.toFixed(2)} µs ours vs ${codec[1]!.usPerMsg.toFixed(2)} µs JSON (${(codec[1]!.usPerMsg / ours).toFixed(2)}×); previous codec ${codec[2]!.usPerMsg.toFixed(2)} µs.`,
   '',

@@ -102,9 +102,84 @@ class NumberReader extends protobuf.BufferReader {
   }
 }
 
+type Decode = (r: protobuf.Reader, end: number) => Plain;
+const decoders = new Map<protobuf.Type, Decode>();
+
+/**
+ * The wire → plain decoder of one message type, compiled once and cached: fields are read into
+ * locals and the plain object is built once, in field order, with `plainConverter`'s rules — no
+ * protobufjs message instance in between to allocate and convert (issue 20: at 1 000 UAVs the
+ * controller's ingest is bound by the garbage it makes per report).
+ */
+function plainDecoder(type: protobuf.Type): Decode {
+  const hit = decoders.get(type);
+  if (hit) return hit;
+  let compiled: Decode | undefined;
+  const lazy: Decode = (r, end) => (compiled ??= compileDecoder(type))(r, end);
+  decoders.set(type, lazy);
+  return lazy;
+}
+
+function compileDecoder(type: protobuf.Type): Decode {
+  const nested: Decode[] = [];
+  const defaults: unknown[] = [];
+  const decl: string[] = [];
+  const cases: string[] = [];
+  const build: string[] = ['var o = {};'];
+  const proto = type.ctor.prototype as Record<string, unknown>;
+  type.fieldsArray.forEach((f, k) => {
+    f.resolve();
+    if (!IDENT.test(f.name)) throw new TypeError(`field name ${f.fullName} is not an identifier`);
+    if (f.map) throw new TypeError(`map field ${f.fullName}: not supported by the plain decoder`);
+    const v = `f${k}`;
+    const isMsg = f.resolvedType instanceof protobuf.Type;
+    const wireType = f.resolvedType instanceof protobuf.Enum ? 'int32' : f.type;
+    if (!isMsg && !READ_METHODS.has(wireType)) throw new TypeError(`field ${f.fullName}: type ${f.type} not supported by the plain decoder`);
+    let read = `r.${wireType}()`;
+    if (isMsg) {
+      nested.push(plainDecoder(f.resolvedType as protobuf.Type));
+      read = `d[${nested.length - 1}](r, r.uint32() + r.pos)`;
+    }
+    const conv = (x: string) => (LONG_TYPES.has(f.type) ? `L(${x}, ${UNSIGNED_LONG.has(f.type)})` : x); // x evaluated once
+    if (f.repeated) {
+      decl.push(`var ${v} = null;`);
+      const packed = !isMsg && wireType !== 'string' && wireType !== 'bytes' ? `if ((t & 7) === 2) { var e${k} = r.uint32() + r.pos; while (r.pos < e${k}) ${v}.push(${conv(read)}); } else ` : '';
+      cases.push(`case ${f.id}: if (${v} === null) ${v} = []; ${packed}${v}.push(${conv(read)}); break;`);
+      build.push(`o.${f.name} = ${v} === null ? [] : ${v};`);
+    } else if (isMsg || f.partOf) {
+      decl.push(`var ${v};`);
+      cases.push(`case ${f.id}: ${v} = ${read}; break;`);
+      build.push(`if (${v} !== undefined) o.${f.name} = ${conv(v)};`);
+    } else {
+      defaults.push(proto[f.name]);
+      decl.push(`var ${v} = D[${defaults.length - 1}];`);
+      cases.push(`case ${f.id}: ${v} = ${read}; break;`);
+      build.push(`o.${f.name} = ${conv(v)};`);
+    }
+  });
+  const src = [
+    `return function ${type.name}Decode(r, end) {`,
+    ...decl,
+    'while (r.pos < end) {',
+    'var t = r.uint32();',
+    'switch (t >>> 3) {',
+    ...cases,
+    'default: r.skipType(t & 7);',
+    '}',
+    '}',
+    ...build,
+    'return o;',
+    '};',
+  ].join('\n');
+  return (new Function('d', 'D', 'L', src) as (d: Decode[], D: unknown[], l: typeof longToNumber) => Decode)(nested, defaults, longToNumber);
+}
+
+/** Reader methods by field type (enums read as int32). */
+const READ_METHODS = new Set(['double', 'float', 'int32', 'uint32', 'sint32', 'fixed32', 'sfixed32', 'int64', 'uint64', 'sint64', 'fixed64', 'sfixed64', 'bool', 'string', 'bytes']);
+
 /** Decodes `bytes` as `type` into a plain object; throws on malformed input (as protobufjs does). */
 export function decodePlain(type: protobuf.Type, bytes: Uint8Array): Plain {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const m = type.decode(new NumberReader(buf)) as unknown as Plain;
-  return plainConverter(type)(m);
+  const r = new NumberReader(buf);
+  return plainDecoder(type)(r, r.len);
 }

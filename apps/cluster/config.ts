@@ -18,6 +18,8 @@ export interface NatsNodeConfig {
   /** Route port the other nodes connect to. */
   clusterPort: number;
   mqttPort: number;
+  /** MQTT over WebSocket (ws://host:wsPort, no TLS: loopback trials), for the browser view. Omitted = none. */
+  wsPort?: number;
   /** `host:clusterPort` of the other nodes. */
   routes: string[];
   /** JetStream file store of this node. */
@@ -26,6 +28,8 @@ export interface NatsNodeConfig {
   replicas: number;
   /** Cluster name, the same on every node. */
   cluster?: string;
+  /** An `authorization { … }` block (auth.ts, `natsAuthorization`): users and permissions. Omitted = open. */
+  authorization?: string;
 }
 
 const quote = (s: string) => JSON.stringify(s);
@@ -46,6 +50,8 @@ export function natsNodeConfig(c: NatsNodeConfig): string {
     `  # A QoS 1 message not acknowledged by a subscriber is redelivered after this long.`,
     `  ack_wait: "5s"`,
     `}`,
+    ...(c.authorization ? [c.authorization] : []),
+    ...(c.wsPort ? [`websocket {`, `  listen: ${quote(`${c.host}:${c.wsPort}`)}`, `  no_tls: true`, `}`] : []),
     `cluster {`,
     `  name: ${quote(c.cluster ?? 'uavmec')}`,
     `  listen: ${quote(`${c.host}:${c.clusterPort}`)}`,
@@ -55,18 +61,20 @@ export function natsNodeConfig(c: NatsNodeConfig): string {
   ].join('\n');
 }
 
-/** The configs of an n-node cluster on `host`, given 3 ports per node (client, cluster, mqtt). */
-export function natsClusterConfigs(o: { host: string; ports: [number, number, number][]; dir: (i: number) => string; cluster?: string }): NatsNodeConfig[] {
+/** The configs of an n-node cluster on `host`, given 3 ports per node (client, cluster, mqtt) and optionally a 4th (MQTT over WebSocket). */
+export function natsClusterConfigs(o: { host: string; ports: ([number, number, number] | [number, number, number, number])[]; dir: (i: number) => string; cluster?: string; authorization?: string }): NatsNodeConfig[] {
   const n = o.ports.length;
-  return o.ports.map(([clientPort, clusterPort, mqttPort], i) => ({
+  return o.ports.map(([clientPort, clusterPort, mqttPort, wsPort], i) => ({
     name: `n${i + 1}`,
     host: o.host,
     clientPort,
     clusterPort,
     mqttPort,
+    ...(wsPort ? { wsPort } : {}),
     routes: o.ports.filter((_, j) => j !== i).map((p) => `${o.host}:${p[1]}`),
     storeDir: o.dir(i),
     replicas: Math.min(3, n),
     ...(o.cluster ? { cluster: o.cluster } : {}),
+    ...(o.authorization ? { authorization: o.authorization } : {}),
   }));
 }

@@ -10,6 +10,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { natsClusterConfigs, natsNodeConfig, type NatsNodeConfig } from './config.ts';
+import { createMqttMessagesStream } from './jetstream.ts';
 
 export const NATS_SERVER_BIN = process.env.NATS_SERVER ?? '/usr/sbin/nats-server';
 
@@ -17,6 +18,8 @@ export interface ClusterNode {
   name: string;
   /** mqtt://host:port of this node. */
   url: string;
+  /** ws://host:port/mqtt: its MQTT-over-WebSocket endpoint (for the browser view; nats-server serves MQTT on the /mqtt path). */
+  wsUrl: string;
   config: NatsNodeConfig;
   /** Whether the process runs (as far as this launcher knows). */
   running: boolean;
@@ -27,6 +30,8 @@ export interface NatsCluster {
   nodes: ClusterNode[];
   /** Every node's MQTT URL, in node order (give it to every process: they fail over along it). */
   urls: string[];
+  /** Every node's MQTT-over-WebSocket URL, in node order. */
+  wsUrls: string[];
   /** Kills node i (0-based) with SIGKILL and waits for it to exit. */
   kill(i: number): Promise<void>;
   /** Starts node i again on its ports and data, and waits until it takes MQTT connections. */
@@ -43,6 +48,14 @@ export interface NatsClusterOptions {
   bin?: string;
   /** How long to wait for every node to take MQTT connections, ms (default 60 s). */
   readyTimeoutMs?: number;
+  /**
+   * Retention of `$MQTT_msgs`, the QoS 1 message stream: 'limits' (default: created by uavmec before
+   * any client, messages kept 10 min; jetstream.ts) or 'interest' (nats-server's own choice, which
+   * loses messages with replicated consumers: kept for comparison).
+   */
+  mqttMessagesRetention?: 'limits' | 'interest';
+  /** Users and permissions (auth.ts, `natsAuthorization`); the stream set-up and the readiness probe log in as `systemUser`. */
+  authorization?: { block: string; systemUser: { user: string; password: string } };
 }
 
 /** A free TCP port on `host` (the OS picks; the port is closed again before use). */
@@ -58,12 +71,12 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 }
 
 /** Resolves once an MQTT client can connect to `url` (a node answers CONNECT after JetStream is up). */
-export async function waitForMqtt(url: string, timeoutMs: number): Promise<void> {
+export async function waitForMqtt(url: string, timeoutMs: number, login?: { user: string; password: string }): Promise<void> {
   const until = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < until) {
     try {
-      const c = await mqtt.connectAsync(url, { clientId: `uavmec-probe-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4 }, false);
+      const c = await mqtt.connectAsync(url, { clientId: `uavmec-probe-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4, ...(login ? { username: login.user, password: login.password } : {}) }, false);
       await c.endAsync();
       return;
     } catch (e) {
@@ -98,13 +111,13 @@ async function startOnce(o: NatsClusterOptions): Promise<NatsCluster> {
   if (!existsSync(bin)) throw new Error(`nats-server not found at ${bin}: install it (apt-get install nats-server) or set NATS_SERVER`);
   if (!(n >= 1 && n <= 9)) throw new Error(`a cluster needs 1–9 nodes, got ${n}`);
   mkdirSync(o.dir, { recursive: true });
-  const ports: [number, number, number][] = [];
-  for (let i = 0; i < n; i++) ports.push([await freePort(host), await freePort(host), await freePort(host)]);
+  const ports: [number, number, number, number][] = [];
+  for (let i = 0; i < n; i++) ports.push([await freePort(host), await freePort(host), await freePort(host), await freePort(host)]);
   // Fresh node directories: a failed attempt's JetStream state names peers on other ports.
   for (let i = 0; i < n; i++) rmSync(join(o.dir, `n${i + 1}`), { recursive: true, force: true });
-  const configs = natsClusterConfigs({ host, ports, dir: (i) => join(o.dir, `n${i + 1}`, 'jetstream') });
+  const configs = natsClusterConfigs({ host, ports, dir: (i) => join(o.dir, `n${i + 1}`, 'jetstream'), ...(o.authorization ? { authorization: o.authorization.block } : {}) });
   const procs: (ChildProcess | undefined)[] = [];
-  const nodes: ClusterNode[] = configs.map((c) => ({ name: c.name, url: `mqtt://${host}:${c.mqttPort}`, config: c, running: false, pid: undefined }));
+  const nodes: ClusterNode[] = configs.map((c) => ({ name: c.name, url: `mqtt://${host}:${c.mqttPort}`, wsUrl: `ws://${host}:${c.wsPort}/mqtt`, config: c, running: false, pid: undefined }));
   const timeout = o.readyTimeoutMs ?? 60_000;
 
   const launch = (i: number) => {
@@ -131,6 +144,7 @@ async function startOnce(o: NatsClusterOptions): Promise<NatsCluster> {
   const cluster: NatsCluster = {
     nodes,
     urls: nodes.map((x) => x.url),
+    wsUrls: nodes.map((x) => x.wsUrl),
     async kill(i) {
       const p = procs[i];
       if (!p) return;
@@ -140,7 +154,7 @@ async function startOnce(o: NatsClusterOptions): Promise<NatsCluster> {
     async restart(i) {
       if (nodes[i]!.running) return;
       launch(i);
-      await waitForMqtt(nodes[i]!.url, timeout);
+      await waitForMqtt(nodes[i]!.url, timeout, o.authorization?.systemUser);
     },
     async stop() {
       await Promise.all(
@@ -158,8 +172,13 @@ async function startOnce(o: NatsClusterOptions): Promise<NatsCluster> {
     for (let i = 0; i < n; i++) launch(i);
     // A node that dies while starting (a port taken meanwhile) fails the attempt at once.
     const died = Promise.race(procs.map((p, i) => new Promise<never>((_, reject) => p!.once('exit', (code) => reject(new NodeExited(`broker node ${nodes[i]!.name} exited while starting (code ${code}); see ${join(o.dir, nodes[i]!.name, 'server.log')}`))))));
+    // Before any MQTT client: the QoS 1 message stream with limits retention (jetstream.ts says why).
+    if (o.mqttMessagesRetention !== 'interest') {
+      const r = await Promise.race([createMqttMessagesStream(host, configs[0]!.clientPort, { replicas: Math.min(3, n), maxAgeS: 600, timeoutMs: timeout, ...(o.authorization ? { login: o.authorization.systemUser } : {}) }), died]);
+      if (!r.created && !r.error?.includes('already in use')) throw new Error(`could not create the MQTT message stream: ${r.error}`);
+    }
     // The MQTT listener answers only once JetStream has a meta leader (needs a quorum of nodes).
-    await Promise.race([Promise.all(nodes.map((x) => waitForMqtt(x.url, timeout))), died]);
+    await Promise.race([Promise.all(nodes.map((x) => waitForMqtt(x.url, timeout, o.authorization?.systemUser))), died]);
     died.catch(() => undefined);
   } catch (e) {
     await cluster.stop();

@@ -244,6 +244,11 @@ export class Bus {
     }
   }
 
+  /** Sees every inbound message of the subscriptions already made (topic, raw payload) without subscribing again (diagnostics). */
+  tap(fn: (topic: string, payload: Buffer) => void): void {
+    this.rawHandlers.push(fn);
+  }
+
   /** Subscribes to a topic of the table; unset ids are wildcards. */
   async subscribe<K extends TopicKey>(
     key: K,

@@ -5,7 +5,8 @@
  * slot 10. Asserted: the standby took over within one slot with the next epoch; every slot got
  * plans and no UAV's plan_seq went back; no plan of the deposed leader was flown; no UAV reached
  * its controller-silence hold or RTL; no telemetry lost; the restarted controller rejoined as a
- * standby; the mission completed and every UAV landed.
+ * standby; the mission completed and every UAV landed. A second mission runs the controllers as
+ * separate OS processes (`uavmec controller --leader-id`) and SIGKILLs the leader's process.
  *
  * Wall-clock missions (real sockets, real processes for the broker): 3 s slots at speed 1. A killed
  * node stalls the cluster's QoS 1 for seconds of wall time while JetStream re-elects (measured 4–8 s
@@ -21,10 +22,10 @@ import { NATS_SERVER_BIN } from '../../apps/cluster/index.ts';
 import { defaultScenario } from '../../sim/world/index.ts';
 import { formatFailover, parseChaos, runFailoverMission } from '../../apps/mission/failover/index.ts';
 
-// Opt-in (like the Mosquitto runs with MQTT_URL): a 2–3 minute wall-clock mission with a broker
-// cluster; on an overloaded machine (load average > 20 on 2 cores) the controllers' event loops lag
-// by seconds and slot timing misses, which is load, not the failover logic.
-const skip = process.env.UAVMEC_CLUSTER_E2E !== '1' ? 'set UAVMEC_CLUSTER_E2E=1 to run (2–3 min, needs nats-server)' : !fs.existsSync(NATS_SERVER_BIN) && `nats-server not installed at ${NATS_SERVER_BIN}`;
+// In CI by default (nats-server is installed there): 2 wall-clock missions, about 4.5 minutes.
+// Passed idle and with both cores saturated by stress-ng --cpu 2 (docs/failover.md, "Measured").
+// UAVMEC_CLUSTER_E2E=0 leaves them out (e.g. on a machine without spare minutes).
+const skip = process.env.UAVMEC_CLUSTER_E2E === '0' ? 'UAVMEC_CLUSTER_E2E=0' : !fs.existsSync(NATS_SERVER_BIN) && `nats-server not installed at ${NATS_SERVER_BIN}`;
 
 test('failover mission: leader killed, controller restarted, broker node killed — nothing lost', { timeout: 600_000, skip }, async () => {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-failover-'));
@@ -45,16 +46,43 @@ test('failover mission: leader killed, controller restarted, broker node killed 
     assert.equal(f.continuity.seqRegressions, 0, 'plan sequence continuous');
     assert.ok(f.continuity.epochs.length >= 2, 'plans of two epochs');
     assert.deepEqual(f.failsafes, [], 'no UAV in hold or RTL');
-    // nats-server 2.9 can lose a QoS 1 message published on a surviving node while JetStream
-    // re-elects after a node's death (acknowledged, never delivered to the durable subscriber):
-    // measured 0–3 of ~3,000 twin messages per run on the loaded 2-core machine. Bounded here,
-    // reported in docs/failover.md; the agent-side path loses nothing (bus-failover.test.ts).
-    assert.ok(f.telemetry.lost <= Math.ceil(0.002 * f.telemetry.received), `telemetry lost ${f.telemetry.lost} of ${f.telemetry.received}: ${JSON.stringify(f.telemetry.missing)}`);
+    // Every twin state an agent made reached the monitor (a persistent-session subscriber), through
+    // the node's death: the QoS 1 stream keeps messages by age (apps/cluster/jetstream.ts).
+    assert.equal(f.telemetry.lost, 0, `telemetry lost ${f.telemetry.lost} of ${f.telemetry.received}: ${JSON.stringify(f.telemetry.missing)}`);
     assert.ok(f.telemetry.received > 16 * 6, 'telemetry flowed');
     assert.ok(f.telemetry.agentFailovers >= 2, 'the agents on node 1 failed over');
     assert.equal(f.chaos.find((c) => c.kind === 'restart')?.rejoined, 'standby', 'the restarted controller rejoined as a standby');
     assert.equal(f.slots.filter((s) => s.plansSent > 0).length, 16, 'every slot led by someone');
     assert.ok(f.totals.completed > 0 && f.totals.completed >= 0.8 * f.totals.released, `tasks completed ${f.totals.completed}/${f.totals.released}`);
+    assert.equal(f.landed, 6, 'every UAV landed');
+    passed = true;
+  } finally {
+    if (passed) fs.rmSync(runDir, { recursive: true, force: true });
+    else console.log(`run kept for inspection: ${runDir}`);
+  }
+});
+
+test('failover with controller processes: the leader process SIGKILLed, a standby process takes over, the restarted one rejoins', { timeout: 600_000, skip }, async () => {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-failover-proc-'));
+  const chaos = parseChaos('leader@4,restart@7', 3);
+  assert.ok(chaos.ok);
+  const scenario = defaultScenario({ uavs: 6, users: 12, slots: 12, slotS: 3, seed: 3 });
+  let passed = false;
+  try {
+    const f = await runFailoverMission({ scenario, speed: 1, flavour: 'ardupilot', algo: 'cd-kkt', runDir, brokerNodes: 3, controllers: 2, chaos: chaos.value, controllerProcesses: true });
+    console.log(formatFailover(f));
+    const kill = f.chaos.find((c) => c.kind === 'leader');
+    assert.equal(kill?.target, 'c1');
+    assert.ok(kill?.takeover, 'a standby process took over');
+    assert.deepEqual([kill.takeover.by, kill.takeover.epoch], ['c2', 2]);
+    assert.ok(kill.takeover.afterSlots <= 1, `takeover within one slot (took ${kill.takeover.afterSlots.toFixed(2)})`);
+    assert.deepEqual(f.continuity.slotsWithoutPlans, [], 'every slot planned');
+    assert.equal(f.continuity.seqRegressions, 0, 'plan sequence continuous');
+    assert.deepEqual(f.continuity.epochs, [1, 2]);
+    assert.deepEqual(f.failsafes, [], 'no UAV in hold or RTL');
+    assert.equal(f.telemetry.lost, 0, `telemetry lost: ${JSON.stringify(f.telemetry.missing)}`);
+    assert.equal(f.chaos.find((c) => c.kind === 'restart')?.rejoined, 'standby', 'the restarted process rejoined as a standby (its log says so)');
+    assert.ok(f.totals.completed > 0 && f.totals.completed >= 0.8 * f.totals.released, `tasks completed ${f.totals.completed}/${f.totals.released} (the last leader's books)`);
     assert.equal(f.landed, 6, 'every UAV landed');
     passed = true;
   } finally {

@@ -19,6 +19,10 @@ Options:
   --nodes N   nodes (default 3; 1–9)
   --dir DIR   node configs, JetStream stores and logs (default a new directory under the system temp)
 
+Each node also serves MQTT over WebSocket (ws://…, printed on stderr) for the browser view:
+uavmec view --broker ws://127.0.0.1:PORT. The QoS 1 message stream is created with limits
+retention before any client connects (deploy/cluster/README.md says why).
+
 Example:
   uavmec cluster --nodes 3
   uavmec controller --broker mqtt://127.0.0.1:41001,mqtt://127.0.0.1:41002,mqtt://127.0.0.1:41003`,
@@ -28,7 +32,7 @@ Example:
     const dir = v.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-cluster-'));
     process.stderr.write(`starting ${nodes} nats-server nodes in ${dir} …\n`);
     const c = await startNatsCluster({ nodes, dir });
-    for (const n of c.nodes) process.stderr.write(`  ${n.name}: ${n.url} (pid ${n.pid})\n`);
+    for (const n of c.nodes) process.stderr.write(`  ${n.name}: ${n.url}, MQTT over WebSocket ${n.wsUrl} (pid ${n.pid})\n`);
     console.log(c.urls.join(','));
     await new Promise<void>((resolve) => process.once('SIGINT', resolve));
     await c.stop();

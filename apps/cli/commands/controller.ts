@@ -33,6 +33,8 @@ Options:
                     numbering; every plan carries the leader's epoch. Start one per host with the same
                     scenario and clock options and a broker list: --broker mqtt://a:1883,mqtt://b:1883
   --rank N          with --leader-id: standbys of higher rank wait longer before taking over (default 0)
+  --plan-valid-slots N  how many slots a slot plan stays valid (default 2; 4 on a clustered broker
+                    rides out the seconds a dying node stalls QoS 1: deploy/cluster/README.md)
   --plan-key FILE   sign every plan with this Ed25519 private key (PKCS#8 PEM; \`uavmec keys\`
                     writes plan-signing.key); agents pinning its public half refuse anything else.
                     Prints the key's fingerprint to compare with the agents' (default: plans unsigned)
@@ -56,6 +58,7 @@ Examples:
       'plan-key': { type: 'string' },
       'leader-id': { type: 'string' },
       rank: { type: 'string' },
+      'plan-valid-slots': { type: 'string' },
       ...TASK_MODEL_OPTIONS,
       ...BROKER_AUTH_OPTIONS,
       ...SCENARIO_OPTIONS,
@@ -83,6 +86,7 @@ Examples:
       cruiseAltM: scenario.cruiseAltM, speedMS: scenario.uavSpeedMS, uavTxPowerW: scenario.uav.txPowerW, seed: scenario.seed,
       waitForUavs: v['wait-uavs'] ? Number(v['wait-uavs']) : scenario.uavs, ...(planSigningKey ? { planSigningKey } : {}), ...(pool ? { pool } : {}),
       ...(leadership && heartbeat ? { leadership, heartbeatBus: heartbeat } : {}),
+      ...(v['plan-valid-slots'] !== undefined ? { planValiditySlots: int(v['plan-valid-slots'], 'plan-valid-slots', 2, 1, 100) } : {}),
     }, log, {
       onSlot: (m) => log.info({ slot: m.slot, released: m.released, predictedDor: m.predictedDor, serving: m.servingUavs }, 'slot planned'),
       onPoolRound: (m) => log.info(m, 'pool round closed'),

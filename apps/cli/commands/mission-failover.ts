@@ -7,11 +7,13 @@ import { formatFailover, parseChaos, runFailoverMission, type FailoverSummary } 
 import { int, num, oneOf } from '../args.ts';
 import { UsageError } from '../command.ts';
 import { scenarioFrom } from '../common-options.ts';
+import { missionView } from './mission-view.ts';
 
 export const FAILOVER_OPTIONS = {
   cluster: { type: 'string' },
   controllers: { type: 'string' },
   chaos: { type: 'string' },
+  'controller-processes': { type: 'boolean' },
 } as const;
 
 export const FAILOVER_HELP = `Past one machine (issue 19; planner trajectory, wall-clock):
@@ -27,15 +29,19 @@ export const FAILOVER_HELP = `Past one machine (issue 19; planner trajectory, wa
                      again with the same id (it rejoins the running mission), broker[N]@K SIGKILLs
                      broker node N (default 1). Prints each takeover (time in slots), the plan
                      sequence, UAVs in failsafe and telemetry lost. Use --speed 1 on a busy machine:
-                     a killed node stalls the cluster's QoS 1 for seconds of wall time.`;
+                     a killed node stalls the cluster's QoS 1 for seconds of wall time.
+  --controller-processes  run each controller as its own process (\`uavmec controller --leader-id\`),
+                     as on separate hosts; leader@K then SIGKILLs the leader's process
+  --view works here too: the view connects to the last node's MQTT-over-WebSocket endpoint
+  (ws://…/mqtt; every node serves one).`;
 
 /** Whether the failover options are in use. */
 export function wantsFailover(v: Record<string, unknown>): boolean {
-  return v.cluster !== undefined || v.controllers !== undefined || v.chaos !== undefined;
+  return v.cluster !== undefined || v.controllers !== undefined || v.chaos !== undefined || v['controller-processes'] !== undefined;
 }
 
 export async function runFailoverCommand(v: Record<string, string | boolean | undefined>): Promise<number> {
-  const conflicting = (['broker', 'secure', 'secrets', 'deterministic', 'view', 'model'] as const).filter((k) => v[k] !== undefined);
+  const conflicting = (['broker', 'secure', 'secrets', 'deterministic', 'model', 'view-ws'] as const).filter((k) => v[k] !== undefined);
   if (conflicting.length) throw new UsageError(`--${conflicting.join(', --')} cannot be combined with --cluster/--controllers/--chaos`);
   if (v.trajectory !== undefined && v.trajectory !== 'planner') throw new UsageError('--cluster/--controllers/--chaos fly the planner trajectory: use --trajectory planner');
   const nodes = int(v.cluster as string | undefined, 'cluster', 3, 1, 9);
@@ -43,15 +49,19 @@ export async function runFailoverCommand(v: Record<string, string | boolean | un
   const chaos = parseChaos(typeof v.chaos === 'string' ? v.chaos : '', nodes);
   if (!chaos.ok) throw new UsageError(`--chaos: ${chaos.detail ?? chaos.reason}`);
   const scenario = scenarioFrom(v);
+  // --view: the ground-station view on a cluster node's MQTT-over-WebSocket endpoint.
+  const view = missionView(v, scenario);
   const runDir = path.join(typeof v.runs === 'string' ? v.runs : 'runs', new Date().toISOString().replace(/[:.]/g, '-'));
   const summary: FailoverSummary = await runFailoverMission({
     scenario,
     speed: num(v.speed as string | undefined, 'speed', 1, 0.1, 200),
     flavour: oneOf(v.flavour as string | undefined, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'),
     algo: oneOf(v.algo as string | undefined, 'algo', ['cd-kkt', 'ao', 'al'] as const, 'cd-kkt'),
-    runDir, brokerNodes: nodes, controllers, chaos: chaos.value,
+    runDir, brokerNodes: nodes, controllers, chaos: chaos.value, controllerProcesses: v['controller-processes'] === true,
     onPhase: (p) => process.stderr.write(`· ${p}\n`),
+    ...(view.missionOptions.onBroker ? { onBroker: view.missionOptions.onBroker } : {}),
   });
+  await view.close();
   console.log(formatFailover(summary));
   console.log(`\nRun folder: ${runDir} (summary.json, mission.log, cluster/ node logs)`);
   const held = new Set(summary.failsafes.map((f) => f.uav)).size;

@@ -83,3 +83,26 @@ void test('lease: a finished or run-out mission is not resumed; a deposed leader
   assert.deepEqual(r.actions, [{ kind: 'step-down', by: 'c', epoch: 2 }]);
   assert.deepEqual(stepLease(leader, { kind: 'record', rec: rec({ controllerId: 'b', epoch: 1 }) }, 2 * S).actions, [], 'its own echo');
 });
+
+void test('lease: heartbeats after a will (the broker closed the leader\'s connection in a stall) cancel the takeover; a crash\'s last heartbeats do not', () => {
+  const base = (): LeaseState => {
+    let s: LeaseState = initialLease({ ...cfg('b'), willGraceUs: 0.3 * S }, 0);
+    s = stepLease(s, { kind: 'record', rec: rec({}) }, 0.1 * S).state;
+    return stepLease(s, { kind: 'tick' }, 0.5 * S).state;
+  };
+  // Alive: the will at 6 s, heartbeats keep coming at 5 Hz on the leader's second connection.
+  let s = stepLease(base(), { kind: 'record', rec: rec({ state: 'gone', epoch: 0 }) }, 6 * S).state;
+  for (const t of [6.2, 6.4]) s = stepLease(s, { kind: 'heartbeat' }, t * S).state;
+  let r = stepLease(s, { kind: 'tick' }, 6.31 * S);
+  assert.deepEqual(r.actions, [], 'a heartbeat after the will: no takeover at the end of the grace');
+  r = stepLease(s, { kind: 'tick' }, 6.45 * S);
+  assert.deepEqual(r.actions, [], 'heartbeats after the will: the leader lives');
+  assert.equal(r.state.role, 'standby');
+  assert.equal(r.state.deadSinceUs, 0);
+  // Crashed: the last heartbeat was in flight with the will; none after it.
+  s = stepLease(base(), { kind: 'heartbeat' }, 5.99 * S).state;
+  s = stepLease(s, { kind: 'record', rec: rec({ state: 'gone', epoch: 0 }) }, 6 * S).state;
+  s = stepLease(s, { kind: 'heartbeat' }, 6.01 * S).state;
+  r = stepLease(s, { kind: 'tick' }, 6.31 * S);
+  assert.equal(r.actions[0]?.kind, 'lead', 'takes over at the end of the grace');
+});

@@ -57,6 +57,8 @@ export interface LeaseState {
   known: LeaderView | undefined;
   /** When the known leader was found dead (will, or lease expiry), µs; 0 = alive or unknown. */
   deadSinceUs: number;
+  /** When the leader's heartbeat (FleetState) was last seen, µs; 0 = never. */
+  heartbeatUs?: number;
 }
 
 /** Where a new leader picks the mission up: the dead leader's progress, who it was and its epoch. */
@@ -68,7 +70,13 @@ export type LeaseAction =
   | { kind: 'step-down'; by: string; epoch: number }
   | { kind: 'finished' };
 
-export type LeaseEvent = { kind: 'record'; rec: LeaderView } | { kind: 'tick' };
+/**
+ * `heartbeat`: the leader's FleetState arrived. It travels on the leader's second connection
+ * (QoS 0, which a clustered broker does not stall), so a will whose grace ends while heartbeats
+ * still arrive was the broker closing the leader's main connection during a stall, not a crash:
+ * the standby does not take over (the lease expiry still covers a leader cut off for good).
+ */
+export type LeaseEvent = { kind: 'record'; rec: LeaderView } | { kind: 'tick' } | { kind: 'heartbeat' };
 
 export function initialLease(cfg: LeaseConfig, nowUs: number): LeaseState {
   return { cfg, role: 'joining', joinUntilUs: nowUs + cfg.joinWindowUs, epoch: 0, known: undefined, deadSinceUs: 0 };
@@ -91,6 +99,7 @@ function takeOver(s: LeaseState, k: LeaderView, nowUs: number): { state: LeaseSt
 export function stepLease(s: LeaseState, e: LeaseEvent, nowUs: number): { state: LeaseState; actions: LeaseAction[] } {
   if (s.role === 'deposed' || s.role === 'finished') return { state: s, actions: [] };
   if (e.kind === 'record') return onRecord(s, e.rec, nowUs);
+  if (e.kind === 'heartbeat') return { state: { ...s, heartbeatUs: nowUs }, actions: [] };
   return onTick(s, nowUs);
 }
 
@@ -141,7 +150,10 @@ function onTick(s: LeaseState, nowUs: number): { state: LeaseState; actions: Lea
   if (missionOver(k, nowUs)) return { state: { ...s, role: 'finished' }, actions: [{ kind: 'finished' }] };
   const expired = nowUs > k.leaseUntilUs;
   if (s.deadSinceUs === 0 && !expired) return { state: s, actions: [] };
-  const readyAt = expired ? k.leaseUntilUs : s.deadSinceUs + (s.cfg.willGraceUs ?? 0);
+  const grace = s.cfg.willGraceUs ?? 0;
+  const readyAt = expired ? k.leaseUntilUs : s.deadSinceUs + grace;
   if (nowUs < readyAt + s.cfg.rank * s.cfg.staggerUs) return { state: s, actions: [] };
+  // Heartbeats after the will (later than half the grace: not ones already in flight at a crash): alive.
+  if (!expired && grace > 0 && (s.heartbeatUs ?? 0) > s.deadSinceUs + grace / 2) return { state: { ...s, deadSinceUs: 0 }, actions: [] };
   return takeOver(s, k, nowUs);
 }

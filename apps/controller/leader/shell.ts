@@ -122,6 +122,10 @@ export class Leadership {
       const v = viewOf(m);
       if (v) this.apply(stepLease(this.state, { kind: 'record', rec: v }, this.clock.nowUs()));
     });
+    // The leader's heartbeat: only a leader publishes FleetState (on its own connection).
+    await this.bus.subscribe('fleet', {}, () => {
+      if (!this.isLeader) this.apply(stepLease(this.state, { kind: 'heartbeat' }, this.clock.nowUs()));
+    });
     this.timer = this.clock.setInterval(() => this.apply(stepLease(this.state, { kind: 'tick' }, this.clock.nowUs())), Math.max(10, this.cfg.slotS * 50));
   }
 

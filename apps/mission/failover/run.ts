@@ -25,6 +25,8 @@ import { Leadership, leaderWill } from '../../controller/leader/index.ts';
 import type { SlotMetrics } from '../../controller/metrics.ts';
 import type { OffloadAlgo } from '../../../engines/planning/offload/index.ts';
 import { planContinuity, telemetryLoss, type ChaosStep } from './chaos.ts';
+import { spawnController, type ControllerProcess } from './process.ts';
+import { decode } from '../../../proto/index.ts';
 import { Monitor } from './monitor.ts';
 import { summarize, type ChaosRecord, type FailoverSummary } from './summary.ts';
 
@@ -43,15 +45,26 @@ export interface FailoverMissionOptions {
   onSlot?: (m: SlotMetrics, slot: number, controllerId: string) => void;
   /** How long to wait for the UAVs to land after the last slot, simulated s (default 120). */
   landTimeoutS?: number;
+  /**
+   * Run each controller as its own OS process (`uavmec controller --leader-id …`, process.ts), as
+   * on separate hosts; the chaos SIGKILLs the leader's process. Default: in this process, the
+   * leader's connections dropped without DISCONNECT.
+   */
+  controllerProcesses?: boolean;
+  /** Called once the cluster is up (`mission --cluster --view` starts the view on a node's MQTT-over-WebSocket URL). */
+  onBroker?: (b: { url: string; wsUrl: string }) => void | Promise<void>;
 }
 
 export interface RunningController {
   id: string;
-  bus: Bus;
-  heartbeat: Bus;
-  service: ControllerService;
-  leadership: Leadership;
+  rank: number;
   killed: boolean;
+  /** In this process. */
+  local?: { bus: Bus; heartbeat: Bus; service: ControllerService; leadership: Leadership };
+  /** A separate process. */
+  proc?: ControllerProcess;
+  /** Twin header seqs this controller received, per UAV (which subscribers missed a lost message). */
+  twinSeqs: Map<number, Set<number>>;
 }
 
 const rotate = (urls: string[], i: number) => [...urls.slice(i % urls.length), ...urls.slice(0, i % urls.length)].join(',');
@@ -64,7 +77,9 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     log.info(p);
     o.onPhase?.(p);
   };
-  const clock = new ScaledClock(o.speed);
+  // Anchored at wall time now: controller processes given the same anchor and speed share this clock.
+  const anchorMs = Date.now();
+  const clock = new ScaledClock(o.speed, undefined, anchorMs);
   const wall0 = performance.now();
   const uniq = `${process.pid}-${Date.now().toString(36)}`;
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -74,6 +89,8 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     cleanup.push(() => cluster.stop());
     const urls = cluster.urls;
     phase(`broker: ${urls.length}-node nats-server cluster (MQTT over JetStream, R${Math.min(3, urls.length)}): ${urls.join(', ')}`);
+    // The view on the last node (the chaos kills node 1 by default): nats-server serves MQTT over WebSocket on /mqtt.
+    await o.onBroker?.({ url: urls.join(','), wsUrl: cluster.wsUrls[cluster.wsUrls.length - 1]! });
     const monitor = await Monitor.start(rotate(urls, urls.length - 1), clock, log.child({ c: 'monitor' }), uniq);
     cleanup.push(() => monitor.bus.close());
 
@@ -103,9 +120,18 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     });
 
     const controllers: RunningController[] = [];
-    let resolveDone!: (c: RunningController) => void;
-    const done = new Promise<RunningController>((r) => (resolveDone = r));
-    const startController = async (id: string, rank: number): Promise<RunningController> => {
+    let resolveDone!: (c: RunningController | undefined) => void;
+    const done = new Promise<RunningController | undefined>((r) => (resolveDone = r));
+    const startProcess = (id: string, rank: number): RunningController => {
+      const proc = spawnController({ id, rank, brokers: rotate(urls, rank + 1), scenario: s, runDir: o.runDir, speed: o.speed, anchorMs, algo: o.algo, clock });
+      const c: RunningController = { id, rank, killed: false, proc, twinSeqs: new Map() };
+      controllers.push(c);
+      void proc.exited.then(() => {
+        if (!c.killed && proc.totals) resolveDone(c);
+      });
+      return c;
+    };
+    const startLocal = async (id: string, rank: number): Promise<RunningController> => {
       const clog = log.child({ c: id });
       const bus = await Bus.connect({ url: rotate(urls, rank + 1), clientId: `uavmec-${id}-${uniq}-${controllers.length}`, sender: 'controller', clock, log: clog, will: leaderWill(id),
         // A persistent session rides out the cluster closing the connection mid-stall: subscriptions
@@ -120,7 +146,8 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
         planValiditySlots: 4,
         ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
       }, clog, { ...(o.onSlot ? { onSlot: (m: SlotMetrics, k: number) => o.onSlot!(m, k, id) } : {}) });
-      const c: RunningController = { id, bus, heartbeat, service, leadership, killed: false };
+      const c: RunningController = { id, rank, local: { bus, heartbeat, service, leadership }, killed: false, twinSeqs: new Map() };
+      bus.tap((topic, payload) => noteTwin(c.twinSeqs, topic, payload));
       controllers.push(c);
       void service.finished.then(() => {
         if (!c.killed && !service.stoppedBecause) resolveDone(c);
@@ -128,22 +155,34 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
       service.start().catch((e: unknown) => clog.error({ err: e }, 'controller failed'));
       return c;
     };
+    const startController = async (id: string, rank: number): Promise<RunningController> => (o.controllerProcesses ? startProcess(id, rank) : startLocal(id, rank));
     cleanup.push(async () => {
       for (const c of controllers) {
-        c.service.stop();
-        if (!c.killed) await Promise.all([c.bus.close(), c.heartbeat.close()]).catch(() => undefined);
+        if (c.proc && c.proc.child.exitCode === null) c.proc.child.kill('SIGKILL');
+        if (!c.local) continue;
+        c.local.service.stop();
+        if (!c.killed) await Promise.all([c.local.bus.close(), c.local.heartbeat.close()]).catch(() => undefined);
       }
     });
+    // Controller processes: the run ends when the mission's leader says FINISHED on the bus.
+    if (o.controllerProcesses) {
+      void (async () => {
+        while (!monitor.leaders.some((l) => l.state === 'finished')) await clock.sleep(100);
+        await clock.sleep(s.slotS * 1000);
+        resolveDone(undefined);
+      })();
+    }
     for (const a of agents) a.service.publishTwin();
     const first = await startController('c1', 0);
-    await first.leadership.lead;
+    const until0 = clock.nowUs() + 60e6;
+    while (!monitor.leaders.some((l) => l.state === 'leading' && l.controllerId === 'c1') && clock.nowUs() < until0) await clock.sleep(100);
     for (let j = 2; j <= nCtl; j++) {
       const c = await startController(`c${j}`, j - 2);
       // A standby is only a standby once it has subscribed and read the lease (JetStream consumers take a while).
       const until = clock.nowUs() + 30e6;
-      while (c.leadership.role === 'joining' && clock.nowUs() < until) await clock.sleep(100);
+      while (roleOf(c) === 'joining' && clock.nowUs() < until) await clock.sleep(100);
     }
-    phase(`controllers: c1 leads; ${nCtl > 1 ? `${Array.from({ length: nCtl - 1 }, (_, j) => `c${j + 2}`).join(', ')} standby with a warm twin` : 'no standby'}`);
+    phase(`controllers${o.controllerProcesses ? ' (separate processes)' : ''}: ${first.id} leads; ${nCtl > 1 ? `${Array.from({ length: nCtl - 1 }, (_, j) => `c${j + 2}`).join(', ')} standby with a warm twin` : 'no standby'}`);
 
     const records: ChaosRecord[] = [];
     let finishedFlag = false;
@@ -154,14 +193,18 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
         if (finishedFlag) return;
         const tUs = clock.nowUs();
         if (step.kind === 'leader') {
-          const c = controllers.find((x) => !x.killed && x.leadership.isLeader);
-          if (!c) continue;
+          const lead = [...monitor.leaders].reverse().find((l) => l.state === 'leading');
+          const c = controllers.find((x) => !x.killed && x.id === lead?.controllerId);
+          if (!c || !lead) continue;
           c.killed = true;
           lastKilled = c.id;
-          records.push({ slot: step.slot, tUs, kind: 'leader', target: c.id, epoch: c.leadership.epoch });
-          c.service.stop();
-          await Promise.all([c.bus.kill(), c.heartbeat.kill()]);
-          phase(`chaos @ slot ${step.slot}: killed the leader ${c.id} (epoch ${c.leadership.epoch})`);
+          records.push({ slot: step.slot, tUs, kind: 'leader', target: c.id, epoch: lead.epoch });
+          if (c.proc) c.proc.child.kill('SIGKILL');
+          if (c.local) {
+            c.local.service.stop();
+            await Promise.all([c.local.bus.kill(), c.local.heartbeat.kill()]);
+          }
+          phase(`chaos @ slot ${step.slot}: killed the leader ${c.id} (epoch ${lead.epoch}${c.proc ? `, SIGKILL to pid ${c.proc.child.pid}` : ''})`);
         } else if (step.kind === 'broker') {
           records.push({ slot: step.slot, tUs, kind: 'broker', target: `node ${step.node}` });
           await cluster.kill(step.node - 1);
@@ -179,15 +222,19 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     finishedFlag = true;
     const tEndUs = clock.nowUs();
     await chaos;
-    phase(`last slot done (${winner.id} led it, epoch ${winner.leadership.epoch}); UAVs returning to launch`);
+    const fin = monitor.leaders.find((l) => l.state === 'finished');
+    phase(`last slot done (${fin?.controllerId ?? winner?.id ?? '?'} led it, epoch ${fin?.epoch ?? '?'}); UAVs returning to launch`);
 
     const landBy = clock.nowUs() + (o.landTimeoutS ?? 120) * 1e6;
     while (clock.nowUs() < landBy && agents.some((a) => a.vehicle.state().armed)) await clock.sleep(500);
     const landed = agents.filter((a) => !a.vehicle.state().armed).length;
     phase(`${landed}/${agents.length} UAVs landed and disarmed`);
 
+    const last = controllers.filter((c) => c.id === fin?.controllerId && !c.killed).at(-1);
+    if (last?.proc) await Promise.race([last.proc.exited, clock.sleep(10_000)]);
     const summary = summarize({
       scenario: s, records, controllers, monitor, tEndUs, landed,
+      ...(last?.proc?.totals ? { processTotals: last.proc.totals } : {}),
       continuity: planContinuity(monitor.plans, s.slots),
       telemetry: telemetryLoss(monitor.twinSeqs),
       uplinkDropped: agents.reduce((n, a) => n + a.uplink.dropped(), 0),
@@ -206,4 +253,21 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
       }
     }
   }
+}
+
+/** Notes the header seq of a twin state a controller received. */
+function noteTwin(seqs: Map<number, Set<number>>, topic: string, payload: Buffer): void {
+  if (!topic.endsWith('/twin')) return;
+  const r = decode('TwinState', payload);
+  if (!r.ok) return;
+  const set = seqs.get(r.value.uav_id) ?? new Set<number>();
+  set.add(r.value.header!.seq);
+  seqs.set(r.value.uav_id, set);
+}
+
+/** A controller's role as far as the mission can tell (in process: its lease state; a process: its log). */
+function roleOf(c: RunningController): string {
+  if (c.local) return c.local.leadership.role;
+  const e = c.proc!.events.at(-1);
+  return e ? (e.event === 'standby' ? 'standby' : 'leader') : 'joining';
 }

@@ -29,8 +29,12 @@ export interface FailoverSummary {
   continuity: PlanContinuity;
   /** Failsafe hold/RTL events of UAVs before the mission's end. */
   failsafes: { uav: number; code: string; text: string }[];
-  /** Twin messages as the monitor saw them; `missing` lists (UAV, header seq) never received (at most 50). */
-  telemetry: { received: number; lost: number; missing: { uav: number; seq: number }[]; uplinkDropped: number; agentFailovers: number };
+  /**
+   * Twin messages as the monitor saw them; `missing` lists (UAV, header seq) never received (at
+   * most 50), each with the controllers that did receive it (in-process controllers only): a
+   * message another subscriber got was stored by the broker and lost on the way to the monitor.
+   */
+  telemetry: { received: number; lost: number; missing: { uav: number; seq: number; receivedBy: string[] }[]; uplinkDropped: number; agentFailovers: number };
   plans: { seen: number; acked: number; nacked: number; staleEpochNacks: number };
   /** Per slot: which controller led it and its metrics there. */
   slots: { slot: number; leader: string; plansSent: number; plansAcked: number; released: number; completed: number; dor: number }[];
@@ -42,10 +46,12 @@ export interface FailoverSummary {
 export function summarize(x: {
   scenario: Scenario; records: ChaosRecord[]; controllers: RunningController[]; monitor: Monitor; tEndUs: number; landed: number;
   continuity: PlanContinuity; telemetry: { total: number; received: number; missing: { uav: number; seq: number }[] }; uplinkDropped: number; agentFailovers: number; wallS: number; brokerNodes: number;
+  /** Controllers as processes: the last leader's printed totals. */
+  processTotals?: Record<string, number>;
 }): FailoverSummary {
   const s = x.scenario;
   const slotUs = s.slotS * 1e6;
-  const history = x.controllers.flatMap((c) => c.leadership.history.map((h) => ({ ...h, who: c.id })));
+  const history = controllerHistory(x.controllers, x.monitor);
   const chaos: ChaosOutcome[] = x.records.map((r) => {
     if (r.kind === 'leader') {
       const t = history.filter((h) => h.event === 'takeover' && h.tUs >= r.tUs).sort((a, b) => a.tUs - b.tUs)[0];
@@ -59,28 +65,72 @@ export function summarize(x: {
     }
     return r;
   });
-  const slots: FailoverSummary['slots'] = [];
-  for (let k = 0; k < s.slots; k++) {
-    const led = x.controllers.filter((c) => (c.service.ledger.slots[k]?.plansSent ?? 0) > 0);
-    const c = led.at(-1);
-    const m = c?.service.ledger.slots[k];
-    slots.push({ slot: k, leader: c?.id ?? '—', plansSent: m?.plansSent ?? 0, plansAcked: m?.plansAcked ?? 0, released: m?.released ?? 0, completed: m?.completed ?? 0, dor: m?.dor ?? 0 });
-  }
+  const slots = x.controllers.some((c) => c.local) ? slotsFromLedgers(x.controllers, s.slots) : slotsFromMonitor(x.monitor, s.slots);
   return {
     scenario: { uavs: s.uavs, users: s.users, slots: s.slots, slotS: s.slotS, brokerNodes: x.brokerNodes, controllers: new Set(x.controllers.map((c) => c.id)).size },
     chaos,
     continuity: x.continuity,
     failsafes: x.monitor.failsafes.filter((f) => f.tUs <= x.tEndUs).map(({ uav, code, text }) => ({ uav, code, text })),
-    telemetry: { received: x.telemetry.received, lost: x.telemetry.total, missing: x.telemetry.missing, uplinkDropped: x.uplinkDropped, agentFailovers: x.agentFailovers },
+    telemetry: {
+      received: x.telemetry.received, lost: x.telemetry.total, uplinkDropped: x.uplinkDropped, agentFailovers: x.agentFailovers,
+      missing: x.telemetry.missing.map((m) => ({ ...m, receivedBy: x.controllers.filter((c) => c.twinSeqs.get(m.uav)?.has(m.seq)).map((c) => c.id) })),
+    },
     plans: { seen: x.monitor.plans.length, acked: x.monitor.acks, nacked: x.monitor.nacks, staleEpochNacks: x.monitor.staleEpochNacks.length },
     slots,
-    totals: { released: sum(slots.map((r) => r.released)), completed: sum(slots.map((r) => r.completed)), dor: sum(slots.map((r) => r.dor)) },
+    totals: x.processTotals
+      ? { released: x.processTotals.released ?? 0, completed: x.processTotals.completed ?? 0, dor: x.processTotals.dor ?? 0 }
+      : { released: sum(slots.map((r) => r.released)), completed: sum(slots.map((r) => r.completed)), dor: sum(slots.map((r) => r.dor)) },
     landed: x.landed,
     wallS: x.wallS,
   };
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+type HistoryEvent = { tUs: number; event: string; who: string; epoch: number };
+
+/**
+ * Who led, took over or stood by, and when: in-process controllers keep their lease history; a
+ * controller process tells it in its log (standby), and the monitor saw every epoch's first
+ * LEADING record (takeover) on the bus.
+ */
+function controllerHistory(controllers: readonly RunningController[], monitor: Monitor): HistoryEvent[] {
+  const local = controllers.flatMap((c) => c.local?.leadership.history.map((h) => ({ ...h, who: c.id })) ?? []);
+  const procs = controllers.flatMap((c) => c.proc?.events.filter((e) => e.event === 'standby').map((e) => ({ tUs: e.tUs, event: e.event, who: c.id, epoch: e.epoch })) ?? []);
+  const firstOfEpoch = new Map<number, HistoryEvent>();
+  if (controllers.some((c) => c.proc)) {
+    for (const l of monitor.leaders) {
+      if (l.state !== 'leading' || firstOfEpoch.has(l.epoch)) continue;
+      firstOfEpoch.set(l.epoch, { tUs: l.tUs, event: l.epoch === 1 ? 'lead' : 'takeover', who: l.controllerId, epoch: l.epoch });
+    }
+  }
+  return [...local, ...procs, ...firstOfEpoch.values()].sort((a, b) => a.tUs - b.tUs);
+}
+
+function slotsFromLedgers(controllers: readonly RunningController[], n: number): FailoverSummary['slots'] {
+  return Array.from({ length: n }, (_, k) => {
+    const c = controllers.filter((x) => (x.local?.service.ledger.slots[k]?.plansSent ?? 0) > 0).at(-1);
+    const m = c?.local?.service.ledger.slots[k];
+    return { slot: k, leader: c?.id ?? '—', plansSent: m?.plansSent ?? 0, plansAcked: m?.plansAcked ?? 0, released: m?.released ?? 0, completed: m?.completed ?? 0, dor: m?.dor ?? 0 };
+  });
+}
+
+/** Controllers in other processes: each slot's plans as the monitor saw them, led by whoever held that epoch. */
+function slotsFromMonitor(monitor: Monitor, n: number): FailoverSummary['slots'] {
+  const holder = new Map<number, string>();
+  for (const l of monitor.leaders) if (l.state === 'leading' && !holder.has(l.epoch)) holder.set(l.epoch, l.controllerId);
+  const seen = new Set<string>();
+  const rows = Array.from({ length: n }, (_, k) => ({ slot: k, leader: '—', plansSent: 0, plansAcked: 0, released: 0, completed: 0, dor: 0 }));
+  for (const p of monitor.plans) {
+    if (p.planner === 'launch' || p.planner === 'mission-end' || seen.has(`${p.uav}:${p.seq}`)) continue;
+    seen.add(`${p.uav}:${p.seq}`);
+    const r = rows[p.slot];
+    if (!r) continue;
+    r.plansSent++;
+    r.leader = holder.get(p.epoch) ?? r.leader;
+  }
+  return rows;
+}
 
 /** The printed account of a failover mission. */
 export function formatFailover(f: FailoverSummary): string {
@@ -97,6 +147,7 @@ export function formatFailover(f: FailoverSummary): string {
   out.push(`  plans: ${f.plans.seen} seen, ${f.plans.acked} acked, ${f.plans.nacked} refused (${f.plans.staleEpochNacks} from a deposed leader); epochs ${k.epochs.join(' → ') || '—'}; plan_seq regressions ${k.seqRegressions}; slots without plans ${k.slotsWithoutPlans.length ? k.slotsWithoutPlans.join(', ') : 'none'}`);
   out.push(`  UAVs in hold or RTL before the end: ${new Set(f.failsafes.map((x) => x.uav)).size}${f.failsafes.length ? ` (${f.failsafes.map((x) => `UAV ${x.uav} ${x.code}`).join(', ')})` : ''}`);
   out.push(`  telemetry: ${f.telemetry.received} twin messages received, ${f.telemetry.lost} lost, ${f.telemetry.uplinkDropped} dropped by agents; ${f.telemetry.agentFailovers} agent broker failovers`);
+  for (const m of f.telemetry.missing.slice(0, 10)) out.push(`    missing UAV ${m.uav} seq ${m.seq}: ${m.receivedBy.length ? `received by ${m.receivedBy.join(', ')} (stored by the broker, lost on the way to the monitor)` : 'received by no controller either'}`);
   out.push(`  tasks: ${f.totals.completed}/${f.totals.released} completed, DOR ${f.totals.dor.toFixed(2)}; ${f.landed}/${f.scenario.uavs} UAVs landed; ${f.wallS.toFixed(0)} s wall`);
   return out.join('\n');
 }

@@ -1,0 +1,33 @@
+/** NATS users and permissions from the topic table (issue 19 §4): the same grants as the Mosquitto ACL. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { natsAuthorization, natsPermissions, natsSubject } from './auth.ts';
+import { natsNodeConfig } from './config.ts';
+
+void test('MQTT topic filters become NATS subjects', () => {
+  assert.equal(natsSubject('uavmec/v1/uav/3/twin'), 'uavmec.v1.uav.3.twin');
+  assert.equal(natsSubject('uavmec/v1/uav/+/twin'), 'uavmec.v1.uav.*.twin');
+  assert.equal(natsSubject('uavmec/#'), 'uavmec.>');
+});
+
+void test('an agent publishes only its own UAV\'s topics and reads its own plan and the fleet; the controller reads every twin', () => {
+  const a = natsPermissions({ role: 'agent', uavId: 3 });
+  assert.ok(a.publish.includes('uavmec.v1.uav.3.twin'));
+  assert.ok(a.publish.every((s) => s.startsWith('uavmec.v1.uav.3.')), a.publish.join(' '));
+  assert.ok(a.subscribe.includes('uavmec.v1.uav.3.plan') && a.subscribe.includes('uavmec.v1.fleet') && a.subscribe.includes('$MQTT.sub.>'));
+  assert.ok(!a.subscribe.some((s) => s.includes('.uav.*.')));
+  const c = natsPermissions({ role: 'controller' });
+  assert.ok(c.subscribe.includes('uavmec.v1.uav.*.twin') && c.publish.includes('uavmec.v1.uav.*.plan') && c.publish.includes('uavmec.v1.controller.handover'));
+  assert.ok(!c.publish.includes('uavmec.v1.uav.*.twin'));
+  const r = natsPermissions({ role: 'recorder' });
+  assert.deepEqual(r, { publish: [], subscribe: ['uavmec.>', '$MQTT.sub.>'] });
+});
+
+void test('the authorization block names every identity; one without grants is denied everything; it goes into each node\'s config', () => {
+  const block = natsAuthorization({ uavIds: [1, 2], recorder: true }, (n) => `pw-${n}`, { user: 'admin', password: 'pw-admin' });
+  for (const u of ['controller', 'world', 'uav-1', 'uav-2', 'recorder', 'admin']) assert.match(block, new RegExp(`user: "${u}", password: "pw-${u}"`));
+  assert.match(block, /user: "recorder", password: "pw-recorder", permissions: \{ publish: \{ deny: \[">"\] \}/);
+  const conf = natsNodeConfig({ name: 'n1', host: '127.0.0.1', clientPort: 1, clusterPort: 2, mqttPort: 3, wsPort: 4, routes: [], storeDir: '/tmp/x', replicas: 3, authorization: block });
+  assert.match(conf, /authorization \{/);
+  assert.match(conf, /websocket \{\n {2}listen: "127\.0\.0\.1:4"\n {2}no_tls: true\n\}/);
+});
