@@ -16,7 +16,6 @@
  * Run: npm run bench:controller-scale -- [--uavs 1000] [--slots 6] [--url mqtt://127.0.0.1:1883]
  */
 import { fork } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { WallClock } from '../core/clock.ts';
 import { createRng } from '../core/rng.ts';
@@ -174,7 +173,7 @@ const lines = [
   '',
   `${machineLine()}. Command: \`npm run bench:controller-scale\`.`,
   '',
-  `${K} UAVs × ${RATE_HZ} Hz twin state (${K * RATE_HZ} messages/s), ${K * USERS_PER_UAV} task requests per slot, ${SLOT_S} s slots; per slot the controller's planning path: \`planSlot\` (k-means hover targets warm-started from the last slot, CD + KKT offloading, plan bodies) and every plan encoded. On time = planned within the slot's planning window (${WINDOW_S} s after the 25 % collect phase). Lockstep: simulated time, each slot's ${K * RATE_HZ * SLOT_S} twin states decoded + applied first (CPU ms). Real time: twin states through Mosquitto (QoS 0) into the real \`Bus\`, slots on the wall clock.`,
+  `${K} UAVs × ${RATE_HZ} Hz twin state (${K * RATE_HZ} messages/s), ${K * USERS_PER_UAV} task requests per slot, ${SLOT_S} s slots; per slot the controller's planning path: \`planSlot\` (k-means hover targets warm-started from the last slot, CD + KKT offloading, plan bodies) and every plan encoded. On time = planned within the slot's planning window (${WINDOW_S} s after the 25 % collect phase). Lockstep: simulated time, each slot's ${K * RATE_HZ * SLOT_S} twin states decoded + applied first (CPU ms). Real time: twin states through Mosquitto (QoS 0) into the real \`Bus\`, slots on the wall clock, the UAVs on the same grid as in lockstep. Before issue 20's changes to \`apps/controller/slot\` (k-means nearest centres by a linear scan, the cold slot's targets assigned by sorting all K² UAV–centre pairs: 3.4 s of the cold slot) slot 0 took 2.8 s CPU at load 28 and 1.3 s at load 3, and was late in real time; the plans are the same bit for bit (\`nearest.test.ts\`, \`greedy-assign.test.ts\`).`,
   '',
   '| mode | slot | twin ingest ms CPU | plan ms CPU | plans | predicted DOR | late ms | on time |',
   '|---|---:|---:|---:|---:|---:|---:|:---:|',

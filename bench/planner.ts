@@ -7,8 +7,7 @@
  * Targets: 30 UAVs × 200 users ≤ 50 ms median (CD + KKT), 100 × 1000 ≤ 1 s.
  * Run: node --import tsx bench/planner.ts [--quick]
  */
-import os from 'node:os';
-import { writeBenchmarkSection } from './report.ts';
+import { machineLine, writeBenchmarkSection } from './report.ts';
 import { createRng } from '../core/rng.ts';
 import { generateS0Instance, generateS3Instance, gridHover, planCoalitions, planOffloading } from '../engines/planning/index.ts';
 
@@ -71,12 +70,10 @@ for (const [K, N, dense] of cells) {
   }
 }
 
-const cpu = os.cpus()[0]?.model ?? 'unknown';
-const load = os.loadavg()[0]!.toFixed(1);
 const section = [
   '## Planner',
   '',
-  `Machine: ${cpu}, ${os.cpus().length} cores; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; 1-min load average at the end ${load}${quick ? '; --quick' : ''}. Times are wall-clock ms per slot plan (instance generation excluded, one JIT warm-up run excluded), a fresh seeded instance per repetition. CD + KKT: \`planOffloading(…, 'cd-kkt')\` = 3-start CD (SPEC §5.1 [choice], cd.ts) + KKT allocation; "1-start" is \`singleStart: true\`. Coalition: \`planCoalitions(…, 'coalition')\` over all users' requests (EDF order, TU merge/split/switch/exchange, shortlist of 24 candidates per MED). p99 is the largest of the repetitions when fewer than 100 ran. Targets: 30 × 200 ≤ 50 ms median, 100 × 1000 ≤ 1 s. Command: \`node --import tsx bench/planner.ts\`.`,
+  `${machineLine()}${quick ? '; --quick' : ''}. Times are wall-clock ms per slot plan (instance generation excluded, one JIT warm-up run excluded), a fresh seeded instance per repetition. CD + KKT: \`planOffloading(…, 'cd-kkt')\` = 3-start CD (SPEC §5.1 [choice], cd.ts) + KKT allocation; "1-start" is \`singleStart: true\`. Coalition: \`planCoalitions(…, 'coalition')\` over all users' requests (EDF order, TU merge/split/switch/exchange, shortlist of 24 candidates per MED). p99 is the largest of the repetitions when fewer than 100 ran. Targets: 30 × 200 ≤ 50 ms median, 100 × 1000 ≤ 1 s. Command: \`node --import tsx bench/planner.ts\`.`,
   '',
   '| UAVs | users | CD+KKT median ms | CD+KKT p99 ms | 1-start median ms | CD sweeps | coalition median ms | coalition p99 ms | MEDs served | reps (CD/coal) |',
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

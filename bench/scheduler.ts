@@ -6,8 +6,7 @@
  *
  * Run: node --import tsx bench/scheduler.ts [--reps 5] [--quick]
  */
-import { writeBenchmarkSection } from './report.ts';
-import os from 'node:os';
+import { machineLine, writeBenchmarkSection } from './report.ts';
 import { createRng } from '../core/rng.ts';
 import { compileProblem, fitnessOf, heft, runGa, syntheticProblem } from '../engines/scheduling/schedule/index.ts';
 
@@ -48,11 +47,10 @@ for (const [N, T] of todo) {
   rows.push(line);
 }
 
-const cpu = os.cpus()[0]?.model ?? 'unknown';
 const section = [
   '## Scheduler',
   '',
-  `Machine: ${cpu}, ${os.cpus().length} cores; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. ${reps} seeded instances per row (\`syntheticProblem\`, 4 CPU levels, fixed movement energy 1–3 kJ per UAV), default GA options (population 40, ≤ 200 generations, patience 40, 3 restarts, local search every 10 generations, HEFT-seeded). Gain = 1 − GA/HEFT on the objective max_n(γE_move + E_c); ≥ 0 by construction (elitism + HEFT seed). Target: 10 UAVs × 500 subtasks ≤ 200 ms median. Command: \`node --import tsx bench/scheduler.ts\`.`,
+  `${machineLine()}. ${reps} seeded instances per row (\`syntheticProblem\`, 4 CPU levels, fixed movement energy 1–3 kJ per UAV), default GA options (population 40, ≤ 200 generations, patience 40, 3 restarts, local search every 10 generations, HEFT-seeded). Gain = 1 − GA/HEFT on the objective max_n(γE_move + E_c); ≥ 0 by construction (elitism + HEFT seed). Target: 10 UAVs × 500 subtasks ≤ 200 ms median. Command: \`node --import tsx bench/scheduler.ts\`.`,
   '',
   '| UAVs | subtasks | median ms | max ms | generations | evaluations | median gain vs HEFT % | min gain % |',
   '|---:|---:|---:|---:|---:|---:|---:|---:|',
