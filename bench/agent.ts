@@ -10,7 +10,7 @@
  * Writes docs/benchmarks.md under "## Agent" (replacing that section only).
  * Run: node --import tsx bench/agent.ts
  */
-import { writeBenchmarkSection } from './report.ts';
+import { machineLine, writeBenchmarkSection } from './report.ts';
 import os from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -142,11 +142,10 @@ const procRows = [
 ];
 rmSync(pkg.dir, { recursive: true, force: true });
 
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const lines = [
   '## Agent',
   '',
-  `Machine: ${cpu}, ${os.cpus().length} cores; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. Command: \`node --import tsx bench/agent.ts\`.`,
+  `${machineLine()}. Command: \`node --import tsx bench/agent.ts\`.`,
   '',
   `Policy inference: \`PolicyRunner.step\` (observation checks, onnxruntime-node CPU session with 1 thread, action clipping and ENU→NED mapping), batch 1, ${N.toLocaleString('en-US')} steps after 500 warm-up steps. Target: p99 ≤ 0.2 ms for 3→64→64→3.`,
   '',

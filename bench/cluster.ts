@@ -50,6 +50,7 @@ if (![M, P, W].every((x) => Number.isInteger(x) && x > 0)) {
 
 interface Row {
   target: string;
+  session: 'clean' | 'persistent';
   nodes: number;
   chaos: string;
   sent: number;
@@ -79,12 +80,13 @@ async function reachable(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function run(target: string, urls: string[], kill?: () => Promise<void>): Promise<Row> {
+async function run(target: string, urls: string[], kill?: () => Promise<void>, session: Row['session'] = 'persistent'): Promise<Row> {
   const clock = new WallClock();
   const log = silentLogger();
   const tag = `${target.replace(/\W/g, '')}-${process.pid}-${Date.now() % 1e6}`;
   const order = (first: number) => [...urls.slice(first), ...urls.slice(0, first)].join(',');
-  const ctl = await Bus.connect({ url: order(urls.length - 1), clientId: `bench-ctl-${tag}`, sender: 'controller', clock, log });
+  // The controller's session as missions use it: clean on a single broker, persistent on a cluster (it rides out the stall).
+  const ctl = await Bus.connect({ url: order(urls.length - 1), clientId: `bench-ctl-${tag}`, sender: 'controller', clock, log, persistentSession: session === 'persistent' });
   // UAV ids of this run only: the system Mosquitto may carry other missions' twins meanwhile.
   const base = 100_000 + (process.pid % 9000) * 100 + (Date.now() % 97);
   const ours = (id: number) => id > base && id <= base + P;
@@ -135,14 +137,14 @@ async function run(target: string, urls: string[], kill?: () => Promise<void>): 
   const seconds = (last - t0) / 1000;
   const failovers = agents.reduce((s, b) => s + b.stats.connects - 1, 0);
   for (const b of [...agents, ctl]) await b.close().catch(() => undefined);
-  return { target, nodes: urls.length, chaos: kill ? 'node 1 killed half-way' : '—', sent: total, unique: seen.size, lost: total - seen.size, dup, seconds, rate: seen.size / seconds, p50ms: pct(lat, 0.5), p99ms: pct(lat, 0.99), failovers };
+  return { target, session, nodes: urls.length, chaos: kill ? 'node 1 killed half-way' : '—', sent: total, unique: seen.size, lost: total - seen.size, dup, seconds, rate: seen.size / seconds, p50ms: pct(lat, 0.5), p99ms: pct(lat, 0.99), failovers };
 }
 
 const rows: Row[] = [];
 const show = (r: Row) => console.log(`${r.target} (${r.nodes} node${r.nodes > 1 ? 's' : ''}${r.chaos !== '—' ? `, ${r.chaos}` : ''}): ${Math.round(r.rate)} msgs/s, lost ${r.lost}/${r.sent}, dup ${r.dup}, p50 ${r.p50ms.toFixed(1)} ms, p99 ${r.p99ms.toFixed(1)} ms, failovers ${r.failovers}`);
 
 if (await reachable('127.0.0.1', 1883)) {
-  rows.push(await run('Mosquitto 2.0 (system)', ['mqtt://127.0.0.1:1883']));
+  rows.push(await run('Mosquitto 2.0 (system)', ['mqtt://127.0.0.1:1883'], undefined, 'clean'));
   show(rows.at(-1)!);
 } else console.log('no Mosquitto at 127.0.0.1:1883: its row is skipped');
 
@@ -150,14 +152,25 @@ const dir = mkdtempSync(join(os.tmpdir(), 'uavmec-bench-cluster-'));
 let cluster: NatsCluster | undefined;
 try {
   cluster = await startNatsCluster({ nodes: 3, dir });
-  rows.push(await run('nats-server 2.9 MQTT/JetStream R3', cluster.urls));
+  rows.push(await run('nats-server 2.9 MQTT/JetStream R3 (uavmec: limits-retention stream)', cluster.urls));
   show(rows.at(-1)!);
   const c = cluster;
-  rows.push(await run('nats-server 2.9 MQTT/JetStream R3', cluster.urls, () => c.kill(0)));
+  rows.push(await run('nats-server 2.9 MQTT/JetStream R3 (uavmec: limits-retention stream)', cluster.urls, () => c.kill(0)));
   show(rows.at(-1)!);
 } finally {
   await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
+}
+// nats-server's own `$MQTT_msgs` (interest retention), for the record: what the limits stream fixed (apps/cluster/jetstream.ts).
+const dir2 = mkdtempSync(join(os.tmpdir(), 'uavmec-bench-cluster-'));
+let interest: NatsCluster | undefined;
+try {
+  interest = await startNatsCluster({ nodes: 3, dir: dir2, mqttMessagesRetention: 'interest' });
+  rows.push(await run('nats-server 2.9, its default interest-retention stream', interest.urls));
+  show(rows.at(-1)!);
+} finally {
+  await interest?.stop();
+  rmSync(dir2, { recursive: true, force: true });
 }
 for (const t of a.target) {
   const eq = t.indexOf('=');
@@ -174,11 +187,11 @@ const section = [
   '## Clustered broker ingest',
   '',
   `Machine: ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.cpus().length} cores; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; 1-min load average at the end ${os.loadavg()[0]!.toFixed(1)}. Command: \`npm run bench:cluster\`${a.target.length ? ' with ' + a.target.map((t) => `\`--target ${t.split('=')[0]}=…\``).join(' ') : ''}.`,
-  `${P} agents × ${M} TwinState messages (QoS 1 through the bus, ≤ ${W} unacknowledged each) into one controller-side subscriber that decodes and validates each; agents round-robin over the nodes, the controller on the last node. Rate = messages / (first publish → last arrival). "lost" = published, acknowledged by the broker, never received.`,
+  `${P} agents × ${M} TwinState messages (QoS 1 through the bus, ≤ ${W} unacknowledged each) into one controller-side subscriber that decodes and validates each (clean session on Mosquitto, persistent on the clusters, as missions use them); agents round-robin over the nodes, the controller on the last node. Rate = messages / (first publish → last arrival): the ingest rate at which the row's loss was measured. "lost" = published, acknowledged by the broker, never received. One subscriber cannot show the loss of nats-server's own interest-retention stream (it needs several subscribers with replicated consumers: 0.3–1.4 % lost per subscriber with three, no node killed — docs/failover.md, "Telemetry loss"; \`test/cluster/qos1-fanout.test.ts\`); the limits-retention stream uavmec creates is what the other NATS rows run on. RabbitMQ 3.10 is not in this run (its row in deploy/cluster/README.md: 0 lost, p50 1,135 ms, retained messages node-local).`,
   '',
-  '| broker | nodes | chaos | messages | lost | duplicates | msgs/s | p50 ms | p99 ms | agent failovers |',
-  '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.target} | ${r.nodes} | ${r.chaos} | ${r.sent} | ${r.lost} | ${r.dup} | ${Math.round(r.rate).toLocaleString('en-US')} | ${r.p50ms.toFixed(1)} | ${r.p99ms.toFixed(1)} | ${r.failovers} |`),
+  '| broker | nodes | subscriber session | chaos | messages | lost | duplicates | msgs/s | p50 ms | p99 ms | agent failovers |',
+  '|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.target} | ${r.nodes} | ${r.session} | ${r.chaos} | ${r.sent} | ${r.lost} | ${r.dup} | ${Math.round(r.rate).toLocaleString('en-US')} | ${r.p50ms.toFixed(1)} | ${r.p99ms.toFixed(1)} | ${r.failovers} |`),
 ].join('\n');
 console.log(`\n${section}`);
 if (!a['no-write']) writeBenchmarkSection('Clustered broker ingest', section);

@@ -13,7 +13,7 @@ import puppeteer from 'puppeteer-core';
 import { startEmbeddedBroker } from '../apps/common/index.ts';
 import { openViewFor } from '../apps/view/index.ts';
 import { defaultScenario } from '../sim/world/index.ts';
-import { writeBenchmarkSection } from './report.ts';
+import { machineLine, writeBenchmarkSection } from './report.ts';
 import { startFeed } from './view-feed.ts';
 
 const SIZES = process.env.BENCH_VIEW_SIZES ? process.env.BENCH_VIEW_SIZES.split(',').map(Number) : [4, 25, 100, 250];
@@ -65,11 +65,10 @@ async function main(): Promise<number> {
     rows.push(r);
   }
   const version = spawnSync(chromium, ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/\s+built on.*/, '');
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const at100 = rows.find((r) => r.uavs === 100)!;
   writeBenchmarkSection('Ground-station view', `## Ground-station view
 
-Machine: ${cpu}, ${os.cpus().length} cores (shared with the other engineers' jobs: 1-minute load average in the table); ${version}, headless, software rendering, 1400 × 900; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. Each row: a synthetic fleet (bench/view-feed.ts) publishes real contract messages on the embedded broker — every UAV's TwinState at 5 Hz, FleetState at 5 Hz, a plan per UAV and a task per user (2 per UAV) every 2 s slot — and the page (\`uavmec view\`: MQTT over WebSocket and protobufjs decoding in a worker, the model on the main thread) draws the canvas map every animation frame and refreshes the DOM (table, labels, charts, events) 5 times a second; frames counted over ${MEASURE_MS / 1000} s after ${WARMUP_MS / 1000} s of warm-up. Target (issue 17): ≥ 30 fps at 100 UAVs — ${at100.fps >= 30 ? 'met' : 'NOT met'} (${at100.fps.toFixed(1)} fps). Command: \`npm run bench:view\`.
+${machineLine()} (1-minute load average per row in the table); ${version}, headless, software rendering, 1400 × 900. Each row: a synthetic fleet (bench/view-feed.ts) publishes real contract messages on the embedded broker — every UAV's TwinState at 5 Hz, FleetState at 5 Hz, a plan per UAV and a task per user (2 per UAV) every 2 s slot — and the page (\`uavmec view\`: MQTT over WebSocket and protobufjs decoding in a worker, the model on the main thread) draws the canvas map every animation frame and refreshes the DOM (table, labels, charts, events) 5 times a second; frames counted over ${MEASURE_MS / 1000} s after ${WARMUP_MS / 1000} s of warm-up. Target (issue 17): ≥ 30 fps at 100 UAVs — ${at100.fps >= 30 ? 'met' : 'NOT met'} (${at100.fps.toFixed(1)} fps). Command: \`npm run bench:view\`.
 
 | UAVs | messages/s published | messages/s into the page | frames/s | map draw, JS ms/frame | DOM refresh, ms | load avg (1 min) |
 |---:|---:|---:|---:|---:|---:|---:|

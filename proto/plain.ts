@@ -102,7 +102,8 @@ class NumberReader extends protobuf.BufferReader {
   }
 }
 
-type Decode = (r: protobuf.Reader, end: number) => Plain;
+/** Decodes up to `end`; `base` is the field's value decoded before, into which this occurrence merges. */
+type Decode = (r: protobuf.Reader, end: number, base?: Plain) => Plain;
 const decoders = new Map<protobuf.Type, Decode>();
 
 /**
@@ -115,7 +116,7 @@ function plainDecoder(type: protobuf.Type): Decode {
   const hit = decoders.get(type);
   if (hit) return hit;
   let compiled: Decode | undefined;
-  const lazy: Decode = (r, end) => (compiled ??= compileDecoder(type))(r, end);
+  const lazy: Decode = (r, end, base) => (compiled ??= compileDecoder(type))(r, end, base);
   decoders.set(type, lazy);
   return lazy;
 }
@@ -135,44 +136,66 @@ function compileDecoder(type: protobuf.Type): Decode {
     const isMsg = f.resolvedType instanceof protobuf.Type;
     const wireType = f.resolvedType instanceof protobuf.Enum ? 'int32' : f.type;
     if (!isMsg && !READ_METHODS.has(wireType)) throw new TypeError(`field ${f.fullName}: type ${f.type} not supported by the plain decoder`);
-    let read = `r.${wireType}()`;
+    // proto3 strings are UTF-8-checked (protobufjs's `stringVerify`): invalid UTF-8 is malformed input.
+    const verifyUtf8 = wireType === 'string' && (f as unknown as { _features?: { utf8_validation?: string } })._features?.utf8_validation === 'VERIFY';
+    let read = verifyUtf8 ? 'r.stringVerify()' : `r.${wireType}()`;
     if (isMsg) {
       nested.push(plainDecoder(f.resolvedType as protobuf.Type));
-      read = `d[${nested.length - 1}](r, r.uint32() + r.pos)`;
+      // A message field seen again merges into what came before (protobuf semantics).
+      read = f.repeated ? `d[${nested.length - 1}](r, sub(r))` : `d[${nested.length - 1}](r, sub(r), ${v})`;
     }
+    // A field whose wire type is not its type's is an unknown field, skipped (as protobufjs does):
+    // its bytes must not be read as the declared type.
+    const wt = isMsg ? 2 : WIRE_TYPES[wireType]!;
     const conv = (x: string) => (LONG_TYPES.has(f.type) ? `L(${x}, ${UNSIGNED_LONG.has(f.type)})` : x); // x evaluated once
     if (f.repeated) {
-      decl.push(`var ${v} = null;`);
-      const packed = !isMsg && wireType !== 'string' && wireType !== 'bytes' ? `if ((t & 7) === 2) { var e${k} = r.uint32() + r.pos; while (r.pos < e${k}) ${v}.push(${conv(read)}); } else ` : '';
-      cases.push(`case ${f.id}: if (${v} === null) ${v} = []; ${packed}${v}.push(${conv(read)}); break;`);
+      decl.push(`var ${v} = base !== undefined && base.${f.name}.length ? base.${f.name} : null;`);
+      const packable = !isMsg && wt !== 2;
+      const packed = packable ? `if ((t & 7) === 2) { var e${k} = sub(r); while (r.pos < e${k}) ${v}.push(${conv(read)}); if (r.pos !== e${k}) throw RangeError('index out of range'); } else ` : '';
+      cases.push(`case ${f.id}: if (${packable ? `(t & 7) !== 2 && ` : ''}(t & 7) !== ${wt}) { r.skipType(t & 7, 0, t >>> 3); break; } if (${v} === null) ${v} = []; ${packed}${v}.push(${conv(read)}); break;`);
       build.push(`o.${f.name} = ${v} === null ? [] : ${v};`);
     } else if (isMsg || f.partOf) {
-      decl.push(`var ${v};`);
-      cases.push(`case ${f.id}: ${v} = ${read}; break;`);
+      decl.push(`var ${v} = base !== undefined ? base.${f.name} : undefined;`);
+      cases.push(`case ${f.id}: if ((t & 7) !== ${wt}) { r.skipType(t & 7, 0, t >>> 3); break; } ${v} = ${read}; break;`);
       build.push(`if (${v} !== undefined) o.${f.name} = ${conv(v)};`);
     } else {
       defaults.push(proto[f.name]);
-      decl.push(`var ${v} = D[${defaults.length - 1}];`);
-      cases.push(`case ${f.id}: ${v} = ${read}; break;`);
+      decl.push(`var ${v} = base !== undefined ? base.${f.name} : D[${defaults.length - 1}];`);
+      cases.push(`case ${f.id}: if ((t & 7) !== ${wt}) { r.skipType(t & 7, 0, t >>> 3); break; } ${v} = ${read}; break;`);
       build.push(`o.${f.name} = ${conv(v)};`);
     }
   });
   const src = [
-    `return function ${type.name}Decode(r, end) {`,
+    `return function ${type.name}Decode(r, end, base) {`,
     ...decl,
     'while (r.pos < end) {',
-    'var t = r.uint32();',
+    'var t = r.tag();',
     'switch (t >>> 3) {',
     ...cases,
-    'default: r.skipType(t & 7);',
+    'default: r.skipType(t & 7, 0, t >>> 3);',
     '}',
     '}',
+    // A nested message or packed run whose fields overran its declared length is malformed.
+    "if (r.pos !== end) throw RangeError('index out of range');",
     ...build,
     'return o;',
     '};',
   ].join('\n');
-  return (new Function('d', 'D', 'L', src) as (d: Decode[], D: unknown[], l: typeof longToNumber) => Decode)(nested, defaults, longToNumber);
+  return (new Function('d', 'D', 'L', 'sub', src) as (d: Decode[], D: unknown[], l: typeof longToNumber, s: typeof subEnd) => Decode)(nested, defaults, longToNumber, subEnd);
 }
+
+/** Reads a length prefix and returns where the length-delimited value ends; throws past the buffer's end. */
+function subEnd(r: protobuf.Reader): number {
+  const end = r.size() + r.pos;
+  if (end > r.len) throw new RangeError(`index out of range: ${end} > ${r.len}`);
+  return end;
+}
+
+/** The wire type each scalar type is encoded with (0 varint, 1 64-bit, 2 length-delimited, 5 32-bit). */
+const WIRE_TYPES: Record<string, number> = {
+  int32: 0, uint32: 0, sint32: 0, int64: 0, uint64: 0, sint64: 0, bool: 0,
+  fixed64: 1, sfixed64: 1, double: 1, string: 2, bytes: 2, fixed32: 5, sfixed32: 5, float: 5,
+};
 
 /** Reader methods by field type (enums read as int32). */
 const READ_METHODS = new Set(['double', 'float', 'int32', 'uint32', 'sint32', 'fixed32', 'sfixed32', 'int64', 'uint64', 'sint64', 'fixed64', 'sfixed64', 'bool', 'string', 'bytes']);
