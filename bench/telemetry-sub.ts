@@ -2,7 +2,8 @@
  * The subscribing side of bench/telemetry.ts, in its own process (as the controller is):
  * - `bus`: the controller's ingest path — the real `Bus` (topic match, protobuf decode + validate)
  *   and `applyTwinState` into the twin, exactly the controller's twin handler;
- * - `json`: the peer — a bare MQTT client that only runs `JSON.parse` on each payload.
+ * - `json`: the peer — a bare MQTT client (mqtt.js defaults) that only runs `JSON.parse` on each payload;
+ * - `jsonq`: the same peer with mqtt.js's debug logger off (`log: noop`), as the `Bus` runs it.
  *
  * Over IPC: `{ cmd: 'mark' }` → `{ received, cpuUs, firstMs, lastMs }`: counts since start (the
  * parent diffs them) and the receive times of the first and last message since the previous mark;
@@ -14,7 +15,7 @@ import { Bus } from '../apps/common/bus.ts';
 import { silentLogger } from '../apps/common/log.ts';
 import { applyTwinState, emptyTwin } from '../apps/controller/twin/index.ts';
 
-const [, , url, kind] = process.argv as [string, string, string, 'bus' | 'json'];
+const [, , url, kind] = process.argv as [string, string, string, 'bus' | 'json' | 'jsonq'];
 let received = 0;
 let sink = 0;
 /** Receive times (performance.now) of the first and last message since the last mark. */
@@ -39,12 +40,12 @@ if (kind === 'bus') {
   });
   sink = twin.size;
 } else {
-  const client = await mqtt.connectAsync(url, { clientId: `bench-json-${process.pid}`, clean: true });
+  const client = await mqtt.connectAsync(url, { clientId: `bench-${kind}-${process.pid}`, clean: true, ...(kind === 'jsonq' ? { log: () => undefined } : {}) });
   client.on('message', (_topic, payload) => {
     sink += (JSON.parse(payload.toString()) as { uav_id: number }).uav_id;
     seen();
   });
-  await client.subscribeAsync('bench/json/uav/+/twin', { qos: 0 });
+  await client.subscribeAsync(`bench/${kind}/uav/+/twin`, { qos: 0 });
   process.on('message', (m: { cmd: string }) => {
     if (m.cmd === 'exit') void client.endAsync().then(() => process.exit(0));
   });

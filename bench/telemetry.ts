@@ -126,9 +126,13 @@ interface Drain {
   perS: number;
   cpuUsPerMsg: number;
 }
-/** The two subscribers of one pass: ours (default V8 or the large young generation) and the JSON peer. */
-type SubKind = 'ours' | 'json';
-const SUBS: readonly SubKind[] = ['ours', 'json'];
+/**
+ * The subscribers of one pass: ours (default V8 or the large young generation), the JSON peer
+ * (mqtt.js defaults) and the JSON peer with mqtt.js's debug logger off, as the `Bus` runs mqtt.js
+ * (so the table shows how much of the difference that setting is).
+ */
+type SubKind = 'ours' | 'json' | 'jsonq';
+const SUBS: readonly SubKind[] = ['ours', 'json', 'jsonq'];
 type Variant = 'default' | 'young64';
 interface Steady {
   delivered: number;
@@ -146,7 +150,7 @@ interface IngestRow {
  * messages, so the broker and the socket hold them; then it is resumed and drains them as fast as
  * it can. Rate = messages ÷ (last − first receive time); the publisher's speed does not enter.
  */
-async function drain(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | 'json', count: number): Promise<Drain> {
+async function drain(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | 'json' | 'jsonq', count: number): Promise<Drain> {
   const a = await ask<Mark>(sub, { cmd: 'mark' });
   sub.kill('SIGSTOP');
   const run = await ask<{ sent: number }>(fleet, { cmd: 'run', rate: 1e9, seconds: count / 1e9, format });
@@ -165,7 +169,7 @@ async function drain(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | '
 }
 
 /** A steady offered rate: delivered fraction and the subscriber's CPU per message. */
-async function steady(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | 'json', rate: number): Promise<Steady> {
+async function steady(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | 'json' | 'jsonq', rate: number): Promise<Steady> {
   const a = await ask<Mark>(sub, { cmd: 'mark' });
   const run = await ask<{ sent: number }>(fleet, { cmd: 'run', rate, seconds: SECONDS, format });
   await sleep(500);
@@ -181,14 +185,18 @@ async function steady(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | 
  */
 async function ingest(uavs: number, variant: Variant): Promise<IngestRow> {
   const fleet = await child('telemetry-fleet.ts', [URL_, String(uavs)]);
-  const subs = { ours: await child('telemetry-sub.ts', [URL_, 'bus'], variant === 'young64' ? LARGE_YOUNG_GEN : []), json: await child('telemetry-sub.ts', [URL_, 'json']) };
+  const subs = {
+    ours: await child('telemetry-sub.ts', [URL_, 'bus'], variant === 'young64' ? LARGE_YOUNG_GEN : []),
+    json: await child('telemetry-sub.ts', [URL_, 'json']),
+    jsonq: await child('telemetry-sub.ts', [URL_, 'jsonq']),
+  };
   try {
-    const fmt = { ours: 'proto', json: 'json' } as const;
+    const fmt = { ours: 'proto', json: 'json', jsonq: 'jsonq' } as const;
     // Warm-up (JIT, twin filled with every UAV), not counted.
     for (const k of SUBS) await steady(fleet, subs[k], fmt[k], 5000);
-    const drains = { ours: [] as Drain[], json: [] as Drain[] };
-    const steadies = { ours: [] as Steady[], json: [] as Steady[] };
-    const label = (k: SubKind) => (k === 'json' ? 'json' : `ours/${variant}`).padEnd(13);
+    const drains = { ours: [] as Drain[], json: [] as Drain[], jsonq: [] as Drain[] };
+    const steadies = { ours: [] as Steady[], json: [] as Steady[], jsonq: [] as Steady[] };
+    const label = (k: SubKind) => (k === 'ours' ? `ours/${variant}` : k).padEnd(13);
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 ? [...SUBS].reverse() : SUBS;
       for (const k of order) {
@@ -204,9 +212,14 @@ async function ingest(uavs: number, variant: Variant): Promise<IngestRow> {
     }
     const med = (ds: Drain[]): Drain => ({ sent: ds[0]!.sent, delivered: median(ds.map((d) => d.delivered)), perS: median(ds.map((d) => d.perS)), cpuUsPerMsg: median(ds.map((d) => d.cpuUsPerMsg)) });
     const medS = (ss: Steady[]): Steady => ({ delivered: Math.min(...ss.map((x) => x.delivered)), cpuUsPerMsg: median(ss.map((x) => x.cpuUsPerMsg)) });
-    return { uavs, variant, drain: { ours: med(drains.ours), json: med(drains.json) }, steady: { ours: medS(steadies.ours), json: medS(steadies.json) } };
+    return {
+      uavs,
+      variant,
+      drain: { ours: med(drains.ours), json: med(drains.json), jsonq: med(drains.jsonq) },
+      steady: { ours: medS(steadies.ours), json: medS(steadies.json), jsonq: medS(steadies.jsonq) },
+    };
   } finally {
-    for (const c of [fleet, subs.ours, subs.json]) {
+    for (const c of [fleet, subs.ours, subs.json, subs.jsonq]) {
       c.kill('SIGCONT');
       c.send({ cmd: 'exit' });
     }
@@ -232,13 +245,13 @@ const lines = [
   '|---|---:|---:|---:|',
   ...codec.map((r) => `| ${r.name} | ${r.usPerMsg.toFixed(2)} | ${f0(1e6 / r.usPerMsg)} | ${(codec[1]!.usPerMsg / r.usPerMsg).toFixed(2)} |`),
   '',
-  `Ingest through Mosquitto, QoS 0: one fleet process (one MQTT connection per UAV) publishes the TwinState as protobuf on the contract topic or as JSON on \`bench/json/uav/{id}/twin\`; ours = the controller's twin path (the real \`Bus\`: topic match, decode + validate, then \`applyTwinState\`), peer = a bare mqtt.js client (its defaults) that only runs \`JSON.parse\`, each in its own process. Each row is one pass: our subscriber and the peer, alone on the broker, taking turns, median of ${ROUNDS} rounds (only one of ours runs at a time: two would both receive every protobuf message and compete for the 2 cores). "64 MB" = ours started with \`${LARGE_YOUNG_GEN.join(' ')}\` (e.g. \`NODE_OPTIONS="${LARGE_YOUNG_GEN.join(' ')}" uavmec controller …\`), V8's young generation enlarged from its default (1 MB grown to 16 MB): the twin entries of 1 000 UAVs live 1 000 reports each and are otherwise copied by several scavenges before they die. Drain = the subscriber is paused (SIGSTOP) while ${f0(DRAIN)} messages are published, then resumed: messages/s from its first to its last receive, so the publisher's own speed does not cap it, and its CPU (user + system) per message received meanwhile (less bent by the other processes on the machine; the JSON payloads are 3× larger, so the broker may drop some of them while the JSON subscriber is paused). Steady = ${f0(RATE)} messages/s offered for ${SECONDS} s: worst delivered fraction and the subscriber's CPU (user + system) per message. Target: ours ≥ 0.9× the bare-JSON subscriber at 100 and 1 000 UAVs (drain, default flags).`,
+  `Ingest through Mosquitto, QoS 0: one fleet process (one MQTT connection per UAV) publishes the TwinState as protobuf on the contract topic or as JSON on \`bench/json/uav/{id}/twin\`; ours = the controller's twin path (the real \`Bus\`: topic match, decode + validate, then \`applyTwinState\`), peer = a bare mqtt.js client (its defaults) that only runs \`JSON.parse\`; "JSON, logger off" = the same peer with mqtt.js's debug logger replaced by a no-op (\`log\` option), as the \`Bus\` runs mqtt.js unless \`DEBUG\` selects mqttjs (mqtt.js calls it ≈ 15 times per inbound packet); each in its own process. Each row is one pass: our subscriber and the two peers, alone on the broker, taking turns, median of ${ROUNDS} rounds (only one of ours runs at a time: two would both receive every protobuf message and compete for the 2 cores). "64 MB" = ours started with \`${LARGE_YOUNG_GEN.join(' ')}\` (e.g. \`NODE_OPTIONS="${LARGE_YOUNG_GEN.join(' ')}" uavmec controller …\`), V8's young generation enlarged from its default (1 MB grown to 16 MB): the twin entries of 1 000 UAVs live 1 000 reports each and are otherwise copied by several scavenges before they die. Drain = the subscriber is paused (SIGSTOP) while ${f0(DRAIN)} messages are published, then resumed: messages/s from its first to its last receive, so the publisher's own speed does not cap it, and its CPU (user + system) per message received meanwhile (less bent by the other processes on the machine; the JSON payloads are 3× larger, so the broker may drop some of them while the JSON subscriber is paused). Steady = ${f0(RATE)} messages/s offered for ${SECONDS} s: worst delivered fraction and the subscriber's CPU (user + system) per message. Target: ours ≥ 0.9× the bare-JSON subscriber at 100 and 1 000 UAVs (drain, default flags).`,
   '',
-  '| UAVs | ours: V8 young generation | drain msgs/s: ours / JSON | × JSON | drain CPU µs/msg: ours / JSON | × JSON by CPU | drain delivered %: ours / JSON | steady CPU µs/msg: ours / JSON | steady delivered %: ours / JSON |',
-  '|---:|---|---|---:|---|---:|---|---|---|',
+  '| UAVs | ours: V8 young generation | drain msgs/s: ours / JSON / JSON, logger off | × JSON | × JSON, logger off | drain CPU µs/msg: ours / JSON / JSON, logger off | × JSON by CPU | drain delivered %: ours / JSON / JSON, logger off | steady CPU µs/msg: ours / JSON / JSON, logger off | steady delivered %: ours / JSON / JSON, logger off |',
+  '|---:|---|---|---:|---:|---|---:|---|---|---|',
   ...rows.map((r) => {
-    const both = (f: (k: SubKind) => string) => SUBS.map(f).join(' / ');
-    return `| ${r.uavs} | ${r.variant === 'default' ? 'default' : '64 MB'} | ${both((k) => f0(r.drain[k].perS))} | ${(r.drain.ours.perS / r.drain.json.perS).toFixed(2)} | ${both((k) => r.drain[k].cpuUsPerMsg.toFixed(1))} | ${(r.drain.json.cpuUsPerMsg / r.drain.ours.cpuUsPerMsg).toFixed(2)} | ${both((k) => (r.drain[k].delivered * 100).toFixed(1))} | ${both((k) => r.steady[k].cpuUsPerMsg.toFixed(1))} | ${both((k) => (r.steady[k].delivered * 100).toFixed(2))} |`;
+    const all = (f: (k: SubKind) => string) => SUBS.map(f).join(' / ');
+    return `| ${r.uavs} | ${r.variant === 'default' ? 'default' : '64 MB'} | ${all((k) => f0(r.drain[k].perS))} | ${(r.drain.ours.perS / r.drain.json.perS).toFixed(2)} | ${(r.drain.ours.perS / r.drain.jsonq.perS).toFixed(2)} | ${all((k) => r.drain[k].cpuUsPerMsg.toFixed(1))} | ${(r.drain.json.cpuUsPerMsg / r.drain.ours.cpuUsPerMsg).toFixed(2)} | ${all((k) => (r.drain[k].delivered * 100).toFixed(1))} | ${all((k) => r.steady[k].cpuUsPerMsg.toFixed(1))} | ${all((k) => (r.steady[k].delivered * 100).toFixed(2))} |`;
   }),
   '',
   `Decode + validate per message: ${ours.toFixed(2)} µs ours vs ${codec[1]!.usPerMsg.toFixed(2)} µs JSON (${(codec[1]!.usPerMsg / ours).toFixed(2)}×); previous codec ${codec[2]!.usPerMsg.toFixed(2)} µs.`,
