@@ -40,6 +40,8 @@ if (FLEETS.some((n) => !(n >= 1 && n <= 5000)) || !(SECONDS > 0) || !(ROUNDS > 0
   console.error('--uavs takes a comma list of 1–5000; --seconds, --rounds, --drain and --rate positive numbers');
   process.exit(2);
 }
+/** Seconds after its start before a subscriber is measured (see `ingest`). */
+const WARM_S = 15;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 // ---------- 1. codec ----------
@@ -185,6 +187,7 @@ async function steady(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | 
  */
 async function ingest(uavs: number, variant: Variant): Promise<IngestRow> {
   const fleet = await child('telemetry-fleet.ts', [URL_, String(uavs)]);
+  const spawnedMs = performance.now();
   const subs = {
     ours: await child('telemetry-sub.ts', [URL_, 'bus'], variant === 'young64' ? LARGE_YOUNG_GEN : []),
     json: await child('telemetry-sub.ts', [URL_, 'json']),
@@ -192,8 +195,11 @@ async function ingest(uavs: number, variant: Variant): Promise<IngestRow> {
   };
   try {
     const fmt = { ours: 'proto', json: 'json', jsonq: 'jsonq' } as const;
-    // Warm-up (JIT, twin filled with every UAV), not counted.
+    // Warm-up (JIT, twin filled with every UAV), not counted; then wait until every subscriber
+    // is WARM_S old: in its first ≈ 10 s V8's memory reducer runs full GCs (up to 70 ms each)
+    // on the tsx loader's thread, a one-time cost that would land in whichever window was open.
     for (const k of SUBS) await steady(fleet, subs[k], fmt[k], 5000);
+    await sleep(Math.max(0, WARM_S * 1000 - (performance.now() - spawnedMs)));
     const drains = { ours: [] as Drain[], json: [] as Drain[], jsonq: [] as Drain[] };
     const steadies = { ours: [] as Steady[], json: [] as Steady[], jsonq: [] as Steady[] };
     const label = (k: SubKind) => (k === 'ours' ? `ours/${variant}` : k).padEnd(13);
@@ -245,7 +251,7 @@ const lines = [
   '|---|---:|---:|---:|',
   ...codec.map((r) => `| ${r.name} | ${r.usPerMsg.toFixed(2)} | ${f0(1e6 / r.usPerMsg)} | ${(codec[1]!.usPerMsg / r.usPerMsg).toFixed(2)} |`),
   '',
-  `Ingest through Mosquitto, QoS 0: one fleet process (one MQTT connection per UAV) publishes the TwinState as protobuf on the contract topic or as JSON on \`bench/json/uav/{id}/twin\`; ours = the controller's twin path (the real \`Bus\`: topic match, decode + validate, then \`applyTwinState\`), peer = a bare mqtt.js client (its defaults) that only runs \`JSON.parse\`; "JSON, logger off" = the same peer with mqtt.js's debug logger replaced by a no-op (\`log\` option), as the \`Bus\` runs mqtt.js unless \`DEBUG\` selects mqttjs (mqtt.js calls it ≈ 15 times per inbound packet); each in its own process. Each row is one pass: our subscriber and the two peers, alone on the broker, taking turns, median of ${ROUNDS} rounds (only one of ours runs at a time: two would both receive every protobuf message and compete for the 2 cores). "64 MB" = ours started with \`${LARGE_YOUNG_GEN.join(' ')}\` (e.g. \`NODE_OPTIONS="${LARGE_YOUNG_GEN.join(' ')}" uavmec controller …\`), V8's young generation enlarged from its default (1 MB grown to 16 MB): the twin entries of 1 000 UAVs live 1 000 reports each and are otherwise copied by several scavenges before they die. Drain = the subscriber is paused (SIGSTOP) while ${f0(DRAIN)} messages are published, then resumed: messages/s from its first to its last receive, so the publisher's own speed does not cap it, and its CPU (user + system) per message received meanwhile (less bent by the other processes on the machine; the JSON payloads are 3× larger, so the broker may drop some of them while the JSON subscriber is paused). Steady = ${f0(RATE)} messages/s offered for ${SECONDS} s: worst delivered fraction and the subscriber's CPU (user + system) per message. Target: ours ≥ 0.9× the bare-JSON subscriber at 100 and 1 000 UAVs (drain, default flags).`,
+  `Ingest through Mosquitto, QoS 0: one fleet process (one MQTT connection per UAV) publishes the TwinState as protobuf on the contract topic or as JSON on \`bench/json/uav/{id}/twin\`; ours = the controller's twin path (the real \`Bus\`: topic match, decode + validate, then \`applyTwinState\`), peer = a bare mqtt.js client (its defaults) that only runs \`JSON.parse\`; "JSON, logger off" = the same peer with mqtt.js's debug logger replaced by a no-op (\`log\` option), as the \`Bus\` runs mqtt.js unless \`DEBUG\` selects mqttjs (mqtt.js calls it 6 times per inbound QoS 0 PUBLISH); each in its own process. Each row is one pass: our subscriber and the two peers, alone on the broker, taking turns, median of ${ROUNDS} rounds (only one of ours runs at a time: two would both receive every protobuf message and compete for the 2 cores). "64 MB" = ours started with \`${LARGE_YOUNG_GEN.join(' ')}\` (e.g. \`NODE_OPTIONS="${LARGE_YOUNG_GEN.join(' ')}" uavmec controller …\`), V8's young generation enlarged from its default (1 MB grown to 16 MB): the twin entries of 1 000 UAVs live 1 000 reports each and are otherwise copied by several scavenges before they die. Drain = the subscriber is paused (SIGSTOP) while ${f0(DRAIN)} messages are published, then resumed: messages/s from its first to its last receive, so the publisher's own speed does not cap it, and its CPU (user + system) per message received meanwhile (less bent by the other processes on the machine; the JSON payloads are 3× larger, so the broker may drop some of them while the JSON subscriber is paused). Every subscriber is warmed up with traffic and measured only once it is ${WARM_S} s old (before that V8's memory reducer runs one-time full GCs on the tsx loader's thread, up to 70 ms each). Steady = ${f0(RATE)} messages/s offered for ${SECONDS} s: worst delivered fraction and the subscriber's CPU (user + system) per message. Target: ours ≥ 0.9× the bare-JSON subscriber at 100 and 1 000 UAVs (drain, default flags).`,
   '',
   '| UAVs | ours: V8 young generation | drain msgs/s: ours / JSON / JSON, logger off | × JSON | × JSON, logger off | drain CPU µs/msg: ours / JSON / JSON, logger off | × JSON by CPU | drain delivered %: ours / JSON / JSON, logger off | steady CPU µs/msg: ours / JSON / JSON, logger off | steady delivered %: ours / JSON / JSON, logger off |',
   '|---:|---|---|---:|---:|---|---:|---|---|---|',

@@ -177,8 +177,8 @@ export class Bus {
       // With a list, a dead node is left for the next one quickly (a refused connect costs nothing).
       reconnectPeriod: urls.length > 1 ? 200 : 500,
       protocolVersion: 4,
-      // mqtt.js calls its debug logger ~15 times per inbound packet; even disabled, that is ≈ 0.4 µs
-      // of a ≈ 5 µs message (issue 20). It keeps its logger when DEBUG asks for mqttjs output.
+      // mqtt.js calls its debug logger 6 times per inbound QoS 0 PUBLISH; disabled, each call still
+      // costs a check (issue 20: bench:telemetry's "logger off" peer). DEBUG=mqttjs* keeps it.
       ...(mqttDebugWanted() ? {} : { log: () => undefined }),
       ...credentialOptions(opts),
     };
