@@ -52,6 +52,31 @@ void test('broker unreachable: keep flying the current plan while it lasts, then
   assert.equal(f.handle({ kind: 'tick', tUs: T0 + 51 * S }).mode, 'rtl');
 });
 
+void test('broker back after an outage longer than N slots, plan still valid: no hold at the reconnection, N slots from it', () => {
+  // A clustered broker's node death can keep an agent off the broker for more than N slots (the
+  // failover e2e under load: 9 s against N = 3 slots of 3 s); the controller's queued messages
+  // arrive just after the reconnection, so holding at the reconnection itself was a false alarm.
+  const f = new Failsafe(cfg, T0);
+  f.handle({ kind: 'plan', tUs: T0, validUntilUs: T0 + 45 * S });
+  f.handle({ kind: 'broker_down', tUs: T0 + 1 * S });
+  const up = f.handle({ kind: 'broker_up', tUs: T0 + 25 * S });
+  assert.equal(up.mode, 'nominal', 'silence while the broker was down does not count towards the hold');
+  assert.deepEqual(up.transitions.map((t) => t.reason), ['recovered']);
+  assert.equal(f.handle({ kind: 'tick', tUs: T0 + 45 * S - 1 }).mode, 'nominal', 'N slots after the reconnection, still inside the plan');
+  // Controller still silent: the plan runs out → hold (raw silence 45 s > N).
+  assert.equal(f.handle({ kind: 'tick', tUs: T0 + 45 * S }).mode, 'hold');
+  // The M-slot RTL counts the whole silence, outage included.
+  assert.equal(f.handle({ kind: 'tick', tUs: T0 + 50 * S + 1 }).mode, 'rtl');
+  // Heard after the reconnection: nominal as usual; silent N slots after that → hold.
+  const g = new Failsafe(cfg, T0);
+  g.handle({ kind: 'plan', tUs: T0, validUntilUs: T0 + 100 * S });
+  g.handle({ kind: 'broker_down', tUs: T0 + 1 * S });
+  g.handle({ kind: 'broker_up', tUs: T0 + 25 * S });
+  assert.equal(g.handle({ kind: 'tick', tUs: T0 + 45 * S }).mode, 'nominal');
+  assert.equal(g.handle({ kind: 'tick', tUs: T0 + 45 * S + 1 }).mode, 'hold', 'N slots of silence after the reconnection');
+  assert.equal(g.handle({ kind: 'controller_heard', tUs: T0 + 46 * S }).mode, 'nominal');
+});
+
 void test('broker down with a long plan: RTL after M slots of silence regardless', () => {
   const f = new Failsafe(cfg, T0);
   f.handle({ kind: 'plan', tUs: T0, validUntilUs: T0 + 1000 * S });
