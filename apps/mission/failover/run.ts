@@ -147,6 +147,9 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
         ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
       }, clog, { ...(o.onSlot ? { onSlot: (m: SlotMetrics, k: number) => o.onSlot!(m, k, id) } : {}) });
       const c: RunningController = { id, rank, local: { bus, heartbeat, service, leadership }, killed: false, twinSeqs: new Map() };
+      // Which node each connection is on, and when it drops (the chaos analysis reads mission.log).
+      bus.onConnectionChange((up) => clog.info({ conn: 'main', up, node: bus.brokerUrl, role: leadership.role }, up ? 'connected' : 'disconnected'));
+      heartbeat.onConnectionChange((up) => clog.info({ conn: 'heartbeat', up, node: heartbeat.brokerUrl, role: leadership.role }, up ? 'connected' : 'disconnected'));
       bus.tap((topic, payload) => noteTwin(c.twinSeqs, topic, payload));
       controllers.push(c);
       void service.finished.then(() => {
