@@ -252,7 +252,8 @@ export class AgentService {
     // Silence is measured from takeoff on: on the ground nothing flies, and during the takeoff the
     // controller is waiting for the fleet to be airborne (it sends no slot clock yet).
     const grounded = this.phase === 'ground' || this.phase === 'takeoff';
-    this.onDecision(this.failsafe.handle({ kind: grounded ? 'resume' : 'tick', tUs: nowUs }));
+    // Returning (RTL or LAND, the mission-end RTL among them): the controller's silence is not judged.
+    this.onDecision(this.failsafe.handle(grounded ? { kind: 'resume', tUs: nowUs } : { kind: 'tick', tUs: nowUs, returning: this.phase === 'rtl' || this.phase === 'landing' }));
     if (!s.connected) return;
     this.odometry(s);
     if ((this.phase === 'rtl' || this.phase === 'landing') && !s.armed && s.landed !== 'in_air') this.setPhase('ground');

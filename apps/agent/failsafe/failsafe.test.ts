@@ -120,3 +120,20 @@ void test('battery reserve → RTL, latched', () => {
   assert.equal(r.transitions[0]!.reason, 'battery_reserve');
   assert.equal(f.handle({ kind: 'controller_heard', tUs: T0 + 2 * S }).mode, 'rtl');
 });
+
+void test('returning (the mission-end RTL): controller silence and the broker are not judged; the battery and the autopilot link still are', () => {
+  // After the last slot the controller sends RTL and goes quiet; the return can take longer than
+  // N (and M) slots. Every failover mission reported a hold (then an RTL) during it.
+  const f = new Failsafe(cfg, T0);
+  f.handle({ kind: 'plan', tUs: T0, validUntilUs: T0 + 30 * S });
+  assert.equal(f.handle({ kind: 'tick', tUs: T0 + 60 * S, returning: true }).mode, 'nominal', 'silent 6 slots, plan expired: still no hold or RTL');
+  assert.equal(f.handle({ kind: 'broker_down', tUs: T0 + 61 * S }).mode, 'nominal', 'broker gone: nothing to hold on');
+  assert.deepEqual(f.log, []);
+  const b = f.handle({ kind: 'battery_reserve', tUs: T0 + 62 * S });
+  assert.equal(b.mode, 'rtl');
+  assert.equal(f.handle({ kind: 'autopilot_link_lost', tUs: T0 + 63 * S }).mode, 'autopilot_lost');
+  // Not returning (flying the mission): the same silence holds at once.
+  const g = new Failsafe(cfg, T0);
+  g.handle({ kind: 'tick', tUs: T0 + 60 * S, returning: true });
+  assert.equal(g.handle({ kind: 'tick', tUs: T0 + 60 * S + 1 }).mode, 'rtl');
+});

@@ -32,7 +32,13 @@ export interface FailsafeConfig {
 }
 
 export type FailsafeEvent =
-  | { kind: 'tick'; tUs: number }
+  /**
+   * `returning`: the autopilot flies its own return or landing (the plan's RTL or LAND, e.g. the
+   * mission-end RTL, or a failsafe RTL): the controller's silence and the broker's reachability
+   * are not judged then — the controller goes quiet once the mission is over, and there is no
+   * plan left to hold on. The autopilot-link and battery rules still apply.
+   */
+  | { kind: 'tick'; tUs: number; returning?: boolean }
   /** Any message from the controller (heartbeat, ack, plan). */
   | { kind: 'controller_heard'; tUs: number }
   /** A plan arrived; it covers slots until `validUntilUs`. Also counts as the controller heard. */
@@ -60,6 +66,8 @@ export interface FailsafeState {
   rtlLatch?: string;
   /** Hold latched after an autopilot link regain. */
   regainHold: boolean;
+  /** The autopilot flies its own return or landing (set by the last tick). */
+  returning?: boolean;
 }
 
 export interface Transition {
@@ -100,8 +108,9 @@ function evaluate(c: FailsafeConfig, s: FailsafeState, nowUs: number): { mode: F
   const silenceS = (nowUs - s.lastControllerUs) / 1e6;
   if (!s.autopilotUp) return { mode: 'autopilot_lost', reason: 'autopilot_link_lost' };
   if (s.rtlLatch) return { mode: 'rtl', reason: s.rtlLatch };
-  if (silenceS > c.rtlAfterSlots * c.slotS) return { mode: 'rtl', reason: `controller_silent_over_${c.rtlAfterSlots}_slots` };
+  if (silenceS > c.rtlAfterSlots * c.slotS && !s.returning) return { mode: 'rtl', reason: `controller_silent_over_${c.rtlAfterSlots}_slots` };
   if (s.regainHold) return { mode: 'hold', reason: 'autopilot_link_regained_awaiting_resume' };
+  if (s.returning) return { mode: 'nominal', reason: s.mode === 'nominal' ? 'nominal' : 'returning' };
   if (!s.brokerUp) {
     if (s.planValidUntilUs !== undefined && nowUs < s.planValidUntilUs) return { mode: 'broker_down', reason: 'broker_unreachable_flying_plan' };
     return { mode: 'hold', reason: s.planValidUntilUs === undefined ? 'broker_unreachable_no_plan' : 'broker_unreachable_plan_expired' };
@@ -151,6 +160,7 @@ export function stepFailsafe(c: FailsafeConfig, prev: FailsafeState, ev: Failsaf
       s.lastControllerUs = Math.max(s.lastControllerUs, t);
       break;
     case 'tick':
+      s.returning = ev.returning === true;
       break;
   }
   const { mode, reason } = evaluate(c, s, t);
