@@ -15,7 +15,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Clock, Timer } from '../../core/clock.ts';
 import type { Bus, Delivery } from '../common/bus.ts';
 import type { Logger } from '../common/log.ts';
-import { FlightState, topicName, topicSpec, type Health, type MessageInput, type Plan } from '../../proto/index.ts';
+import { FlightState, topicName, type Health, type MessageInput, type Plan } from '../../proto/index.ts';
 import { signedPlanBytes } from '../security/plan-signing.ts';
 import type { SlotMetrics } from './metrics.ts';
 import type { Point2, PoolRoundMetrics } from './slot/index.ts';
@@ -23,7 +23,7 @@ import { fleetReady, PLANNER_TRAJECTORY, type Vec3 } from './trajectory.ts';
 import { createCore, step, type CoreConfig, type CoreEvent, type CoreOutput, type CoreState, type MessageEvent } from './core/index.ts';
 import type { Twin } from './twin/index.ts';
 import { buildS0Input, type S0ControllerConfig, type WarmStartModel } from './s0/index.ts';
-import type { Leadership, Resume } from './leader/index.ts';
+import { publishAtLeastOnce, type Leadership, type Resume } from './leader/index.ts';
 import type { S2Driver } from './s2/index.ts';
 import type { ShardLink } from './shard/index.ts';
 
@@ -438,15 +438,18 @@ export class ControllerService {
     this.planSeqMax = Math.max(this.planSeqMax, Number(plan.plan_seq ?? 0));
     this.cfg.shard?.notePlan(uavId, Number(plan.plan_seq ?? 0));
     const key = this.cfg.planSigningKey;
-    if (!key) return this.publish(this.bus.publish('plan', { uav: uavId }, plan), what);
     const topic = topicName('plan', { uav: uavId });
     let bytes: Uint8Array;
     try {
-      bytes = signedPlanBytes(this.bus.encodeWithHeader('plan', topic, plan), key);
+      bytes = this.bus.encodeWithHeader('plan', topic, plan);
+      if (key) bytes = signedPlanBytes(bytes, key);
     } catch (e) {
-      return this.log.error({ err: e, uav: uavId }, `${what} not signed`);
+      return this.log.error({ err: e, uav: uavId }, `${what} not ${key ? 'signed' : 'encoded'}`);
     }
-    this.publish(this.bus.publishBytes(topic, bytes, topicSpec('plan').qos), what);
+    // Sent again while it is valid if a connection drop loses it unsent (leader/resend.ts: a clustered broker re-electing).
+    const expiresUs = Number(plan.expires_t_us ?? 0);
+    const retry = (n: number, err: Error) => this.log.warn({ uav: uavId, attempt: n, err: err.message }, `${what} lost with its connection: sending it again`);
+    this.publish(publishAtLeastOnce(this.bus, topic, bytes, () => !this.stopped && this.clock.nowUs() < expiresUs, { onRetry: retry }).then(() => undefined), what);
   }
 
   private publish(p: Promise<void>, what: string): void {
