@@ -1,4 +1,4 @@
-/** What an AgentService is configured with and wired to (see service.ts). */
+/** What an AgentService is configured with and wired to (see service/). */
 import type { KeyObject } from 'node:crypto';
 import type { S3ChannelParams } from '../../core/models/channel.ts';
 import type { Clock } from '../../core/clock.ts';

@@ -23,7 +23,7 @@ import { PolicyDriver } from './policy-driver.ts';
 import { agentSettings } from './profile/index.ts';
 import { AgentStartError, claimPresence, lockAgent, type HeldLock, type PresenceClaim } from './start/index.ts';
 import { createEnvelope, type EnvelopeConfigInput, type HorizontalFence } from './safety/index.ts';
-import { AgentService } from './service.ts';
+import { AgentService } from './service/index.ts';
 import { StateStore } from './state/index.ts';
 import { Uplink } from './uplink/index.ts';
 

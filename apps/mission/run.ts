@@ -38,7 +38,7 @@ import { createAgent, type RunningAgent } from '../agent/create.ts';
 import { Bus, createLogger } from '../common/index.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../common/broker.ts';
 import { Recorder } from '../common/recorder.ts';
-import { ControllerService, type ControllerConfig } from '../controller/service.ts';
+import { ControllerService, type ControllerConfig } from '../controller/service/index.ts';
 import { startShards } from './shards.ts';
 import { writeReport } from '../report/write.ts';
 import type { OffloadAlgo } from '../../engines/planning/offload/index.ts';

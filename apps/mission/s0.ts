@@ -9,7 +9,7 @@ import { defaultCoalitionParams, type CoalitionAlgo } from '../../engines/planni
 import { fail, ok, type Result } from '../../core/result.ts';
 import { defaultScenario, uavProfile, type Scenario } from '../../sim/world/index.ts';
 import { s0Setting, validateS0Setting, type S0Setting, type S0SettingOptions, type S0WorldStats } from '../../sim/world/s0/index.ts';
-import type { ControllerConfig } from '../controller/service.ts';
+import type { ControllerConfig } from '../controller/service/index.ts';
 import { WarmStartModel, type S0Controller, type S0ControllerConfig, type S0SlotMetrics, type S0Totals } from '../controller/s0/index.ts';
 import type { CreateAgentOptions } from '../agent/create.ts';
 

@@ -9,7 +9,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Scenario } from '../../sim/world/index.ts';
 import { Bus } from '../common/bus.ts';
 import type { Logger } from '../common/log.ts';
-import { ControllerService, type ControllerConfig } from '../controller/service.ts';
+import { ControllerService, type ControllerConfig } from '../controller/service/index.ts';
 import { mergeLedgers, ShardLink, stripRegions, type Region } from '../controller/shard/index.ts';
 import type { MetricsLedger } from '../controller/metrics.ts';
 import type { UavTwin } from '../controller/twin/index.ts';

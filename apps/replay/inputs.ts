@@ -1,7 +1,7 @@
 /**
  * What the controller knew when it planned each slot, rebuilt from a recording.
  *
- * The live controller (apps/controller/service.ts) plans slot k at time P_k — which the recorded
+ * The live controller (apps/controller/service/) plans slot k at time P_k — which the recorded
  * plans carry as `valid_from_t_us` — from: the last twin state of each UAV received before P_k;
  * the task requests received after the slot began (the first FleetState of slot k, whose header
  * time is when the controller set the slot) and before P_k, in arrival order, later copies of a

@@ -10,7 +10,7 @@
  * `planCoalitions`, on S0's radio model (M2U d^−γ, its noise and B_max) — the S0 game is defined
  * on that model, so it is not re-cast onto S3's channel.
  */
-import type { ControllerConfig } from '../controller/service.ts';
+import type { ControllerConfig } from '../controller/service/index.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { planCoalitions, defaultCoalitionParams, type CoalitionInstance, type CoalitionPlan } from '../../engines/planning/coalition/index.ts';
 import type { ChannelParams, OffloadAlgo } from '../../engines/planning/offload/index.ts';

@@ -18,7 +18,7 @@ import { ScaledClock, type Clock, type Timer } from '../../core/clock.ts';
 import { parseTransportUrl } from '../../firmware-bridge/transport/index.ts';
 import { nedToGeo, type GeoPoint } from '../../core/geo.ts';
 import { defaultParams, type AutopilotFlavour } from './core/params.ts';
-import { SitlServer, type ServerStats, type VehicleTruth } from './server/server.ts';
+import { SitlServer, type ServerStats, type VehicleTruth } from './server/index.ts';
 import type { SitlSigningOptions } from './server/signing.ts';
 
 /** Vehicles per MAVLink link: system ids 1–250 (0 is broadcast, 251–255 are ground stations). */

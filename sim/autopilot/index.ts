@@ -10,8 +10,8 @@
 export { startSitl, capacityParams, SitlStartError, SYSIDS_PER_LINK, MAX_VEHICLES } from './fleet.ts';
 export { startSitlWorkers, type SitlWorkerFleet, type SitlWorkerOptions, type WorkerVehicle } from './workers.ts';
 export type { SitlFleet, SitlFleetOptions, SitlVehicle } from './fleet.ts';
-export { SitlServer } from './server/server.ts';
-export type { SitlServerOptions, VehicleTruth, ServerStats } from './server/server.ts';
+export { SitlServer } from './server/index.ts';
+export type { SitlServerOptions, VehicleTruth, ServerStats } from './server/index.ts';
 export * as sitlCore from './core/index.ts';
 export { SitlSigning, decideSetupSigning, isLoopback } from './server/signing.ts';
 export type { SitlSigningOptions, SetupVerdict } from './server/signing.ts';

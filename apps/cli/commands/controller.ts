@@ -1,7 +1,7 @@
 import { Bus, createLogger } from '../../common/index.ts';
 import { publicKeyFingerprint } from '../../security/plan-signing.ts';
 import { BROKER_AUTH_HELP, BROKER_AUTH_OPTIONS, brokerAuthFrom, planSigningKeyFrom } from '../broker-auth.ts';
-import { ControllerService } from '../../controller/service.ts';
+import { ControllerService } from '../../controller/service/index.ts';
 import { Leadership, leaderWill } from '../../controller/leader/index.ts';
 import { int, oneOf, parse } from '../args.ts';
 import { poolConfigFor, TASK_MODEL_HELP } from '../../../sim/world/index.ts';

@@ -20,7 +20,7 @@ import { createAgent, type RunningAgent } from '../../agent/create.ts';
 import { Bus } from '../../common/bus.ts';
 import { createLogger, type Logger } from '../../common/log.ts';
 import { startNatsCluster, type NatsCluster } from '../../cluster/index.ts';
-import { ControllerService } from '../../controller/service.ts';
+import { ControllerService } from '../../controller/service/index.ts';
 import { Leadership, leaderWill } from '../../controller/leader/index.ts';
 import type { SlotMetrics } from '../../controller/metrics.ts';
 import type { OffloadAlgo } from '../../../engines/planning/offload/index.ts';
