@@ -89,8 +89,9 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     cleanup.push(() => cluster.stop());
     const urls = cluster.urls;
     phase(`broker: ${urls.length}-node nats-server cluster (MQTT over JetStream, R${Math.min(3, urls.length)}): ${urls.join(', ')}`);
-    // The view on the last node (the chaos kills node 1 by default): nats-server serves MQTT over WebSocket on /mqtt.
-    await o.onBroker?.({ url: urls.join(','), wsUrl: cluster.wsUrls[cluster.wsUrls.length - 1]! });
+    // The view on every node's MQTT over WebSocket (nats-server serves it on /mqtt), from the last
+    // (the chaos kills node 1 by default); it moves along the list when its node dies.
+    await o.onBroker?.({ url: urls.join(','), wsUrl: rotate(cluster.wsUrls, cluster.wsUrls.length - 1) });
     const monitor = await Monitor.start(rotate(urls, urls.length - 1), clock, log.child({ c: 'monitor' }), uniq);
     cleanup.push(() => monitor.bus.close());
 
