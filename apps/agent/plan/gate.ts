@@ -1,7 +1,8 @@
 /**
  * Whether an agent may act on a plan (issue 6 §3): addressed to this UAV, not from a deposed
  * leader (issue 19: `leader_epoch` not below the highest epoch accepted), newer than the last plan
- * it accepted (a newer leader's first plan is newer whatever its plan_seq: `newerLeader`), inside its validity window, and flying somewhere the safety envelope allows: every
+ * it accepted (a newer leader's first plan is newer whatever its plan_seq: `newerLeader`), inside
+ * its validity window, and flying somewhere the safety envelope allows: every
  * target and waypoint inside the fence and under the ceiling, every leg between waypoints inside
  * the fence (so a plan the envelope would only stop at the fence is refused at intake instead). Schema
  * and ranges are checked before this, when the message is decoded (proto/validate.ts). Pure.
