@@ -1,7 +1,7 @@
 /** The failover analysis (chaos.ts): plan continuity as the agents' gate orders plans, by epoch then plan_seq. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planContinuity, type SeenPlan } from './chaos.ts';
+import { planContinuity, refusedCopies, type SeenPlan } from './chaos.ts';
 
 const p = (uav: number, seq: number, slot: number, epoch: number, planner = 'cd-kkt'): SeenPlan => ({ uav, seq, slot, epoch, planner, tUs: seq });
 
@@ -18,4 +18,9 @@ test('planContinuity: slots without plans, regressions within an epoch, a newer 
   assert.equal(c.seqRegressions, 1);
   assert.equal(c.staleEpochPlans, 1);
   assert.deepEqual(c.epochs, [1, 2]);
+});
+
+test('refusedCopies: refusals of plans the same UAV accepted before (redeliveries), not others', () => {
+  const accepted = new Set(['1:100', '2:100', '1:200']);
+  assert.equal(refusedCopies([{ uav: 1, seq: 100 }, { uav: 2, seq: 100 }, { uav: 2, seq: 200 }, { uav: 3, seq: 100 }], accepted), 2);
 });

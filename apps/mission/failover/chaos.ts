@@ -100,3 +100,11 @@ export function telemetryLoss(seqs: ReadonlyMap<number, ReadonlySet<number>>): {
   }
   return { perUav, total, received, missing };
 }
+
+/**
+ * Refusals of a plan the same agent had acked as accepted before: QoS 1 redeliveries (the cluster
+ * lost the agent's acknowledgement in a stall) refused STALE_SEQ — not plans the fleet missed.
+ */
+export function refusedCopies(refusals: readonly { uav: number; seq: number }[], accepted: ReadonlySet<string>): number {
+  return refusals.filter((r) => accepted.has(`${r.uav}:${r.seq}`)).length;
+}

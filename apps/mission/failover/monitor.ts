@@ -32,6 +32,8 @@ export class Monitor {
   readonly twinSeqs = new Map<number, Set<number>>();
   acks = 0;
   nacks = 0;
+  /** `uav:plan_seq` of every plan an agent acked as accepted (a later refusal of one is of a redelivered copy). */
+  readonly accepted = new Set<string>();
 
   private constructor(
     readonly bus: Bus,
@@ -49,8 +51,10 @@ export class Monitor {
     const b = this.bus;
     await b.subscribe('plan', {}, (p, d) => this.plans.push({ uav: p.uav_id, seq: p.plan_seq, slot: p.slot, epoch: p.leader_epoch, planner: p.planner, tUs: d.recvUs }));
     await b.subscribe('ack', {}, (a) => {
-      if (a.accepted) this.acks++;
-      else {
+      if (a.accepted) {
+        this.acks++;
+        this.accepted.add(`${a.uav_id}:${a.plan_seq}`);
+      } else {
         this.nacks++;
         this.refusals.push({ uav: a.uav_id, seq: a.plan_seq, reason: REASON[a.reason] ?? String(a.reason), detail: a.detail, tUs: this.clock.nowUs() });
       }
