@@ -103,7 +103,10 @@ test('one agent per UAV, and a restart without state rejoins the flying vehicle'
     const after = await retainedPresence(broker.url);
     assert.ok(after?.online && after.instance === first.instance, 'the refused agents left the presence record alone');
 
-    // Kill the agent mid-flight; restart it without its state directory.
+    // Kill the agent mid-flight; restart it without its state directory. The first target may
+    // have been reached while the refused agents started (slow on a busy machine): a far one first.
+    const far = await ctl.plan(ctl.goto(110, 110, scenario.cruiseAltM, 4));
+    await until(() => ctl.acks.some((a) => a.seq === far && a.accepted), 'far plan acked', 30_000);
     await until(() => Math.hypot(truth().velocityNedMS.x, truth().velocityNedMS.y) > 2, 'flying the plan', 30_000);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));

@@ -1,6 +1,6 @@
 /**
  * The controller's planning core: a pure function `step(state, event) → output` that the live
- * service (service.ts), lockstep missions (through the service) and replay (apps/replay) all drive.
+ * service (../service/), lockstep missions (through the service) and replay (apps/replay) all drive.
  *
  * - State (`createCore(cfg)`): the digital twin, the slot's pending task requests, the metrics
  *   ledger, the pool round tracker (dag mode), the previous hover targets, the offload predictions

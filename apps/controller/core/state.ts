@@ -11,7 +11,7 @@ import type { Point2, SlotTask } from '../slot/index.ts';
 import type { TrajectoryConfig, Vec3 } from '../trajectory.ts';
 import { emptyTwin, type Twin } from '../twin/index.ts';
 
-/** What the core plans with: the planning fields of `ControllerConfig` (service.ts). */
+/** What the core plans with: the planning fields of `ControllerConfig` (../service/config.ts). */
 export interface CoreConfig {
   slots: number;
   slotS: number;
