@@ -126,14 +126,17 @@ interface Drain {
   perS: number;
   cpuUsPerMsg: number;
 }
-type SubKind = 'bus' | 'busYoung' | 'json';
-const SUBS: readonly SubKind[] = ['bus', 'busYoung', 'json'];
+/** The two subscribers of one pass: ours (default V8 or the large young generation) and the JSON peer. */
+type SubKind = 'ours' | 'json';
+const SUBS: readonly SubKind[] = ['ours', 'json'];
+type Variant = 'default' | 'young64';
 interface Steady {
   delivered: number;
   cpuUsPerMsg: number;
 }
 interface IngestRow {
   uavs: number;
+  variant: Variant;
   drain: Record<SubKind, Drain>;
   steady: Record<SubKind, Steady>;
 }
@@ -171,33 +174,39 @@ async function steady(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | 
   return { delivered: got / run.sent, cpuUsPerMsg: (b.cpuUs - a.cpuUs) / got };
 }
 
-async function ingest(uavs: number): Promise<IngestRow> {
+/**
+ * One pass at `uavs`: our subscriber (`variant`: default V8 flags or the large young generation)
+ * and the JSON peer, taking turns. Only these two run: two of ours would both receive every
+ * protobuf message (one contract topic), so one would measure while the other competed for the CPU.
+ */
+async function ingest(uavs: number, variant: Variant): Promise<IngestRow> {
   const fleet = await child('telemetry-fleet.ts', [URL_, String(uavs)]);
-  const subs = { bus: await child('telemetry-sub.ts', [URL_, 'bus']), busYoung: await child('telemetry-sub.ts', [URL_, 'bus'], LARGE_YOUNG_GEN), json: await child('telemetry-sub.ts', [URL_, 'json']) };
+  const subs = { ours: await child('telemetry-sub.ts', [URL_, 'bus'], variant === 'young64' ? LARGE_YOUNG_GEN : []), json: await child('telemetry-sub.ts', [URL_, 'json']) };
   try {
-    const fmt = { bus: 'proto', busYoung: 'proto', json: 'json' } as const;
+    const fmt = { ours: 'proto', json: 'json' } as const;
     // Warm-up (JIT, twin filled with every UAV), not counted.
     for (const k of SUBS) await steady(fleet, subs[k], fmt[k], 5000);
-    const drains = { bus: [] as Drain[], busYoung: [] as Drain[], json: [] as Drain[] };
-    const steadies = { bus: [] as Steady[], busYoung: [] as Steady[], json: [] as Steady[] };
+    const drains = { ours: [] as Drain[], json: [] as Drain[] };
+    const steadies = { ours: [] as Steady[], json: [] as Steady[] };
+    const label = (k: SubKind) => (k === 'json' ? 'json' : `ours/${variant}`).padEnd(13);
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 ? [...SUBS].reverse() : SUBS;
       for (const k of order) {
         const d = await drain(fleet, subs[k], fmt[k], DRAIN);
         drains[k].push(d);
-        console.log(`${uavs} UAVs ${k.padEnd(8)} drain: ${Math.round(d.perS)}/s, ${(d.delivered * 100).toFixed(2)} % of ${d.sent}, ${d.cpuUsPerMsg.toFixed(1)} µs CPU/msg`);
+        console.log(`${uavs} UAVs ${label(k)} drain: ${Math.round(d.perS)}/s, ${(d.delivered * 100).toFixed(2)} % of ${d.sent}, ${d.cpuUsPerMsg.toFixed(1)} µs CPU/msg`);
       }
       for (const k of order) {
         const st = await steady(fleet, subs[k], fmt[k], RATE);
         steadies[k].push(st);
-        console.log(`${uavs} UAVs ${k.padEnd(8)} steady ${RATE}/s: ${(st.delivered * 100).toFixed(2)} % delivered, ${st.cpuUsPerMsg.toFixed(1)} µs CPU/msg`);
+        console.log(`${uavs} UAVs ${label(k)} steady ${RATE}/s: ${(st.delivered * 100).toFixed(2)} % delivered, ${st.cpuUsPerMsg.toFixed(1)} µs CPU/msg`);
       }
     }
     const med = (ds: Drain[]): Drain => ({ sent: ds[0]!.sent, delivered: median(ds.map((d) => d.delivered)), perS: median(ds.map((d) => d.perS)), cpuUsPerMsg: median(ds.map((d) => d.cpuUsPerMsg)) });
     const medS = (ss: Steady[]): Steady => ({ delivered: Math.min(...ss.map((x) => x.delivered)), cpuUsPerMsg: median(ss.map((x) => x.cpuUsPerMsg)) });
-    return { uavs, drain: { bus: med(drains.bus), busYoung: med(drains.busYoung), json: med(drains.json) }, steady: { bus: medS(steadies.bus), busYoung: medS(steadies.busYoung), json: medS(steadies.json) } };
+    return { uavs, variant, drain: { ours: med(drains.ours), json: med(drains.json) }, steady: { ours: medS(steadies.ours), json: medS(steadies.json) } };
   } finally {
-    for (const c of [fleet, subs.bus, subs.busYoung, subs.json]) {
+    for (const c of [fleet, subs.ours, subs.json]) {
       c.kill('SIGCONT');
       c.send({ cmd: 'exit' });
     }
@@ -208,7 +217,7 @@ async function ingest(uavs: number): Promise<IngestRow> {
 const codec = codecBench();
 for (const r of codec) console.log(`${r.name}: ${r.usPerMsg.toFixed(2)} µs`);
 const rows: IngestRow[] = [];
-for (const n of FLEETS) rows.push(await ingest(n));
+for (const n of FLEETS) for (const v of ['default', 'young64'] as const) rows.push(await ingest(n, v));
 
 const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
 const ours = codec[0]!.usPerMsg;
@@ -223,15 +232,13 @@ const lines = [
   '|---|---:|---:|---:|',
   ...codec.map((r) => `| ${r.name} | ${r.usPerMsg.toFixed(2)} | ${f0(1e6 / r.usPerMsg)} | ${(codec[1]!.usPerMsg / r.usPerMsg).toFixed(2)} |`),
   '',
-  `Ingest through Mosquitto, QoS 0: one fleet process (one MQTT connection per UAV) publishes the TwinState as protobuf on the contract topic or as JSON on \`bench/json/uav/{id}/twin\`; ours = the controller's twin path (the real \`Bus\`: topic match, decode + validate, then \`applyTwinState\`), peer = a bare MQTT client that only runs \`JSON.parse\`, each in its own process, taking turns, median of ${ROUNDS} rounds. "Ours, young gen. 64 MB" is the same path in a process started with \`${LARGE_YOUNG_GEN.join(' ')}\` (e.g. \`NODE_OPTIONS="${LARGE_YOUNG_GEN.join(' ')}" uavmec controller …\`): V8's default young generation (grown from 1 MB to 16 MB) is scavenged several times during the 1 000 reports a twin entry lives at 1 000 UAVs, so each entry is copied and promoted before it dies. Drain = the subscriber is paused (SIGSTOP) while ${f0(DRAIN)} messages are published, then resumed: messages/s from its first to its last receive, so the publisher's own speed does not cap it, and its CPU (user + system) per message received meanwhile (less bent by the other processes on the machine; the JSON payloads are 3× larger, so the broker drops some of them while the JSON subscriber is paused). Steady = ${f0(RATE)} messages/s offered for ${SECONDS} s: worst delivered fraction and the subscriber's CPU (user + system) per message. Target: ours ≥ 0.9× the bare-JSON subscriber at 100 and 1 000 UAVs.`,
+  `Ingest through Mosquitto, QoS 0: one fleet process (one MQTT connection per UAV) publishes the TwinState as protobuf on the contract topic or as JSON on \`bench/json/uav/{id}/twin\`; ours = the controller's twin path (the real \`Bus\`: topic match, decode + validate, then \`applyTwinState\`), peer = a bare mqtt.js client (its defaults) that only runs \`JSON.parse\`, each in its own process. Each row is one pass: our subscriber and the peer, alone on the broker, taking turns, median of ${ROUNDS} rounds (only one of ours runs at a time: two would both receive every protobuf message and compete for the 2 cores). "64 MB" = ours started with \`${LARGE_YOUNG_GEN.join(' ')}\` (e.g. \`NODE_OPTIONS="${LARGE_YOUNG_GEN.join(' ')}" uavmec controller …\`), V8's young generation enlarged from its default (1 MB grown to 16 MB): the twin entries of 1 000 UAVs live 1 000 reports each and are otherwise copied by several scavenges before they die. Drain = the subscriber is paused (SIGSTOP) while ${f0(DRAIN)} messages are published, then resumed: messages/s from its first to its last receive, so the publisher's own speed does not cap it, and its CPU (user + system) per message received meanwhile (less bent by the other processes on the machine; the JSON payloads are 3× larger, so the broker may drop some of them while the JSON subscriber is paused). Steady = ${f0(RATE)} messages/s offered for ${SECONDS} s: worst delivered fraction and the subscriber's CPU (user + system) per message. Target: ours ≥ 0.9× the bare-JSON subscriber at 100 and 1 000 UAVs (drain, default flags).`,
   '',
-  '| UAVs | drain msgs/s: ours / 64 MB / JSON | × JSON: ours, 64 MB | drain CPU µs/msg: ours / 64 MB / JSON | × JSON by CPU: ours, 64 MB | drain delivered %: ours / 64 MB / JSON | steady CPU µs/msg: ours / 64 MB / JSON | steady delivered %: ours / 64 MB / JSON |',
-  '|---:|---|---|---|---|---|---|---|',
+  '| UAVs | ours: V8 young generation | drain msgs/s: ours / JSON | × JSON | drain CPU µs/msg: ours / JSON | × JSON by CPU | drain delivered %: ours / JSON | steady CPU µs/msg: ours / JSON | steady delivered %: ours / JSON |',
+  '|---:|---|---|---:|---|---:|---|---|---|',
   ...rows.map((r) => {
-    const x = (k: SubKind) => (r.drain[k].perS / r.drain.json.perS).toFixed(2);
-    const xc = (k: SubKind) => (r.drain.json.cpuUsPerMsg / r.drain[k].cpuUsPerMsg).toFixed(2);
-    const all = (f: (k: SubKind) => string) => SUBS.map(f).join(' / ');
-    return `| ${r.uavs} | ${all((k) => f0(r.drain[k].perS))} | ${x('bus')}, ${x('busYoung')} | ${all((k) => r.drain[k].cpuUsPerMsg.toFixed(1))} | ${xc('bus')}, ${xc('busYoung')} | ${all((k) => (r.drain[k].delivered * 100).toFixed(1))} | ${all((k) => r.steady[k].cpuUsPerMsg.toFixed(1))} | ${all((k) => (r.steady[k].delivered * 100).toFixed(2))} |`;
+    const both = (f: (k: SubKind) => string) => SUBS.map(f).join(' / ');
+    return `| ${r.uavs} | ${r.variant === 'default' ? 'default' : '64 MB'} | ${both((k) => f0(r.drain[k].perS))} | ${(r.drain.ours.perS / r.drain.json.perS).toFixed(2)} | ${both((k) => r.drain[k].cpuUsPerMsg.toFixed(1))} | ${(r.drain.json.cpuUsPerMsg / r.drain.ours.cpuUsPerMsg).toFixed(2)} | ${both((k) => (r.drain[k].delivered * 100).toFixed(1))} | ${both((k) => r.steady[k].cpuUsPerMsg.toFixed(1))} | ${both((k) => (r.steady[k].delivered * 100).toFixed(2))} |`;
   }),
   '',
   `Decode + validate per message: ${ours.toFixed(2)} µs ours vs ${codec[1]!.usPerMsg.toFixed(2)} µs JSON (${(codec[1]!.usPerMsg / ours).toFixed(2)}×); previous codec ${codec[2]!.usPerMsg.toFixed(2)} µs.`,

@@ -136,9 +136,10 @@ function compileDecoder(type: protobuf.Type): Decode {
     const isMsg = f.resolvedType instanceof protobuf.Type;
     const wireType = f.resolvedType instanceof protobuf.Enum ? 'int32' : f.type;
     if (!isMsg && !READ_METHODS.has(wireType)) throw new TypeError(`field ${f.fullName}: type ${f.type} not supported by the plain decoder`);
-    // proto3 strings are UTF-8-checked (protobufjs's `stringVerify`): invalid UTF-8 is malformed input.
-    const verifyUtf8 = wireType === 'string' && (f as unknown as { _features?: { utf8_validation?: string } })._features?.utf8_validation === 'VERIFY';
-    let read = verifyUtf8 ? 'r.stringVerify()' : `r.${wireType}()`;
+    // proto3 strings must be valid UTF-8 (protobufjs reads them with `stringVerify`): invalid UTF-8
+    // is malformed input. Every contract file is proto3 (test/proto/plain.test.ts checks it), so
+    // every string is verified — no need to read protobufjs's private per-field feature flags.
+    let read = wireType === 'string' ? 'r.stringVerify()' : `r.${wireType}()`;
     if (isMsg) {
       nested.push(plainDecoder(f.resolvedType as protobuf.Type));
       // A message field seen again merges into what came before (protobuf semantics).

@@ -11,6 +11,8 @@ const finite = (v: number) => Number.isFinite(v);
 
 function position(p: Position | undefined, field: string, required: boolean): string | undefined {
   if (!p) return required ? `${field} missing` : undefined;
+  // Straight-line (no key list): this runs on every twin state the controller receives (issue 20).
+  if (inRange(p.x_east_m, 1e6) && inRange(p.y_north_m, 1e6) && inRange(p.alt_m, 1e6)) return undefined;
   for (const k of ['x_east_m', 'y_north_m', 'alt_m'] as const) {
     if (!finite(p[k])) return `${field}.${k} not finite`;
     if (Math.abs(p[k]) > 1e6) return `${field}.${k} out of range (|v| > 1000 km)`;
@@ -18,10 +20,13 @@ function position(p: Position | undefined, field: string, required: boolean): st
   return undefined;
 }
 
+/** |v| ≤ limit (false for NaN and ±∞). */
+const inRange = (v: number, limit: number) => v >= -limit && v <= limit;
+
 function velocity(v: Velocity | undefined, field: string): string | undefined {
-  if (!v) return undefined;
+  if (!v || (inRange(v.vx_east_m_s, 200) && inRange(v.vy_north_m_s, 200) && inRange(v.vz_up_m_s, 200))) return undefined;
   for (const k of ['vx_east_m_s', 'vy_north_m_s', 'vz_up_m_s'] as const) {
-    if (!finite(v[k]) || Math.abs(v[k]) > 200) return `${field}.${k} out of range (|v| > 200 m/s)`;
+    if (!inRange(v[k], 200)) return `${field}.${k} out of range (|v| > 200 m/s)`;
   }
   return undefined;
 }
@@ -77,15 +82,28 @@ function coalitionShare(c: Messages['Plan']['shares'][number]): string | undefin
   );
 }
 
+/** Finite and ≥ 0, or unset (optional fields). */
+const amount = (v: number | undefined) => v === undefined || (v >= 0 && v < Infinity);
+const TWIN_AMOUNTS = [
+  'battery_remaining_j', 'flight_energy_used_j', 'compute_energy_used_j', 'cpu_hz_available',
+  'cpu_hz_measured', 'bandwidth_hz', 'cache_bits_available', 'hover_power_w',
+] as const;
+
+/** TwinState's amounts (≥ 0): straight-line for the common case, the generic check to name the field. */
+function twinAmounts(m: Messages['TwinState']): string | undefined {
+  if (
+    amount(m.battery_remaining_j) && amount(m.flight_energy_used_j) && amount(m.compute_energy_used_j) && amount(m.cpu_hz_available) &&
+    amount(m.cpu_hz_measured) && amount(m.bandwidth_hz) && amount(m.cache_bits_available) && amount(m.hover_power_w)
+  ) return undefined;
+  return nonNegative(m as unknown as Record<string, unknown>, TWIN_AMOUNTS as unknown as string[]);
+}
+
 const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined } = {
   TwinState: (m) =>
     id(m.uav_id, 'uav_id') ??
     position(m.position, 'position', false) ??
     velocity(m.velocity, 'velocity') ??
-    nonNegative(m as unknown as Record<string, unknown>, [
-      'battery_remaining_j', 'flight_energy_used_j', 'compute_energy_used_j', 'cpu_hz_available',
-      'cpu_hz_measured', 'bandwidth_hz', 'cache_bits_available', 'hover_power_w',
-    ]) ??
+    twinAmounts(m) ??
     (m.battery_pct !== undefined && !(m.battery_pct >= 0 && m.battery_pct <= 100) ? 'battery_pct must be 0–100' : undefined),
   FleetState: (m) => {
     if (!(m.slot_s > 0)) return 'slot_s must be > 0';

@@ -129,3 +129,20 @@ test('bit-flipped bytes: decodePlain throws exactly when protobufjs does and oth
   }
   assert.ok(decoded > 1000 && threw > 100, `mutants decoded ${decoded}, refused ${threw}`);
 });
+
+test('every contract .proto is proto3, whose strings decodePlain verifies as UTF-8 (as protobufjs does)', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const dir = path.join(import.meta.dirname, '../../proto/uavmec/v1');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.proto'));
+  assert.ok(files.length > 0);
+  for (const f of files) assert.match(fs.readFileSync(path.join(dir, f), 'utf8'), /^syntax = "proto3";$/m, `${f} must be proto3`);
+  const type = protoRoot().lookupType(`${PROTO_PACKAGE}.Header`);
+  const good = type.encode(type.fromObject({ version: 1, sender: 'uav-ü' })).finish();
+  // 'uav-ü' is 6 bytes; the last two (0xC3 0xBC) become a lone continuation byte (invalid UTF-8).
+  const bad = Uint8Array.from(good);
+  bad[bad.indexOf(0xc3)] = 0xbc;
+  assert.equal(decodePlain(type, good).sender, 'uav-ü');
+  assert.throws(() => type.decode(bad), 'protobufjs refuses invalid UTF-8 in a proto3 string');
+  assert.throws(() => decodePlain(type, bad));
+});
