@@ -1,7 +1,7 @@
 /** NATS users and permissions from the topic table (issue 19 §4): the same grants as the Mosquitto ACL. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { natsAuthorization, natsPermissions, natsSubject } from './auth.ts';
+import { natsAuthorization, natsAuthorizationFromPasswords, natsPermissions, natsSubject } from './auth.ts';
 import { natsNodeConfig } from './config.ts';
 
 void test('MQTT topic filters become NATS subjects', () => {
@@ -20,7 +20,8 @@ void test('an agent publishes only its own UAV\'s topics and reads its own plan 
   assert.ok(c.subscribe.includes('uavmec.v1.uav.*.twin') && c.publish.includes('uavmec.v1.uav.*.plan') && c.publish.includes('uavmec.v1.controller.handover'));
   assert.ok(!c.publish.includes('uavmec.v1.uav.*.twin'));
   const r = natsPermissions({ role: 'recorder' });
-  assert.deepEqual(r, { publish: [], subscribe: ['uavmec.>', '$MQTT.sub.>'] });
+  // MQTT's uavmec/# is subscribed by nats-server as uavmec.> and uavmec: both granted (else SUBACK 0x80).
+  assert.deepEqual(r, { publish: [], subscribe: ['uavmec.>', 'uavmec', '$MQTT.sub.>'] });
 });
 
 void test('the authorization block names every identity; one without grants is denied everything; it goes into each node\'s config', () => {
@@ -30,4 +31,14 @@ void test('the authorization block names every identity; one without grants is d
   const conf = natsNodeConfig({ name: 'n1', host: '127.0.0.1', clientPort: 1, clusterPort: 2, mqttPort: 3, wsPort: 4, routes: [], storeDir: '/tmp/x', replicas: 3, authorization: block });
   assert.match(conf, /authorization \{/);
   assert.match(conf, /websocket \{\n {2}listen: "127\.0\.0\.1:4"\n {2}no_tls: true\n\}/);
+});
+
+void test('from a `uavmec keys` passwords table: the fleet it names, with its passwords; bad tables refused with a clear line', () => {
+  const admin = { user: 'admin', password: 'pw-admin' };
+  const block = natsAuthorizationFromPasswords({ controller: 'c', world: 'w', 'uav-2': 'u2', 'uav-7': 'u7', recorder: 'r' }, admin);
+  assert.equal(block, natsAuthorization({ uavIds: [2, 7], recorder: true }, (n) => ({ controller: 'c', world: 'w', 'uav-2': 'u2', 'uav-7': 'u7', recorder: 'r' })[n]!, admin));
+  assert.doesNotMatch(natsAuthorizationFromPasswords({ controller: 'c', world: 'w', 'uav-1': 'u1' }, admin), /recorder/);
+  assert.throws(() => natsAuthorizationFromPasswords({ controller: 'c', world: 'w', mallory: 'x' }, admin), /'mallory' is not a fleet identity/);
+  assert.throws(() => natsAuthorizationFromPasswords({ controller: 'c', 'uav-1': 'u1' }, admin), /no password for 'world'/);
+  assert.throws(() => natsAuthorizationFromPasswords({ controller: '', world: 'w' }, admin), /no password for 'controller'/);
 });

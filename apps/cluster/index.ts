@@ -6,5 +6,5 @@
  */
 export { natsNodeConfig, natsClusterConfigs, type NatsNodeConfig } from './config.ts';
 export { startNatsCluster, freePort, waitForMqtt, NATS_SERVER_BIN, type NatsCluster, type NatsClusterOptions, type ClusterNode } from './nats.ts';
-export { natsAuthorization, natsPermissions, natsSubject, type NatsPermissions } from './auth.ts';
+export { natsAuthorization, natsAuthorizationFromPasswords, natsPermissions, natsSubject, type NatsPermissions } from './auth.ts';
 export { createMqttMessagesStream, natsRequest } from './jetstream.ts';

@@ -134,6 +134,18 @@ void test('PlanVerifier: accepts newer signed plans, refuses replays, expired, u
   assert.equal(nackReasonFor('expired'), NackReason.NACK_REASON_EXPIRED);
 });
 
+void test('PlanVerifier: a newer leader\'s signed plan passes whatever its plan_seq; older epochs and older seqs within an epoch are replays', () => {
+  const v = new PlanVerifier(pub);
+  const at = (seq: number, epoch: number) => decoded(signedPlanBytes(planBytes(seq, { leader_epoch: epoch }), priv));
+  assert.ok(v.check(at(1005, 2), 1_500).ok, 'the deposed leader\'s late-stamped plan, first to arrive');
+  assert.ok(v.check(at(1000, 3), 1_500).ok, 'the new leader\'s plan supersedes it (ordered by epoch, then seq)');
+  assert.equal((v.check(at(999, 3), 1_500) as { reason: string }).reason, 'replay');
+  assert.equal((v.check(at(1000, 3), 1_500) as { reason: string }).reason, 'replay');
+  // Not knowing an epoch (a fresh verifier, as after a restart with the persisted seq): seq alone.
+  const restarted = new PlanVerifier(pub, 1005);
+  assert.equal((restarted.check(at(1000, 3), 1_500) as { reason: string }).reason, 'replay');
+});
+
 void test('keys: only Ed25519 loads; fingerprint is the same from both halves', () => {
   const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   assert.equal(loadPlanSigningKey(ec.privateKey.export({ type: 'pkcs8', format: 'pem' })).ok, false);

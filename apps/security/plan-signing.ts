@@ -85,6 +85,8 @@ export function nackReasonFor(r: PlanRefusal): NackReason {
 export class PlanVerifier {
   readonly stats: PlanVerifierStats = { accepted: 0, unsigned: 0, bad_signature: 0, replay: 0, expired: 0 };
   private last: number;
+  /** Highest leader epoch of a plan it passed (issue 19; in memory, like the agent's). */
+  private epoch = 0;
 
   constructor(
     private readonly publicKey: KeyObject,
@@ -102,9 +104,12 @@ export class PlanVerifier {
   check(plan: Plan, nowUs: number): Result<Plan, PlanRefusal> {
     const sig = verifyPlan(plan, this.publicKey);
     if (!sig.ok) return this.refuse(sig.reason, sig.detail);
-    if (!(plan.plan_seq > this.last)) return this.refuse('replay', `plan_seq ${plan.plan_seq} not newer than ${this.last}`);
+    // Ordered by (leader_epoch, plan_seq) once an epoch is known, as the gate does (apps/agent/plan/gate.ts, newerLeader).
+    const newerLeader = this.epoch > 0 && plan.leader_epoch > this.epoch;
+    if (!(plan.plan_seq > this.last) && !newerLeader) return this.refuse('replay', `plan_seq ${plan.plan_seq} not newer than ${this.last}`);
     if (nowUs > plan.expires_t_us) return this.refuse('expired', `expired ${((nowUs - plan.expires_t_us) / 1e6).toFixed(3)} s ago`);
     this.last = plan.plan_seq;
+    this.epoch = Math.max(this.epoch, plan.leader_epoch);
     this.stats.accepted++;
     return ok(plan);
   }

@@ -24,8 +24,12 @@ export interface ViewGeometry {
 
 export interface ViewConfig {
   mode: 'live' | 'replay';
-  /** Live: the broker's MQTT-over-WebSocket URL the page connects to, and how it logs in. */
-  ws?: { url: string; username?: string; password?: string };
+  /**
+   * Live: the broker's MQTT-over-WebSocket URL the page connects to, and how it logs in. `urls`:
+   * every node of a clustered broker, `url` first; the page moves along them on each reconnection,
+   * as the bus does along its broker list (apps/common/bus.ts).
+   */
+  ws?: { url: string; urls?: string[]; username?: string; password?: string };
   /** Replay: the run folder's name (the recording is at /recording). */
   run?: string;
   geometry: ViewGeometry;

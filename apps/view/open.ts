@@ -7,6 +7,7 @@ import { startViewServer, type ViewServer } from './server.ts';
 import { viewConfig, type GeometrySource } from './config.ts';
 
 export interface OpenViewOptions {
+  /** ws(s):// URL, or a comma-separated list of a cluster's nodes (the page fails over along it). */
   wsUrl: string;
   username?: string;
   password?: string;
@@ -19,7 +20,8 @@ export interface OpenViewOptions {
 }
 
 export async function openViewFor(o: OpenViewOptions): Promise<ViewServer> {
-  const ws = { url: o.wsUrl, ...(o.username ? { username: o.username } : {}), ...(o.password ? { password: o.password } : {}) };
+  const urls = wsUrlList(o.wsUrl);
+  const ws = { url: urls[0]!, ...(urls.length > 1 ? { urls } : {}), ...(o.username ? { username: o.username } : {}), ...(o.password ? { password: o.password } : {}) };
   const server = await startViewServer({
     config: viewConfig({ mode: 'live', ws, scenario: o.scenario, tiles: o.tilesDir !== undefined }),
     ...(o.tilesDir ? { tilesDir: o.tilesDir } : {}),
@@ -41,4 +43,12 @@ export function launchBrowser(url: string): void {
   } catch {
     // no opener: the URL is printed anyway
   }
+}
+
+/** `ws://a/mqtt,ws://b/mqtt` → the list (blanks dropped); every entry must be ws:// or wss://. */
+export function wsUrlList(list: string): string[] {
+  const urls = list.split(',').map((u) => u.trim()).filter(Boolean);
+  if (urls.length === 0) throw new RangeError('no WebSocket URL given');
+  for (const u of urls) if (!/^wss?:\/\/[^/]/.test(u)) throw new RangeError(`'${u}': the browser needs MQTT over WebSocket (ws:// or wss://)`);
+  return urls;
 }

@@ -46,6 +46,7 @@ test('failover mission: leader killed, controller restarted, broker node killed 
     assert.equal(f.continuity.seqRegressions, 0, 'plan sequence continuous');
     assert.ok(f.continuity.epochs.length >= 2, 'plans of two epochs');
     assert.deepEqual(f.failsafes, [], 'no UAV in hold or RTL');
+    assert.deepEqual(f.failsafesAfterEnd, [], 'no failsafe during the mission-end RTL either (the controller is quiet then)');
     // Every twin state an agent made reached the monitor (a persistent-session subscriber), through
     // the node's death: the QoS 1 stream keeps messages by age (apps/cluster/jetstream.ts).
     assert.equal(f.telemetry.lost, 0, `telemetry lost ${f.telemetry.lost} of ${f.telemetry.received}: ${JSON.stringify(f.telemetry.missing)}`);
@@ -80,6 +81,7 @@ test('failover with controller processes: the leader process SIGKILLed, a standb
     assert.equal(f.continuity.seqRegressions, 0, 'plan sequence continuous');
     assert.deepEqual(f.continuity.epochs, [1, 2]);
     assert.deepEqual(f.failsafes, [], 'no UAV in hold or RTL');
+    assert.deepEqual(f.failsafesAfterEnd, [], 'no failsafe during the mission-end RTL either (the controller is quiet then)');
     assert.equal(f.telemetry.lost, 0, `telemetry lost: ${JSON.stringify(f.telemetry.missing)}`);
     assert.equal(f.chaos.find((c) => c.kind === 'restart')?.rejoined, 'standby', 'the restarted process rejoined as a standby (its log says so)');
     assert.ok(f.totals.completed > 0 && f.totals.completed >= 0.8 * f.totals.released, `tasks completed ${f.totals.completed}/${f.totals.released} (the last leader's books)`);

@@ -52,6 +52,31 @@ void test('broker unreachable: keep flying the current plan while it lasts, then
   assert.equal(f.handle({ kind: 'tick', tUs: T0 + 51 * S }).mode, 'rtl');
 });
 
+void test('broker back after an outage longer than N slots, plan still valid: no hold at the reconnection, N slots from it', () => {
+  // A clustered broker's node death can keep an agent off the broker for more than N slots (the
+  // failover e2e under load: 9 s against N = 3 slots of 3 s); the controller's queued messages
+  // arrive just after the reconnection, so holding at the reconnection itself was a false alarm.
+  const f = new Failsafe(cfg, T0);
+  f.handle({ kind: 'plan', tUs: T0, validUntilUs: T0 + 45 * S });
+  f.handle({ kind: 'broker_down', tUs: T0 + 1 * S });
+  const up = f.handle({ kind: 'broker_up', tUs: T0 + 25 * S });
+  assert.equal(up.mode, 'nominal', 'silence while the broker was down does not count towards the hold');
+  assert.deepEqual(up.transitions.map((t) => t.reason), ['recovered']);
+  assert.equal(f.handle({ kind: 'tick', tUs: T0 + 45 * S - 1 }).mode, 'nominal', 'N slots after the reconnection, still inside the plan');
+  // Controller still silent: the plan runs out → hold (raw silence 45 s > N).
+  assert.equal(f.handle({ kind: 'tick', tUs: T0 + 45 * S }).mode, 'hold');
+  // The M-slot RTL counts the whole silence, outage included.
+  assert.equal(f.handle({ kind: 'tick', tUs: T0 + 50 * S + 1 }).mode, 'rtl');
+  // Heard after the reconnection: nominal as usual; silent N slots after that → hold.
+  const g = new Failsafe(cfg, T0);
+  g.handle({ kind: 'plan', tUs: T0, validUntilUs: T0 + 100 * S });
+  g.handle({ kind: 'broker_down', tUs: T0 + 1 * S });
+  g.handle({ kind: 'broker_up', tUs: T0 + 25 * S });
+  assert.equal(g.handle({ kind: 'tick', tUs: T0 + 45 * S }).mode, 'nominal');
+  assert.equal(g.handle({ kind: 'tick', tUs: T0 + 45 * S + 1 }).mode, 'hold', 'N slots of silence after the reconnection');
+  assert.equal(g.handle({ kind: 'controller_heard', tUs: T0 + 46 * S }).mode, 'nominal');
+});
+
 void test('broker down with a long plan: RTL after M slots of silence regardless', () => {
   const f = new Failsafe(cfg, T0);
   f.handle({ kind: 'plan', tUs: T0, validUntilUs: T0 + 1000 * S });
@@ -94,4 +119,21 @@ void test('battery reserve → RTL, latched', () => {
   assert.equal(r.mode, 'rtl');
   assert.equal(r.transitions[0]!.reason, 'battery_reserve');
   assert.equal(f.handle({ kind: 'controller_heard', tUs: T0 + 2 * S }).mode, 'rtl');
+});
+
+void test('returning (the mission-end RTL): controller silence and the broker are not judged; the battery and the autopilot link still are', () => {
+  // After the last slot the controller sends RTL and goes quiet; the return can take longer than
+  // N (and M) slots. Every failover mission reported a hold (then an RTL) during it.
+  const f = new Failsafe(cfg, T0);
+  f.handle({ kind: 'plan', tUs: T0, validUntilUs: T0 + 30 * S });
+  assert.equal(f.handle({ kind: 'tick', tUs: T0 + 60 * S, returning: true }).mode, 'nominal', 'silent 6 slots, plan expired: still no hold or RTL');
+  assert.equal(f.handle({ kind: 'broker_down', tUs: T0 + 61 * S }).mode, 'nominal', 'broker gone: nothing to hold on');
+  assert.deepEqual(f.log, []);
+  const b = f.handle({ kind: 'battery_reserve', tUs: T0 + 62 * S });
+  assert.equal(b.mode, 'rtl');
+  assert.equal(f.handle({ kind: 'autopilot_link_lost', tUs: T0 + 63 * S }).mode, 'autopilot_lost');
+  // Not returning (flying the mission): the same silence holds at once.
+  const g = new Failsafe(cfg, T0);
+  g.handle({ kind: 'tick', tUs: T0 + 60 * S, returning: true });
+  assert.equal(g.handle({ kind: 'tick', tUs: T0 + 60 * S + 1 }).mode, 'rtl');
 });

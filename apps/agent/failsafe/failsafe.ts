@@ -12,6 +12,10 @@
  * - `hold`: the controller silent for > N slots while the broker is up (the controller itself is
  *   gone, its plan is stale), or the plan ran out while the broker is down, or after an autopilot
  *   link regain. Clears when the controller is heard again (except the regain hold: `resume`).
+ *   Silence while the broker was down does not count towards the hold as long as the plan still
+ *   covers `nowUs`: back on the broker with a valid plan, the controller has N slots from the
+ *   reconnection to be heard (its queued messages arrive just after the reconnection; a clustered
+ *   broker's outage can outlast N slots on a loaded machine, and holding for it was a false alarm).
  * - `broker_down`: the broker is unreachable → keep flying the current plan inside the envelope
  *   while the plan still covers `nowUs` (the N-slot hold is suspended: silence is explained by
  *   the network, not by a dead controller); the M-slot RTL still applies.
@@ -28,7 +32,13 @@ export interface FailsafeConfig {
 }
 
 export type FailsafeEvent =
-  | { kind: 'tick'; tUs: number }
+  /**
+   * `returning`: the autopilot flies its own return or landing (the plan's RTL or LAND, e.g. the
+   * mission-end RTL, or a failsafe RTL): the controller's silence and the broker's reachability
+   * are not judged then — the controller goes quiet once the mission is over, and there is no
+   * plan left to hold on. The autopilot-link and battery rules still apply.
+   */
+  | { kind: 'tick'; tUs: number; returning?: boolean }
   /** Any message from the controller (heartbeat, ack, plan). */
   | { kind: 'controller_heard'; tUs: number }
   /** A plan arrived; it covers slots until `validUntilUs`. Also counts as the controller heard. */
@@ -49,11 +59,15 @@ export interface FailsafeState {
   lastControllerUs: number;
   planValidUntilUs?: number;
   brokerUp: boolean;
+  /** When the broker came back after an outage, µs (undefined: never down). */
+  brokerUpUs?: number;
   autopilotUp: boolean;
   /** Why RTL is latched, if it is. */
   rtlLatch?: string;
   /** Hold latched after an autopilot link regain. */
   regainHold: boolean;
+  /** The autopilot flies its own return or landing (set by the last tick). */
+  returning?: boolean;
 }
 
 export interface Transition {
@@ -94,13 +108,18 @@ function evaluate(c: FailsafeConfig, s: FailsafeState, nowUs: number): { mode: F
   const silenceS = (nowUs - s.lastControllerUs) / 1e6;
   if (!s.autopilotUp) return { mode: 'autopilot_lost', reason: 'autopilot_link_lost' };
   if (s.rtlLatch) return { mode: 'rtl', reason: s.rtlLatch };
-  if (silenceS > c.rtlAfterSlots * c.slotS) return { mode: 'rtl', reason: `controller_silent_over_${c.rtlAfterSlots}_slots` };
+  if (silenceS > c.rtlAfterSlots * c.slotS && !s.returning) return { mode: 'rtl', reason: `controller_silent_over_${c.rtlAfterSlots}_slots` };
   if (s.regainHold) return { mode: 'hold', reason: 'autopilot_link_regained_awaiting_resume' };
+  if (s.returning) return { mode: 'nominal', reason: s.mode === 'nominal' ? 'nominal' : 'returning' };
   if (!s.brokerUp) {
     if (s.planValidUntilUs !== undefined && nowUs < s.planValidUntilUs) return { mode: 'broker_down', reason: 'broker_unreachable_flying_plan' };
     return { mode: 'hold', reason: s.planValidUntilUs === undefined ? 'broker_unreachable_no_plan' : 'broker_unreachable_plan_expired' };
   }
-  if (silenceS > c.holdAfterSlots * c.slotS) return { mode: 'hold', reason: `controller_silent_over_${c.holdAfterSlots}_slots` };
+  // The hold counts silence while the broker was reachable (see the header): from the reconnection
+  // on, when that is later than the controller's last message and the plan still covers now.
+  const planValid = s.planValidUntilUs !== undefined && nowUs < s.planValidUntilUs;
+  const heardUs = planValid ? Math.max(s.lastControllerUs, s.brokerUpUs ?? 0) : s.lastControllerUs;
+  if ((nowUs - heardUs) / 1e6 > c.holdAfterSlots * c.slotS) return { mode: 'hold', reason: `controller_silent_over_${c.holdAfterSlots}_slots` };
   return { mode: 'nominal', reason: s.mode === 'nominal' ? 'nominal' : 'recovered' };
 }
 
@@ -122,6 +141,7 @@ export function stepFailsafe(c: FailsafeConfig, prev: FailsafeState, ev: Failsaf
       s.brokerUp = false;
       break;
     case 'broker_up':
+      if (!s.brokerUp) s.brokerUpUs = t;
       s.brokerUp = true;
       break;
     case 'autopilot_link_lost':
@@ -140,6 +160,7 @@ export function stepFailsafe(c: FailsafeConfig, prev: FailsafeState, ev: Failsaf
       s.lastControllerUs = Math.max(s.lastControllerUs, t);
       break;
     case 'tick':
+      s.returning = ev.returning === true;
       break;
   }
   const { mode, reason } = evaluate(c, s, t);

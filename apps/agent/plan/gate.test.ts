@@ -19,8 +19,8 @@ void test('gate: plans below the highest accepted epoch are refused STALE_EPOCH,
   assert.equal(!old.accepted && old.reason, NackReason.NACK_REASON_STALE_EPOCH);
   assert.equal(gatePlan(plan(11, 2), g).accepted, true);
   assert.equal(gatePlan(plan(11, 3), g).accepted, true);
-  // A higher epoch does not excuse an old plan_seq: the new leader continues the sequence.
-  const replay = gatePlan(plan(10, 3), g);
+  // Within an epoch plan_seq must increase.
+  const replay = gatePlan(plan(10, 2), g);
   assert.equal(!replay.accepted && replay.reason, NackReason.NACK_REASON_STALE_SEQ);
   // Without leader election (epoch 0 everywhere) nothing changes.
   assert.equal(gatePlan(plan(11, 0), { uavId: 1, lastSeq: 10, nowUs: T }).accepted, true);
@@ -47,4 +47,22 @@ void test('intake fence checks: targets, waypoints and legs outside the horizont
   const box = fenceChecks({ fence: { kind: 'box', northM: [0, 100], eastM: [0, 100] }, altitude: { minAltM: 5, maxAltM: 120 } });
   assert.equal(gatePlan(goto(at(100, 0)), { ...g, ...box }).accepted, true, 'on the boundary is inside');
   assert.equal(gatePlan(goto(at(100.5, 0)), { ...g, ...box }).accepted, false);
+});
+
+void test('gate: a newer leader\'s first plan supersedes the deposed leader\'s whatever their plan_seq (plans ordered by epoch, then seq)', () => {
+  // A standby took over (epoch 3) while a broker stall kept the leader (epoch 2) from reading the
+  // new lease: both planned the slot, the deposed one a few ms later (plan_seq 1005 > 1000), and
+  // its plan arrived first. Ordered by plan_seq alone, the new leader's plan was refused STALE_SEQ
+  // and the agent flew the deposed leader's plans until it stepped down.
+  const afterDeposed = { uavId: 1, lastSeq: 1005, epoch: 2, nowUs: T };
+  const v = gatePlan(plan(1000, 3), afterDeposed);
+  assert.equal(v.accepted, true, `the new leader's plan is accepted (${v.accepted ? '' : v.detail})`);
+  // From then on the agent is at epoch 3: the deposed leader's later plans are refused as such.
+  const late = gatePlan(plan(1010, 2), { uavId: 1, lastSeq: 1000, epoch: 3, nowUs: T });
+  assert.equal(!late.accepted && late.reason, NackReason.NACK_REASON_STALE_EPOCH);
+  // Within the new epoch the sequence rules again.
+  assert.equal(gatePlan(plan(999, 3), { uavId: 1, lastSeq: 1000, epoch: 3, nowUs: T }).accepted, false);
+  // Not knowing an epoch yet (just restarted: epochs live in memory, plan_seq is persisted), plan_seq alone decides.
+  const fresh = gatePlan(plan(1000, 3), { uavId: 1, lastSeq: 1005, epoch: 0, nowUs: T });
+  assert.equal(!fresh.accepted && fresh.reason, NackReason.NACK_REASON_STALE_SEQ);
 });

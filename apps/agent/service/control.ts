@@ -12,7 +12,7 @@ import { ownNed, type AgentCtx } from './context.ts';
 import { onDecision, setPhase } from './flight.ts';
 import { event } from './report.ts';
 import { chooseSetpoint, still } from './setpoint.ts';
-import { batteryJ, inAir, odometryStep, silenceEvent, tallyReasons, tickDtS, tickGate } from './tick-rules.ts';
+import { batteryJ, inAir, odometryStep, returning, silenceEvent, tallyReasons, tickDtS, tickGate } from './tick-rules.ts';
 
 export function tick(c: AgentCtx): void {
   if (c.stopped) return;
@@ -23,7 +23,8 @@ export function tick(c: AgentCtx): void {
   c.lastTickUs = nowUs;
   c.stats.ticks++;
   c.shares.poke();
-  onDecision(c, c.failsafe.handle({ kind: silenceEvent(c.phase), tUs: nowUs }));
+  const kind = silenceEvent(c.phase);
+  onDecision(c, c.failsafe.handle(kind === 'resume' ? { kind, tUs: nowUs } : { kind, tUs: nowUs, returning: returning(c.phase) }));
   if (!s.connected) return;
   odometry(c, s);
   const gate = tickGate(c.phase, s, c.cfg.takeoffAltM);

@@ -7,7 +7,7 @@
 export { AgentService } from './agent.ts';
 export type { AgentStats } from './context.ts';
 export type { AgentConfig, AgentDeps } from '../config.ts';
-export { tickDtS, tickGate, inAir, silenceEvent, reachedTakeoffAlt, batteryJ, odometryStep, tallyReasons, type Odometry } from './tick-rules.ts';
+export { tickDtS, tickGate, inAir, returning, silenceEvent, reachedTakeoffAlt, batteryJ, odometryStep, tallyReasons, type Odometry } from './tick-rules.ts';
 export { chooseSetpoint, still, type SetpointChoice, type SetpointInput } from './setpoint.ts';
 export { adoption, adoptedText, flightCommand, planResumes, restartsTour, stateWithPlan, transitionSeverity, type Adoption, type FlightCommand } from './flight-rules.ts';
 export { workTotals } from './report.ts';

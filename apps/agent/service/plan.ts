@@ -13,9 +13,10 @@ export async function onPlan(c: AgentCtx, p: Plan): Promise<void> {
   if (c.stopped) return;
   const nowUs = c.d.clock.nowUs();
   onDecision(c, c.failsafe.handle({ kind: 'controller_heard', tUs: nowUs }));
-  const verdict = c.intake!.check(p, { lastSeq: c.state.lastSeq, nowUs, envelope: c.d.envelope });
+  const lastSeq = c.state.lastSeq;
+  const verdict = c.intake!.check(p, { lastSeq, nowUs, envelope: c.d.envelope });
   if (!verdict.accepted) return refuse(c, p, verdict.reason, verdict.detail, 'auth' in verdict ? `plan.rejected.${verdict.auth}` : undefined);
-  if (p.flight?.mode === FlightMode.FLIGHT_MODE_POLICY && !(await selectModel(c, p, p.flight.model_sha256))) return;
+  if (p.flight?.mode === FlightMode.FLIGHT_MODE_POLICY && !(await selectModel(c, p, p.flight.model_sha256, lastSeq))) return;
   accept(c, p, nowUs);
 }
 
@@ -32,7 +33,7 @@ function refuse(c: AgentCtx, p: Plan, reason: NackReason, detail: string, code?:
 }
 
 /** Loads the actor a POLICY plan names (by sha256); false, and the plan nacked, if it cannot fly it. */
-async function selectModel(c: AgentCtx, p: Plan, sha256: string): Promise<boolean> {
+async function selectModel(c: AgentCtx, p: Plan, sha256: string, lastSeq: number): Promise<boolean> {
   const policy = c.d.policy;
   if (!policy) {
     refuse(c, p, NackReason.NACK_REASON_MODEL_UNAVAILABLE, 'this agent has no model directory (--models)');
@@ -46,8 +47,9 @@ async function selectModel(c: AgentCtx, p: Plan, sha256: string): Promise<boolea
   }
   c.state.modelSha256 = r.value;
   // A newer plan may have been accepted while the model loaded (plans are handled in order,
-  // so only a restart race could do this; the seq check keeps it monotonic regardless).
-  if (p.plan_seq <= c.state.lastSeq) {
+  // so only a restart race could do this): this one is stale then. (Not plan_seq against the last
+  // plan's: a newer leader's plan may carry a lower one, gate.ts `newerLeader`.)
+  if (c.state.lastSeq !== lastSeq) {
     refuse(c, p, NackReason.NACK_REASON_STALE_SEQ, `plan_seq ${p.plan_seq} not newer than ${c.state.lastSeq}`);
     return false;
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { VehicleState } from '../../../firmware-bridge/vehicle.ts';
 import type { Phase } from '../telemetry.ts';
-import { batteryJ, inAir, odometryStep, reachedTakeoffAlt, silenceEvent, tallyReasons, tickDtS, tickGate } from './tick-rules.ts';
+import { batteryJ, inAir, odometryStep, reachedTakeoffAlt, returning, silenceEvent, tallyReasons, tickDtS, tickGate } from './tick-rules.ts';
 
 const vehicle = (over: Partial<VehicleState> = {}): VehicleState => ({
   tUs: 0, connected: true, flavour: 'px4', armed: true, mode: 'offboard', modeRaw: 'OFFBOARD', landed: 'in_air', ...over,
@@ -19,6 +19,7 @@ test('inAir and silenceEvent: setpoints stream in takeoff and flight; silence co
   const phases: Phase[] = ['ground', 'takeoff', 'flying', 'rtl', 'landing'];
   assert.deepEqual(phases.map(inAir), [false, true, true, false, false]);
   assert.deepEqual(phases.map(silenceEvent), ['resume', 'resume', 'tick', 'tick', 'tick']);
+  assert.deepEqual(phases.map(returning), [false, false, false, true, true], 'silence is not judged on the way home');
 });
 
 test('reachedTakeoffAlt: 90 % of the takeoff altitude; no global position is the ground', () => {

@@ -24,6 +24,14 @@ export function silenceEvent(phase: Phase): 'resume' | 'tick' {
   return phase === 'ground' || phase === 'takeoff' ? 'resume' : 'tick';
 }
 
+/**
+ * The autopilot flies its own return or landing (the plan's RTL or LAND, the mission-end RTL among
+ * them, or a failsafe RTL): the failsafe does not judge the controller's silence then (failsafe.ts).
+ */
+export function returning(phase: Phase): boolean {
+  return phase === 'rtl' || phase === 'landing';
+}
+
 export function reachedTakeoffAlt(s: VehicleState, takeoffAltM: number): boolean {
   return (s.global?.relAltM ?? 0) >= 0.9 * takeoffAltM;
 }

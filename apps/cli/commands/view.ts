@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadRun } from '../../replay/recording.ts';
-import { launchBrowser, openViewFor, startViewServer, viewConfig } from '../../view/index.ts';
+import { launchBrowser, openViewFor, startViewServer, viewConfig, wsUrlList } from '../../view/index.ts';
 import type { GeometrySource } from '../../view/config.ts';
 import { int, parse } from '../args.ts';
 import { readFileOption } from '../broker-auth.ts';
@@ -32,7 +32,8 @@ The broker needs a WebSocket listener: \`uavmec broker --ws-port 9001\`, or in M
 (\`uavmec mission --view\` starts the embedded broker with one and opens this view).
 
 Options:
-  --broker URL          live: the broker's MQTT-over-WebSocket URL (ws:// or wss://)
+  --broker URL[,URL…]   live: the broker's MQTT-over-WebSocket URL (ws:// or wss://); a clustered
+                        broker's nodes as a list: the page moves to the next one when its node goes
   --username U          live: log in as U — use the read-only \`recorder\` identity on a secure broker
   --password-file F     live: its password (first line of F). The page receives it: keep --host on
                         loopback or a trusted network
@@ -71,7 +72,11 @@ Examples:
       close = s.close;
     } else {
       if (!v.broker) throw new UsageError('give --broker ws://HOST:PORT (live) or a run folder (replay)');
-      if (!/^wss?:\/\//.test(v.broker)) throw new UsageError(`--broker: the browser needs MQTT over WebSocket (ws:// or wss://), got '${v.broker}' — add a websockets listener to the broker (see --help)`);
+      try {
+        wsUrlList(v.broker);
+      } catch (e) {
+        throw new UsageError(`--broker: ${(e as Error).message} — add a websockets listener to the broker (see --help)`);
+      }
       if (v['password-file'] && !v.username) throw new UsageError('--password-file needs --username');
       const password = v['password-file'] ? readFileOption(v['password-file'], 'password-file').toString('utf8').split(/\r?\n/)[0]! : undefined;
       const s = await openViewFor({ wsUrl: v.broker, ...(v.username ? { username: v.username } : {}), ...(password ? { password } : {}), scenario: scenarioFrom(v), ...net });

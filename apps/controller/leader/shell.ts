@@ -162,6 +162,8 @@ export class Leadership {
     const before = this.state;
     this.state = r.state;
     const nowUs = this.clock.nowUs();
+    if (before.deadSinceUs === 0 && r.state.deadSinceUs > 0) this.log.info({ leader: r.state.known?.controllerId, epoch: r.state.known?.epoch }, 'the leader\'s last will: waiting for a renewal or its heartbeat');
+    if (before.deadSinceUs > 0 && r.state.deadSinceUs === 0 && r.state.role !== 'leader') this.log.info({ leader: r.state.known?.controllerId, heartbeatUs: r.state.heartbeatUs }, 'the leader lives (renewal or heartbeat after its will): no takeover');
     if (before.role === 'joining' && r.state.role === 'standby') {
       this.history.push({ tUs: nowUs, event: 'standby', controllerId: r.state.known?.controllerId ?? '', epoch: r.state.known?.epoch ?? 0 });
       this.log.info({ leader: r.state.known?.controllerId, epoch: r.state.known?.epoch }, 'standby: following the leader');

@@ -2,7 +2,8 @@
  * What leaves the controller: every plan (signed when a plan-signing key is configured, stamped
  * with the lease epoch under leader election) and any publish whose failure is only logged.
  */
-import { topicName, topicSpec, type MessageInput, type Plan } from '../../../proto/index.ts';
+import { topicName, type MessageInput, type Plan } from '../../../proto/index.ts';
+import { publishAtLeastOnce } from '../leader/index.ts';
 import { signedPlanBytes } from '../../security/plan-signing.ts';
 import { leading, type ControllerCtx } from './context.ts';
 
@@ -18,13 +19,16 @@ export function publishPlan(c: ControllerCtx, uavId: number, input: MessageInput
   c.planSeqMax = Math.max(c.planSeqMax, Number(plan.plan_seq ?? 0));
   c.cfg.shard?.notePlan(uavId, Number(plan.plan_seq ?? 0));
   const key = c.cfg.planSigningKey;
-  if (!key) return publish(c, c.bus.publish('plan', { uav: uavId }, plan), what);
   const topic = topicName('plan', { uav: uavId });
   let bytes: Uint8Array;
   try {
-    bytes = signedPlanBytes(c.bus.encodeWithHeader('plan', topic, plan), key);
+    bytes = c.bus.encodeWithHeader('plan', topic, plan);
+    if (key) bytes = signedPlanBytes(bytes, key);
   } catch (e) {
-    return c.log.error({ err: e, uav: uavId }, `${what} not signed`);
+    return c.log.error({ err: e, uav: uavId }, `${what} not ${key ? 'signed' : 'encoded'}`);
   }
-  publish(c, c.bus.publishBytes(topic, bytes, topicSpec('plan').qos), what);
+  // Sent again while it is valid if a connection drop loses it unsent (leader/resend.ts: a clustered broker re-electing).
+  const expiresUs = Number(plan.expires_t_us ?? 0);
+  const retry = (n: number, err: Error) => c.log.warn({ uav: uavId, attempt: n, err: err.message }, `${what} lost with its connection: sending it again`);
+  publish(c, publishAtLeastOnce(c.bus, topic, bytes, () => !c.stopped && c.clock.nowUs() < expiresUs, { onRetry: retry }).then(() => undefined), what);
 }

@@ -41,7 +41,7 @@ export interface SeenPlan {
 export interface PlanContinuity {
   /** Slots (0 … slots−1) for which no UAV got a plan. */
   slotsWithoutPlans: number[];
-  /** Plans of the current epoch that arrived with a plan_seq not above the UAV's previous one. */
+  /** Plans of the current epoch that arrived with a plan_seq not above the UAV's previous one of that epoch (a newer epoch's first plan supersedes whatever its plan_seq, as the agents' gate orders them). */
   seqRegressions: number;
   /** Plans of an epoch below one already seen (a deposed leader still sending; agents refuse them). */
   staleEpochPlans: number;
@@ -55,7 +55,7 @@ export interface PlanContinuity {
  * counted apart). Slot coverage excludes launch and mission-end plans.
  */
 export function planContinuity(plans: readonly SeenPlan[], slots: number): PlanContinuity {
-  const lastSeq = new Map<number, number>();
+  const lastSeq = new Map<number, { epoch: number; seq: number }>();
   let maxEpoch = 0;
   let seqRegressions = 0;
   let staleEpochPlans = 0;
@@ -71,8 +71,9 @@ export function planContinuity(plans: readonly SeenPlan[], slots: number): PlanC
       staleEpochPlans++;
       continue;
     }
-    if (p.seq <= (lastSeq.get(p.uav) ?? 0)) seqRegressions++;
-    lastSeq.set(p.uav, Math.max(p.seq, lastSeq.get(p.uav) ?? 0));
+    const prev = lastSeq.get(p.uav);
+    if (prev && prev.epoch === p.epoch && p.seq <= prev.seq) seqRegressions++;
+    lastSeq.set(p.uav, !prev || p.epoch > prev.epoch ? { epoch: p.epoch, seq: p.seq } : { epoch: p.epoch, seq: Math.max(p.seq, prev.seq) });
     if (p.epoch > maxEpoch) {
       maxEpoch = p.epoch;
       epochs.push(p.epoch);
@@ -98,4 +99,12 @@ export function telemetryLoss(seqs: ReadonlyMap<number, ReadonlySet<number>>): {
     for (let q = 1; q <= max && missing.length < 50; q++) if (!s.has(q)) missing.push({ uav, seq: q });
   }
   return { perUav, total, received, missing };
+}
+
+/**
+ * Refusals of a plan the same agent had acked as accepted before: QoS 1 redeliveries (the cluster
+ * lost the agent's acknowledgement in a stall) refused STALE_SEQ — not plans the fleet missed.
+ */
+export function refusedCopies(refusals: readonly { uav: number; seq: number }[], accepted: ReadonlySet<string>): number {
+  return refusals.filter((r) => accepted.has(`${r.uav}:${r.seq}`)).length;
 }

@@ -9,6 +9,8 @@ import { Bus } from '../../common/bus.ts';
 import type { Logger } from '../../common/log.ts';
 import type { SeenPlan } from './chaos.ts';
 
+const REASON: Record<number, string> = Object.fromEntries(Object.entries(NackReason).map(([k, v]) => [v, k.replace('NACK_REASON_', '').toLowerCase()]));
+
 export interface SeenLeader {
   controllerId: string;
   state: 'leading' | 'gone' | 'finished';
@@ -22,12 +24,16 @@ export class Monitor {
   readonly leaders: SeenLeader[] = [];
   readonly failsafes: { uav: number; code: string; text: string; tUs: number }[] = [];
   readonly staleEpochNacks: { uav: number; seq: number; detail: string }[] = [];
+  /** Every refusal (NACK) an agent sent: reason name, plan, detail, when (clock µs). */
+  readonly refusals: { uav: number; seq: number; reason: string; detail: string; tUs: number }[] = [];
   /** First time each slot was announced (FleetState, not launching), clock µs. */
   readonly slotStarts = new Map<number, number>();
   /** Twin header seqs per UAV (telemetry loss). */
   readonly twinSeqs = new Map<number, Set<number>>();
   acks = 0;
   nacks = 0;
+  /** `uav:plan_seq` of every plan an agent acked as accepted (a later refusal of one is of a redelivered copy). */
+  readonly accepted = new Set<string>();
 
   private constructor(
     readonly bus: Bus,
@@ -45,8 +51,13 @@ export class Monitor {
     const b = this.bus;
     await b.subscribe('plan', {}, (p, d) => this.plans.push({ uav: p.uav_id, seq: p.plan_seq, slot: p.slot, epoch: p.leader_epoch, planner: p.planner, tUs: d.recvUs }));
     await b.subscribe('ack', {}, (a) => {
-      if (a.accepted) this.acks++;
-      else this.nacks++;
+      if (a.accepted) {
+        this.acks++;
+        this.accepted.add(`${a.uav_id}:${a.plan_seq}`);
+      } else {
+        this.nacks++;
+        this.refusals.push({ uav: a.uav_id, seq: a.plan_seq, reason: REASON[a.reason] ?? String(a.reason), detail: a.detail, tUs: this.clock.nowUs() });
+      }
       if (a.reason === NackReason.NACK_REASON_STALE_EPOCH) this.staleEpochNacks.push({ uav: a.uav_id, seq: a.plan_seq, detail: a.detail });
     });
     await b.subscribe('leader', {}, (r, d) => {

@@ -89,8 +89,9 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     cleanup.push(() => cluster.stop());
     const urls = cluster.urls;
     phase(`broker: ${urls.length}-node nats-server cluster (MQTT over JetStream, R${Math.min(3, urls.length)}): ${urls.join(', ')}`);
-    // The view on the last node (the chaos kills node 1 by default): nats-server serves MQTT over WebSocket on /mqtt.
-    await o.onBroker?.({ url: urls.join(','), wsUrl: cluster.wsUrls[cluster.wsUrls.length - 1]! });
+    // The view on every node's MQTT over WebSocket (nats-server serves it on /mqtt), from the last
+    // (the chaos kills node 1 by default); it moves along the list when its node dies.
+    await o.onBroker?.({ url: urls.join(','), wsUrl: rotate(cluster.wsUrls, cluster.wsUrls.length - 1) });
     const monitor = await Monitor.start(rotate(urls, urls.length - 1), clock, log.child({ c: 'monitor' }), uniq);
     cleanup.push(() => monitor.bus.close());
 
@@ -147,6 +148,9 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
         ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
       }, clog, { ...(o.onSlot ? { onSlot: (m: SlotMetrics, k: number) => o.onSlot!(m, k, id) } : {}) });
       const c: RunningController = { id, rank, local: { bus, heartbeat, service, leadership }, killed: false, twinSeqs: new Map() };
+      // Which node each connection is on, and when it drops (the chaos analysis reads mission.log).
+      bus.onConnectionChange((up) => clog.info({ conn: 'main', up, node: bus.brokerUrl, role: leadership.role }, up ? 'connected' : 'disconnected'));
+      heartbeat.onConnectionChange((up) => clog.info({ conn: 'heartbeat', up, node: heartbeat.brokerUrl, role: leadership.role }, up ? 'connected' : 'disconnected'));
       bus.tap((topic, payload) => noteTwin(c.twinSeqs, topic, payload));
       controllers.push(c);
       void service.finished.then(() => {

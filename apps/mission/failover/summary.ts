@@ -4,7 +4,7 @@
  * picture per slot stitched from the controllers that led it. Plus the printed account.
  */
 import type { Scenario } from '../../../sim/world/index.ts';
-import type { PlanContinuity } from './chaos.ts';
+import { refusedCopies, type PlanContinuity } from './chaos.ts';
 import type { Monitor } from './monitor.ts';
 import type { RunningController } from './run.ts';
 
@@ -29,13 +29,20 @@ export interface FailoverSummary {
   continuity: PlanContinuity;
   /** Failsafe hold/RTL events of UAVs before the mission's end. */
   failsafes: { uav: number; code: string; text: string }[];
+  /** Failsafe hold/RTL events after the last slot (the mission-end RTL and landing). */
+  failsafesAfterEnd: { uav: number; code: string; text: string }[];
   /**
    * Twin messages as the monitor saw them; `missing` lists (UAV, header seq) never received (at
    * most 50), each with the controllers that did receive it (in-process controllers only): a
    * message another subscriber got was stored by the broker and lost on the way to the monitor.
    */
   telemetry: { received: number; lost: number; missing: { uav: number; seq: number; receivedBy: string[] }[]; uplinkDropped: number; agentFailovers: number };
-  plans: { seen: number; acked: number; nacked: number; staleEpochNacks: number };
+  /**
+   * `copiesRefused`: refusals of a plan the agent had accepted before — a QoS 1 redelivery (the
+   * cluster lost the agent's acknowledgement in a stall) refused STALE_SEQ, as a replayed plan is
+   * (the agent cannot tell them apart); not a plan the fleet missed (docs/failover.md, item 4).
+   */
+  plans: { seen: number; acked: number; nacked: number; staleEpochNacks: number; copiesRefused: number; refusedBy: Record<string, number>; refusals: { uav: number; seq: number; reason: string; detail: string }[] };
   /** Per slot: which controller led it and its metrics there. */
   slots: { slot: number; leader: string; plansSent: number; plansAcked: number; released: number; completed: number; dor: number }[];
   totals: { released: number; completed: number; dor: number };
@@ -71,11 +78,16 @@ export function summarize(x: {
     chaos,
     continuity: x.continuity,
     failsafes: x.monitor.failsafes.filter((f) => f.tUs <= x.tEndUs).map(({ uav, code, text }) => ({ uav, code, text })),
+    failsafesAfterEnd: x.monitor.failsafes.filter((f) => f.tUs > x.tEndUs).map(({ uav, code, text }) => ({ uav, code, text })),
     telemetry: {
       received: x.telemetry.received, lost: x.telemetry.total, uplinkDropped: x.uplinkDropped, agentFailovers: x.agentFailovers,
       missing: x.telemetry.missing.map((m) => ({ ...m, receivedBy: x.controllers.filter((c) => c.twinSeqs.get(m.uav)?.has(m.seq)).map((c) => c.id) })),
     },
-    plans: { seen: x.monitor.plans.length, acked: x.monitor.acks, nacked: x.monitor.nacks, staleEpochNacks: x.monitor.staleEpochNacks.length },
+    plans: {
+      seen: x.monitor.plans.length, acked: x.monitor.acks, nacked: x.monitor.nacks, staleEpochNacks: x.monitor.staleEpochNacks.length,
+      copiesRefused: refusedCopies(x.monitor.refusals, x.monitor.accepted),
+      refusedBy: countBy(x.monitor.refusals.map((r) => r.reason)), refusals: x.monitor.refusals.slice(0, 50).map(({ uav, seq, reason, detail }) => ({ uav, seq, reason, detail })),
+    },
     slots,
     totals: x.processTotals
       ? { released: x.processTotals.released ?? 0, completed: x.processTotals.completed ?? 0, dor: x.processTotals.dor ?? 0 }
@@ -86,6 +98,7 @@ export function summarize(x: {
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const countBy = (xs: string[]): Record<string, number> => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
 
 type HistoryEvent = { tUs: number; event: string; who: string; epoch: number };
 
@@ -144,8 +157,8 @@ export function formatFailover(f: FailoverSummary): string {
     else out.push(`  slot ${c.slot}: restarted ${c.target} → ${c.rejoined}`);
   }
   const k = f.continuity;
-  out.push(`  plans: ${f.plans.seen} seen, ${f.plans.acked} acked, ${f.plans.nacked} refused (${f.plans.staleEpochNacks} from a deposed leader); epochs ${k.epochs.join(' → ') || '—'}; plan_seq regressions ${k.seqRegressions}; slots without plans ${k.slotsWithoutPlans.length ? k.slotsWithoutPlans.join(', ') : 'none'}`);
-  out.push(`  UAVs in hold or RTL before the end: ${new Set(f.failsafes.map((x) => x.uav)).size}${f.failsafes.length ? ` (${f.failsafes.map((x) => `UAV ${x.uav} ${x.code}`).join(', ')})` : ''}`);
+  out.push(`  plans: ${f.plans.seen} seen, ${f.plans.acked} acked, ${f.plans.nacked} refused (${Object.entries(f.plans.refusedBy).map(([r, n]) => `${n} ${r}`).join(', ') || 'none'}${f.plans.copiesRefused ? `; ${f.plans.copiesRefused} of them redelivered copies of plans accepted before` : ''}); epochs ${k.epochs.join(' → ') || '—'}; plan_seq regressions ${k.seqRegressions}; slots without plans ${k.slotsWithoutPlans.length ? k.slotsWithoutPlans.join(', ') : 'none'}`);
+  out.push(`  UAVs in hold or RTL before the end: ${new Set(f.failsafes.map((x) => x.uav)).size}${f.failsafes.length ? ` (${f.failsafes.map((x) => `UAV ${x.uav} ${x.code}`).join(', ')})` : ''}; after the last slot: ${new Set(f.failsafesAfterEnd.map((x) => x.uav)).size}`);
   out.push(`  telemetry: ${f.telemetry.received} twin messages received, ${f.telemetry.lost} lost, ${f.telemetry.uplinkDropped} dropped by agents; ${f.telemetry.agentFailovers} agent broker failovers`);
   for (const m of f.telemetry.missing.slice(0, 10)) out.push(`    missing UAV ${m.uav} seq ${m.seq}: ${m.receivedBy.length ? `received by ${m.receivedBy.join(', ')} (stored by the broker, lost on the way to the monitor)` : 'received by no controller either'}`);
   out.push(`  tasks: ${f.totals.completed}/${f.totals.released} completed, DOR ${f.totals.dor.toFixed(2)}; ${f.landed}/${f.scenario.uavs} UAVs landed; ${f.wallS.toFixed(0)} s wall`);

@@ -8,6 +8,7 @@
  */
 import type { MavLinkData } from 'node-mavlink';
 import { common } from '../../../firmware-bridge/mavlink/messages.ts';
+import type { GeoPoint } from '../../../core/geo.ts';
 import type { MissionItem } from '../core/types.ts';
 import { make } from './telemetry.ts';
 
@@ -21,6 +22,14 @@ export interface MissionHost {
   missionChanged(items: readonly MissionItem[]): void;
   /** Home, for ArduPilot's item 0. */
   homeItem(): MissionItem;
+}
+
+/** Home as ArduPilot's mission item 0 (NAV_WAYPOINT, global frame, degE7, AMSL). */
+export function homeItem(home: GeoPoint): MissionItem {
+  return {
+    command: 16, frame: 0, param1: 0, param2: 0, param3: 0, param4: 0,
+    x: Math.round(home.latDeg * 1e7), y: Math.round(home.lonDeg * 1e7), z: home.altAmslM, autocontinue: 1,
+  };
 }
 
 interface Upload {

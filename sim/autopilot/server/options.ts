@@ -1,8 +1,8 @@
-/** What a SITL server is started with (server.ts), and the counters it keeps. */
+/** What a SITL server is started with (server.ts), its initial parameters, and the counters it keeps. */
 import type { Clock } from '../../../core/clock.ts';
 import type { GeoPoint } from '../../../core/geo.ts';
 import type { Peer } from '../../../firmware-bridge/transport/index.ts';
-import type { AutopilotFlavour } from '../core/params.ts';
+import { defaultParams, type AutopilotFlavour, type ParamValues } from '../core/params.ts';
 import type { SitlSigningOptions } from './signing.ts';
 
 export interface SitlServerOptions {
@@ -34,4 +34,10 @@ export interface ServerStats {
   packetsOut: number;
   startedUs: number;
   signingSetups?: number; signingRefused?: number; signingEnabled?: boolean; // SETUP_SIGNING applied/refused; signing on
+}
+
+/** The vehicle's parameters: the firmware's defaults, the overrides, and its system id under the firmware's name. Throws on a bad override. */
+export function initialParams(o: Pick<SitlServerOptions, 'flavour' | 'params' | 'sysid'>): ParamValues {
+  const sysParam = o.flavour === 'px4' ? 'MAV_SYS_ID' : 'SYSID_THISMAV';
+  return defaultParams(o.flavour, { ...o.params, [sysParam]: o.sysid });
 }

@@ -12,32 +12,30 @@
  */
 import type { MavLinkData } from 'node-mavlink';
 import { SitlSigning } from './signing.ts';
-import type { ServerStats, SitlServerOptions } from './options.ts';
+import { initialParams, type ServerStats, type SitlServerOptions } from './options.ts';
 import type { Timer } from '../../../core/clock.ts';
 import { fail, ok, type Result } from '../../../core/result.ts';
 import { MavlinkEncoder, type DecodedPacket } from '../../../firmware-bridge/mavlink/index.ts';
 import { common } from '../../../firmware-bridge/mavlink/messages.ts';
 import { openServerTransport, type MultiPeerTransport, type Peer } from '../../../firmware-bridge/transport/index.ts';
 import { TlogWriter } from '../../../firmware-bridge/tlog/index.ts';
-import { configFromParams, defaultParams, type ParamValues, type VehicleConfig } from '../core/params.ts';
-import { step } from '../core/step.ts';
+import { configFromParams, type ParamValues, type VehicleConfig } from '../core/params.ts';
 import type { SimEvent, SimState } from '../core/types.ts';
 import { createVehicle, setMission } from '../core/vehicle.ts';
 import { buildTruth, type VehicleTruth } from './truth.ts';
 import { FrameBatch } from './batch.ts';
+import { advance, maxCatchUpUs } from './physics.ts';
 import { parseRequest } from './incoming.ts';
 import { handleRequest, type RequestHost } from './requests.ts';
-import { MissionService } from './mission.ts';
+import { homeItem, MissionService } from './mission.ts';
 import { ParamService } from './params.ts';
 import { defaultStreams, dueStreams, type StreamTable } from './streams.ts';
 import { BUILDERS, MSG, make, statusText, type TelemetryContext } from './telemetry.ts';
 
 export type { SitlServerOptions, ServerStats, VehicleTruth };
 
-const MAX_STEP_S = 0.02;
 /** Largest datagram a tick's frames are packed into (below a 1 500-byte Ethernet MTU). */
 const BATCH_BYTES = 1200;
-const MAX_CATCHUP_US = 1_000_000;
 
 export class SitlServer {
   private state: SimState;
@@ -60,8 +58,7 @@ export class SitlServer {
   private readonly host: RequestHost;
 
   private constructor(private readonly opts: SitlServerOptions, private readonly transport: MultiPeerTransport) {
-    const sysParam = opts.flavour === 'px4' ? 'MAV_SYS_ID' : 'SYSID_THISMAV';
-    this.paramValues = defaultParams(opts.flavour, { ...opts.params, [sysParam]: opts.sysid });
+    this.paramValues = initialParams(opts);
     this.cfg = configFromParams(opts.flavour, this.paramValues);
     const now = opts.clock.nowUs();
     this.bootUs = now;
@@ -86,10 +83,7 @@ export class SitlServer {
       nowUs: () => this.opts.clock.nowUs(),
       send: (m) => this.send(m),
       missionChanged: (items) => (this.state = setMission(this.cfg, this.state, items)),
-      homeItem: () => ({
-        command: 16, frame: 0, param1: 0, param2: 0, param3: 0, param4: 0,
-        x: Math.round(this.opts.home.latDeg * 1e7), y: Math.round(this.opts.home.lonDeg * 1e7), z: this.opts.home.altAmslM, autocontinue: 1,
-      }),
+      homeItem: () => homeItem(this.opts.home),
     });
     this.host = {
       flavour: opts.flavour, clock: opts.clock, bootUs: now, streams: this.streams, params: this.params, missions: this.missions, signing: this.signing,
@@ -103,9 +97,8 @@ export class SitlServer {
 
   /** Binds the endpoint and starts the clock-driven loop. */
   static async start(opts: SitlServerOptions): Promise<Result<SitlServer, 'open_failed' | 'bad_url' | 'bad_params'>> {
-    const sysParam = opts.flavour === 'px4' ? 'MAV_SYS_ID' : 'SYSID_THISMAV';
     try {
-      defaultParams(opts.flavour, { ...opts.params, [sysParam]: opts.sysid });
+      initialParams(opts);
     } catch (e) {
       return fail('bad_params', (e as Error).message);
     }
@@ -189,16 +182,11 @@ export class SitlServer {
   private tickBatched(): void {
     this.st.ticks++;
     const now = this.opts.clock.nowUs();
-    // After a long stall (suspended process), skip ahead rather than replay minutes of physics.
-    const maxCatchUp = Math.max(MAX_CATCHUP_US, 250_000 * this.opts.clock.scale);
-    if (now - this.state.tUs > maxCatchUp) this.state = { ...this.state, tUs: now - maxCatchUp };
-    while (now - this.state.tUs > 1) {
-      const dt = Math.min(MAX_STEP_S, (now - this.state.tUs) / 1e6);
-      const r = step(this.cfg, this.state, { computePowerW: this.computeW }, dt);
-      this.state = r.state;
+    this.state = advance(this.cfg, this.state, { computePowerW: this.computeW }, now, maxCatchUpUs(this.opts.clock.scale), (state, events) => {
+      this.state = state;
       this.st.steps++;
-      this.emit(r.events);
-    }
+      this.emit(events);
+    });
     this.params.tick();
     this.missions.tick();
     let ctx: TelemetryContext | undefined;

@@ -42,9 +42,10 @@ async function start() {
       if (!view.t0Us) view.t0Us = t;
       view.model.apply(d.key, d.params, d.msg, t);
       view.prof.msg += performance.now() - p0;
-    }, (state, what, err) => {
+    }, (state, what, err, node) => {
       const c = $('conn');
       c.dataset.state = state; c.textContent = err ? `${state}: ${err}` : state;
+      if (node) { c.dataset.node = node; c.title = node; }
       if (what) view.model.event(now() || Date.now() * 1000, 0, what === 'restored' ? 2 : 4, what === 'restored' ? 'broker.restored' : 'broker.lost', what === 'restored' ? 'broker connection restored' : what, 'outage');
     });
   } else {

@@ -18,12 +18,18 @@ onmessage = async (e) => {
   const { config } = e.data;
   const contract = await loadContract(config);
   const ws = config.ws;
-  const client = mqtt.connect(ws.url, {
+  // A cluster's nodes: each (re)connection takes the next URL, as the bus moves along its broker
+  // list, so a dead node is left for the next one (the page sees the same topics on every node).
+  const urls = ws.urls?.length ? ws.urls : [ws.url];
+  let attempt = 0;
+  let node = urls[0];
+  const client = mqtt.connect(urls[0], {
     clientId: `uavmec-view-${Math.random().toString(36).slice(2, 10)}`,
     username: ws.username, password: ws.password,
-    reconnectPeriod: 1000, connectTimeout: 10_000, clean: true, protocolVersion: 4,
+    reconnectPeriod: urls.length > 1 ? 500 : 1000, connectTimeout: urls.length > 1 ? 5_000 : 10_000, clean: true, protocolVersion: 4,
+    transformWsUrl: () => (node = urls[attempt++ % urls.length]),
   });
-  const status = (state, what, err) => postMessage({ type: 'status', state, what, err });
+  const status = (state, what, err) => postMessage({ type: 'status', state, what, err, node });
   let everConnected = false, down = false;
   client.on('connect', () => {
     client.subscribe('uavmec/#', { qos: 0 });
