@@ -100,7 +100,20 @@ export interface BusStats {
   droppedByTopic: Record<string, number>;
   /** Successful connections (1 + reconnects, including failovers to another node). */
   connects: number;
+  /** QoS 1 publishes sent again after their connection closed before the broker had them. */
+  resent: number;
 }
+
+/** When a QoS 1 message lost unsent with its connection is sent again (`Bus.publishBytes`). */
+export interface PublishRetry {
+  /** Whether it is still worth sending (default: until the bus is closed); e.g. a plan until it expires. */
+  keepTrying?: () => boolean;
+  /** Told about each loss before the message is sent again (logs). */
+  onRetry?: (attempt: number, err: Error) => void;
+}
+
+/** What mqtt.js rejects a QoS 1 publish with when the connection it was queued on closes. */
+export const CONNECTION_CLOSED = 'Connection closed';
 
 /**
  * The broker URLs in a `--broker` value: one URL or a comma-separated list of the nodes of one
@@ -135,13 +148,15 @@ type Handler = (msg: never, d: Delivery) => void;
 export type RejectHandler = (reason: string, detail: string | undefined, payload: Uint8Array, d: Delivery) => void;
 
 export class Bus {
-  readonly stats: BusStats = { published: 0, received: 0, dropped: {}, droppedByTopic: {}, connects: 1 };
+  readonly stats: BusStats = { published: 0, received: 0, dropped: {}, droppedByTopic: {}, connects: 1, resent: 0 };
   private readonly handlers = new Map<string, Handler[]>();
   private readonly rejectHandlers = new Map<string, RejectHandler>();
   private readonly seq = new Map<string, number>();
   private readonly rawHandlers: ((topic: string, payload: Buffer) => void)[] = [];
   /** Granted subscription filters (tracked buses only). */
   private readonly filters: string[] = [];
+  /** Set by `close` and `kill`: QoS 1 messages lost with a connection are no longer sent again. */
+  private closed = false;
   private constructor(
     private readonly client: MqttClient,
     private readonly opts: BusOptions,
@@ -235,21 +250,50 @@ export class Bus {
     return encode(topicSpec(key).type, { ...(msg as object), header } as never);
   }
 
-  /** Publishes bytes as they are (recorded replays, outbox delivery, fuzzing). */
-  async publishBytes(topic: string, bytes: Uint8Array, qos: 0 | 1, retain = false): Promise<void> {
+  /**
+   * Publishes bytes as they are (recorded replays, outbox delivery, fuzzing).
+   *
+   * QoS 1 survives its connection closing before the broker took it (issue 19): mqtt.js resends
+   * the QoS 1 messages it had *sent* when a session reconnects, one at a time, each after the
+   * previous PUBACK; a message published meanwhile waits in a queue, and when that connection
+   * closes too the queue is emptied with "Connection closed" — never sent, never resent. A
+   * clustered broker re-electing after a node's death acknowledges nothing for seconds and closes
+   * connections meanwhile (docs/failover.md, "A slot without plans"; test/cluster/resend.test.ts).
+   * Such a message is sent again once the client is back, until the broker has it, this bus is
+   * closed, or `retry.keepTrying()` says it is no longer worth sending (an expired plan).
+   * At-least-once, as QoS 1 always is; one mqtt.js never sent is not duplicated.
+   */
+  async publishBytes(topic: string, bytes: Uint8Array, qos: 0 | 1, retain = false, retry: PublishRetry = {}): Promise<void> {
     const a = this.activity;
     const inFlight = a?.beginDeliveries(topic) ?? [];
     this.stats.published++;
     try {
       // The publish itself holds the clock too (until the PUBACK at QoS 1): a sender that waits
       // for it before its next message (the agents' uplink) sends that one at the same instant.
-      const sent = this.client.publishAsync(topic, Buffer.from(bytes), { qos, retain });
+      const sent = this.sendAtLeastOnce(topic, Buffer.from(bytes), qos, retain, retry);
       await (a ? a.during(sent, `mqtt-publish:${this.opts.clientId}`) : sent);
     } catch (e) {
       // Never sent: nobody will receive it.
       for (const k of inFlight) a!.end(k);
       this.stats.published--;
       throw e;
+    }
+  }
+
+  private async sendAtLeastOnce(topic: string, payload: Buffer, qos: 0 | 1, retain: boolean, retry: PublishRetry): Promise<void> {
+    const worthIt = () => !this.closed && (retry.keepTrying?.() ?? true);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.publishAsync(topic, payload, { qos, retain });
+        return;
+      } catch (e) {
+        const err = e as Error;
+        if (qos !== 1 || err?.message !== CONNECTION_CLOSED || !worthIt()) throw e;
+        this.stats.resent++;
+        retry.onRetry?.(attempt, err);
+        while (!this.client.connected && worthIt()) await new Promise<void>((r) => setTimeout(r, 50).unref());
+        if (!worthIt()) throw e;
+      }
     }
   }
 
@@ -303,6 +347,7 @@ export class Bus {
    * broker publishes this client's last will. For chaos runs and tests; the bus is unusable after.
    */
   async kill(): Promise<void> {
+    this.closed = true;
     this.activity?.unregister(`mqtt:${this.opts.clientId}`);
     this.client.options.reconnectPeriod = 0;
     this.client.stream?.destroy();
@@ -315,6 +360,7 @@ export class Bus {
    * that forever, so after `graceMs` of wall time (default 3 s) the client is closed by force.
    */
   async close(graceMs = 3000): Promise<void> {
+    this.closed = true;
     this.activity?.unregister(`mqtt:${this.opts.clientId}`);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), graceMs)));

@@ -4,20 +4,17 @@
  * does to the leader (docs/failover.md, "A slot without plans"). A real broker (the embedded one)
  * behind a proxy that withholds its PUBACKs and closes the connection on cue, real mqtt.js; the
  * sequence is driven step by step, so the test is the same on an idle or a saturated machine.
- * - Bus.publish alone: the plan is rejected "Connection closed" and never reaches the subscriber
- *   (the loss the e2e saw as a slot without plans; this case documents it and fails if the bus
- *   starts resending by itself — then publishAtLeastOnce can go).
- * - publishAtLeastOnce (apps/controller/leader/resend.ts, what the controller sends plans with):
- *   the plan arrives once the connection is back.
+ * - mqtt.js rejects the queued plan "Connection closed" (the loss the e2e saw as a slot without
+ *   plans); `Bus.publishBytes` sends it again once the connection is back, and it arrives.
+ * - Told to stop trying (an expired plan), the bus passes the rejection on: the plan is lost.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../../core/clock.ts';
-import { Bus } from '../../apps/common/bus.ts';
+import { Bus, CONNECTION_CLOSED } from '../../apps/common/bus.ts';
 import { silentLogger } from '../../apps/common/log.ts';
 import { startEmbeddedBroker } from '../../apps/common/broker.ts';
 import { FlightMode, topicName } from '../../proto/index.ts';
-import { CONNECTION_CLOSED, publishAtLeastOnce } from '../../apps/controller/leader/index.ts';
 import { StallProxy } from './stall-proxy.ts';
 
 async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
@@ -74,30 +71,31 @@ async function replayInterrupted(during: (pub: Bus) => Promise<unknown>): Promis
   }
 }
 
-test('Bus.publish: a QoS 1 plan queued behind the replay is lost when that connection closes', { timeout: 60_000 }, async () => {
-  const r = await replayInterrupted((pub) => pub.publish('plan', { uav: 1 }, plan(2)));
-  assert.equal(r.outcome, `rejected: ${CONNECTION_CLOSED}`);
-  assert.deepEqual(r.got, [1, 3], 'plan 2 never reached the subscriber');
-});
-
-test('publishAtLeastOnce: the same plan is sent again once the connection is back, and arrives', { timeout: 60_000 }, async () => {
+test('Bus.publish: a QoS 1 plan queued behind the replay is sent again once the connection is back, and arrives', { timeout: 60_000 }, async () => {
   const retries: number[] = [];
   const r = await replayInterrupted((pub) => {
     const topic = topicName('plan', { uav: 1 });
-    return publishAtLeastOnce(pub, topic, pub.encodeWithHeader('plan', topic, plan(2)), () => true, { onRetry: (n) => retries.push(n) });
+    return pub.publishBytes(topic, pub.encodeWithHeader('plan', topic, plan(2)), 1, false, { onRetry: (n) => retries.push(n) }).then(() => pub.stats.resent);
   });
-  assert.equal(r.outcome, 'sent (2)', 'sent on the second attempt');
+  assert.equal(r.outcome, 'sent (1)', 'sent again once');
   assert.deepEqual(retries, [1]);
   assert.deepEqual(r.got, [1, 2, 3], 'plan 2 arrived, before plan 3');
 });
 
-test('publishAtLeastOnce gives up when told to (an expired plan, a stopped controller) and does not retry other errors', { timeout: 60_000 }, async () => {
+test('Bus.publishBytes gives up when told to (an expired plan) and does not retry on a closed bus', { timeout: 60_000 }, async () => {
   const r = await replayInterrupted((pub) => {
     const topic = topicName('plan', { uav: 1 });
-    return publishAtLeastOnce(pub, topic, pub.encodeWithHeader('plan', topic, plan(2)), () => false);
+    return pub.publishBytes(topic, pub.encodeWithHeader('plan', topic, plan(2)), 1, false, { keepTrying: () => false });
   });
   assert.equal(r.outcome, `rejected: ${CONNECTION_CLOSED}`);
-  assert.deepEqual(r.got, [1, 3]);
-  const refused = { connected: true, publishBytes: () => Promise.reject(new Error('client disconnecting')) };
-  await assert.rejects(publishAtLeastOnce(refused, 't', new Uint8Array(1), () => true), /client disconnecting/);
+  assert.deepEqual(r.got, [1, 3], 'plan 2 never reached the subscriber');
+  const broker = await startEmbeddedBroker();
+  try {
+    const bus = await Bus.connect({ url: broker.url, clientId: 'closed', sender: 'controller', clock: new ManualClock(1), log: silentLogger() });
+    await bus.close();
+    await assert.rejects(bus.publishBytes('t', new Uint8Array(1), 1));
+    assert.equal(bus.stats.resent, 0);
+  } finally {
+    await broker.close();
+  }
 });

@@ -4,9 +4,6 @@
  * - Shell: `new Leadership(bus, clock, cfg, log)` (retained LeaderRecord + last will on
  *   `uavmec/v1/controller/leader`), `leaderWill(id)` for the controller bus's will; the controller
  *   service takes it as `ControllerConfig.leadership`.
- * - `publishAtLeastOnce`: a QoS 1 publish sent again when a connection drop loses it unsent
- *   (the controller's plans; resend.ts).
  */
 export { initialLease, stepLease, type LeaderRole, type LeaderView, type LeaseAction, type LeaseConfig, type LeaseEvent, type LeaseState, type Resume } from './lease.ts';
 export { Leadership, leaderWill, viewOf, type LeadDecision, type LeadershipConfig, type Progress } from './shell.ts';
-export { CONNECTION_CLOSED, publishAtLeastOnce, type ResendBus, type ResendOptions } from './resend.ts';

@@ -3,7 +3,6 @@
  * with the lease epoch under leader election) and any publish whose failure is only logged.
  */
 import { topicName, type MessageInput, type Plan } from '../../../proto/index.ts';
-import { publishAtLeastOnce } from '../leader/index.ts';
 import { signedPlanBytes } from '../../security/plan-signing.ts';
 import { leading, type ControllerCtx } from './context.ts';
 
@@ -27,8 +26,8 @@ export function publishPlan(c: ControllerCtx, uavId: number, input: MessageInput
   } catch (e) {
     return c.log.error({ err: e, uav: uavId }, `${what} not ${key ? 'signed' : 'encoded'}`);
   }
-  // Sent again while it is valid if a connection drop loses it unsent (leader/resend.ts: a clustered broker re-electing).
+  // Sent again while it is valid if a connection drop loses it unsent (Bus.publishBytes: a clustered broker re-electing).
   const expiresUs = Number(plan.expires_t_us ?? 0);
   const retry = (n: number, err: Error) => c.log.warn({ uav: uavId, attempt: n, err: err.message }, `${what} lost with its connection: sending it again`);
-  publish(c, publishAtLeastOnce(c.bus, topic, bytes, () => !c.stopped && c.clock.nowUs() < expiresUs, { onRetry: retry }).then(() => undefined), what);
+  publish(c, c.bus.publishBytes(topic, bytes, 1, false, { keepTrying: () => !c.stopped && c.clock.nowUs() < expiresUs, onRetry: retry }), what);
 }
