@@ -36,9 +36,10 @@ const SPEED = 1;
 /** Upper bound for a child agent to start (or restart) and report, wall ms: generous, see above. */
 const START_MS = 180_000;
 
-function runAgent(args: string[], logFile: string): ChildProcess {
+/** Runs an agent with its locks in `lockDir` (the test's own: two suites on one machine must not share uav-1.lock). */
+function runAgent(args: string[], logFile: string, lockDir: string): ChildProcess {
   const out = fs.openSync(logFile, 'a');
-  return spawn(process.execPath, [path.join(ROOT, 'bin/uavmec.mjs'), 'agent', ...args], { stdio: ['ignore', out, out], env: { ...process.env, LOG_LEVEL: 'info' } });
+  return spawn(process.execPath, [path.join(ROOT, 'bin/uavmec.mjs'), 'agent', ...args], { stdio: ['ignore', out, out], env: { ...process.env, LOG_LEVEL: 'info', RUNTIME_DIRECTORY: lockDir } });
 }
 
 for (const flavour of ['px4', 'ardupilot'] as const) {
@@ -57,7 +58,7 @@ for (const flavour of ['px4', 'ardupilot'] as const) {
     const ctl = await MiniController.start(broker.url, clock, 1, scenario.slotS);
     const truth = () => sitl.vehicles[0]!.truth();
     const guided = flavour === 'px4' ? 'OFFBOARD' : 'GUIDED';
-    let child = runAgent(args, log);
+    let child = runAgent(args, log, path.join(dir, 'locks'));
     const wait = async (cond: () => boolean, what: string, ms: number) => {
       try {
         await until(cond, what, ms);
@@ -104,7 +105,7 @@ for (const flavour of ['px4', 'ardupilot'] as const) {
 
       // Restart on the same state: resumes in the air, refuses a replay, flies on.
       const posAtRestart = truth().positionNedM;
-      child = runAgent(args, log);
+      child = runAgent(args, log, path.join(dir, 'locks'));
       await wait(() => ctl.events.some((e) => e.code === 'agent.resumed'), 'agent.resumed event', START_MS);
       await ctl.plan(ctl.goto(0, 0, scenario.cruiseAltM), { seq });
       await wait(() => ctl.acks.some((a) => a.seq === seq && !a.accepted), 'replay nacked', 20_000);
