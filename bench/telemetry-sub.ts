@@ -1,7 +1,8 @@
 /**
  * The subscribing side of bench/telemetry.ts, in its own process (as the controller is):
  * - `bus`: the controller's ingest path — the real `Bus` (topic match, protobuf decode + validate)
- *   and `applyTwinState` into the twin, exactly the controller's twin handler;
+ *   and `applyTwinState` into the twin (the controller's core also notes each consumed message for
+ *   its PlanningInputs; bench:controller-scale measures that whole path);
  * - `json`: the peer — a bare MQTT client (mqtt.js defaults) that only runs `JSON.parse` on each payload;
  * - `jsonq`: the same peer with mqtt.js's debug logger off (`log: noop`), as the `Bus` runs it.
  *

@@ -76,7 +76,7 @@ const NO_FIDELITY: Fidelity = Object.freeze({ samples: 0, completionFidelity: 1,
  * One UAV's twin entry from its report. Every field is written in one object literal, absent ones
  * as undefined, so every entry has the same shape (one hidden class, no property store grown
  * field by field): at 1 000 UAVs an entry outlives several young-generation collections, and
- * building it this way halved its cost per report (issue 20, bench/telemetry.ts).
+ * building it field by field cost more per report in a micro-benchmark (issue 20).
  */
 function uavTwinOf(m: TwinState, recvUs: number, fidelity: Fidelity): UavTwin {
   const p = m.position;
