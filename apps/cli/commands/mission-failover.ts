@@ -8,6 +8,7 @@ import { int, num, oneOf } from '../args.ts';
 import { UsageError } from '../command.ts';
 import { scenarioFrom } from '../common-options.ts';
 import { missionView } from './mission-view.ts';
+import { missionSecurityFrom } from '../mission-security.ts';
 
 export const FAILOVER_OPTIONS = {
   cluster: { type: 'string' },
@@ -32,8 +33,16 @@ export const FAILOVER_HELP = `Past one machine (issue 19; planner trajectory, wa
                      a killed node stalls the cluster's QoS 1 for seconds of wall time.
   --controller-processes  run each controller as its own process (\`uavmec controller --leader-id\`),
                      as on separate hosts; leader@K then SIGKILLs the leader's process
+  --secure           (with --cluster) a secure deployment on the cluster: keys made in memory for
+                     this run (or --secrets DIR), the nodes admit only the run's identities
+                     (controller, world, uav-<id>, recorder) with their passwords, each allowed the
+                     topics of its ACL; the controllers sign plans (one key: the lease decides who
+                     signs) and the agents verify them; MAVLink signing per UAV (--mavlink-signing
+                     off to leave it out). Passwords only, in clear over mqtt:// (nats-server's MQTT
+                     has no TLS or client-certificate set-up here): loopback or a trusted network.
+                     Not with --controller-processes
   --view works here too: the view connects to the last node's MQTT-over-WebSocket endpoint
-  (ws://…/mqtt; every node serves one).`;
+  (ws://…/mqtt; every node serves one; with --secure it logs in as the read-only recorder).`;
 
 /** Whether the failover options are in use. */
 export function wantsFailover(v: Record<string, unknown>): boolean {
@@ -41,8 +50,13 @@ export function wantsFailover(v: Record<string, unknown>): boolean {
 }
 
 export async function runFailoverCommand(v: Record<string, string | boolean | undefined>): Promise<number> {
-  const conflicting = (['broker', 'secure', 'secrets', 'deterministic', 'model', 'view-ws'] as const).filter((k) => v[k] !== undefined);
+  const conflicting = (['broker', 'deterministic', 'model', 'view-ws'] as const).filter((k) => v[k] !== undefined);
   if (conflicting.length) throw new UsageError(`--${conflicting.join(', --')} cannot be combined with --cluster/--controllers/--chaos`);
+  const security = missionSecurityFrom(v);
+  if (security) {
+    if (security.auth === 'certificate') throw new UsageError('--auth certificate: a clustered broker takes passwords only (nats-server\'s MQTT has no client-certificate set-up here)');
+    if (v['controller-processes'] === true) throw new UsageError('--secure runs the controllers in the mission\'s process: leave out --controller-processes (a controller process would need the ephemeral keys on disk)');
+  }
   if (v.trajectory !== undefined && v.trajectory !== 'planner') throw new UsageError('--cluster/--controllers/--chaos fly the planner trajectory: use --trajectory planner');
   const nodes = int(v.cluster as string | undefined, 'cluster', 3, 1, 9);
   const controllers = int(v.controllers as string | undefined, 'controllers', 2, 1, 9);
@@ -58,6 +72,7 @@ export async function runFailoverCommand(v: Record<string, string | boolean | un
     flavour: oneOf(v.flavour as string | undefined, 'flavour', ['ardupilot', 'px4'] as const, 'ardupilot'),
     algo: oneOf(v.algo as string | undefined, 'algo', ['cd-kkt', 'ao', 'al'] as const, 'cd-kkt'),
     runDir, brokerNodes: nodes, controllers, chaos: chaos.value, controllerProcesses: v['controller-processes'] === true,
+    ...(security ? { security } : {}),
     onPhase: (p) => process.stderr.write(`· ${p}\n`),
     ...(view.missionOptions.onBroker ? { onBroker: view.missionOptions.onBroker } : {}),
   });
@@ -65,8 +80,11 @@ export async function runFailoverCommand(v: Record<string, string | boolean | un
   console.log(formatFailover(summary));
   console.log(`\nRun folder: ${runDir} (summary.json, mission.log, cluster/ node logs)`);
   const held = new Set(summary.failsafes.map((f) => f.uav)).size;
+  const r = summary.requests;
   const ok = summary.continuity.slotsWithoutPlans.length === 0 && summary.continuity.seqRegressions === 0 && held === 0 && summary.telemetry.lost === 0
-    && summary.chaos.every((c) => c.kind !== 'leader' || (c.takeover !== undefined && c.takeover.afterSlots <= 1));
-  if (!ok) console.error('failover checks not met: every slot planned, plan_seq never going back, no UAV in hold/RTL, no telemetry lost, every takeover within one slot');
+    && summary.chaos.every((c) => c.kind !== 'leader' || (c.takeover !== undefined && c.takeover.afterSlots <= 1))
+    && summary.plans.unanswered === 0 && (!r || (r.received === r.released && r.unaccounted === 0))
+    && (!security || (summary.security?.plansVerified ?? 0) > 0);
+  if (!ok) console.error(`failover checks not met: every slot planned, plan_seq never going back, no UAV in hold/RTL, no telemetry lost, every takeover within one slot, every plan answered, every request reaching a leader and planned or computed${security ? ', signed plans verified' : ''}`);
   return ok ? 0 : 1;
 }

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../../core/clock.ts';
 import { LeaderState, NackReason } from '../../../proto/index.ts';
-import { Bus } from '../../common/bus.ts';
+import { Bus, type BrokerCredentials } from '../../common/bus.ts';
 import type { Logger } from '../../common/log.ts';
 import type { SeenPlan } from './chaos.ts';
 
@@ -34,14 +34,17 @@ export class Monitor {
   nacks = 0;
   /** `uav:plan_seq` of every plan an agent acked as accepted (a later refusal of one is of a redelivered copy). */
   readonly accepted = new Set<string>();
+  /** `uav:plan_seq` of every plan an agent answered (accepted or refused): a plan seen and never answered was lost on its way to the agent. */
+  readonly answered = new Set<string>();
 
   private constructor(
     readonly bus: Bus,
     private readonly clock: Clock,
   ) {}
 
-  static async start(url: string, clock: Clock, log: Logger, tag: string): Promise<Monitor> {
-    const bus = await Bus.connect({ url, clientId: `uavmec-monitor-${tag}`, sender: 'recorder', clock, log, persistentSession: true });
+  /** `cred`: in a secure mission, the read-only `recorder` identity's login. */
+  static async start(url: string, clock: Clock, log: Logger, tag: string, cred: BrokerCredentials = {}): Promise<Monitor> {
+    const bus = await Bus.connect({ url, clientId: `uavmec-monitor-${tag}`, sender: 'recorder', clock, log, persistentSession: true, ...cred });
     const m = new Monitor(bus, clock);
     await m.subscribe();
     return m;
@@ -51,6 +54,7 @@ export class Monitor {
     const b = this.bus;
     await b.subscribe('plan', {}, (p, d) => this.plans.push({ uav: p.uav_id, seq: p.plan_seq, slot: p.slot, epoch: p.leader_epoch, planner: p.planner, tUs: d.recvUs }));
     await b.subscribe('ack', {}, (a) => {
+      this.answered.add(`${a.uav_id}:${a.plan_seq}`);
       if (a.accepted) {
         this.acks++;
         this.accepted.add(`${a.uav_id}:${a.plan_seq}`);

@@ -17,7 +17,7 @@ import { ScaledClock } from '../../../core/clock.ts';
 import { startSitl, type SitlFleet } from '../../../sim/autopilot/index.ts';
 import { poolConfigFor, uavProfile, WorldService, type Scenario } from '../../../sim/world/index.ts';
 import { createAgent, type RunningAgent } from '../../agent/create.ts';
-import { Bus } from '../../common/bus.ts';
+import { Bus, type BrokerCredentials } from '../../common/bus.ts';
 import { createLogger, type Logger } from '../../common/log.ts';
 import { startNatsCluster, type NatsCluster } from '../../cluster/index.ts';
 import { ControllerService } from '../../controller/service/index.ts';
@@ -29,6 +29,8 @@ import { spawnController, type ControllerProcess } from './process.ts';
 import { decode } from '../../../proto/index.ts';
 import { Monitor } from './monitor.ts';
 import { summarize, type ChaosRecord, type FailoverSummary } from './summary.ts';
+import { failoverSecurity, type FailoverSecurity } from './secure.ts';
+import type { MissionSecurityOptions } from '../secure.ts';
 
 export interface FailoverMissionOptions {
   scenario: Scenario;
@@ -52,7 +54,13 @@ export interface FailoverMissionOptions {
    */
   controllerProcesses?: boolean;
   /** Called once the cluster is up (`mission --cluster --view` starts the view on a node's MQTT-over-WebSocket URL). */
-  onBroker?: (b: { url: string; wsUrl: string }) => void | Promise<void>;
+  onBroker?: (b: { url: string; wsUrl: string; credentials?: (identity: string) => BrokerCredentials }) => void | Promise<void>;
+  /**
+   * Secure mode (secure.ts): every process under its own identity on a cluster that admits only
+   * those (passwords), signed plans verified by the agents, MAVLink signing. Ephemeral keys unless
+   * `secretsDir`. In-process controllers only.
+   */
+  security?: MissionSecurityOptions;
 }
 
 export interface RunningController {
@@ -84,15 +92,18 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
   const uniq = `${process.pid}-${Date.now().toString(36)}`;
   const cleanup: (() => Promise<void> | void)[] = [];
   const nCtl = o.controllers ?? 2;
+  if (o.security && o.controllerProcesses) throw new RangeError('a secure failover mission runs its controllers in this process (a controller process would need the ephemeral keys on its command line or on disk)');
+  const sec: FailoverSecurity | undefined = o.security ? failoverSecurity(o.security, Array.from({ length: s.uavs }, (_, i) => i + 1)) : undefined;
+  const cred = (identity: string) => sec?.cred(identity) ?? {};
   try {
-    const cluster: NatsCluster = await startNatsCluster({ nodes: o.brokerNodes ?? 3, dir: path.join(o.runDir, 'cluster') });
+    const cluster: NatsCluster = await startNatsCluster({ nodes: o.brokerNodes ?? 3, dir: path.join(o.runDir, 'cluster'), ...(sec ? { authorization: sec.clusterAuth } : {}) });
     cleanup.push(() => cluster.stop());
     const urls = cluster.urls;
-    phase(`broker: ${urls.length}-node nats-server cluster (MQTT over JetStream, R${Math.min(3, urls.length)}): ${urls.join(', ')}`);
+    phase(`broker: ${urls.length}-node nats-server cluster (MQTT over JetStream, R${Math.min(3, urls.length)}): ${urls.join(', ')}${sec ? `; secure: ${sec.secrets.identities.length} identities with their passwords and grants, signed plans${sec.secrets.mavlinkKeys.size ? ', MAVLink signing' : ''}` : ''}`);
     // The view on every node's MQTT over WebSocket (nats-server serves it on /mqtt), from the last
     // (the chaos kills node 1 by default); it moves along the list when its node dies.
-    await o.onBroker?.({ url: urls.join(','), wsUrl: rotate(cluster.wsUrls, cluster.wsUrls.length - 1) });
-    const monitor = await Monitor.start(rotate(urls, urls.length - 1), clock, log.child({ c: 'monitor' }), uniq);
+    await o.onBroker?.({ url: urls.join(','), wsUrl: rotate(cluster.wsUrls, cluster.wsUrls.length - 1), ...(sec ? { credentials: sec.cred } : {}) });
+    const monitor = await Monitor.start(rotate(urls, urls.length - 1), clock, log.child({ c: 'monitor' }), uniq, cred('recorder'));
     cleanup.push(() => monitor.bus.close());
 
     const sitl: SitlFleet = await startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ });
@@ -100,8 +111,10 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     const agents: RunningAgent[] = [];
     for (const [i, v] of sitl.vehicles.entries()) {
       const a = await createAgent({
-        uavId: v.sysid, autopilotUrl: v.url, broker: { url: rotate(urls, i) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), profile: uavProfile(s, v.sysid, clock.nowUs()),
+        uavId: v.sysid, autopilotUrl: v.url, broker: { url: rotate(urls, i), ...cred(`uav-${v.sysid}`) }, clientId: `uavmec-uav-${v.sysid}-${uniq}`, clock, log: log.child({ c: `uav-${v.sysid}` }), profile: uavProfile(s, v.sysid, clock.nowUs()),
         stateDir: path.join(o.runDir, 'agents', `uav-${v.sysid}`),
+        ...(sec ? { planVerifyKey: sec.secrets.planVerifyKey } : {}),
+        ...(sec?.secrets.mavlinkKeys.get(v.sysid) ? { mavlinkSigningKey: sec.secrets.mavlinkKeys.get(v.sysid)! } : {}),
       });
       agents.push(a);
       cleanup.push(() => a.close());
@@ -112,7 +125,7 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     }));
     phase(`SITL: ${s.uavs} ${o.flavour} vehicles; ${agents.length} agents, each with the broker list from a different node`);
 
-    const worldBus = await Bus.connect({ url: rotate(urls, 1), clientId: `uavmec-world-${uniq}`, sender: 'world', clock, log: log.child({ c: 'world' }), persistentSession: true });
+    const worldBus = await Bus.connect({ url: rotate(urls, 1), clientId: `uavmec-world-${uniq}`, sender: 'world', clock, log: log.child({ c: 'world' }), persistentSession: true, ...cred('world') });
     const world = new WorldService(worldBus, clock, s, log.child({ c: 'world' }));
     await world.start();
     cleanup.push(async () => {
@@ -122,7 +135,10 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
 
     const controllers: RunningController[] = [];
     let resolveDone!: (c: RunningController | undefined) => void;
-    const done = new Promise<RunningController | undefined>((r) => (resolveDone = r));
+    let rejectDone!: (e: Error) => void;
+    const done = new Promise<RunningController | undefined>((r, j) => ((resolveDone = r), (rejectDone = j)));
+    let failed = false;
+    done.catch(() => (failed = true));
     const startProcess = (id: string, rank: number): RunningController => {
       const proc = spawnController({ id, rank, brokers: rotate(urls, rank + 1), scenario: s, runDir: o.runDir, speed: o.speed, anchorMs, algo: o.algo, clock });
       const c: RunningController = { id, rank, killed: false, proc, twinSeqs: new Map() };
@@ -134,17 +150,18 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     };
     const startLocal = async (id: string, rank: number): Promise<RunningController> => {
       const clog = log.child({ c: id });
-      const bus = await Bus.connect({ url: rotate(urls, rank + 1), clientId: `uavmec-${id}-${uniq}-${controllers.length}`, sender: 'controller', clock, log: clog, will: leaderWill(id),
+      const bus = await Bus.connect({ url: rotate(urls, rank + 1), clientId: `uavmec-${id}-${uniq}-${controllers.length}`, sender: 'controller', clock, log: clog, will: leaderWill(id), ...cred('controller'),
         // A persistent session rides out the cluster closing the connection mid-stall: subscriptions
         // stay (no JetStream consumers to re-create while it re-elects), QoS 1 plans in flight are resent.
         persistentSession: true });
-      const heartbeat = await Bus.connect({ url: rotate(urls, rank + 1), clientId: `uavmec-${id}-hb-${uniq}-${controllers.length}`, sender: 'controller', clock, log: clog });
+      const heartbeat = await Bus.connect({ url: rotate(urls, rank + 1), clientId: `uavmec-${id}-hb-${uniq}-${controllers.length}`, sender: 'controller', clock, log: clog, ...cred('controller') });
       const leadership = new Leadership(bus, clock, { controllerId: id, rank, slotS: s.slotS, slots: s.slots }, clog);
       const service = new ControllerService(bus, clock, {
         slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
         uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, leadership, heartbeatBus: heartbeat,
         // A broker node's death stalls QoS 1 (plans) for seconds; plans outlive that stall.
         planValiditySlots: 4,
+        ...(sec ? { planSigningKey: sec.secrets.planSigningKey } : {}),
         ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
       }, clog, { ...(o.onSlot ? { onSlot: (m: SlotMetrics, k: number) => o.onSlot!(m, k, id) } : {}) });
       const c: RunningController = { id, rank, local: { bus, heartbeat, service, leadership }, killed: false, twinSeqs: new Map() };
@@ -156,7 +173,11 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
       void service.finished.then(() => {
         if (!c.killed && !service.stoppedBecause) resolveDone(c);
       });
-      service.start().catch((e: unknown) => clog.error({ err: e }, 'controller failed'));
+      service.start().catch((e: unknown) => {
+        clog.error({ err: e }, 'controller failed');
+        // A controller that fails by itself (not killed by the chaos) ends the mission: nothing would lead it.
+        if (!c.killed) rejectDone(new Error(`controller ${id} failed: ${(e as Error).message}`));
+      });
       return c;
     };
     const startController = async (id: string, rank: number): Promise<RunningController> => (o.controllerProcesses ? startProcess(id, rank) : startLocal(id, rank));
@@ -179,12 +200,12 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     for (const a of agents) a.service.publishTwin();
     const first = await startController('c1', 0);
     const until0 = clock.nowUs() + 60e6;
-    while (!monitor.leaders.some((l) => l.state === 'leading' && l.controllerId === 'c1') && clock.nowUs() < until0) await clock.sleep(100);
+    while (!monitor.leaders.some((l) => l.state === 'leading' && l.controllerId === 'c1') && clock.nowUs() < until0 && !failed) await clock.sleep(100);
     for (let j = 2; j <= nCtl; j++) {
       const c = await startController(`c${j}`, j - 2);
       // A standby is only a standby once it has subscribed and read the lease (JetStream consumers take a while).
       const until = clock.nowUs() + 30e6;
-      while (roleOf(c) === 'joining' && clock.nowUs() < until) await clock.sleep(100);
+      while (roleOf(c) === 'joining' && clock.nowUs() < until && !failed) await clock.sleep(100);
     }
     phase(`controllers${o.controllerProcesses ? ' (separate processes)' : ''}: ${first.id} leads; ${nCtl > 1 ? `${Array.from({ length: nCtl - 1 }, (_, j) => `c${j + 2}`).join(', ')} standby with a warm twin` : 'no standby'}`);
 
@@ -222,8 +243,8 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
         }
       }
     })();
-    const winner = await done;
-    finishedFlag = true;
+    // Also on a failure: the chaos loop stops waiting for its slots.
+    const winner = await done.finally(() => (finishedFlag = true));
     const tEndUs = clock.nowUs();
     await chaos;
     const fin = monitor.leaders.find((l) => l.state === 'finished');
@@ -245,6 +266,12 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
       agentFailovers: agents.reduce((n, a) => n + a.bus.stats.connects - 1, 0),
       wallS: (performance.now() - wall0) / 1000,
       brokerNodes: urls.length,
+      world: world.stats,
+      ...(sec ? { security: {
+        identities: sec.secrets.identities.length, signedPlans: true as const, mavlinkSigning: sec.secrets.mavlinkKeys.size > 0,
+        plansVerified: agents.reduce((n, a) => n + (a.service.planAuth?.accepted ?? 0), 0),
+        refusedUnauthentic: agents.reduce((n, a) => n + (a.service.planAuth?.refused ?? 0), 0),
+      } } : {}),
     });
     fs.writeFileSync(path.join(o.runDir, 'summary.json'), JSON.stringify(summary, null, 2));
     return summary;

@@ -42,10 +42,21 @@ export interface FailoverSummary {
    * cluster lost the agent's acknowledgement in a stall) refused STALE_SEQ, as a replayed plan is
    * (the agent cannot tell them apart); not a plan the fleet missed (docs/failover.md, item 4).
    */
-  plans: { seen: number; acked: number; nacked: number; staleEpochNacks: number; copiesRefused: number; refusedBy: Record<string, number>; refusals: { uav: number; seq: number; reason: string; detail: string }[] };
+  plans: { seen: number; acked: number; nacked: number; staleEpochNacks: number; copiesRefused: number;
+    /** Plans the monitor saw that no agent ever answered (accepted or refused): lost on the way to their UAV. */
+    unanswered: number; refusedBy: Record<string, number>; refusals: { uav: number; seq: number; reason: string; detail: string }[] };
   /** Per slot: which controller led it and its metrics there. */
   slots: { slot: number; leader: string; plansSent: number; plansAcked: number; released: number; completed: number; dor: number }[];
   totals: { released: number; completed: number; dor: number };
+  /**
+   * Task requests as the users released them, against the leaders' books: `received` (the leaders'
+   * released, slot by slot), each request taken by a UAV's plan (`offloaded`) or computed on its
+   * device (`local`); `unaccounted` = released − offloaded − local (a request neither planned nor
+   * computed). Absent for controller processes (their books are not per request).
+   */
+  requests?: { released: number; received: number; offloaded: number; local: number; unaccounted: number };
+  /** Secure mode: identities on the cluster, signed plans, what the agents' verifiers counted. */
+  security?: { identities: number; signedPlans: true; mavlinkSigning: boolean; plansVerified: number; refusedUnauthentic: number };
   landed: number;
   wallS: number;
 }
@@ -55,6 +66,8 @@ export function summarize(x: {
   continuity: PlanContinuity; telemetry: { total: number; received: number; missing: { uav: number; seq: number }[] }; uplinkDropped: number; agentFailovers: number; wallS: number; brokerNodes: number;
   /** Controllers as processes: the last leader's printed totals. */
   processTotals?: Record<string, number>;
+  world: { released: number; offloaded: number; local: number };
+  security?: FailoverSummary['security'];
 }): FailoverSummary {
   const s = x.scenario;
   const slotUs = s.slotS * 1e6;
@@ -86,15 +99,27 @@ export function summarize(x: {
     plans: {
       seen: x.monitor.plans.length, acked: x.monitor.acks, nacked: x.monitor.nacks, staleEpochNacks: x.monitor.staleEpochNacks.length,
       copiesRefused: refusedCopies(x.monitor.refusals, x.monitor.accepted),
+      unanswered: unansweredPlans(x.monitor),
       refusedBy: countBy(x.monitor.refusals.map((r) => r.reason)), refusals: x.monitor.refusals.slice(0, 50).map(({ uav, seq, reason, detail }) => ({ uav, seq, reason, detail })),
     },
     slots,
     totals: x.processTotals
       ? { released: x.processTotals.released ?? 0, completed: x.processTotals.completed ?? 0, dor: x.processTotals.dor ?? 0 }
       : { released: sum(slots.map((r) => r.released)), completed: sum(slots.map((r) => r.completed)), dor: sum(slots.map((r) => r.dor)) },
+    ...(x.processTotals ? {} : { requests: {
+      released: x.world.released, received: sum(slots.map((r) => r.released)), offloaded: x.world.offloaded, local: x.world.local,
+      unaccounted: x.world.released - x.world.offloaded - x.world.local,
+    } }),
+    ...(x.security ? { security: x.security } : {}),
     landed: x.landed,
     wallS: x.wallS,
   };
+}
+
+/** Distinct plans the monitor saw that no agent answered. */
+function unansweredPlans(m: Monitor): number {
+  const seen = new Set(m.plans.map((p) => `${p.uav}:${p.seq}`));
+  return [...seen].filter((k) => !m.answered.has(k)).length;
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -161,6 +186,8 @@ export function formatFailover(f: FailoverSummary): string {
   out.push(`  UAVs in hold or RTL before the end: ${new Set(f.failsafes.map((x) => x.uav)).size}${f.failsafes.length ? ` (${f.failsafes.map((x) => `UAV ${x.uav} ${x.code}`).join(', ')})` : ''}; after the last slot: ${new Set(f.failsafesAfterEnd.map((x) => x.uav)).size}`);
   out.push(`  telemetry: ${f.telemetry.received} twin messages received, ${f.telemetry.lost} lost, ${f.telemetry.uplinkDropped} dropped by agents; ${f.telemetry.agentFailovers} agent broker failovers`);
   for (const m of f.telemetry.missing.slice(0, 10)) out.push(`    missing UAV ${m.uav} seq ${m.seq}: ${m.receivedBy.length ? `received by ${m.receivedBy.join(', ')} (stored by the broker, lost on the way to the monitor)` : 'received by no controller either'}`);
+  if (f.requests) out.push(`  requests: ${f.requests.released} released by the users, ${f.requests.received} reached the leaders; ${f.requests.offloaded} taken by a UAV's plan, ${f.requests.local} computed on the device, ${f.requests.unaccounted} unaccounted; plans never answered: ${f.plans.unanswered}`);
+  if (f.security) out.push(`  secure: ${f.security.identities} identities on the cluster (passwords), signed plans verified by the agents: ${f.security.plansVerified} accepted, ${f.security.refusedUnauthentic} refused as unauthentic${f.security.mavlinkSigning ? '; MAVLink signing' : ''}`);
   out.push(`  tasks: ${f.totals.completed}/${f.totals.released} completed, DOR ${f.totals.dor.toFixed(2)}; ${f.landed}/${f.scenario.uavs} UAVs landed; ${f.wallS.toFixed(0)} s wall`);
   return out.join('\n');
 }
