@@ -42,3 +42,12 @@ void test('from a `uavmec keys` passwords table: the fleet it names, with its pa
   assert.throws(() => natsAuthorizationFromPasswords({ controller: 'c', 'uav-1': 'u1' }, admin), /no password for 'world'/);
   assert.throws(() => natsAuthorizationFromPasswords({ controller: '', world: 'w' }, admin), /no password for 'controller'/);
 });
+
+void test('with env: the block names each password by a variable and the values go to the environment, none into the config text', () => {
+  const env: Record<string, string> = {};
+  const block = natsAuthorization({ uavIds: [1] }, (n) => `secret-${n}`, { user: 'admin', password: 'secret-admin' }, { env });
+  assert.doesNotMatch(block, /secret-/);
+  assert.match(block, /user: "uav-1", password: \$UAVMEC_NATS_PW_\d+, permissions/);
+  assert.deepEqual(Object.values(env).sort(), ['secret-admin', 'secret-controller', 'secret-uav-1', 'secret-world']);
+  for (const [k, v] of Object.entries(env)) assert.match(block, new RegExp(`user: "${v.replace('secret-', '')}", password: \\$${k},`));
+});

@@ -34,9 +34,19 @@ const q = (s: string) => JSON.stringify(s);
 
 /**
  * The `authorization { users: [...] }` block for every identity of the fleet. `password(name)`
- * gives each identity's password (plain text here; nats-server also takes bcrypt hashes).
+ * gives each identity's password (plain text here; nats-server also takes bcrypt hashes). With
+ * `o.env`, the block names each password by a variable (`password: $UAVMEC_NATS_PW_3`) and `o.env`
+ * gets the values: nats-server reads an undefined config variable from its environment, so a run's
+ * ephemeral passwords reach the nodes without being written into their config files.
  */
-export function natsAuthorization(cfg: AclConfig, password: (identity: string) => string, admin?: { user: string; password: string }): string {
+export function natsAuthorization(cfg: AclConfig, password: (identity: string) => string, admin?: { user: string; password: string }, o: { env?: Record<string, string> } = {}): string {
+  const env = o.env;
+  const pw = (p: string): string => {
+    if (!env) return q(p);
+    const name = `UAVMEC_NATS_PW_${Object.keys(env).length}`;
+    env[name] = p;
+    return `$${name}`;
+  };
   const users = fleetIdentities(cfg).map((id) => {
     const name = identityName(id);
     const p = natsPermissions(id);
@@ -44,10 +54,10 @@ export function natsAuthorization(cfg: AclConfig, password: (identity: string) =
     // An empty allow list would allow everything: deny all instead.
     const pub = p.publish.length ? `publish: { allow: ${list(p.publish)} }` : 'publish: { deny: [">"] }';
     const sub = p.subscribe.length ? `subscribe: { allow: ${list(p.subscribe)} }` : 'subscribe: { deny: [">"] }';
-    return `    { user: ${q(name)}, password: ${q(password(name))}, permissions: { ${pub}, ${sub} } }`;
+    return `    { user: ${q(name)}, password: ${pw(password(name))}, permissions: { ${pub}, ${sub} } }`;
   });
   // The set-up identity (not MQTT): creates the QoS 1 message stream over the JetStream API (jetstream.ts).
-  if (admin) users.push(`    { user: ${q(admin.user)}, password: ${q(admin.password)}, permissions: { publish: { allow: ["$JS.API.>"] }, subscribe: { allow: ["_INBOX.>"] } } }`);
+  if (admin) users.push(`    { user: ${q(admin.user)}, password: ${pw(admin.password)}, permissions: { publish: { allow: ["$JS.API.>"] }, subscribe: { allow: ["_INBOX.>"] } } }`);
   return ['authorization {', '  users: [', users.join(',\n'), '  ]', '}'].join('\n');
 }
 

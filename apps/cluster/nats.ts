@@ -55,7 +55,12 @@ export interface NatsClusterOptions {
    */
   mqttMessagesRetention?: 'limits' | 'interest';
   /** Users and permissions (auth.ts, `natsAuthorization`); the stream set-up and the readiness probe log in as `systemUser`. */
-  authorization?: { block: string; systemUser: { user: string; password: string } };
+  authorization?: {
+    block: string;
+    systemUser: { user: string; password: string };
+    /** Environment of the node processes: the passwords a block made with `env` refers to (never in the config files). */
+    env?: Record<string, string>;
+  };
 }
 
 /** A free TCP port on `host` (the OS picks; the port is closed again before use). */
@@ -127,7 +132,7 @@ async function startOnce(o: NatsClusterOptions): Promise<NatsCluster> {
     const conf = join(nodeDir, 'nats.conf');
     writeFileSync(conf, natsNodeConfig(c));
     const logFd = openSync(join(nodeDir, 'server.log'), 'a');
-    const p = spawn(bin, ['-c', conf], { stdio: ['ignore', logFd, logFd] });
+    const p = spawn(bin, ['-c', conf], { stdio: ['ignore', logFd, logFd], ...(o.authorization?.env ? { env: { ...process.env, ...o.authorization.env } } : {}) });
     closeSync(logFd);
     procs[i] = p;
     nodes[i]!.running = true;

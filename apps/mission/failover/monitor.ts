@@ -69,7 +69,9 @@ export class Monitor {
       this.leaders.push({ controllerId: r.controller_id, state, epoch: r.epoch, slot: r.slot, tUs: d.recvUs });
     });
     await b.subscribe('uavEvent', {}, (e, d) => {
-      if (e.code === 'failsafe.hold' || e.code === 'failsafe.rtl') this.failsafes.push({ uav: d.params.uav ?? 0, code: e.code, text: e.text, tUs: d.recvUs });
+      // When the agent decided it (its header time, on the mission's clock), not when it arrived: an agent
+      // cut off from the broker reports a hold only once it is back, maybe after the last slot.
+      if (e.code === 'failsafe.hold' || e.code === 'failsafe.rtl') this.failsafes.push({ uav: d.params.uav ?? 0, code: e.code, text: e.text, tUs: e.header?.t_us || d.recvUs });
     });
     await b.subscribe('fleet', {}, (f) => {
       if (!f.launching && !this.slotStarts.has(f.slot)) this.slotStarts.set(f.slot, this.clock.nowUs());

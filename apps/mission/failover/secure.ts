@@ -7,7 +7,8 @@
  * as `uav-<id>`, the users as `world`, the mission's monitor as the read-only `recorder`; plans
  * are Ed25519-signed by the controllers and verified by the agents (a takeover keeps the one
  * controller key: the lease decides who signs), each agent provisions MAVLink 2 signing with its
- * autopilot. Passwords only: nats-server 2.9's MQTT listener has no client-certificate set-up
+ * autopilot. The nodes get the passwords in their processes' environment, never in their config
+ * files (ephemeral keys are not written anywhere). Passwords only: nats-server 2.9's MQTT listener has no client-certificate set-up
  * here (and no TLS): loopback or a trusted network.
  */
 import { generatePassword } from '../../security/index.ts';
@@ -19,7 +20,7 @@ export interface FailoverSecurity {
   /** How an identity connects: user name and password. */
   cred(identity: string): BrokerCredentials;
   /** For `startNatsCluster`: every identity with its password and grants, plus a set-up user of this run. */
-  clusterAuth: { block: string; systemUser: { user: string; password: string } };
+  clusterAuth: { block: string; systemUser: { user: string; password: string }; env: Record<string, string> };
 }
 
 /** The identities' secrets and the cluster's users; throws one clear line for what cannot be. */
@@ -36,6 +37,8 @@ export function failoverSecurity(o: MissionSecurityOptions, uavIds: number[]): F
     return { username: c.username!, password: c.password! };
   };
   const systemUser = { user: 'uavmec-cluster-admin', password: generatePassword() };
-  const block = natsAuthorization({ uavIds, recorder: true }, (n) => cred(n).password!, systemUser);
-  return { secrets, cred, clusterAuth: { block, systemUser } };
+  // The passwords go to the nodes in their environment, not in the config files (auth.ts).
+  const env: Record<string, string> = {};
+  const block = natsAuthorization({ uavIds, recorder: true }, (n) => cred(n).password!, systemUser, { env });
+  return { secrets, cred, clusterAuth: { block, systemUser, env } };
 }
