@@ -115,7 +115,7 @@ test('mission --cluster 3 --secure: ephemeral identities on the cluster, signed 
     assert.deepEqual(f.continuity.slotsWithoutPlans, [], 'every slot planned');
     assert.equal(f.continuity.seqRegressions, 0);
     assert.equal(f.plans.unanswered, 0, 'no plan lost');
-    assert.deepEqual(f.requests && [f.requests.released, f.requests.received, f.requests.unaccounted], [scenario.users * scenario.slots, scenario.users * scenario.slots, 0], 'every request reached a leader and was planned or computed');
+    assert.deepEqual(f.requests && [f.requests.released, f.requests.received, f.requests.unaccounted], [scenario.users * scenario.slots, scenario.users * scenario.slots, 0], 'every request reached a controller and was planned or computed');
     assert.deepEqual(f.failsafes, [], 'no UAV in hold or RTL');
     assert.equal(f.telemetry.lost, 0, `telemetry lost: ${JSON.stringify(f.telemetry.missing)}`);
     // The nodes refused the intruders' logins and nothing of the mission's own processes.

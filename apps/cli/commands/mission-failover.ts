@@ -85,6 +85,6 @@ export async function runFailoverCommand(v: Record<string, string | boolean | un
     && summary.chaos.every((c) => c.kind !== 'leader' || (c.takeover !== undefined && c.takeover.afterSlots <= 1))
     && summary.plans.unanswered === 0 && (!r || (r.received === r.released && r.unaccounted === 0))
     && (!security || (summary.security?.plansVerified ?? 0) > 0);
-  if (!ok) console.error(`failover checks not met: every slot planned, plan_seq never going back, no UAV in hold/RTL, no telemetry lost, every takeover within one slot, every plan answered, every request reaching a leader and planned or computed${security ? ', signed plans verified' : ''}`);
+  if (!ok) console.error(`failover checks not met: every slot planned, plan_seq never going back, no UAV in hold/RTL, no telemetry lost, every takeover within one slot, every plan answered, every request reaching a controller and planned or computed${security ? ', signed plans verified' : ''}`);
   return ok ? 0 : 1;
 }

@@ -73,6 +73,8 @@ export interface RunningController {
   proc?: ControllerProcess;
   /** Twin header seqs this controller received, per UAV (which subscribers missed a lost message). */
   twinSeqs: Map<number, Set<number>>;
+  /** Task request ids this controller received (in process only). */
+  taskIds?: Set<number>;
 }
 
 const rotate = (urls: string[], i: number) => [...urls.slice(i % urls.length), ...urls.slice(0, i % urls.length)].join(',');
@@ -164,11 +166,12 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
         ...(sec ? { planSigningKey: sec.secrets.planSigningKey } : {}),
         ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
       }, clog, { ...(o.onSlot ? { onSlot: (m: SlotMetrics, k: number) => o.onSlot!(m, k, id) } : {}) });
-      const c: RunningController = { id, rank, local: { bus, heartbeat, service, leadership }, killed: false, twinSeqs: new Map() };
+      const c: RunningController = { id, rank, local: { bus, heartbeat, service, leadership }, killed: false, twinSeqs: new Map(), taskIds: new Set() };
       // Which node each connection is on, and when it drops (the chaos analysis reads mission.log).
       bus.onConnectionChange((up) => clog.info({ conn: 'main', up, node: bus.brokerUrl, role: leadership.role }, up ? 'connected' : 'disconnected'));
       heartbeat.onConnectionChange((up) => clog.info({ conn: 'heartbeat', up, node: heartbeat.brokerUrl, role: leadership.role }, up ? 'connected' : 'disconnected'));
       bus.tap((topic, payload) => noteTwin(c.twinSeqs, topic, payload));
+      bus.tap((topic, payload) => topic.endsWith('/task') && noteTask(c.taskIds!, payload));
       controllers.push(c);
       void service.finished.then(() => {
         if (!c.killed && !service.stoppedBecause) resolveDone(c);
@@ -294,6 +297,12 @@ function noteTwin(seqs: Map<number, Set<number>>, topic: string, payload: Buffer
   const set = seqs.get(r.value.uav_id) ?? new Set<number>();
   set.add(r.value.header!.seq);
   seqs.set(r.value.uav_id, set);
+}
+
+/** Notes the id of a task request a controller received. */
+function noteTask(ids: Set<number>, payload: Buffer): void {
+  const r = decode('TaskRequest', payload);
+  if (r.ok) ids.add(r.value.task_id);
 }
 
 /** A controller's role as far as the mission can tell (in process: its lease state; a process: its log). */

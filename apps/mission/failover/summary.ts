@@ -49,12 +49,14 @@ export interface FailoverSummary {
   slots: { slot: number; leader: string; plansSent: number; plansAcked: number; released: number; completed: number; dor: number }[];
   totals: { released: number; completed: number; dor: number };
   /**
-   * Task requests as the users released them, against the leaders' books: `received` (the leaders'
-   * released, slot by slot), each request taken by a UAV's plan (`offloaded`) or computed on its
-   * device (`local`); `unaccounted` = released − offloaded − local (a request neither planned nor
-   * computed). Absent for controller processes (their books are not per request).
+   * Task requests as the users released them: `received`, distinct requests that reached a
+   * controller (leader or standby); `inLeadersBooks`, the leaders' released, slot by slot (a
+   * request that reached a standby before it followed the leader into the slot is booked late
+   * for the slot before, under the other controller's row: see docs/failover.md); each request
+   * taken by a UAV's plan (`offloaded`) or computed on its device (`local`); `unaccounted` =
+   * released − offloaded − local (neither planned nor computed). Absent for controller processes.
    */
-  requests?: { released: number; received: number; offloaded: number; local: number; unaccounted: number };
+  requests?: { released: number; received: number; inLeadersBooks: number; offloaded: number; local: number; unaccounted: number };
   /** Secure mode: identities on the cluster, signed plans, what the agents' verifiers counted. */
   security?: { identities: number; signedPlans: true; mavlinkSigning: boolean; plansVerified: number; refusedUnauthentic: number };
   landed: number;
@@ -107,7 +109,7 @@ export function summarize(x: {
       ? { released: x.processTotals.released ?? 0, completed: x.processTotals.completed ?? 0, dor: x.processTotals.dor ?? 0 }
       : { released: sum(slots.map((r) => r.released)), completed: sum(slots.map((r) => r.completed)), dor: sum(slots.map((r) => r.dor)) },
     ...(x.processTotals ? {} : { requests: {
-      released: x.world.released, received: sum(slots.map((r) => r.released)), offloaded: x.world.offloaded, local: x.world.local,
+      released: x.world.released, received: new Set(x.controllers.flatMap((c) => [...(c.taskIds ?? [])])).size, inLeadersBooks: sum(slots.map((r) => r.released)), offloaded: x.world.offloaded, local: x.world.local,
       unaccounted: x.world.released - x.world.offloaded - x.world.local,
     } }),
     ...(x.security ? { security: x.security } : {}),
@@ -186,7 +188,7 @@ export function formatFailover(f: FailoverSummary): string {
   out.push(`  UAVs in hold or RTL before the end: ${new Set(f.failsafes.map((x) => x.uav)).size}${f.failsafes.length ? ` (${f.failsafes.map((x) => `UAV ${x.uav} ${x.code}`).join(', ')})` : ''}; after the last slot: ${new Set(f.failsafesAfterEnd.map((x) => x.uav)).size}`);
   out.push(`  telemetry: ${f.telemetry.received} twin messages received, ${f.telemetry.lost} lost, ${f.telemetry.uplinkDropped} dropped by agents; ${f.telemetry.agentFailovers} agent broker failovers`);
   for (const m of f.telemetry.missing.slice(0, 10)) out.push(`    missing UAV ${m.uav} seq ${m.seq}: ${m.receivedBy.length ? `received by ${m.receivedBy.join(', ')} (stored by the broker, lost on the way to the monitor)` : 'received by no controller either'}`);
-  if (f.requests) out.push(`  requests: ${f.requests.released} released by the users, ${f.requests.received} reached the leaders; ${f.requests.offloaded} taken by a UAV's plan, ${f.requests.local} computed on the device, ${f.requests.unaccounted} unaccounted; plans never answered: ${f.plans.unanswered}`);
+  if (f.requests) out.push(`  requests: ${f.requests.released} released by the users, ${f.requests.received} reached a controller (${f.requests.inLeadersBooks} in the leaders' books of their slot); ${f.requests.offloaded} taken by a UAV's plan, ${f.requests.local} computed on the device, ${f.requests.unaccounted} unaccounted; plans never answered: ${f.plans.unanswered}`);
   if (f.security) out.push(`  secure: ${f.security.identities} identities on the cluster (passwords), signed plans verified by the agents: ${f.security.plansVerified} accepted, ${f.security.refusedUnauthentic} refused as unauthentic${f.security.mavlinkSigning ? '; MAVLink signing' : ''}`);
   out.push(`  tasks: ${f.totals.completed}/${f.totals.released} completed, DOR ${f.totals.dor.toFixed(2)}; ${f.landed}/${f.scenario.uavs} UAVs landed; ${f.wallS.toFixed(0)} s wall`);
   return out.join('\n');
