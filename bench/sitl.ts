@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { WallClock } from '../core/clock.ts';
 import { startSitl, startSitlWorkers, SYSIDS_PER_LINK } from '../sim/autopilot/index.ts';
-import { DEFAULT_RATES_HZ } from '../sim/autopilot/server/telemetry.ts';
+import { DEFAULT_RATES_HZ } from '../sim/autopilot/server/telemetry/index.ts';
 
 const PHYSICS_HZ = 50;
 const NOMINAL_MSG_HZ = Object.values(DEFAULT_RATES_HZ).reduce((a, b) => a + b, 0);

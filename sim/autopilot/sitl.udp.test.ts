@@ -13,7 +13,7 @@ import { startSitl, type SitlFleet } from './index.ts';
 import { paramSpecs, type AutopilotFlavour } from './core/params.ts';
 import { px4CustomMode } from './core/modes.ts';
 import { GcsClient } from './server/gcs-client.ts';
-import { make } from './server/telemetry.ts';
+import { make } from './server/telemetry/index.ts';
 import { encodeParamValue } from './server/params.ts';
 
 const HOME = { latDeg: 47.397742, lonDeg: 8.545594, altAmslM: 488 };

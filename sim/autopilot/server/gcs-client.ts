@@ -10,7 +10,7 @@ import type { Clock, Timer } from '../../../core/clock.ts';
 import { MavlinkDecoder, MavlinkEncoder, type DecodedPacket } from '../../../firmware-bridge/mavlink/index.ts';
 import { common, minimal } from '../../../firmware-bridge/mavlink/messages.ts';
 import { openTransport, type Transport } from '../../../firmware-bridge/transport/index.ts';
-import { make } from './telemetry.ts';
+import { make } from './telemetry/index.ts';
 
 export interface GcsClientOptions {
   sysid?: number;

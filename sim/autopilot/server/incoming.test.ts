@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { MavLinkData } from 'node-mavlink';
 import type { DecodedPacket } from '../../../firmware-bridge/mavlink/index.ts';
 import { forUs, parseRequest } from './incoming.ts';
-import { DATA_STREAMS, MSG } from './telemetry.ts';
+import { DATA_STREAMS, MSG } from './telemetry/index.ts';
 
 const ME = 3;
 const packet = (msgid: number, message: Record<string, unknown>, from = { sysid: 255, compid: 190 }): DecodedPacket => ({

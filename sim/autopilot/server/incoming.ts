@@ -6,7 +6,7 @@ import type { DecodedPacket } from '../../../firmware-bridge/mavlink/index.ts';
 import type { MissionItem } from '../core/types.ts';
 import type { CommandRequest } from './commands.ts';
 import type { TargetFields } from './setpoints.ts';
-import { DATA_STREAMS } from './telemetry.ts';
+import { DATA_STREAMS } from './telemetry/index.ts';
 
 /** The fields read from incoming messages (a union view; each request reads its own). */
 interface Incoming {

@@ -4,7 +4,7 @@
  * - Requests: `parseRequest` (incoming.ts, pure: packet → request), `handleRequest` (requests.ts).
  * - Telemetry streams: `defaultStreams`, `dueStreams`, `setStreamInterval` (streams.ts); `FrameBatch` (batch.ts).
  * - Services: parameters (params.ts), missions (mission.ts), commands (commands.ts), setpoints
- *   (setpoints.ts), signing (signing.ts), telemetry builders (telemetry.ts), ground truth (truth.ts).
+ *   (setpoints.ts), signing (signing.ts), telemetry builders (telemetry/: catalog, status, position, version), ground truth (truth.ts).
  */
 export { SitlServer } from './server.ts';
 export type { ServerStats, SitlServerOptions } from './options.ts';

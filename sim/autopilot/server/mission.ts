@@ -10,7 +10,7 @@ import type { MavLinkData } from 'node-mavlink';
 import { common } from '../../../firmware-bridge/mavlink/messages.ts';
 import type { GeoPoint } from '../../../core/geo.ts';
 import type { MissionItem } from '../core/types.ts';
-import { make } from './telemetry.ts';
+import { make } from './telemetry/index.ts';
 
 export const MISSION_RESULT = { ACCEPTED: 0, ERROR: 1, UNSUPPORTED: 3, NO_SPACE: 4, INVALID_SEQUENCE: 13, DENIED: 14, OPERATION_CANCELLED: 15 } as const;
 

@@ -7,7 +7,7 @@
 import type { MavLinkData } from 'node-mavlink';
 import { common } from '../../../firmware-bridge/mavlink/messages.ts';
 import { MAV_PARAM_TYPE, paramSpecs, setParam, type AutopilotFlavour, type ParamSpec, type ParamValues } from '../core/params.ts';
-import { make } from './telemetry.ts';
+import { make } from './telemetry/index.ts';
 
 const scratch = Buffer.alloc(4);
 

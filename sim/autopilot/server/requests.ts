@@ -20,7 +20,7 @@ import type { ParamService } from './params.ts';
 import { echoGlobal, echoLocal, globalSetpoint, localSetpoint } from './setpoints.ts';
 import type { SitlSigning } from './signing.ts';
 import { setStreamInterval, type StreamTable } from './streams.ts';
-import { BUILDERS, MSG, make, type TelemetryContext } from './telemetry.ts';
+import { BUILDERS, MSG, make, type TelemetryContext } from './telemetry/index.ts';
 
 /** The server's parts a request works on. */
 export interface RequestHost {

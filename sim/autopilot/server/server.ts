@@ -30,7 +30,7 @@ import { handleRequest, type RequestHost } from './requests.ts';
 import { homeItem, MissionService } from './mission.ts';
 import { ParamService } from './params.ts';
 import { defaultStreams, dueStreams, type StreamTable } from './streams.ts';
-import { BUILDERS, MSG, make, statusText, type TelemetryContext } from './telemetry.ts';
+import { BUILDERS, MSG, make, statusText, type TelemetryContext } from './telemetry/index.ts';
 
 export type { SitlServerOptions, ServerStats, VehicleTruth };
 

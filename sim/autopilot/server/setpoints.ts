@@ -9,7 +9,7 @@ import type { MavLinkData } from 'node-mavlink';
 import { common } from '../../../firmware-bridge/mavlink/messages.ts';
 import { geoToNed, nedToGeo, type Vec3 } from '../../../core/geo.ts';
 import type { Setpoint, SimState } from '../core/types.ts';
-import { make } from './telemetry.ts';
+import { make } from './telemetry/index.ts';
 
 export const MASK = { POS: 1 | 2 | 4, VEL: 8 | 16 | 32, YAW: 1024, YAW_RATE: 2048 } as const;
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultStreams, dueStreams, setStreamInterval } from './streams.ts';
-import { DEFAULT_RATES_HZ, MSG } from './telemetry.ts';
+import { DEFAULT_RATES_HZ, MSG } from './telemetry/index.ts';
 
 test('defaultStreams: every default rate, one phase per vehicle, different across vehicles', () => {
   const a = defaultStreams(1, 1_000_000);

@@ -3,7 +3,7 @@
  * streams with a per-vehicle phase, which are due at a tick, and what SET_MESSAGE_INTERVAL /
  * REQUEST_DATA_STREAM make of an interval.
  */
-import { BUILDERS, DEFAULT_RATES_HZ, MSG } from './telemetry.ts';
+import { BUILDERS, DEFAULT_RATES_HZ, MSG } from './telemetry/index.ts';
 
 export interface Stream {
   id: number;
