@@ -45,9 +45,10 @@ void test('from a `uavmec keys` passwords table: the fleet it names, with its pa
 
 void test('with env: the block names each password by a variable and the values go to the environment, none into the config text', () => {
   const env: Record<string, string> = {};
-  const block = natsAuthorization({ uavIds: [1] }, (n) => `secret-${n}`, { user: 'admin', password: 'secret-admin' }, { env });
+  const block = natsAuthorization({ uavIds: [1] }, (n) => `-9secret-${n}`, { user: 'admin', password: '-9secret-admin' }, { env });
   assert.doesNotMatch(block, /secret-/);
   assert.match(block, /user: "uav-1", password: \$UAVMEC_NATS_PW_\d+, permissions/);
-  assert.deepEqual(Object.values(env).sort(), ['secret-admin', 'secret-controller', 'secret-uav-1', 'secret-world']);
-  for (const [k, v] of Object.entries(env)) assert.match(block, new RegExp(`user: "${v.replace('secret-', '')}", password: \\$${k},`));
+  // Quoted: nats-server parses the value, and would read a leading digit or '-' as a number.
+  assert.deepEqual(Object.values(env).sort(), ['"-9secret-admin"', '"-9secret-controller"', '"-9secret-uav-1"', '"-9secret-world"']);
+  for (const [k, v] of Object.entries(env)) assert.match(block, new RegExp(`user: "${v.slice(10, -1)}", password: \\$${k},`));
 });

@@ -44,7 +44,9 @@ export function natsAuthorization(cfg: AclConfig, password: (identity: string) =
   const pw = (p: string): string => {
     if (!env) return q(p);
     const name = `UAVMEC_NATS_PW_${Object.keys(env).length}`;
-    env[name] = p;
+    // nats-server parses the variable's value as a config value: quoted, or a password starting
+    // with a digit or '-' is read as a number and the node does not start.
+    env[name] = q(p);
     return `$${name}`;
   };
   const users = fleetIdentities(cfg).map((id) => {
