@@ -9,6 +9,7 @@ import { UsageError } from '../command.ts';
 import { scenarioFrom } from '../common-options.ts';
 import { missionView } from './mission-view.ts';
 import { missionSecurityFrom } from '../mission-security.ts';
+import { loadSecrets } from '../../mission/secure.ts';
 
 export const FAILOVER_OPTIONS = {
   cluster: { type: 'string' },
@@ -52,9 +53,9 @@ export function wantsFailover(v: Record<string, unknown>): boolean {
 export async function runFailoverCommand(v: Record<string, string | boolean | undefined>): Promise<number> {
   const conflicting = (['broker', 'deterministic', 'model', 'view-ws'] as const).filter((k) => v[k] !== undefined);
   if (conflicting.length) throw new UsageError(`--${conflicting.join(', --')} cannot be combined with --cluster/--controllers/--chaos`);
+  if (v.auth === 'certificate') throw new UsageError('--auth certificate: a clustered broker takes passwords only (nats-server\'s MQTT has no client-certificate set-up here)');
   const security = missionSecurityFrom(v);
   if (security) {
-    if (security.auth === 'certificate') throw new UsageError('--auth certificate: a clustered broker takes passwords only (nats-server\'s MQTT has no client-certificate set-up here)');
     if (v['controller-processes'] === true) throw new UsageError('--secure runs the controllers in the mission\'s process: leave out --controller-processes (a controller process would need the ephemeral keys on disk)');
   }
   if (v.trajectory !== undefined && v.trajectory !== 'planner') throw new UsageError('--cluster/--controllers/--chaos fly the planner trajectory: use --trajectory planner');
@@ -63,6 +64,10 @@ export async function runFailoverCommand(v: Record<string, string | boolean | un
   const chaos = parseChaos(typeof v.chaos === 'string' ? v.chaos : '', nodes);
   if (!chaos.ok) throw new UsageError(`--chaos: ${chaos.detail ?? chaos.reason}`);
   const scenario = scenarioFrom(v);
+  if (security?.secretsDir) {
+    const l = loadSecrets(security.secretsDir, Array.from({ length: scenario.uavs }, (_, i) => i + 1), security);
+    if (!l.ok) throw new UsageError(`--secrets: ${l.detail ?? l.reason}`);
+  }
   // --view: the ground-station view on a cluster node's MQTT-over-WebSocket endpoint.
   const view = missionView(v, scenario);
   const runDir = path.join(typeof v.runs === 'string' ? v.runs : 'runs', new Date().toISOString().replace(/[:.]/g, '-'));
