@@ -115,6 +115,8 @@ export function replayCores(rec: RunRecording, cfg: CoreConfig, streams: readonl
     const name = s.id ? `${s.id}${s.epoch ? ` (epoch ${s.epoch})` : ''}` : 'controller';
     const r = runCore(rec, s.inputs, cfg, { slot: none, pool: none });
     if (!r.ok) return fail('missing_input', `${name}: ${r.detail ?? r.reason}`);
+    // A leader's shell stamps its epoch on every plan (controller/service/publish.ts); the core leaves it out.
+    if (s.epoch) for (const st of r.value.steps) for (const [uav, body] of st.replayed) st.replayed.set(uav, { ...body, leader_epoch: s.epoch });
     const own = r.value.steps.map((st) => ({ slot: st.slot, replayed: st.replayed, recorded: pick(recorded.get(roundKey(st.kind, st.slot, s.epoch))?.plans, st.replayed), kind: st.kind }));
     const c = checkRounds(own, 'slot');
     const planned = r.value.steps.map((st) => st.slot);
