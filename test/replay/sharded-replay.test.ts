@@ -13,31 +13,14 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { runMission } from '../../apps/mission/run.ts';
 import { loadRun, replayRun } from '../../apps/replay/index.ts';
-import replayCommand from '../../apps/cli/commands/replay.ts';
 import { ControlKind } from '../../proto/index.ts';
 import { defaultScenario } from '../../sim/world/index.ts';
-import { tamperedCopy } from './tamper.ts';
+import { replayCli, tamperedCopy } from './run-helpers.ts';
 
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
-
-/** Runs `uavmec replay <dir>` in this process: exit code and what it printed. */
-export async function replayCli(dir: string): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const log = console.log;
-  const err = console.error;
-  console.log = (...a: unknown[]) => void lines.push(a.join(' '));
-  console.error = (...a: unknown[]) => void lines.push(a.join(' '));
-  try {
-    const code = await replayCommand.run([dir]);
-    return { code, out: lines.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = err;
-  }
-}
 
 test('a sharded lockstep run replays shard by shard, byte for byte; a tampered recording fails', { timeout: 300_000 }, async (t) => {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uavmec-shard-replay-'));

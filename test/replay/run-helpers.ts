@@ -1,12 +1,14 @@
 /**
- * Test helper: a copy of a run folder whose recording has one plan changed (its flight target
- * moved 1 m east, re-encoded), as a tampered or corrupted recording would — for replay tests.
+ * Replay tests' helpers: `uavmec replay` run in this process (exit code and output), and a copy of
+ * a run folder whose recording has one plan changed (its flight target moved 1 m east,
+ * re-encoded), as a tampered or corrupted recording would.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { encodeRecord, readRecording } from '../../apps/common/recorder.ts';
 import { decode, encode, matchTopic, type Plan } from '../../proto/index.ts';
+import replayCommand from '../../apps/cli/commands/replay.ts';
 
 /** Copies `dir` with the first plan `pick` accepts changed; returns the copy and what was changed. */
 export function tamperedCopy(dir: string, pick: (p: Plan) => boolean): { dir: string; slot: number; uavId: number } {
@@ -26,4 +28,20 @@ export function tamperedCopy(dir: string, pick: (p: Plan) => boolean): { dir: st
   if (!hit) throw new Error('no plan to tamper with');
   fs.writeFileSync(path.join(out, 'mqtt.rec'), Buffer.concat(bytes));
   return { dir: out, ...hit };
+}
+
+/** Runs `uavmec replay <dir>` in this process: exit code and what it printed. */
+export async function replayCli(dir: string): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const log = console.log;
+  const err = console.error;
+  console.log = (...a: unknown[]) => void lines.push(a.join(' '));
+  console.error = (...a: unknown[]) => void lines.push(a.join(' '));
+  try {
+    const code = await replayCommand.run([dir]);
+    return { code, out: lines.join('\n') };
+  } finally {
+    console.log = log;
+    console.error = err;
+  }
 }
