@@ -220,6 +220,10 @@ const checks: { [N in keyof Messages]?: (m: Messages[N]) => string | undefined }
     if (m.plan_t_us < m.slot_start_t_us) return 'plan_t_us before slot_start_t_us';
     if (m.consumed_before_start > m.consumed.length) return 'consumed_before_start > consumed';
     for (const [i, c] of m.consumed.entries()) if (c.topic === '' || !(c.seq > 0) || !(c.recv_t_us > 0)) return `consumed[${i}] needs topic, seq > 0 and recv_t_us > 0`;
+    for (const [i, e] of m.controls.entries()) {
+      if (e.kind === 0 || !(e.t_us > 0) || e.after_consumed > m.consumed.length) return `controls[${i}] needs a kind, t_us > 0 and after_consumed ≤ consumed`;
+      if (e.kind === 2 && !(e.uav_id >= 1)) return `controls[${i}]: a release needs uav_id ≥ 1`;
+    }
     return undefined;
   },
   Health: (m) => id(m.uav_id, 'uav_id'),

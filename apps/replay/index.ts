@@ -11,6 +11,9 @@
  * Dag runs' pool rounds (SPEC §5.3): `replayInputs` (slot and pool inputs in one pass, with
  * `PoolTracker` mirroring the controller's pool bookkeeping), `replanPools` (planPoolSlot with the
  * recorded or a what-if planner), `checkRounds`, `evaluateRound`/`measuredRound`/`poolTotals`.
+ * Runs several planning cores planned (sharded controllers, failover's leader tenures):
+ * `coreStreams` (PlanningInputs by core_id and leader_epoch), `replayCores` (one core per stream,
+ * all plans checked together: cores.ts), `stepEvents` (a step's events in the live core's order).
  */
 export { loadRun, parseRecording, refKey, type RunRecording, type RunFolder, type RecordedPlan, type Stamped } from './recording.ts';
 export { slotInputs, replayInputs, slotPlans, poolPlans, controllerReceiveTimes, planningInputs, NON_SLOT_PLANNERS, type SlotInputs, type ReplayInputs } from './inputs.ts';
@@ -21,7 +24,8 @@ export { evaluateRound, measuredRound, poolTotals, type PoolRoundPredicted, type
 export { replan, configFromSummary, coalitionInstance, REPLAY_PLANNERS, OFFLOAD_PLANNERS, COALITION_PLANNERS, type ReplayPlanner, type ReplayConfig, type ReplannedSlot } from './replan.ts';
 export { checkPlans, checkRounds, firstFieldDiff, type CheckResult, type Divergence } from './check.ts';
 export { evaluateSlot, totalsOf, assignmentUtility, type SlotMetricsPredicted } from './evaluate.ts';
-export { replayThroughCore, type CoreReplay, type CoreReplayStep } from './core-replay.ts';
+export { replayThroughCore, runCore, stepEvents, type CoreReplay, type CoreReplayStep } from './core-replay.ts';
+export { coreStreams, replayCores, OUTSIDE_CORE_PLANNERS, type CoreStream, type CoreSummary, type CoresReplay } from './cores.ts';
 export { replayRun, formatReplay, formatDivergence, diverged, isPoolPlanner, type ReplayReport, type PoolReplayReport } from './replay.ts';
 export { hashRecording, type RecordingHashes } from './hash.ts';
 export { recordingDigest, recordingSha256, tlogDigest, tlogSha256, tlogRecords, withoutHostReadings } from './digest.ts';

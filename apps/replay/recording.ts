@@ -132,23 +132,24 @@ export function loadRun(dir: string): Result<RunFolder, 'not_found' | 'bad_summa
 }
 
 /**
- * Why a failover (several-controller) run is refused: replay drives one planning core with one
- * controller's recorded inputs, but after a takeover the new leader plans from its own core — a
- * standby's twin warmed from the bus, its own pending tasks and hover targets — whose state no
- * single input stream re-creates, so a replay would report false divergences.
+ * Why a run several controllers planned is refused when its PlanningInputs do not name their
+ * cores (recorded before core_id): after a takeover the new leader plans from its own core — a
+ * standby's twin warmed from the bus, its own pending tasks — and each shard from its own part,
+ * so one input stream per core is needed, and such a recording does not say which step is whose.
  */
-export const FAILOVER_WHY = 'several controllers planned it, each from its own core state: replay re-makes one controller\'s plans and does not support failover runs';
+export const FAILOVER_WHY = 'several controllers planned it, each from its own core state, and its PlanningInputs do not say which core made which step (recorded before they carried core_id); replay needs one input stream per core';
 
 /** `uavmec mission --controllers/--chaos` summaries (apps/mission/failover). */
 const isFailoverSummary = (s: unknown): boolean => typeof s === 'object' && s !== null && 'chaos' in s && 'continuity' in s;
 
 /**
- * Why `dir` cannot be replayed as a one-controller mission (a failover run), or undefined. Reads
- * summary.json only, so it also answers for failover run folders without a recording.
+ * Why the failover run in `dir` cannot be replayed (one recorded before failover missions kept a
+ * recording), or undefined. Reads summary.json only.
  */
 export function failoverRefusal(dir: string): string | undefined {
   try {
-    if (isFailoverSummary(JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')))) return `${dir} is a failover run: ${FAILOVER_WHY}`;
+    const s: unknown = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+    if (isFailoverSummary(s) && !('recording' in (s as object))) return `${dir} is a failover run recorded before failover missions kept a recording (mqtt.rec): nothing to replay`;
   } catch {
     return undefined; // loadRun reports a missing or bad summary
   }

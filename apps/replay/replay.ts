@@ -8,6 +8,8 @@ import { checkPlans, checkRounds, type CheckResult } from './check.ts';
 import { evaluateSlot, totalsOf, type SlotMetricsPredicted } from './evaluate.ts';
 import { replayInputs } from './inputs.ts';
 import { FAILOVER_WHY, severalControllers, type RunFolder } from './recording.ts';
+import { coreStreams, replayCores, type CoresReplay } from './cores.ts';
+import { formatCores } from './cores-format.ts';
 import { configFromSummary, replan, type ReplayConfig, type ReplayPlanner } from './replan.ts';
 import { replayThroughCore } from './core-replay.ts';
 import { poolConfigFromSummary, POOL_REPLAY_PLANNERS, RECORDED_POOL_PLANNER, replanPools, type PoolReplayPlanner } from './pool-replan.ts';
@@ -32,23 +34,33 @@ export interface ReplayReport {
   pools?: PoolReplayReport;
   /** Replayed through the controller's planning core from its recorded PlanningInputs (else inferred from receive times). */
   throughCore?: boolean;
+  /** Several planning cores planned the run (shards, leader tenures): each replayed from its own inputs (cores.ts). */
+  cores?: Omit<CoresReplay, 'check' | 'pools'>;
 }
 
 export const isPoolPlanner = (p: string): p is PoolReplayPlanner => (POOL_REPLAY_PLANNERS as readonly string[]).includes(p);
 
 /** Whether any plan of the report differs from the recording. */
-export const diverged = (r: ReplayReport): boolean => r.check.first !== undefined || r.pools?.check.first !== undefined;
+export const diverged = (r: ReplayReport): boolean => r.check.first !== undefined || r.pools?.check.first !== undefined || (r.cores?.conflicts.length ?? 0) > 0;
 
 /**
- * Failover runs (several controllers) are refused (recording.ts, `FAILOVER_WHY`).
  * Recordings with the controller's PlanningInputs (every run since the planning core) replay
- * through that core (core-replay.ts); older ones through the inference of inputs.ts. Throws when
- * the recording lacks a message the controller consumed (not a whole recording of the run).
+ * through that core (core-replay.ts); runs several cores planned (shards, failover) core by core
+ * (cores.ts), unless their PlanningInputs do not name their cores (recorded before core_id:
+ * refused, `FAILOVER_WHY`); older recordings through the inference of inputs.ts. Throws with one
+ * line when the run cannot be replayed (a message a core consumed missing from the recording, a
+ * what-if planner on a run several cores planned).
  */
 export function replayRun(run: RunFolder, planner?: ReplayPlanner | PoolReplayPlanner): ReplayReport {
+  const cfg = configFromSummary(run.summary);
+  if (run.recording.planningInputs.length > 0) {
+    const streams = coreStreams(run.recording);
+    if (!streams.ok) throw new Error(`${run.dir}: ${streams.detail ?? streams.reason}`);
+    const named = streams.value.some((s) => s.id !== '');
+    if (named) return replaySeveral(run, cfg, streams.value, planner);
+  }
   const several = severalControllers(run.recording);
   if (several) throw new Error(`${run.dir} holds plans of ${several}: ${FAILOVER_WHY}`);
-  const cfg = configFromSummary(run.summary);
   if (run.recording.planningInputs.length > 0) return replayWithCore(run, cfg, planner);
   const all = replayInputs(run.recording, cfg.slotS);
   const inputs = all.slots;
@@ -64,6 +76,20 @@ export function replayRun(run: RunFolder, planner?: ReplayPlanner | PoolReplayPl
   }
   if (planner && !isPoolPlanner(planner)) rep.whatIf = slotWhatIf(inputs, cfg, planner, same);
   return rep;
+}
+
+/** Each core (shard, leader tenure) from its own PlanningInputs; all plans checked together. */
+function replaySeveral(run: RunFolder, cfg: ReplayConfig, streams: Parameters<typeof replayCores>[2], planner?: ReplayPlanner | PoolReplayPlanner): ReplayReport {
+  if (planner) throw new Error(`${run.dir}: --planner re-plans one controller's slots; ${streams.length} planning cores (${streams.map((s) => s.id).join(', ')}) planned this run, so it is checked only (replay without --planner)`);
+  const poolCfg = poolConfigFromSummary(run.summary);
+  const r = replayCores(run.recording, { ...cfg, ...(poolCfg ? { pool: poolCfg } : {}) }, streams);
+  if (!r.ok) throw new Error(`${run.dir}: ${r.detail ?? r.reason}`);
+  const { check, pools, ...cores } = r.value;
+  const slots = new Set(cores.cores.flatMap((c) => (c.slots ? Array.from({ length: c.slots[1] - c.slots[0] + 1 }, (_, i) => c.slots![0] + i) : []))).size;
+  return {
+    recordedPlanner: cfg.algo, slots, check, throughCore: true, cores,
+    ...(pools.compared > 0 || poolCfg ? { pools: { recordedPlanner: RECORDED_POOL_PLANNER, rounds: pools.compared, check: pools } } : {}),
+  };
 }
 
 function replayWithCore(run: RunFolder, cfg: ReplayConfig, planner?: ReplayPlanner | PoolReplayPlanner): ReplayReport {
@@ -113,6 +139,7 @@ const n2 = (v: number) => v.toFixed(2);
 
 export function formatReplay(r: ReplayReport): string {
   const c = r.check;
+  if (r.cores) return [...formatCores(r.cores, c, r.recordedPlanner), ...formatDivergence(c, 'slot'), ...(r.pools ? formatDivergence(r.pools.check, 'pool round') : [])].join('\n');
   const how = r.throughCore ? ' through the controller\'s planning core, from its recorded inputs' : ', inputs inferred from receive times (a recording without PlanningInputs)';
   const out = [`Replayed ${r.slots} slots with the recorded planner (${r.recordedPlanner})${how}: ${c.identical}/${c.compared} plans byte-identical.`];
   out.push(...formatDivergence(c, 'slot'));

@@ -435,7 +435,26 @@ export interface PlanningInputs {
   consumed: ConsumedMessage[];
   consumed_before_start: number;
   plan_validity_slots: number;
+  core_id: string;
+  leader_epoch: number;
+  controls: ControlEvent[];
 }
+
+export interface ControlEvent {
+  after_consumed: number;
+  kind: ControlKind;
+  slot: number;
+  slot_planned: boolean;
+  uav_id: number;
+  t_us: number;
+}
+
+export const ControlKind = {
+  CONTROL_KIND_UNSPECIFIED: 0,
+  CONTROL_KIND_FOLLOW: 1,
+  CONTROL_KIND_RELEASE: 2,
+} as const;
+export type ControlKind = (typeof ControlKind)[keyof typeof ControlKind];
 
 export interface GeoPoint {
   lat_deg: number;
@@ -618,6 +637,7 @@ export interface Messages {
   RecordedMessage: RecordedMessage;
   ConsumedMessage: ConsumedMessage;
   PlanningInputs: PlanningInputs;
+  ControlEvent: ControlEvent;
   GeoPoint: GeoPoint;
   BoxFence: BoxFence;
   FenceZone: FenceZone;

@@ -37,6 +37,13 @@ recorded planner's, per slot/round and in total:
   (collection wait + compute idle) and tasks completed, plus the recorded rounds as flown
   (summary.json pools and the recorded subtask completions).
 
+Runs several planning cores planned — sharded controllers (mission --shards N) and failover
+(mission --cluster N --controllers M, a leader killed) — are replayed core by core: each shard
+and each leader tenure from its own recorded PlanningInputs (core_id, leader_epoch; a standby's
+consumed messages and the leader's slots it followed, a shard's released UAVs), every plan of all
+cores checked together; one line per core. Such a run recorded before PlanningInputs named their
+core is refused (exit 1, saying why), as is --planner on it.
+
 S2 runs (uavmec mission --system s2) are replayed from their recorded VideoSlot records: the
 actor (the recorded file, sha256 checked) re-runs on every recorded observation, its action must
 match bit for bit, and the decision, the UAVs' flight plans and the devices' splits are re-made and

@@ -49,8 +49,9 @@ export function finish(st: CoreState, nowUs: number, out: CoreOutput): void {
 
 export function close(st: CoreState, nowUs: number, out: CoreOutput): void {
   // What came in since the last slot's plan (late completions, acks), so a replay ends where the mission did.
-  out.inputs = { slot: st.cfg.slots, slot_start_t_us: nowUs, plan_t_us: nowUs, consumed: st.consumed, consumed_before_start: st.consumed.length, plan_validity_slots: st.cfg.planValiditySlots ?? 2 };
+  out.inputs = { slot: st.cfg.slots, slot_start_t_us: nowUs, plan_t_us: nowUs, consumed: st.consumed, consumed_before_start: st.consumed.length, plan_validity_slots: st.cfg.planValiditySlots ?? 2, controls: st.controls };
   st.consumed = [];
+  st.controls = [];
   const last = st.ledger.slots[st.cfg.slots - 1];
   if (last) for (const u of st.twin.values()) last.energyJ[u.id] = (u.flightEnergyJ ?? 0) + u.computeEnergyJ;
   if (st.pool?.active) afterPool(st, st.pool.closeNow(nowUs, st.twin), out);

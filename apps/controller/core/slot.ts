@@ -4,6 +4,7 @@
  * targets, offloading and allocation for the tasks that arrived in time (trajectory.ts,
  * slot/plan-slot.ts: SPEC §5.1) — after the step's PlanningInputs.
  */
+import { ControlKind } from '../../../proto/index.ts';
 import { planFleetSlot, PLANNER_TRAJECTORY, type Vec3 } from '../trajectory.ts';
 import type { CoreOutput } from './inputs.ts';
 import { poolSlot } from './pool-step.ts';
@@ -19,6 +20,7 @@ export function slotStart(st: CoreState, k: number, nowUs: number): void {
 
 /** A standby mirrors the leader's slot (its tasks are collected here too, for a takeover mid-slot). */
 export function follow(st: CoreState, k: number, planned: boolean, nowUs: number): void {
+  st.controls.push({ after_consumed: st.consumed.length, kind: ControlKind.CONTROL_KIND_FOLLOW, slot: k, slot_planned: planned, uav_id: 0, t_us: nowUs });
   if (k !== st.slot) {
     st.slot = k;
     st.slotStartUs = nowUs;
@@ -30,7 +32,8 @@ export function follow(st: CoreState, k: number, planned: boolean, nowUs: number
 }
 
 /** A sharded controller drops a UAV it no longer plans (its twin entry and last hover target). */
-export function release(st: CoreState, uavId: number): void {
+export function release(st: CoreState, uavId: number, nowUs: number): void {
+  st.controls.push({ after_consumed: st.consumed.length, kind: ControlKind.CONTROL_KIND_RELEASE, slot: 0, slot_planned: false, uav_id: uavId, t_us: nowUs });
   if (!st.twin.has(uavId)) return;
   st.twin = new Map([...st.twin].filter(([id]) => id !== uavId));
   st.prevTargets.delete(uavId);
@@ -38,8 +41,9 @@ export function release(st: CoreState, uavId: number): void {
 
 export function planSlotNow(st: CoreState, k: number, nowUs: number, out: CoreOutput, s0Warm?: ReadonlyMap<number, number[][]>): void {
   st.planned = true;
-  out.inputs = { slot: k, slot_start_t_us: st.slotStartUs, plan_t_us: nowUs, consumed: st.consumed, consumed_before_start: st.consumedBeforeStart, plan_validity_slots: st.cfg.planValiditySlots ?? 2 };
+  out.inputs = { slot: k, slot_start_t_us: st.slotStartUs, plan_t_us: nowUs, consumed: st.consumed, consumed_before_start: st.consumedBeforeStart, plan_validity_slots: st.cfg.planValiditySlots ?? 2, controls: st.controls };
   st.consumed = [];
+  st.controls = [];
   st.consumedBeforeStart = 0;
   if (st.pool && poolSlot(st, k, nowUs, out)) return;
   if (st.s0) return s0Slot(st, k, nowUs, out, s0Warm);

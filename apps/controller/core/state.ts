@@ -3,7 +3,7 @@
  * bookkeeping objects (metrics ledger, pool round tracker); no bus, no clock, no I/O.
  */
 import type { ChannelParams, OffloadAlgo } from '../../../engines/planning/offload/index.ts';
-import type { ConsumedMessage } from '../../../proto/index.ts';
+import type { ConsumedMessage, ControlEvent } from '../../../proto/index.ts';
 import { MetricsLedger } from '../metrics.ts';
 import { PoolController, type PoolConfig } from '../pool.ts';
 import { S0Controller, type S0ControllerConfig } from '../s0/index.ts';
@@ -57,6 +57,8 @@ export interface CoreState {
   /** Messages consumed since the last planning step (they go into its PlanningInputs), and how many before the slot began. */
   consumed: ConsumedMessage[];
   consumedBeforeStart: number;
+  /** Follow and release events since the last planning step, placed among `consumed` (PlanningInputs.controls). */
+  controls: ControlEvent[];
 }
 
 export function createCore(cfg: CoreConfig): CoreState {
@@ -77,5 +79,6 @@ export function createCore(cfg: CoreConfig): CoreState {
     positionsBySlot: [],
     consumed: [],
     consumedBeforeStart: 0,
+    controls: [],
   };
 }

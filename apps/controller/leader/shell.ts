@@ -88,6 +88,11 @@ export class Leadership {
     this.lead = new Promise((r) => (this.leadResolve = r));
   }
 
+  /** This controller's id (LeaderRecord.controller_id). */
+  get id(): string {
+    return this.cfg.controllerId;
+  }
+
   get epoch(): number {
     return this.state.role === 'leader' ? this.state.epoch : 0;
   }

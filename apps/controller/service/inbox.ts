@@ -29,12 +29,22 @@ export function apply(c: ControllerCtx, ev: CoreEvent): CoreOutput {
   if (!('msg' in ev)) sync(c);
   const out = step(c.core, ev);
   for (const w of out.warnings) c.log.warn(w.data, w.text);
-  if (out.inputs && leading(c)) publish(c, c.bus.publish('planningInputs', {}, out.inputs), 'planning inputs');
+  if (out.inputs && leading(c)) publish(c, c.bus.publish('planningInputs', {}, { ...out.inputs, ...coreIdentity(c) }), 'planning inputs');
   if (out.coalitionInputs && leading(c)) publish(c, c.bus.publish('coalitionInputs', {}, out.coalitionInputs), 'coalition planning inputs');
   for (const p of out.plans) publishPlan(c, p.uavId, p.plan, p.what);
   for (const r of out.roundsClosed) c.hooks.onPoolRound?.(r);
   if (out.slotPlanned !== undefined) c.hooks.onSlot?.(c.core.ledger.slots[out.slotPlanned]!, out.slotPlanned);
   return out;
+}
+
+/**
+ * Which core made a planning step, when several plan the mission (PlanningInputs.core_id and
+ * leader_epoch): a replay drives one core per identity (apps/replay/cores.ts).
+ */
+function coreIdentity(c: ControllerCtx): { core_id?: string; leader_epoch?: number } {
+  const l = c.cfg.leadership;
+  if (c.cfg.shard) return { core_id: `shard-${c.cfg.shard.shard}` };
+  return l ? { core_id: l.id, leader_epoch: l.epoch } : {};
 }
 
 /** The twin after the waiting messages are applied. */

@@ -18,6 +18,7 @@ import { startSitl, type SitlFleet } from '../../../sim/autopilot/index.ts';
 import { poolConfigFor, uavProfile, WorldService, type Scenario } from '../../../sim/world/index.ts';
 import { createAgent, type RunningAgent } from '../../agent/create.ts';
 import { Bus, type BrokerCredentials } from '../../common/bus.ts';
+import { Recorder } from '../../common/recorder.ts';
 import { createLogger, type Logger } from '../../common/log.ts';
 import { startNatsCluster, type NatsCluster } from '../../cluster/index.ts';
 import { ControllerService } from '../../controller/service/index.ts';
@@ -107,6 +108,10 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     await o.onBroker?.({ url: urls.join(','), wsUrl: rotate(cluster.wsUrls, cluster.wsUrls.length - 1), ...(sec ? { credentials: sec.cred } : {}) });
     const monitor = await Monitor.start(rotate(urls, urls.length - 1), clock, log.child({ c: 'monitor' }), uniq, cred('recorder'));
     cleanup.push(() => monitor.bus.close());
+    // The run's recording (uavmec replay re-makes every leader's plans from it), on the monitor's persistent session.
+    const recorder = new Recorder(path.join(o.runDir, 'mqtt.rec'));
+    await recorder.attach(monitor.bus);
+    cleanup.push(() => recorder.close());
 
     const sitl: SitlFleet = await startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ });
     cleanup.push(() => sitl.stop());
@@ -261,7 +266,7 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     const last = controllers.filter((c) => c.id === fin?.controllerId && !c.killed).at(-1);
     if (last?.proc) await Promise.race([last.proc.exited, clock.sleep(10_000)]);
     const summary = summarize({
-      scenario: s, records, controllers, monitor, tEndUs, landed,
+      scenario: s, algo: o.algo, records, controllers, monitor, tEndUs, landed,
       ...(last?.proc?.totals ? { processTotals: last.proc.totals } : {}),
       continuity: planContinuity(monitor.plans, s.slots),
       telemetry: telemetryLoss(monitor.twinSeqs),
@@ -276,6 +281,7 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
         refusedUnauthentic: agents.reduce((n, a) => n + (a.service.planAuth?.refused ?? 0), 0),
       } } : {}),
     });
+    summary.recording = { file: 'mqtt.rec', messages: recorder.count, rejected: { ...recorder.rejected } };
     fs.writeFileSync(path.join(o.runDir, 'summary.json'), JSON.stringify(summary, null, 2));
     return summary;
   } finally {

@@ -24,7 +24,10 @@ export interface ChaosOutcome extends ChaosRecord {
 }
 
 export interface FailoverSummary {
-  scenario: { uavs: number; users: number; slots: number; slotS: number; brokerNodes: number; controllers: number };
+  /** The whole scenario and the planner (what `uavmec replay` re-plans with), the cluster's size. */
+  scenario: { uavs: number; users: number; slots: number; slotS: number; brokerNodes: number; controllers: number } & Record<string, unknown>;
+  /** The run's MQTT recording (mqtt.rec, recorded by the monitor's persistent session), for `uavmec replay`. */
+  recording?: { file: string; messages: number; rejected: Record<string, number> };
   chaos: ChaosOutcome[];
   continuity: PlanContinuity;
   /** Failsafe hold/RTL events of UAVs before the mission's end. */
@@ -64,7 +67,7 @@ export interface FailoverSummary {
 }
 
 export function summarize(x: {
-  scenario: Scenario; records: ChaosRecord[]; controllers: RunningController[]; monitor: Monitor; tEndUs: number; landed: number;
+  scenario: Scenario; algo?: string; records: ChaosRecord[]; controllers: RunningController[]; monitor: Monitor; tEndUs: number; landed: number;
   continuity: PlanContinuity; telemetry: { total: number; received: number; missing: { uav: number; seq: number }[] }; uplinkDropped: number; agentFailovers: number; wallS: number; brokerNodes: number;
   /** Controllers as processes: the last leader's printed totals. */
   processTotals?: Record<string, number>;
@@ -89,7 +92,7 @@ export function summarize(x: {
   });
   const slots = x.controllers.some((c) => c.local) ? slotsFromLedgers(x.controllers, s.slots) : slotsFromMonitor(x.monitor, s.slots);
   return {
-    scenario: { uavs: s.uavs, users: s.users, slots: s.slots, slotS: s.slotS, brokerNodes: x.brokerNodes, controllers: new Set(x.controllers.map((c) => c.id)).size },
+    scenario: { ...s, ...(x.algo ? { algo: x.algo } : {}), brokerNodes: x.brokerNodes, controllers: new Set(x.controllers.map((c) => c.id)).size },
     chaos,
     continuity: x.continuity,
     failsafes: x.monitor.failsafes.filter((f) => f.tUs <= x.tEndUs).map(({ uav, code, text }) => ({ uav, code, text })),
