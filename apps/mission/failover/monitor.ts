@@ -53,7 +53,12 @@ export class Monitor {
   private async subscribe(): Promise<void> {
     const b = this.bus;
     await b.subscribe('plan', {}, (p, d) => this.plans.push({ uav: p.uav_id, seq: p.plan_seq, slot: p.slot, epoch: p.leader_epoch, planner: p.planner, tUs: d.recvUs }));
+    const acksSeen = new Set<string>();
     await b.subscribe('ack', {}, (a) => {
+      // QoS 1 is at-least-once: a redelivered copy of the same answer (same agent, same header seq) counts once.
+      const copy = `${a.uav_id}:${a.header?.seq}`;
+      if (acksSeen.has(copy)) return;
+      acksSeen.add(copy);
       this.answered.add(`${a.uav_id}:${a.plan_seq}`);
       if (a.accepted) {
         this.acks++;

@@ -15,22 +15,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ScaledClock } from '../../../core/clock.ts';
 import { startSitl, type SitlFleet } from '../../../sim/autopilot/index.ts';
-import { poolConfigFor, uavProfile, WorldService, type Scenario } from '../../../sim/world/index.ts';
+import { uavProfile, WorldService, type Scenario } from '../../../sim/world/index.ts';
 import { createAgent, type RunningAgent } from '../../agent/create.ts';
 import { Bus, type BrokerCredentials } from '../../common/bus.ts';
 import { Recorder } from '../../common/recorder.ts';
 import { createLogger, type Logger } from '../../common/log.ts';
 import { startNatsCluster, type NatsCluster } from '../../cluster/index.ts';
-import { ControllerService } from '../../controller/service/index.ts';
-import { Leadership, leaderWill } from '../../controller/leader/index.ts';
 import type { SlotMetrics } from '../../controller/metrics.ts';
 import type { OffloadAlgo } from '../../../engines/planning/offload/index.ts';
 import { planContinuity, telemetryLoss, type ChaosStep } from './chaos.ts';
-import { spawnController, type ControllerProcess } from './process.ts';
-import { decode } from '../../../proto/index.ts';
+import { spawnController } from './process.ts';
 import { Monitor } from './monitor.ts';
 import { summarize, type ChaosRecord, type FailoverSummary } from './summary.ts';
-import { failoverSecurity, type FailoverSecurity } from './secure.ts';
+import { failoverSecurity, securityTotals, type FailoverSecurity } from './secure.ts';
+import { localController, roleOf, type RunningController } from './controllers.ts';
+import { runChaos } from './schedule.ts';
 import type { MissionSecurityOptions } from '../secure.ts';
 
 export interface FailoverMissionOptions {
@@ -64,19 +63,7 @@ export interface FailoverMissionOptions {
   security?: MissionSecurityOptions;
 }
 
-export interface RunningController {
-  id: string;
-  rank: number;
-  killed: boolean;
-  /** In this process. */
-  local?: { bus: Bus; heartbeat: Bus; service: ControllerService; leadership: Leadership };
-  /** A separate process. */
-  proc?: ControllerProcess;
-  /** Twin header seqs this controller received, per UAV (which subscribers missed a lost message). */
-  twinSeqs: Map<number, Set<number>>;
-  /** Task request ids this controller received (in process only). */
-  taskIds?: Set<number>;
-}
+export type { RunningController } from './controllers.ts';
 
 const rotate = (urls: string[], i: number) => [...urls.slice(i % urls.length), ...urls.slice(0, i % urls.length)].join(',');
 
@@ -156,33 +143,17 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
       return c;
     };
     const startLocal = async (id: string, rank: number): Promise<RunningController> => {
-      const clog = log.child({ c: id });
-      const bus = await Bus.connect({ url: rotate(urls, rank + 1), clientId: `uavmec-${id}-${uniq}-${controllers.length}`, sender: 'controller', clock, log: clog, will: leaderWill(id), ...cred('controller'),
-        // A persistent session rides out the cluster closing the connection mid-stall: subscriptions
-        // stay (no JetStream consumers to re-create while it re-elects), QoS 1 plans in flight are resent.
-        persistentSession: true });
-      const heartbeat = await Bus.connect({ url: rotate(urls, rank + 1), clientId: `uavmec-${id}-hb-${uniq}-${controllers.length}`, sender: 'controller', clock, log: clog, ...cred('controller') });
-      const leadership = new Leadership(bus, clock, { controllerId: id, rank, slotS: s.slotS, slots: s.slots }, clog);
-      const service = new ControllerService(bus, clock, {
-        slots: s.slots, slotS: s.slotS, algo: o.algo, channel: s.channel, cruiseAltM: s.cruiseAltM, speedMS: s.uavSpeedMS,
-        uavTxPowerW: s.uav.txPowerW, seed: s.seed, waitForUavs: s.uavs, readyTimeoutS: 30, leadership, heartbeatBus: heartbeat,
-        // A broker node's death stalls QoS 1 (plans) for seconds; plans outlive that stall.
-        planValiditySlots: 4,
-        ...(sec ? { planSigningKey: sec.secrets.planSigningKey } : {}),
-        ...(poolConfigFor(s) ? { pool: poolConfigFor(s)! } : {}),
-      }, clog, { ...(o.onSlot ? { onSlot: (m: SlotMetrics, k: number) => o.onSlot!(m, k, id) } : {}) });
-      const c: RunningController = { id, rank, local: { bus, heartbeat, service, leadership }, killed: false, twinSeqs: new Map(), taskIds: new Set() };
-      // Which node each connection is on, and when it drops (the chaos analysis reads mission.log).
-      bus.onConnectionChange((up) => clog.info({ conn: 'main', up, node: bus.brokerUrl, role: leadership.role }, up ? 'connected' : 'disconnected'));
-      heartbeat.onConnectionChange((up) => clog.info({ conn: 'heartbeat', up, node: heartbeat.brokerUrl, role: leadership.role }, up ? 'connected' : 'disconnected'));
-      bus.tap((topic, payload) => noteTwin(c.twinSeqs, topic, payload));
-      bus.tap((topic, payload) => topic.endsWith('/task') && noteTask(c.taskIds!, payload));
+      const c = await localController(id, rank, {
+        brokers: rotate(urls, rank + 1), clientTag: `${uniq}-${controllers.length}`, scenario: s, algo: o.algo, clock, log, cred: cred('controller'),
+        ...(sec ? { planSigningKey: sec.secrets.planSigningKey } : {}), ...(o.onSlot ? { onSlot: o.onSlot } : {}),
+      });
+      const service = c.local!.service;
       controllers.push(c);
       void service.finished.then(() => {
         if (!c.killed && !service.stoppedBecause) resolveDone(c);
       });
       service.start().catch((e: unknown) => {
-        clog.error({ err: e }, 'controller failed');
+        log.child({ c: id }).error({ err: e }, 'controller failed');
         // A controller that fails by itself (not killed by the chaos) ends the mission: nothing would lead it.
         if (!c.killed) rejectDone(new Error(`controller ${id} failed: ${(e as Error).message}`));
       });
@@ -219,38 +190,7 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
 
     const records: ChaosRecord[] = [];
     let finishedFlag = false;
-    let lastKilled: string | undefined;
-    const chaos = (async () => {
-      for (const step of o.chaos ?? []) {
-        while (monitor.slot < step.slot && !finishedFlag) await clock.sleep(s.slotS * 50);
-        if (finishedFlag) return;
-        const tUs = clock.nowUs();
-        if (step.kind === 'leader') {
-          const lead = [...monitor.leaders].reverse().find((l) => l.state === 'leading');
-          const c = controllers.find((x) => !x.killed && x.id === lead?.controllerId);
-          if (!c || !lead) continue;
-          c.killed = true;
-          lastKilled = c.id;
-          records.push({ slot: step.slot, tUs, kind: 'leader', target: c.id, epoch: lead.epoch });
-          if (c.proc) c.proc.child.kill('SIGKILL');
-          if (c.local) {
-            c.local.service.stop();
-            await Promise.all([c.local.bus.kill(), c.local.heartbeat.kill()]);
-          }
-          phase(`chaos @ slot ${step.slot}: killed the leader ${c.id} (epoch ${lead.epoch}${c.proc ? `, SIGKILL to pid ${c.proc.child.pid}` : ''})`);
-        } else if (step.kind === 'broker') {
-          records.push({ slot: step.slot, tUs, kind: 'broker', target: `node ${step.node}` });
-          await cluster.kill(step.node - 1);
-          phase(`chaos @ slot ${step.slot}: SIGKILLed broker node ${step.node} (${urls[step.node - 1]})`);
-        } else if (lastKilled) {
-          const id = lastKilled;
-          lastKilled = undefined;
-          records.push({ slot: step.slot, tUs, kind: 'restart', target: id });
-          await startController(id, controllers.filter((x) => !x.killed).length);
-          phase(`chaos @ slot ${step.slot}: restarted ${id} with the same command: it rejoins`);
-        }
-      }
-    })();
+    const chaos = runChaos(o.chaos ?? [], { monitor, controllers, cluster, clock, slotS: s.slotS, phase, startController, finished: () => finishedFlag }, records);
     // Also on a failure: the chaos loop stops waiting for its slots.
     const winner = await done.finally(() => (finishedFlag = true));
     const tEndUs = clock.nowUs();
@@ -275,11 +215,7 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
       wallS: (performance.now() - wall0) / 1000,
       brokerNodes: urls.length,
       world: world.stats,
-      ...(sec ? { security: {
-        identities: sec.secrets.identities.length, signedPlans: true as const, mavlinkSigning: sec.secrets.mavlinkKeys.size > 0,
-        plansVerified: agents.reduce((n, a) => n + (a.service.planAuth?.accepted ?? 0), 0),
-        refusedUnauthentic: agents.reduce((n, a) => n + (a.service.planAuth?.refused ?? 0), 0),
-      } } : {}),
+      ...(sec ? { security: securityTotals(sec, agents.map((a) => a.service.planAuth)) } : {}),
     });
     summary.recording = { file: 'mqtt.rec', messages: recorder.count, rejected: { ...recorder.rejected } };
     fs.writeFileSync(path.join(o.runDir, 'summary.json'), JSON.stringify(summary, null, 2));
@@ -293,27 +229,4 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
       }
     }
   }
-}
-
-/** Notes the header seq of a twin state a controller received. */
-function noteTwin(seqs: Map<number, Set<number>>, topic: string, payload: Buffer): void {
-  if (!topic.endsWith('/twin')) return;
-  const r = decode('TwinState', payload);
-  if (!r.ok) return;
-  const set = seqs.get(r.value.uav_id) ?? new Set<number>();
-  set.add(r.value.header!.seq);
-  seqs.set(r.value.uav_id, set);
-}
-
-/** Notes the id of a task request a controller received. */
-function noteTask(ids: Set<number>, payload: Buffer): void {
-  const r = decode('TaskRequest', payload);
-  if (r.ok) ids.add(r.value.task_id);
-}
-
-/** A controller's role as far as the mission can tell (in process: its lease state; a process: its log). */
-function roleOf(c: RunningController): string {
-  if (c.local) return c.local.leadership.role;
-  const e = c.proc!.events.at(-1);
-  return e ? (e.event === 'standby' ? 'standby' : 'leader') : 'joining';
 }

@@ -13,6 +13,7 @@
  */
 import { generatePassword } from '../../security/index.ts';
 import { natsAuthorization } from '../../cluster/index.ts';
+import type { PlanAuthSummary } from '../../agent/plan/intake.ts';
 import { ephemeralSecrets, loadSecrets, type BrokerCredentials, type MissionSecrets, type MissionSecurityOptions } from '../secure.ts';
 
 export interface FailoverSecurity {
@@ -41,4 +42,13 @@ export function failoverSecurity(o: MissionSecurityOptions, uavIds: number[]): F
   const env: Record<string, string> = {};
   const block = natsAuthorization({ uavIds, recorder: true }, (n) => cred(n).password!, systemUser, { env });
   return { secrets, cred, clusterAuth: { block, systemUser, env } };
+}
+
+/** What the summary says of a secure run: identities, signing, and the agents' verifier counts added up. */
+export function securityTotals(sec: FailoverSecurity, planAuth: readonly (PlanAuthSummary | undefined)[]) {
+  return {
+    identities: sec.secrets.identities.length, signedPlans: true as const, mavlinkSigning: sec.secrets.mavlinkKeys.size > 0,
+    plansVerified: planAuth.reduce((n, a) => n + (a?.accepted ?? 0), 0),
+    refusedUnauthentic: planAuth.reduce((n, a) => n + (a?.refused ?? 0), 0),
+  };
 }

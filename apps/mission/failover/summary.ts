@@ -6,7 +6,7 @@
 import type { Scenario } from '../../../sim/world/index.ts';
 import { refusedCopies, type PlanContinuity } from './chaos.ts';
 import type { Monitor } from './monitor.ts';
-import type { RunningController } from './run.ts';
+import type { RunningController } from './controllers.ts';
 
 export interface ChaosRecord {
   slot: number;
@@ -45,6 +45,7 @@ export interface FailoverSummary {
    * cluster lost the agent's acknowledgement in a stall) refused STALE_SEQ, as a replayed plan is
    * (the agent cannot tell them apart); not a plan the fleet missed (docs/failover.md, item 4).
    */
+  /** `seen`: distinct plans (uav, plan_seq); `acked`/`nacked`: distinct answers (a QoS 1 redelivery of one counts once). */
   plans: { seen: number; acked: number; nacked: number; staleEpochNacks: number; copiesRefused: number;
     /** Plans the monitor saw that no agent ever answered (accepted or refused): lost on the way to their UAV. */
     unanswered: number; refusedBy: Record<string, number>; refusals: { uav: number; seq: number; reason: string; detail: string }[] };
@@ -102,7 +103,7 @@ export function summarize(x: {
       missing: x.telemetry.missing.map((m) => ({ ...m, receivedBy: x.controllers.filter((c) => c.twinSeqs.get(m.uav)?.has(m.seq)).map((c) => c.id) })),
     },
     plans: {
-      seen: x.monitor.plans.length, acked: x.monitor.acks, nacked: x.monitor.nacks, staleEpochNacks: x.monitor.staleEpochNacks.length,
+      seen: new Set(x.monitor.plans.map((p) => `${p.uav}:${p.seq}`)).size, acked: x.monitor.acks, nacked: x.monitor.nacks, staleEpochNacks: x.monitor.staleEpochNacks.length,
       copiesRefused: refusedCopies(x.monitor.refusals, x.monitor.accepted),
       unanswered: unansweredPlans(x.monitor),
       refusedBy: countBy(x.monitor.refusals.map((r) => r.reason)), refusals: x.monitor.refusals.slice(0, 50).map(({ uav, seq, reason, detail }) => ({ uav, seq, reason, detail })),
