@@ -65,6 +65,12 @@ export interface CoreSummary {
   compared: number;
   identical: number;
   closed: boolean;
+  /**
+   * A core that stopped (a killed leader) whose last step's PlanningInputs reached the recording
+   * but none of that step's plans did: it died between the two publishes. Those plans are listed
+   * here, not compared; any plan of the step that was recorded makes the step compared as usual.
+   */
+  unpublished?: { slot: number; plans: number };
 }
 
 export interface CoresReplay {
@@ -117,11 +123,15 @@ export function replayCores(rec: RunRecording, cfg: CoreConfig, streams: readonl
     if (!r.ok) return fail('missing_input', `${name}: ${r.detail ?? r.reason}`);
     // A leader's shell stamps its epoch on every plan (controller/service/publish.ts); the core leaves it out.
     if (s.epoch) for (const st of r.value.steps) for (const [uav, body] of st.replayed) st.replayed.set(uav, { ...body, leader_epoch: s.epoch });
-    const own = r.value.steps.map((st) => ({ slot: st.slot, replayed: st.replayed, recorded: pick(recorded.get(roundKey(st.kind, st.slot, s.epoch))?.plans, st.replayed), kind: st.kind }));
+    const { steps, unpublished } = unsentLastStep(r.value.steps, s, recorded, r.value.closed);
+    const own = steps.map((st) => ({ slot: st.slot, replayed: st.replayed, recorded: pick(recorded.get(roundKey(st.kind, st.slot, s.epoch))?.plans, st.replayed), kind: st.kind }));
     const c = checkRounds(own, 'slot');
-    const planned = r.value.steps.map((st) => st.slot);
-    cores.push({ id: s.id, epoch: s.epoch, steps: s.inputs.length, slots: planned.length ? [Math.min(...planned), Math.max(...planned)] : undefined, compared: c.compared, identical: c.identical, closed: r.value.closed });
-    for (const st of r.value.steps) {
+    const planned = steps.map((st) => st.slot);
+    cores.push({
+      id: s.id, epoch: s.epoch, steps: s.inputs.length, slots: planned.length ? [Math.min(...planned), Math.max(...planned)] : undefined, compared: c.compared, identical: c.identical, closed: r.value.closed,
+      ...(unpublished ? { unpublished } : {}),
+    });
+    for (const st of steps) {
       const key = roundKey(st.kind, st.slot, s.epoch);
       const m = made.get(key) ?? { kind: st.kind, slot: st.slot, plans: new Map<number, PlanBody>(), by: new Map<number, string[]>() };
       made.set(key, m);
@@ -136,6 +146,19 @@ export function replayCores(rec: RunRecording, cfg: CoreConfig, streams: readonl
     .map((k) => ({ slot: Number(k.split(':')[1]), epoch: Number(k.split(':')[2]), recorded: recorded.get(k)?.plans ?? new Map<number, RecordedPlan>(), replayed: made.get(k)?.plans ?? new Map<number, PlanBody>() }))
     .sort((a, b) => a.slot - b.slot || a.epoch - b.epoch);
   return ok({ cores, check: checkRounds(rounds('slot'), 'slot'), pools: checkRounds(rounds('pool'), 'pool'), outsideCore, conflicts });
+}
+
+type Step = { kind: Kind; slot: number; replayed: Map<number, PlanBody> };
+
+/** A stopped core's last step whose plans never reached the recording (see `CoreSummary.unpublished`), set apart. */
+function unsentLastStep<S extends Step>(steps: S[], s: CoreStream, recorded: ReturnType<typeof recordedRounds>, closed: boolean): { steps: S[]; unpublished?: { slot: number; plans: number } } {
+  const slot = s.inputs.at(-1)?.msg.slot;
+  if (closed || slot === undefined) return { steps };
+  const last = steps.filter((st) => st.slot === slot);
+  const plans = last.reduce((n, st) => n + st.replayed.size, 0);
+  const anyRecorded = last.some((st) => [...st.replayed.keys()].some((u) => recorded.get(roundKey(st.kind, st.slot, s.epoch))?.plans.has(u)));
+  if (plans === 0 || anyRecorded) return { steps };
+  return { steps: steps.filter((st) => st.slot !== slot), unpublished: { slot, plans } };
 }
 
 /** The recorded plans of the UAVs a core re-made (another core's UAVs in the same round are not its own). */
