@@ -34,8 +34,7 @@ export function follow(st: CoreState, k: number, planned: boolean, nowUs: number
 /** A sharded controller drops a UAV it no longer plans (its twin entry and last hover target). */
 export function release(st: CoreState, uavId: number, nowUs: number): void {
   st.controls.push({ after_consumed: st.consumed.length, kind: ControlKind.CONTROL_KIND_RELEASE, slot: 0, slot_planned: false, uav_id: uavId, t_us: nowUs });
-  if (!st.twin.has(uavId)) return;
-  st.twin = new Map([...st.twin].filter(([id]) => id !== uavId));
+  if (!st.fleet.release(uavId)) return;
   st.prevTargets.delete(uavId);
 }
 
