@@ -92,12 +92,12 @@ function consumeTasks(core: CoreState, bytes: readonly Uint8Array[], recvUs: num
 }
 
 /** The core's planning step, then its PlanningInputs and every plan encoded (what the shell publishes). */
-function planAndEncode(core: CoreState, slot: number, nowUs: number): { dor: number; plans: number } {
+function planAndEncode(core: CoreState, slot: number, nowUs: number): { dor: number; plans: number; inputsBytes: number } {
   const out = step(core, { kind: 'plan', slot, nowUs });
   const header = (seq: number) => ({ version: 1, sender: 'controller', t_us: Math.round(nowUs), seq });
-  if (out.inputs) encode('PlanningInputs', { ...out.inputs, header: header(slot + 1) });
+  const inputsBytes = out.inputs ? encode('PlanningInputs', { ...out.inputs, header: header(slot + 1) }).length : 0;
   for (const p of out.plans) encode('Plan', { ...p.plan, header: header(slot + 1) });
-  return { dor: core.ledger.slots[slot]?.predictedDor ?? NaN, plans: out.plans.length };
+  return { dor: core.ledger.slots[slot]?.predictedDor ?? NaN, plans: out.plans.length, inputsBytes };
 }
 
 const cpuMs = () => {
@@ -112,6 +112,8 @@ interface Row {
   onTime: boolean;
   plans: number;
   dor: number;
+  /** The slot's PlanningInputs, encoded (KiB): every consumed message is listed in it. */
+  inputsKb: number;
 }
 
 function lockstep(): Row[] {
@@ -135,7 +137,7 @@ function lockstep(): Row[] {
     c = cpuMs();
     const p = planAndEncode(core, slot, nowUs + SLOT_S * 0.25 * 1e6);
     const planMs = cpuMs() - c;
-    rows.push({ slot, ingestMs, planMs, onTime: ingestMs + planMs <= SLOT_S * 1000 && planMs <= WINDOW_S * 1000, plans: p.plans, dor: p.dor });
+    rows.push({ slot, ingestMs, planMs, onTime: ingestMs + planMs <= SLOT_S * 1000 && planMs <= WINDOW_S * 1000, plans: p.plans, dor: p.dor, inputsKb: p.inputsBytes / 1024 });
     console.log(`lockstep slot ${slot}: ingest ${ingestMs.toFixed(0)} ms CPU, plan ${planMs.toFixed(0)} ms CPU, ${p.plans} plans`);
   }
   return rows;
@@ -176,7 +178,7 @@ async function realTime(): Promise<{ rows: (Row & { lateMs: number })[]; deliver
       const p = planAndEncode(core, slot, now());
       const planMs = cpuMs() - c;
       const lateMs = Math.max(0, (clock.nowUs() - (slotStart + SLOT_S * 1e6)) / 1000);
-      rows.push({ slot, ingestMs: NaN, planMs, onTime: lateMs === 0, plans: p.plans, dor: p.dor, lateMs });
+      rows.push({ slot, ingestMs: NaN, planMs, onTime: lateMs === 0, plans: p.plans, dor: p.dor, inputsKb: p.inputsBytes / 1024, lateMs });
       console.log(`real-time slot ${slot}: plan ${planMs.toFixed(0)} ms CPU, ${lateMs > 0 ? `${lateMs.toFixed(0)} ms late` : 'on time'}`);
     }
     const { sent: total } = await sent;
@@ -202,12 +204,12 @@ const lines = [
   '',
   `${machineLine()}. Command: \`npm run bench:controller-scale\`.`,
   '',
-  `${K} UAVs × ${RATE_HZ} Hz twin state (${K * RATE_HZ} messages/s), ${K * USERS_PER_UAV} task requests per slot, ${SLOT_S} s slots; per slot the controller's planning core (\`apps/controller/core\`, as the live service and replay drive it) consumes the slot's task requests and twin states (decoded + validated, each noted for the slot's PlanningInputs, the twin updated in place), plans (k-means hover targets warm-started from the last slot, CD + KKT offloading, plan bodies), and its PlanningInputs and every plan are encoded. On time = planned within the slot's planning window (${WINDOW_S} s after the 25 % collect phase). Lockstep: simulated time, each slot's ${K * USERS_PER_UAV} task requests and ${K * RATE_HZ * SLOT_S} twin states consumed first (CPU ms). Real time: twin states through Mosquitto (QoS 0) into the real \`Bus\` and the core, the slot's task requests consumed from bytes at its start, slots on the wall clock, the UAVs on the same grid as in lockstep. Before issue 20's changes to \`apps/controller/slot\` (k-means nearest centres by a linear scan, the cold slot's targets assigned by sorting all K² UAV–centre pairs: 3.4 s of the cold slot) slot 0 took 2.8 s CPU at load 28 and 1.3 s at load 3, and was late in real time; the plans are the same bit for bit (\`nearest.test.ts\`, \`greedy-assign.test.ts\`).`,
+  `${K} UAVs × ${RATE_HZ} Hz twin state (${K * RATE_HZ} messages/s), ${K * USERS_PER_UAV} task requests per slot, ${SLOT_S} s slots; per slot the controller's planning core (\`apps/controller/core\`, as the live service and replay drive it) consumes the slot's task requests and twin states (decoded + validated, each noted for the slot's PlanningInputs, the twin updated in place), plans (k-means hover targets warm-started from the last slot, CD + KKT offloading, plan bodies), and its PlanningInputs and every plan are encoded. On time = planned within the slot's planning window (${WINDOW_S} s after the 25 % collect phase). Lockstep: simulated time, each slot's ${K * USERS_PER_UAV} task requests and ${K * RATE_HZ * SLOT_S} twin states consumed first (CPU ms). Real time: twin states through Mosquitto (QoS 0) into the real \`Bus\` and the core, the slot's task requests consumed from bytes at its start, slots on the wall clock, the UAVs on the same grid as in lockstep. PlanningInputs KiB = the slot's PlanningInputs as published (one ≈ 46-byte entry per consumed message: topic, sender, seq, receive time), which the recorder and the replay need: a broker's payload limit caps it (nats-server: 1 MB by default, \`max_payload\`), reached at about 3 000 UAV-seconds of slot (e.g. 1 000 UAVs with 3 s slots). Before issue 20's changes to \`apps/controller/slot\` (k-means nearest centres by a linear scan, the cold slot's targets assigned by sorting all K² UAV–centre pairs: 3.4 s of the cold slot) slot 0 took 2.8 s CPU at load 28 and 1.3 s at load 3, and was late in real time; the plans are the same bit for bit (\`nearest.test.ts\`, \`greedy-assign.test.ts\`).`,
   '',
-  '| mode | slot | twin ingest ms CPU | plan ms CPU | plans | predicted DOR | late ms | on time |',
-  '|---|---:|---:|---:|---:|---:|---:|:---:|',
-  ...ls.map((r) => `| lockstep | ${r.slot} | ${r.ingestMs.toFixed(0)} | ${r.planMs.toFixed(0)} | ${r.plans} | ${r.dor.toFixed(1)} | — | ${r.onTime ? 'yes' : 'no'} |`),
-  ...(typeof rt === 'string' ? [`| real time | — | — | — | — | — | — | ${rt} |`] : rt.rows.map((r) => `| real time | ${r.slot} | — | ${r.planMs.toFixed(0)} | ${r.plans} | ${r.dor.toFixed(1)} | ${r.lateMs.toFixed(0)} | ${r.onTime ? 'yes' : 'no'} |`)),
+  '| mode | slot | ingest ms CPU | plan ms CPU | plans | PlanningInputs KiB | predicted DOR | late ms | on time |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|:---:|',
+  ...ls.map((r) => `| lockstep | ${r.slot} | ${r.ingestMs.toFixed(0)} | ${r.planMs.toFixed(0)} | ${r.plans} | ${r.inputsKb.toFixed(0)} | ${r.dor.toFixed(1)} | — | ${r.onTime ? 'yes' : 'no'} |`),
+  ...(typeof rt === 'string' ? [`| real time | — | — | — | — | — | — | — | ${rt} |`] : rt.rows.map((r) => `| real time | ${r.slot} | — | ${r.planMs.toFixed(0)} | ${r.plans} | ${r.inputsKb.toFixed(0)} | ${r.dor.toFixed(1)} | ${r.lateMs.toFixed(0)} | ${r.onTime ? 'yes' : 'no'} |`)),
   '',
   typeof rt === 'string' ? '' : `Real time: ${(rt.delivered * 100).toFixed(2)} % of the twin states sent were applied. Every slot on time: lockstep ${ls.every((r) => r.onTime) ? 'yes' : 'no'}, real time ${rt.rows.every((r) => r.onTime) ? 'yes' : 'no'}.`,
   '',
