@@ -78,9 +78,13 @@ function newCore(): CoreState {
   return createCore({ slots: SLOTS, slotS: SLOT_S, algo: 'cd-kkt', channel: defaultChannelParams(), cruiseAltM: 25, speedMS: 8, uavTxPowerW: 5, seed: 11 });
 }
 
+/** Each UAV's twin topic, made once (the live service gets the topic string from the MQTT packet). */
+const twinTopics = new Map<number, string>();
+const twinTopic = (uav: number) => twinTopics.get(uav) ?? twinTopics.set(uav, topicName('twin', { uav })).get(uav)!;
+
 /** One twin state into the core, as the service feeds it (topic and receive time). */
 function consumeTwin(core: CoreState, m: TwinState, recvUs: number): void {
-  step(core, { kind: 'twin', msg: m, topic: topicName('twin', { uav: m.uav_id }), recvUs });
+  step(core, { kind: 'twin', msg: m, topic: twinTopic(m.uav_id), recvUs });
 }
 
 /** The slot's task requests decoded and consumed (they wait for the slot's plan). */
