@@ -26,7 +26,7 @@ export async function startFleet(c: MissionCtx, b: MissionBroker, uniq: string):
   const sitl: SitlFleet = await c.held(startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, homeOffsetsM: launchPads(s), basePort: 0, batteryJ: s.uav.batteryJ,
     ...(o.policy ? { homeOffsetsM: o.policy.homeOffsetsM } : {}), ...(o.video ? { homeOffsetsM: o.video.homeOffsetsM } : {}), ...(o.s0 ? s0SitlOptions(o.s0) : {}) }));
   c.cleanup.push(() => sitl.stop());
-  c.phase(`SITL: ${s.uavs} ${o.flavour} vehicles on ${sitl.vehicles.map((v) => v.url).join(', ')}`);
+  c.phase(`SITL: ${s.uavs} ${o.flavour} vehicles on ${urlList(sitl.vehicles.map((v) => v.url))}`);
   const agents: RunningAgent[] = [];
   const killed = new Set<RunningAgent>();
   const closeAgent = async (a: RunningAgent) => {
@@ -62,4 +62,11 @@ function startAgent(c: MissionCtx, b: MissionBroker, uniq: string, uavId: number
     ...(b.secrets ? { planVerifyKey: b.secrets.planVerifyKey } : {}),
     ...(signingKey ? { mavlinkSigningKey: signingKey } : {}),
   });
+}
+
+/** The vehicles' links for the log line: all of a small fleet, the first and last few of a large one. */
+export function urlList(urls: readonly string[], most = 6): string {
+  if (urls.length <= most) return urls.join(', ');
+  const k = Math.floor(most / 2);
+  return `${urls.slice(0, k).join(', ')}, … ${urls.length - 2 * k} more …, ${urls.slice(-k).join(', ')}`;
 }
