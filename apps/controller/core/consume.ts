@@ -33,8 +33,24 @@ export function consume(st: CoreState, ev: MessageEvent, out: CoreOutput): void 
   }
 }
 
-function onTask(st: CoreState, m: TaskRequest): void {
+/** A task request's release time, µs on the users' clock (its header's send time if unset). */
+const releaseUs = (m: TaskRequest): number => m.release_t_us || m.header!.t_us;
+
+/**
+ * A task request is filed by its own release time, not by the slot the core is in when it
+ * arrives: one released when the current slot has ended (at or after `nextSlotUs`) belongs to the
+ * next slot and waits for it (a standby whose leader record for that slot comes after the slot's
+ * first requests). Release times are the message's (the users' clock, recorded), so a replay
+ * files them the same way.
+ */
+export function onTask(st: CoreState, m: TaskRequest): void {
   if (st.slot < 0) return;
+  if (releaseUs(m) >= st.nextSlotUs) return void st.early.set(m.task_id, m);
+  fileTask(st, m);
+}
+
+/** A task request of the current slot: to the pool (DAG), to S0, to the slot's plan, or missed if that plan is made. */
+export function fileTask(st: CoreState, m: TaskRequest): void {
   st.ledger.taskReleased(m.task_id, st.slot);
   // A DAG task waits for the next pool round, however late in the slot it came.
   if (st.pool?.add(m)) return;
@@ -58,7 +74,7 @@ export function slotTask(m: TaskRequest, slotS: number): SlotTask {
     localCpuHz: m.local_cpu_hz,
     txPowerW: m.tx_power_w,
     deadlineS: m.deadline_s > 0 ? m.deadline_s : slotS,
-    releaseUs: m.release_t_us || m.header!.t_us,
+    releaseUs: releaseUs(m),
   };
 }
 
