@@ -72,10 +72,22 @@ void test('the recorded FOLLOW carries the leader\'s slot start, so a replay fil
   assert.deepEqual(out.plans, []);
   assert.deepEqual(st.controls.map((c) => [c.kind, c.slot, c.t_us, c.slot_start_t_us]), [[ControlKind.CONTROL_KIND_FOLLOW, 2, slotAt(2) + 700_000, slotAt(2)]]);
   assert.equal(st.nextSlotUs, slotAt(3));
-  // A recording before the field (0): the follow's own time stands for the slot start.
+  // A recording made before the field (0): requests are filed in the slot the core is in, as then.
   const old = core();
   step(old, { kind: 'follow', slot: 2, planned: true, nowUs: slotAt(2) + 700_000 });
-  assert.equal(old.nextSlotUs, slotAt(3) + 700_000);
+  assert.equal(old.nextSlotUs, Infinity);
+  task(31, slotAt(3) + 1000, slotAt(3) + 2000, old);
+  assert.equal(old.ledger.slots[2]!.missedWindow, 1);
+  assert.equal(old.early.size, 0);
+});
+
+void test('the next slot counts from a hundredth of a slot before its start: the leader\'s timer may fire a few ms early', () => {
+  const st = core();
+  step(st, { kind: 'follow', slot: 3, planned: true, nowUs: slotAt(3) + 900_000, slotStartUs: slotAt(3) });
+  task(41, slotAt(4) - 1600, slotAt(4) + 3000, st); // the leader's slot-4 timer fired 1.6 ms early
+  task(32, slotAt(4) - 40_000, slotAt(4) + 3000, st); // 40 ms before slot 4 (over 3 s / 100): slot 3's, late
+  assert.deepEqual([...st.early.keys()], [41]);
+  assert.equal(st.ledger.slots[3]!.missedWindow, 1);
 });
 
 void test('the core\'s own slots: a request released at the slot\'s end waits for the next slot start; a slot skipped books its early requests missed as before', () => {

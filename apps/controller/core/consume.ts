@@ -38,14 +38,16 @@ const releaseUs = (m: TaskRequest): number => m.release_t_us || m.header!.t_us;
 
 /**
  * A task request is filed by its own release time, not by the slot the core is in when it
- * arrives: one released when the current slot has ended (at or after `nextSlotUs`) belongs to the
- * next slot and waits for it (a standby whose leader record for that slot comes after the slot's
- * first requests). Release times are the message's (the users' clock, recorded), so a replay
- * files them the same way.
+ * arrives: one released when the current slot has ended (`nextSlotUs`) belongs to the next slot
+ * and waits for it (a standby whose leader record for that slot comes after the slot's first
+ * requests). Release times are the message's (the users' clock, recorded), so a replay files
+ * them the same way. The next slot counts from a hundredth of a slot before its start, as a
+ * follower shard's does (service/slot-clock.ts): the users release on the leader's FleetState,
+ * and the leader's slot timer fires up to a few ms early (1.6 ms measured under load).
  */
 export function onTask(st: CoreState, m: TaskRequest): void {
   if (st.slot < 0) return;
-  if (releaseUs(m) >= st.nextSlotUs) return void st.early.set(m.task_id, m);
+  if (releaseUs(m) >= st.nextSlotUs - Math.round(st.cfg.slotS * 1e4)) return void st.early.set(m.task_id, m);
   fileTask(st, m);
 }
 

@@ -12,7 +12,7 @@ import { poolSlot } from './pool-step.ts';
 import type { CoreState } from './state.ts';
 
 export function slotStart(st: CoreState, k: number, nowUs: number): void {
-  enterSlot(st, k, nowUs, () => {
+  enterSlot(st, k, nowUs + slotUs(st), () => {
     st.slotStartUs = nowUs;
     st.ledger.beginSlot(k, nowUs);
   });
@@ -22,12 +22,13 @@ export function slotStart(st: CoreState, k: number, nowUs: number): void {
 /**
  * A standby mirrors the leader's slot (its tasks are collected here too, for a takeover mid-slot).
  * `leaderStartUs`: the leader's start of slot k (LeaderRecord), which dates the slot's end for
- * filing task requests; 0 = unknown (a recording before it): the follow's own time.
+ * filing task requests; 0 = unknown (a recording made before it): requests are filed in the slot
+ * the core is in, as the cores of then did, so such recordings still replay.
  */
 export function follow(st: CoreState, k: number, planned: boolean, nowUs: number, leaderStartUs = 0): void {
   st.controls.push({ after_consumed: st.consumed.length, kind: ControlKind.CONTROL_KIND_FOLLOW, slot: k, slot_planned: planned, uav_id: 0, t_us: nowUs, slot_start_t_us: leaderStartUs });
   if (k !== st.slot) {
-    enterSlot(st, k, leaderStartUs || nowUs, () => {
+    enterSlot(st, k, leaderStartUs > 0 ? leaderStartUs + slotUs(st) : Infinity, () => {
       st.slotStartUs = nowUs;
       st.pending.clear();
       if (!st.ledger.slots[k]) st.ledger.beginSlot(k, nowUs);
@@ -40,12 +41,12 @@ export function follow(st: CoreState, k: number, planned: boolean, nowUs: number
 }
 
 /**
- * The core moves to slot k, which began at `startUs`: `open` opens its books, then the task
- * requests that came early for it are filed (consume.ts; one released later still waits).
- * Requests held for a slot the core skipped (it followed a later one) are booked as before filing by release time: missed in the
- * slot they came in, left to their devices.
+ * The core moves to slot k, which ends at `endUs`: `open` opens its books, then the task requests
+ * that came early for it are filed (consume.ts; one released later still waits). Requests held
+ * for a slot the core skipped (it followed a later one) are booked as before filing by release
+ * time: missed in the slot they came in, left to their devices.
  */
-function enterSlot(st: CoreState, k: number, startUs: number, open: () => void): void {
+function enterSlot(st: CoreState, k: number, endUs: number, open: () => void): void {
   const held = [...st.early.values()];
   st.early.clear();
   const next = k === st.slot + 1;
@@ -57,7 +58,7 @@ function enterSlot(st: CoreState, k: number, startUs: number, open: () => void):
   }
   st.slot = k;
   st.planned = false;
-  st.nextSlotUs = startUs + slotUs(st);
+  st.nextSlotUs = endUs;
   open();
   if (next) for (const m of held) onTask(st, m);
 }

@@ -56,8 +56,8 @@ export interface CoreState {
   slotStartUs: number;
   /**
    * When the current slot ends, µs: its start + slotS — for a standby the leader's start of the
-   * slot (LeaderRecord), not when the follow arrived. Task requests are filed by release time
-   * against it (consume.ts).
+   * slot (LeaderRecord), not when the follow arrived; Infinity if a standby does not know it.
+   * Task requests are filed by release time against it (consume.ts).
    */
   nextSlotUs: number;
   /** Whether the current slot's plan has been made (later task requests miss it). */
