@@ -1,8 +1,10 @@
 /**
  * The subscribing side of bench/telemetry.ts, in its own process (as the controller is):
  * - `bus`: the controller's ingest path — the real `Bus` (topic match, protobuf decode + validate)
- *   and `applyTwinState` into the twin (the controller's core also notes each consumed message for
- *   its PlanningInputs; bench:controller-scale measures that whole path);
+ *   and `TwinStore.apply` into the twin, plus the controller's reads: the fleet state's copy of
+ *   every position at 5 Hz (`peek`) and a snapshot once a second (planning takes one per slot).
+ *   The controller's core also notes each consumed message for its PlanningInputs;
+ *   bench:controller-scale measures that whole path;
  * - `json`: the peer — a bare MQTT client (mqtt.js defaults) that only runs `JSON.parse` on each payload;
  * - `jsonq`: the same peer with mqtt.js's debug logger off (`log: noop`), as the `Bus` runs it.
  *
@@ -14,7 +16,8 @@ import mqtt from 'mqtt';
 import { WallClock } from '../core/clock.ts';
 import { Bus } from '../apps/common/bus.ts';
 import { silentLogger } from '../apps/common/log.ts';
-import { applyTwinState, emptyTwin } from '../apps/controller/twin/index.ts';
+import { fleetMembers } from '../apps/controller/service/fleet.ts';
+import { TwinStore } from '../apps/controller/twin/index.ts';
 
 const [, , url, kind] = process.argv as [string, string, string, 'bus' | 'json' | 'jsonq'];
 let received = 0;
@@ -30,12 +33,14 @@ const seen = () => {
 
 if (kind === 'bus') {
   const bus = await Bus.connect({ url, clientId: `bench-ingest-${process.pid}`, sender: 'controller', clock: new WallClock(), log: silentLogger() });
-  let twin = emptyTwin();
+  const twin = new TwinStore();
   await bus.subscribe('twin', {}, (m, d) => {
     if (d.params.uav !== m.uav_id) return;
-    twin = applyTwinState(twin, m, d.recvUs);
+    twin.apply(m, d.recvUs);
     seen();
   });
+  setInterval(() => (sink += fleetMembers(twin.peek().values()).length), 200).unref();
+  setInterval(() => (sink += twin.snapshot().size), 1000).unref();
   process.on('message', (m: { cmd: string }) => {
     if (m.cmd === 'exit') void bus.close().then(() => process.exit(0));
   });

@@ -7,10 +7,13 @@
  *    Alternating batches of 1 000 so load hits all alike; median of the rounds.
  * 2. Ingest through the Mosquitto at --url (default 127.0.0.1:1883), QoS 0: a fleet process with one
  *    MQTT connection per UAV publishes the same TwinState as protobuf or as JSON; the controller's
- *    path (real `Bus` + `applyTwinState`, own process) and a bare subscriber that only runs
+ *    path (real `Bus` + `TwinStore`, own process) and a bare subscriber that only runs
  *    `JSON.parse` (own process) take turns. Drain: the subscriber is paused while --drain messages
  *    are published, then resumed; its receive rate is its capacity, whatever the publisher's speed.
  *    Steady: --rate messages/s for --seconds; delivered fraction and the subscriber's CPU per message.
+ *
+ * 3. The twin update alone (bench/telemetry-twin.ts): the controller's store against the pure
+ *    persistent map, a copy per report and a bare Map.set, at 100 to 10 000 UAVs.
  *
  * Writes the "Telemetry ingest" section of docs/benchmarks.md.
  * Run: npm run bench:telemetry -- [--url mqtt://127.0.0.1:1883] [--uavs 100,1000] [--seconds 2] [--rounds 5]
@@ -21,13 +24,15 @@ import { decode, encode, lookupType, validateMessage, CONTRACT_VERSION, type Twi
 import { REFERENCE_TO_OBJECT, referencePlain } from '../proto/reference-decode.ts';
 import { machineLine, writeBenchmarkSection } from './report.ts';
 import { benchTwinState } from './telemetry-message.ts';
+import { twinUpdateLines, twinUpdateRows } from './telemetry-twin.ts';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] ?? dflt : dflt;
 }
 if (process.argv.includes('--help')) {
-  console.log('usage: npm run bench:telemetry -- [--url mqtt://127.0.0.1:1883] [--uavs 100,1000] [--rounds 5] [--drain 10000] [--rate 5000] [--seconds 2]');
+  console.log('usage: npm run bench:telemetry -- [--url mqtt://127.0.0.1:1883] [--uavs 100,1000] [--rounds 5] [--drain 10000] [--rate 5000] [--seconds 2] [--twin-uavs 100,1000,10000] [--no-ingest]');
+  console.log('  --no-ingest: the codec and twin-update parts only (no broker needed); prints the section without writing it');
   process.exit(0);
 }
 const URL_ = arg('url', 'mqtt://127.0.0.1:1883');
@@ -36,8 +41,10 @@ const SECONDS = Number(arg('seconds', '2'));
 const ROUNDS = Number(arg('rounds', '5'));
 const DRAIN = Number(arg('drain', '10000'));
 const RATE = Number(arg('rate', '5000'));
-if (FLEETS.some((n) => !(n >= 1 && n <= 5000)) || !(SECONDS > 0) || !(ROUNDS > 0) || !(DRAIN > 0) || !(RATE > 0)) {
-  console.error('--uavs takes a comma list of 1–5000; --seconds, --rounds, --drain and --rate positive numbers');
+const TWIN_FLEETS = arg('twin-uavs', '100,1000,10000').split(',').map(Number);
+const INGEST = !process.argv.includes('--no-ingest');
+if (FLEETS.some((n) => !(n >= 1 && n <= 5000)) || TWIN_FLEETS.some((n) => !(n >= 1 && n <= 100_000)) || !(SECONDS > 0) || !(ROUNDS > 0) || !(DRAIN > 0) || !(RATE > 0)) {
+  console.error('--uavs takes a comma list of 1–5000, --twin-uavs of 1–100000; --seconds, --rounds, --drain and --rate positive numbers');
   process.exit(2);
 }
 /** Seconds after its start before a subscriber is measured (see `ingest`). */
@@ -235,8 +242,9 @@ async function ingest(uavs: number, variant: Variant): Promise<IngestRow> {
 
 const codec = codecBench();
 for (const r of codec) console.log(`${r.name}: ${r.usPerMsg.toFixed(2)} µs`);
+const twinRows = await twinUpdateRows(TWIN_FLEETS, 3, 300_000);
 const rows: IngestRow[] = [];
-for (const n of FLEETS) for (const v of ['default', 'young64'] as const) rows.push(await ingest(n, v));
+if (INGEST) for (const n of FLEETS) for (const v of ['default', 'young64'] as const) rows.push(await ingest(n, v));
 
 const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
 const ours = codec[0]!.usPerMsg;
@@ -262,7 +270,9 @@ const lines = [
   '',
   `Decode + validate per message: ${ours.toFixed(2)} µs ours vs ${codec[1]!.usPerMsg.toFixed(2)} µs JSON (${(codec[1]!.usPerMsg / ours).toFixed(2)}×); previous codec ${codec[2]!.usPerMsg.toFixed(2)} µs.`,
   '',
+  ...twinUpdateLines(twinRows, 3),
+  '',
 ];
 const section = lines.join('\n');
 console.log(section);
-writeBenchmarkSection('Telemetry ingest', section);
+if (INGEST) writeBenchmarkSection('Telemetry ingest', section);

@@ -4,7 +4,6 @@
  * fidelity. Each consumed message is noted (topic, sender, seq, receive time) for the next
  * planning step's PlanningInputs.
  */
-import { applyTwinState, recordCompletion } from '../twin/index.ts';
 import type { TaskCompletion, TaskRequest } from '../../../proto/index.ts';
 import type { SlotTask } from '../slot/index.ts';
 import type { CoreOutput, MessageEvent } from './inputs.ts';
@@ -18,7 +17,7 @@ export function consume(st: CoreState, ev: MessageEvent, out: CoreOutput): void 
     case 'twin': {
       const uav = Number(ev.topic.split('/')[3]);
       if (uav !== ev.msg.uav_id) return void out.warnings.push({ text: 'twin state for another UAV on this topic: ignored', data: { topic: ev.topic, uav: ev.msg.uav_id } });
-      st.twin = applyTwinState(st.twin, ev.msg, ev.recvUs);
+      st.fleet.apply(ev.msg, ev.recvUs);
       st.twinSeq.set(ev.msg.uav_id, h.seq);
       return;
     }
@@ -85,16 +84,17 @@ function onCompletion(st: CoreState, c: TaskCompletion, recvUs: number, out: Cor
   if (st.s0 && c.part_bits > 0) return void st.s0.onShare(c);
   if (c.subtask_id !== '' && st.pool) {
     const sample = st.pool.fidelitySample(c);
-    if (sample) st.twin = recordCompletion(st.twin, c.uav_id, sample);
+    if (sample) st.fleet.recordCompletion(c.uav_id, sample);
     const step = { completions: [] };
-    if (st.pool.onSubtask(c, recvUs, st.twin, step)) afterPool(st, step, out);
+    // The pool reads the twin only to copy each UAV's energy when a round closes: no snapshot needed.
+    if (st.pool.onSubtask(c, recvUs, st.fleet.peek(), step)) afterPool(st, step, out);
     return;
   }
   if (!st.ledger.completion(c)) return;
   const p = st.predicted.get(c.task_id);
   if (p && c.site === 2 && !c.failed) {
     st.predicted.delete(c.task_id);
-    st.twin = recordCompletion(st.twin, c.uav_id, {
+    st.fleet.recordCompletion(c.uav_id, {
       predictedS: p.predictedS,
       actualS: (c.done_t_us - c.release_t_us) / 1e6,
       predictedComputeS: p.computeS,

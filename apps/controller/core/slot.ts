@@ -68,8 +68,7 @@ const slotUs = (st: CoreState): number => Math.round(st.cfg.slotS * 1e6);
 /** A sharded controller drops a UAV it no longer plans (its twin entry and last hover target). */
 export function release(st: CoreState, uavId: number, nowUs: number): void {
   st.controls.push({ after_consumed: st.consumed.length, kind: ControlKind.CONTROL_KIND_RELEASE, slot: 0, slot_planned: false, uav_id: uavId, t_us: nowUs, slot_start_t_us: 0 });
-  if (!st.twin.has(uavId)) return;
-  st.twin = new Map([...st.twin].filter(([id]) => id !== uavId));
+  if (!st.fleet.release(uavId)) return;
   st.prevTargets.delete(uavId);
 }
 

@@ -9,7 +9,7 @@ import { PoolController, type PoolConfig } from '../pool.ts';
 import { S0Controller, type S0ControllerConfig } from '../s0/index.ts';
 import type { Point2, SlotTask } from '../slot/index.ts';
 import type { TrajectoryConfig, Vec3 } from '../trajectory.ts';
-import { emptyTwin, type Twin } from '../twin/index.ts';
+import { TwinStore, type Twin } from '../twin/index.ts';
 
 /** What the core plans with: the planning fields of `ControllerConfig` (../service/config.ts). */
 export interface CoreConfig {
@@ -35,7 +35,10 @@ export interface CoreConfig {
 
 export interface CoreState {
   readonly cfg: CoreConfig;
-  twin: Twin;
+  /** The live twin (O(1) per report, twin/store.ts). */
+  readonly fleet: TwinStore;
+  /** The twin now, immutable (a cached snapshot of `fleet`): what planning and the recorder read. */
+  readonly twin: Twin;
   readonly ledger: MetricsLedger;
   readonly pool: PoolController | undefined;
   readonly s0: S0Controller | undefined;
@@ -75,7 +78,10 @@ export interface CoreState {
 export function createCore(cfg: CoreConfig): CoreState {
   return {
     cfg,
-    twin: emptyTwin(),
+    fleet: new TwinStore(),
+    get twin() {
+      return this.fleet.snapshot();
+    },
     ledger: new MetricsLedger(),
     pool: cfg.pool ? new PoolController(cfg.pool) : undefined,
     s0: cfg.s0 ? new S0Controller(cfg.s0.controller) : undefined,

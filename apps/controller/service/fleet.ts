@@ -5,7 +5,7 @@
 import type { FleetMember, MessageInput } from '../../../proto/index.ts';
 import type { UavTwin } from '../twin/index.ts';
 import type { ControllerCtx } from './context.ts';
-import { twin } from './inbox.ts';
+import { twinNow } from './inbox.ts';
 import { publish } from './publish.ts';
 
 /** The fleet members of the twin: every UAV that reported a position, with its velocity if known. Pure. */
@@ -24,7 +24,7 @@ export function fleetMembers(uavs: Iterable<UavTwin>): MessageInput<FleetMember>
 export function publishFleet(c: ControllerCtx, k: number, launching = false): void {
   const { cfg } = c;
   if (cfg.shard && !cfg.shard.coordinator) return;
-  const members = cfg.shard ? cfg.shard.members() : fleetMembers(twin(c).values());
+  const members = cfg.shard ? cfg.shard.members() : fleetMembers(twinNow(c).values());
   publish(c, (cfg.heartbeatBus ?? c.bus).publish('fleet', {}, { slot: k, slot_s: cfg.slotS, members, ...(launching ? { launching } : c.core.pool?.ready()) }), 'fleet state');
 }
 

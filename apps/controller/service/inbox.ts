@@ -47,8 +47,17 @@ function coreIdentity(c: ControllerCtx): { core_id?: string; leader_epoch?: numb
   return l ? { core_id: l.id, leader_epoch: l.epoch } : {};
 }
 
-/** The twin after the waiting messages are applied. */
+/** The twin after the waiting messages are applied (an immutable snapshot). */
 export function twin(c: ControllerCtx): ControllerCtx['core']['twin'] {
   sync(c);
   return c.core.twin;
+}
+
+/**
+ * The twin's live entries after the waiting messages are applied, for a reader that copies what it
+ * needs at once and keeps nothing: no snapshot, so the reports that follow stay in place (twin/store.ts).
+ */
+export function twinNow(c: ControllerCtx): ControllerCtx['core']['twin'] {
+  sync(c);
+  return c.core.fleet.peek();
 }

@@ -37,3 +37,20 @@ test('set leaves the map it was called on unchanged', () => {
   assert.equal(a.set(3, 'x').size, 3);
   assert.equal(a.size, 2);
 });
+
+test('branches: setting keys on old versions (after newer ones added others) never disturbs any version', () => {
+  const rng = createRng(13);
+  const versions: [PersistentIntMap<number>, Map<number, number>][] = [[PersistentIntMap.empty<number>(), new Map()]];
+  for (let i = 0; i < 4000; i++) {
+    // Mostly the newest version (the twin's case), now and then an older one (a branch).
+    const from = rng.next() < 0.8 ? versions.length - 1 : rng.int(0, versions.length - 1);
+    const [p, ref] = versions[from]!;
+    const k = rng.int(1, 300);
+    versions.push([p.set(k, i), new Map(ref).set(k, i)]);
+  }
+  for (const [p, ref] of versions.filter((_, i) => i % 37 === 0 || i > 3990)) {
+    assert.equal(p.size, ref.size);
+    assert.deepEqual([...p], [...ref]);
+    for (const k of [1, 150, 300, 301]) assert.equal(p.has(k), ref.has(k));
+  }
+});

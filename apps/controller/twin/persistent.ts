@@ -5,8 +5,10 @@
  * 10 000 entries — instead of copying the whole map (`new Map(old)`, O(n) per message).
  *
  * Layout: the values live in a 32-ary trie indexed by insertion slot; `slotOf` (key → slot) and
- * `order` (slot → key) are shared between versions and copied only when a new key is added, which
- * happens once per key (once per UAV).
+ * `order` (slot → key) are append-only and shared by every version, each of which sees their first
+ * `size` slots. Adding a key appends to them in place when this version is the newest (O(1)); a
+ * version that branches from an older one (adds a key after a newer version already added another)
+ * copies its own first `size` slots once (O(n)) — the twin's histories never branch.
  */
 const BITS = 5;
 const WIDTH = 1 << BITS;
@@ -16,59 +18,70 @@ type Node<V> = (Node<V> | V | undefined)[];
 
 export class PersistentIntMap<V> implements ReadonlyMap<number, V> {
   private constructor(
-    private readonly slotOf: ReadonlyMap<number, number>,
-    private readonly order: readonly number[],
+    /** key → slot, shared and append-only: a key counts in this version if its slot < `size`. */
+    private readonly slotOf: Map<number, number>,
+    /** slot → key, shared and append-only. */
+    private readonly order: number[],
+    readonly size: number,
     private readonly root: Node<V>,
     /** Bits the root's index consumes: the trie holds WIDTH^(shift/BITS + 1) slots. */
     private readonly shift: number,
   ) {}
 
   static empty<V>(): PersistentIntMap<V> {
-    return new PersistentIntMap<V>(new Map(), [], [], 0);
-  }
-
-  get size(): number {
-    return this.order.length;
+    return new PersistentIntMap<V>(new Map(), [], 0, [], 0);
   }
 
   has(key: number): boolean {
-    return this.slotOf.has(key);
+    return this.slot(key) !== undefined;
   }
 
   get(key: number): V | undefined {
-    const slot = this.slotOf.get(key);
+    const slot = this.slot(key);
     return slot === undefined ? undefined : this.at(slot);
   }
 
   /** A map with `key` set to `value`; this one is unchanged. */
   set(key: number, value: V): PersistentIntMap<V> {
-    const known = this.slotOf.get(key);
-    if (known !== undefined) return new PersistentIntMap(this.slotOf, this.order, assoc(this.root, this.shift, known, value), this.shift);
-    const slot = this.order.length;
+    const known = this.slot(key);
+    if (known !== undefined) return new PersistentIntMap(this.slotOf, this.order, this.size, assoc(this.root, this.shift, known, value), this.shift);
+    const slot = this.size;
     let root = this.root;
     let shift = this.shift;
     if (slot >= WIDTH ** (shift / BITS + 1)) {
       root = [root];
       shift += BITS;
     }
-    const slotOf = new Map(this.slotOf).set(key, slot);
-    return new PersistentIntMap(slotOf, [...this.order, key], assoc(root, shift, slot, value), shift);
+    let { slotOf, order } = this;
+    if (order.length !== slot) {
+      // A newer version appended already: this branch gets its own copy of its slots.
+      order = order.slice(0, slot);
+      slotOf = new Map(order.map((k, i) => [k, i]));
+    }
+    order.push(key);
+    slotOf.set(key, slot);
+    return new PersistentIntMap(slotOf, order, slot + 1, assoc(root, shift, slot, value), shift);
+  }
+
+  private slot(key: number): number | undefined {
+    const s = this.slotOf.get(key);
+    return s !== undefined && s < this.size ? s : undefined;
   }
 
   forEach(fn: (value: V, key: number, map: ReadonlyMap<number, V>) => void, thisArg?: unknown): void {
-    for (let i = 0; i < this.order.length; i++) fn.call(thisArg, this.at(i), this.order[i]!, this);
+    for (let i = 0; i < this.size; i++) fn.call(thisArg, this.at(i), this.order[i]!, this);
   }
 
   *entries(): MapIterator<[number, V]> {
-    for (let i = 0; i < this.order.length; i++) yield [this.order[i]!, this.at(i)];
+    for (let i = 0; i < this.size; i++) yield [this.order[i]!, this.at(i)];
   }
 
   *keys(): MapIterator<number> {
-    yield* this.order;
+    for (let i = 0; i < this.size; i++) yield this.order[i]!;
   }
 
   *values(): MapIterator<V> {
-    for (let i = 0; i < this.order.length; i++) yield this.at(i);
+    for (let i = 0; i < this.size; i++) yield this.at(i);
   }
 
   [Symbol.iterator](): MapIterator<[number, V]> {

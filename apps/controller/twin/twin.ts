@@ -10,7 +10,9 @@
  * slower than it claims gets less work next slot.
  *
  * Pure: functions take the twin and return a new one. The new one shares structure with the old
- * (a persistent map, persistent.ts), so one report costs O(log₃₂ n), not a copy of the fleet.
+ * (a persistent map, persistent.ts), so one report costs O(log₃₂ n), not a copy of the fleet. The
+ * replay and the tests use these; the live controller keeps the same state in a `TwinStore`
+ * (store.ts: O(1) per report, in place), checked against these functions by store.test.ts.
  */
 import type { TwinState } from '../../../proto/index.ts';
 import { PersistentIntMap } from './persistent.ts';
@@ -70,7 +72,7 @@ export function applyTwinState(twin: Twin, m: TwinState, recvUs: number): Twin {
 }
 
 /** Fidelity before any completed task was scored (shared: entries never change it in place). */
-const NO_FIDELITY: Fidelity = Object.freeze({ samples: 0, completionFidelity: 1, computeRatio: 1 });
+export const NO_FIDELITY: Fidelity = Object.freeze({ samples: 0, completionFidelity: 1, computeRatio: 1 });
 
 /**
  * One UAV's twin entry from its report. Every field is written in one object literal, absent ones
@@ -78,7 +80,7 @@ const NO_FIDELITY: Fidelity = Object.freeze({ samples: 0, completionFidelity: 1,
  * field by field): at 1 000 UAVs an entry outlives several young-generation collections, and
  * building it field by field cost more per report in a micro-benchmark (issue 20).
  */
-function uavTwinOf(m: TwinState, recvUs: number, fidelity: Fidelity): UavTwin {
+export function uavTwinOf(m: TwinState, recvUs: number, fidelity: Fidelity): UavTwin {
   const p = m.position;
   const v = m.velocity;
   return {
@@ -110,29 +112,33 @@ export function fidelityOf(estimate: number, measured: number): number {
   return Math.max(0, 1 - Math.abs((estimate - measured) / measured));
 }
 
+/** One completed task: predicted vs actual completion time (s after release) and compute time (s). */
+export interface CompletionSample {
+  predictedS: number;
+  actualS: number;
+  predictedComputeS: number;
+  actualComputeS: number;
+}
+
 /**
  * Scores one completed task on `uavId`: predicted vs actual completion time (s after release) and
  * predicted vs actual compute time. Unknown UAVs are ignored (the twin is unchanged).
  */
-export function recordCompletion(
-  twin: Twin,
-  uavId: number,
-  sample: { predictedS: number; actualS: number; predictedComputeS: number; actualComputeS: number },
-): Twin {
+export function recordCompletion(twin: Twin, uavId: number, sample: CompletionSample): Twin {
   const u = twin.get(uavId);
   if (!u) return twin;
-  const a = FIDELITY_ALPHA;
-  const f = u.fidelity;
+  return withUav(twin, uavId, { ...u, fidelity: nextFidelity(u.fidelity, sample, FIDELITY_ALPHA) });
+}
+
+/** The fidelity EWMAs after one more completed task (SPEC §2; ρ as S0 Eq. 18–19), a new object. */
+export function nextFidelity(f: Fidelity, sample: CompletionSample, a: number): Fidelity {
   const fid = fidelityOf(sample.predictedS, sample.actualS);
   let ratio = f.computeRatio;
   if (sample.predictedComputeS > 0 && sample.actualComputeS > 0) {
     const r = sample.actualComputeS / sample.predictedComputeS;
     ratio = Math.min(COMPUTE_RATIO_BOUNDS[1], Math.max(COMPUTE_RATIO_BOUNDS[0], (1 - a) * f.computeRatio + a * r));
   }
-  return withUav(twin, uavId, {
-    ...u,
-    fidelity: { samples: f.samples + 1, completionFidelity: f.samples === 0 ? fid : (1 - a) * f.completionFidelity + a * fid, computeRatio: ratio },
-  });
+  return { samples: f.samples + 1, completionFidelity: f.samples === 0 ? fid : (1 - a) * f.completionFidelity + a * fid, computeRatio: ratio };
 }
 
 /** The compute the planner should count on for this UAV: its reported f corrected by ρ. */
