@@ -2,7 +2,8 @@
  * The publishing side of bench/telemetry.ts, in its own process: N UAVs, one MQTT connection each,
  * publishing the same TwinState as protobuf (on the contract's topic) or as JSON (on
  * `bench/json/uav/{id}/twin`, for the bare-JSON subscriber; `jsonq`: the same on `bench/jsonq/…`, for
- * the bare-JSON subscriber with mqtt.js's debug logger off) at a total rate it is told, QoS 0.
+ * the bare-JSON subscriber with mqtt.js's debug logger off; `raw`: the protobuf bytes on
+ * `bench/raw/…`, for a bare subscriber of the same bytes) at a total rate it is told, QoS 0.
  *
  * Argument 3 (optional): a field size, m — UAVs then report their hover points on a grid over it
  * (`gridPosition`), as bench/controller-scale.ts's lockstep rows do.
@@ -17,7 +18,7 @@ interface RunCmd {
   cmd: 'run';
   rate: number;
   seconds: number;
-  format: 'proto' | 'json' | 'jsonq';
+  format: 'proto' | 'json' | 'jsonq' | 'raw';
 }
 
 const url = process.argv[2]!;
@@ -33,7 +34,7 @@ for (let i = 0; i < uavs; i += 50) {
 const payloads = clients.map((_, i) => {
   const msg = benchTwinState(i + 1, clock.nowUs());
   if (gridAreaM !== undefined) msg.position = gridPosition(i + 1, uavs, gridAreaM);
-  return { proto: Buffer.from(encode('TwinState', msg)), json: Buffer.from(JSON.stringify(msg)), topic: topicName('twin', { uav: i + 1 }), jsonTopic: `bench/json/uav/${i + 1}/twin`, jsonqTopic: `bench/jsonq/uav/${i + 1}/twin` };
+  return { proto: Buffer.from(encode('TwinState', msg)), json: Buffer.from(JSON.stringify(msg)), topic: topicName('twin', { uav: i + 1 }), jsonTopic: `bench/json/uav/${i + 1}/twin`, jsonqTopic: `bench/jsonq/uav/${i + 1}/twin`, rawTopic: `bench/raw/uav/${i + 1}/twin` };
 });
 process.send!({ ready: true });
 
@@ -56,6 +57,7 @@ async function run({ rate, seconds, format }: RunCmd): Promise<{ sent: number; s
       const i = sent % clients.length;
       const p = payloads[i]!;
       if (format === 'proto') clients[i]!.publish(p.topic, p.proto, { qos: 0 });
+      else if (format === 'raw') clients[i]!.publish(p.rawTopic, p.proto, { qos: 0 });
       else clients[i]!.publish(format === 'json' ? p.jsonTopic : p.jsonqTopic, p.json, { qos: 0 });
       sent++;
     }

@@ -6,7 +6,9 @@
  *   The controller's core also notes each consumed message for its PlanningInputs;
  *   bench:controller-scale measures that whole path;
  * - `json`: the peer — a bare MQTT client (mqtt.js defaults) that only runs `JSON.parse` on each payload;
- * - `jsonq`: the same peer with mqtt.js's debug logger off (`log: noop`), as the `Bus` runs it.
+ * - `jsonq`: the same peer with mqtt.js's debug logger off (`log: noop`), as the `Bus` runs it;
+ * - `raw`: a bare client (logger off) that only counts the bytes of the same protobuf messages ours
+ *   gets (on their own topic): what the transport alone costs for that stream.
  *
  * Over IPC: `{ cmd: 'mark' }` → `{ received, cpuUs, firstMs, lastMs }`: counts since start (the
  * parent diffs them) and the receive times of the first and last message since the previous mark;
@@ -19,7 +21,7 @@ import { silentLogger } from '../apps/common/log.ts';
 import { fleetMembers } from '../apps/controller/service/fleet.ts';
 import { TwinStore } from '../apps/controller/twin/index.ts';
 
-const [, , url, kind] = process.argv as [string, string, string, 'bus' | 'json' | 'jsonq'];
+const [, , url, kind] = process.argv as [string, string, string, 'bus' | 'json' | 'jsonq' | 'raw'];
 let received = 0;
 let sink = 0;
 /** Receive times (performance.now) of the first and last message since the last mark. */
@@ -46,9 +48,9 @@ if (kind === 'bus') {
   });
   sink = twin.size;
 } else {
-  const client = await mqtt.connectAsync(url, { clientId: `bench-${kind}-${process.pid}`, clean: true, ...(kind === 'jsonq' ? { log: () => undefined } : {}) });
+  const client = await mqtt.connectAsync(url, { clientId: `bench-${kind}-${process.pid}`, clean: true, ...(kind !== 'json' ? { log: () => undefined } : {}) });
   client.on('message', (_topic, payload) => {
-    sink += (JSON.parse(payload.toString()) as { uav_id: number }).uav_id;
+    sink += kind === 'raw' ? payload.length : (JSON.parse(payload.toString()) as { uav_id: number }).uav_id;
     seen();
   });
   await client.subscribeAsync(`bench/${kind}/uav/+/twin`, { qos: 0 });

@@ -140,8 +140,12 @@ interface Drain {
  * (mqtt.js defaults) and the JSON peer with mqtt.js's debug logger off, as the `Bus` runs mqtt.js
  * (so the table shows how much of the difference that setting is).
  */
-type SubKind = 'ours' | 'json' | 'jsonq';
-const SUBS: readonly SubKind[] = ['ours', 'json', 'jsonq'];
+type SubKind = 'ours' | 'json' | 'jsonq' | 'raw';
+const SUBS: readonly SubKind[] = ['ours', 'json', 'jsonq', 'raw'];
+type Format = 'proto' | 'json' | 'jsonq' | 'raw';
+const FORMAT: Record<SubKind, Format> = { ours: 'proto', json: 'json', jsonq: 'jsonq', raw: 'raw' };
+/** One value per subscriber kind. */
+const perSub = <T>(f: (k: SubKind) => T): Record<SubKind, T> => Object.fromEntries(SUBS.map((k) => [k, f(k)])) as Record<SubKind, T>;
 type Variant = 'default' | 'young64';
 interface Steady {
   delivered: number;
@@ -159,7 +163,7 @@ interface IngestRow {
  * messages, so the broker and the socket hold them; then it is resumed and drains them as fast as
  * it can. Rate = messages ÷ (last − first receive time); the publisher's speed does not enter.
  */
-async function drain(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | 'json' | 'jsonq', count: number): Promise<Drain> {
+async function drain(fleet: ChildProcess, sub: ChildProcess, format: Format, count: number): Promise<Drain> {
   const a = await ask<Mark>(sub, { cmd: 'mark' });
   sub.kill('SIGSTOP');
   const run = await ask<{ sent: number }>(fleet, { cmd: 'run', rate: 1e9, seconds: count / 1e9, format });
@@ -178,7 +182,7 @@ async function drain(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | '
 }
 
 /** A steady offered rate: delivered fraction and the subscriber's CPU per message. */
-async function steady(fleet: ChildProcess, sub: ChildProcess, format: 'proto' | 'json' | 'jsonq', rate: number): Promise<Steady> {
+async function steady(fleet: ChildProcess, sub: ChildProcess, format: Format, rate: number): Promise<Steady> {
   const a = await ask<Mark>(sub, { cmd: 'mark' });
   const run = await ask<{ sent: number }>(fleet, { cmd: 'run', rate, seconds: SECONDS, format });
   await sleep(500);
@@ -199,26 +203,26 @@ async function ingest(uavs: number, variant: Variant): Promise<IngestRow> {
     ours: await child('telemetry-sub.ts', [URL_, 'bus'], variant === 'young64' ? LARGE_YOUNG_GEN : []),
     json: await child('telemetry-sub.ts', [URL_, 'json']),
     jsonq: await child('telemetry-sub.ts', [URL_, 'jsonq']),
+    raw: await child('telemetry-sub.ts', [URL_, 'raw']),
   };
   try {
-    const fmt = { ours: 'proto', json: 'json', jsonq: 'jsonq' } as const;
     // Warm-up (JIT, twin filled with every UAV), not counted; then wait until every subscriber
     // is WARM_S old: in its first ≈ 10 s V8's memory reducer runs full GCs (up to 70 ms each)
     // on the tsx loader's thread, a one-time cost that would land in whichever window was open.
-    for (const k of SUBS) await steady(fleet, subs[k], fmt[k], 5000);
+    for (const k of SUBS) await steady(fleet, subs[k], FORMAT[k], 5000);
     await sleep(Math.max(0, WARM_S * 1000 - (performance.now() - spawnedMs)));
-    const drains = { ours: [] as Drain[], json: [] as Drain[], jsonq: [] as Drain[] };
-    const steadies = { ours: [] as Steady[], json: [] as Steady[], jsonq: [] as Steady[] };
+    const drains = perSub((): Drain[] => []);
+    const steadies = perSub((): Steady[] => []);
     const label = (k: SubKind) => (k === 'ours' ? `ours/${variant}` : k).padEnd(13);
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 ? [...SUBS].reverse() : SUBS;
       for (const k of order) {
-        const d = await drain(fleet, subs[k], fmt[k], DRAIN);
+        const d = await drain(fleet, subs[k], FORMAT[k], DRAIN);
         drains[k].push(d);
         console.log(`${uavs} UAVs ${label(k)} drain: ${Math.round(d.perS)}/s, ${(d.delivered * 100).toFixed(2)} % of ${d.sent}, ${d.cpuUsPerMsg.toFixed(1)} µs CPU/msg`);
       }
       for (const k of order) {
-        const st = await steady(fleet, subs[k], fmt[k], RATE);
+        const st = await steady(fleet, subs[k], FORMAT[k], RATE);
         steadies[k].push(st);
         console.log(`${uavs} UAVs ${label(k)} steady ${RATE}/s: ${(st.delivered * 100).toFixed(2)} % delivered, ${st.cpuUsPerMsg.toFixed(1)} µs CPU/msg`);
       }
@@ -228,11 +232,11 @@ async function ingest(uavs: number, variant: Variant): Promise<IngestRow> {
     return {
       uavs,
       variant,
-      drain: { ours: med(drains.ours), json: med(drains.json), jsonq: med(drains.jsonq) },
-      steady: { ours: medS(steadies.ours), json: medS(steadies.json), jsonq: medS(steadies.jsonq) },
+      drain: perSub((k) => med(drains[k])),
+      steady: perSub((k) => medS(steadies[k])),
     };
   } finally {
-    for (const c of [fleet, subs.ours, subs.json, subs.jsonq]) {
+    for (const c of [fleet, ...Object.values(subs)]) {
       c.kill('SIGCONT');
       c.send({ cmd: 'exit' });
     }
@@ -259,9 +263,9 @@ const lines = [
   '|---|---:|---:|---:|',
   ...codec.map((r) => `| ${r.name} | ${r.usPerMsg.toFixed(2)} | ${f0(1e6 / r.usPerMsg)} | ${(codec[1]!.usPerMsg / r.usPerMsg).toFixed(2)} |`),
   '',
-  `Ingest through Mosquitto, QoS 0: one fleet process (one MQTT connection per UAV) publishes the TwinState as protobuf on the contract topic or as JSON on \`bench/json/uav/{id}/twin\`; ours = the controller's twin path (the real \`Bus\`: topic match, decode + validate, then \`applyTwinState\`), peer = a bare mqtt.js client (its defaults) that only runs \`JSON.parse\`; "JSON, logger off" = the same peer with mqtt.js's debug logger replaced by a no-op (\`log\` option), as the \`Bus\` runs mqtt.js unless \`DEBUG\` selects mqttjs (mqtt.js calls it 6 times per inbound QoS 0 PUBLISH); each in its own process. Each row is one pass: our subscriber and the two peers, alone on the broker, taking turns, median of ${ROUNDS} rounds (only one of ours runs at a time: two would both receive every protobuf message and compete for the 2 cores). "64 MB" = ours started with \`${LARGE_YOUNG_GEN.join(' ')}\` (e.g. \`NODE_OPTIONS="${LARGE_YOUNG_GEN.join(' ')}" uavmec controller …\`), V8's young generation enlarged from its default (1 MB grown to 16 MB): the twin entries of 1 000 UAVs live 1 000 reports each and are otherwise copied by several scavenges before they die. Drain = the subscriber is paused (SIGSTOP) while ${f0(DRAIN)} messages are published, then resumed: messages/s from its first to its last receive, so the publisher's own speed does not cap it, and its CPU (user + system) per message received meanwhile (less bent by the other processes on the machine; the JSON payloads are 3× larger, so the broker may drop some of them while the JSON subscriber is paused). Every subscriber is warmed up with traffic and measured only once it is ${WARM_S} s old (before that V8's memory reducer runs one-time full GCs on the tsx loader's thread, up to 70 ms each). Steady = ${f0(RATE)} messages/s offered for ${SECONDS} s: worst delivered fraction and the subscriber's CPU (user + system) per message. Target: ours ≥ 0.9× the bare-JSON subscriber at 100 and 1 000 UAVs (drain, default flags).`,
+  `Ingest through Mosquitto, QoS 0: one fleet process (one MQTT connection per UAV) publishes the TwinState as protobuf on the contract topic or as JSON on \`bench/json/uav/{id}/twin\`; ours = the controller's twin path (the real \`Bus\`: topic match, decode + validate, then the twin's \`TwinStore.apply\`, with the snapshot and fleet-state reads the controller makes), peer = a bare mqtt.js client (its defaults) that only runs \`JSON.parse\`; "JSON, logger off" = the same peer with mqtt.js's debug logger replaced by a no-op (\`log\` option), as the \`Bus\` runs mqtt.js unless \`DEBUG\` selects mqttjs (mqtt.js calls it 6 times per inbound QoS 0 PUBLISH); "raw" = a bare client (logger off) that only counts the bytes of the same protobuf messages ours receives (published on \`bench/raw/…\`): what the transport alone costs for our stream; each in its own process. Each row is one pass: our subscriber and the three peers, alone on the broker, taking turns, median of ${ROUNDS} rounds (only one of ours runs at a time: two would both receive every protobuf message and compete for the 2 cores). "64 MB" = ours started with \`${LARGE_YOUNG_GEN.join(' ')}\` (e.g. \`NODE_OPTIONS="${LARGE_YOUNG_GEN.join(' ')}" uavmec controller …\`), V8's young generation enlarged from its default (1 MB grown to 16 MB). Drain = the subscriber is paused (SIGSTOP) while ${f0(DRAIN)} messages are published, then resumed: messages/s from its first to its last receive, so the publisher's own speed does not cap it, and its CPU (user + system) per message received meanwhile (less bent by the other processes on the machine; the JSON payloads are 3× larger, so the broker may drop some of them while the JSON subscriber is paused). Every subscriber is warmed up with traffic and measured only once it is ${WARM_S} s old (before that V8's memory reducer runs one-time full GCs on the tsx loader's thread, up to 70 ms each). Steady = ${f0(RATE)} messages/s offered for ${SECONDS} s: worst delivered fraction and the subscriber's CPU (user + system) per message. Ours minus raw is what our code adds per message on the same stream (decode + validate + twin + topic match); raw against JSON is how differently the transport treats the two streams. Target: ours ≥ 0.9× the bare-JSON subscriber at 100 and 1 000 UAVs (drain, default flags).`,
   '',
-  '| UAVs | ours: V8 young generation | drain msgs/s: ours / JSON / JSON, logger off | × JSON | × JSON, logger off | drain CPU µs/msg: ours / JSON / JSON, logger off | × JSON by CPU | drain delivered %: ours / JSON / JSON, logger off | steady CPU µs/msg: ours / JSON / JSON, logger off | steady delivered %: ours / JSON / JSON, logger off |',
+  '| UAVs | ours: V8 young generation | drain msgs/s: ours / JSON / JSON, logger off / raw | × JSON | × JSON, logger off | drain CPU µs/msg: ours / JSON / JSON, logger off / raw | × JSON by CPU | drain delivered %: ours / JSON / JSON, logger off / raw | steady CPU µs/msg: ours / JSON / JSON, logger off / raw | steady delivered %: ours / JSON / JSON, logger off / raw |',
   '|---:|---|---|---:|---:|---|---:|---|---|---|',
   ...rows.map((r) => {
     const all = (f: (k: SubKind) => string) => SUBS.map(f).join(' / ');

@@ -1,5 +1,6 @@
 /** The simulated MEC world: scenario, user devices and their tasks, and the service that plays them on the bus. */
 export * from './scenario.ts';
+export { launchPads, launchPadCapacity, LAUNCH_PAD_SPACING_M } from './launch.ts';
 export * from './users.ts';
 export * from './dag.ts';
 export { WorldService, type WorldStats } from './service.ts';

@@ -8,6 +8,7 @@
  * per user per slot). **[choice]** Users stand in Gaussian hotspots and walk slowly, so the
  * "hover over user clusters" planner has something to track.
  */
+import { LAUNCH_PAD_SPACING_M, launchPadCapacity } from './launch.ts';
 import { defaultChannelParams, type ChannelParams } from '../../engines/planning/offload/index.ts';
 import type { DagGenOptions } from '../../engines/scheduling/index.ts';
 
@@ -67,7 +68,7 @@ export interface Scenario {
   userSites?: { pos: [number, number, number]; localCpuHz: number }[];
   /**
    * Where each UAV starts (mission frame, m; index i = UAV i + 1): its launch point is (x, y) and it
-   * climbs to z before slot 0. Default: the SITL spawn line east of the origin, at `cruiseAltM`.
+   * climbs to z before slot 0. Default: launch pads in rows inside the area (launch.ts), at `cruiseAltM`.
    */
   uavStarts?: [number, number, number][];
 }
@@ -103,6 +104,7 @@ export function validateScenario(s: Scenario): string | undefined {
   ];
   for (const [k, v] of pos) if (!(v > 0) || !Number.isFinite(v)) return `${k} must be > 0, got ${v}`;
   if (!Number.isInteger(s.uavs) || s.uavs > 250) return 'uavs must be a whole number ≤ 250';
+  if (!s.uavStarts && s.uavs > launchPadCapacity(s.areaM)) return `${s.uavs} UAVs do not fit on launch pads ${LAUNCH_PAD_SPACING_M} m apart in a ${s.areaM} m area (at most ${launchPadCapacity(s.areaM)}): make the area larger`;
   if (!Number.isInteger(s.users)) return 'users must be a whole number';
   if (s.poolEverySlots !== undefined && !(Number.isInteger(s.poolEverySlots) && s.poolEverySlots >= 1)) return 'poolEverySlots must be a whole number ≥ 1';
   if (!(s.altMinM <= s.cruiseAltM && s.cruiseAltM <= s.altMaxM)) return 'cruiseAltM must lie within [altMinM, altMaxM]';

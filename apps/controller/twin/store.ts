@@ -78,24 +78,21 @@ export class TwinStore {
 
 const copy = (v: [number, number, number] | undefined): [number, number, number] | undefined => (v === undefined ? undefined : [v[0], v[1], v[2]]);
 
+/** `[x, y, z]`, written into `old` when there is one (an entry no snapshot holds owns its arrays). */
+function into(old: [number, number, number] | undefined, x: number, y: number, z: number): [number, number, number] {
+  if (old === undefined) return [x, y, z];
+  old[0] = x;
+  old[1] = y;
+  old[2] = z;
+  return old;
+}
+
 /** Writes a report into an entry no snapshot holds (the fields `uavTwinOf` sets, fidelity kept). */
 function writeReport(u: UavTwin, m: TwinState, recvUs: number): void {
   const p = m.position;
   const v = m.velocity;
-  if (p === undefined) u.pos = undefined;
-  else if (u.pos === undefined) u.pos = [p.x_east_m, p.y_north_m, p.alt_m];
-  else {
-    u.pos[0] = p.x_east_m;
-    u.pos[1] = p.y_north_m;
-    u.pos[2] = p.alt_m;
-  }
-  if (v === undefined) u.vel = undefined;
-  else if (u.vel === undefined) u.vel = [v.vx_east_m_s, v.vy_north_m_s, v.vz_up_m_s];
-  else {
-    u.vel[0] = v.vx_east_m_s;
-    u.vel[1] = v.vy_north_m_s;
-    u.vel[2] = v.vz_up_m_s;
-  }
+  u.pos = p === undefined ? undefined : into(u.pos, p.x_east_m, p.y_north_m, p.alt_m);
+  u.vel = v === undefined ? undefined : into(u.vel, v.vx_east_m_s, v.vy_north_m_s, v.vz_up_m_s);
   u.batteryJ = m.battery_remaining_j;
   u.batteryPct = m.battery_pct;
   u.flightEnergyJ = m.flight_energy_used_j;

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ScaledClock } from '../../../core/clock.ts';
 import { startSitl, type SitlFleet } from '../../../sim/autopilot/index.ts';
-import { uavProfile, WorldService, type Scenario } from '../../../sim/world/index.ts';
+import { launchPads, uavProfile, WorldService, type Scenario } from '../../../sim/world/index.ts';
 import { createAgent, type RunningAgent } from '../../agent/create.ts';
 import { Bus, type BrokerCredentials } from '../../common/bus.ts';
 import { Recorder } from '../../common/recorder.ts';
@@ -100,7 +100,7 @@ export async function runFailoverMission(o: FailoverMissionOptions): Promise<Fai
     await recorder.attach(monitor.bus);
     cleanup.push(() => recorder.close());
 
-    const sitl: SitlFleet = await startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ });
+    const sitl: SitlFleet = await startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, homeOffsetsM: launchPads(s), basePort: 0, batteryJ: s.uav.batteryJ });
     cleanup.push(() => sitl.stop());
     const agents: RunningAgent[] = [];
     for (const [i, v] of sitl.vehicles.entries()) {

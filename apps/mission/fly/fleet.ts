@@ -1,11 +1,12 @@
 /**
- * The air side: the SITL fleet (at the policy's or S2's start offsets, S0's set-up) and one agent
+ * The air side: the SITL fleet (on the scenario's launch pads, or at the policy's or S2's start
+ * offsets, S0's set-up) and one agent
  * per vehicle, each with its profile, .tlog, models or envelope and, in secure mode, the plan key
  * and its MAVLink signing key; ready once every agent hears its autopilot.
  */
 import path from 'node:path';
 import { startSitl, type SitlFleet } from '../../../sim/autopilot/index.ts';
-import { uavProfile } from '../../../sim/world/index.ts';
+import { launchPads, uavProfile } from '../../../sim/world/index.ts';
 import { createAgent, type RunningAgent } from '../../agent/create.ts';
 import { s0AgentOptions, s0SitlOptions } from '../s0.ts';
 import type { MissionBroker } from './broker.ts';
@@ -22,7 +23,7 @@ export interface MissionFleet {
 
 export async function startFleet(c: MissionCtx, b: MissionBroker, uniq: string): Promise<MissionFleet> {
   const { o, s, clock } = c;
-  const sitl: SitlFleet = await c.held(startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, spacingM: 6, basePort: 0, batteryJ: s.uav.batteryJ,
+  const sitl: SitlFleet = await c.held(startSitl({ vehicles: s.uavs, flavour: o.flavour, clock, home: s.origin, homeOffsetsM: launchPads(s), basePort: 0, batteryJ: s.uav.batteryJ,
     ...(o.policy ? { homeOffsetsM: o.policy.homeOffsetsM } : {}), ...(o.video ? { homeOffsetsM: o.video.homeOffsetsM } : {}), ...(o.s0 ? s0SitlOptions(o.s0) : {}) }));
   c.cleanup.push(() => sitl.stop());
   c.phase(`SITL: ${s.uavs} ${o.flavour} vehicles on ${sitl.vehicles.map((v) => v.url).join(', ')}`);
