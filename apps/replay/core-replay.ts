@@ -93,7 +93,7 @@ export function stepEvents(rec: RunRecording, pi: PlanningInputsMsg, close = fal
     const order = c.t_us < pi.slot_start_t_us ? 0 : 0.75;
     const ev: CoreEvent = c.kind === ControlKind.CONTROL_KIND_RELEASE
       ? { kind: 'release', uavId: c.uav_id, nowUs: c.t_us }
-      : { kind: 'follow', slot: c.slot, planned: c.slot_planned, nowUs: c.t_us };
+      : { kind: 'follow', slot: c.slot, planned: c.slot_planned, nowUs: c.t_us, slotStartUs: c.slot_start_t_us };
     at.push({ index: c.after_consumed, order, ev });
   }
   // Stable: equal (index, order) keep the recorded order of the controls.

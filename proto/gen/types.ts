@@ -447,6 +447,7 @@ export interface ControlEvent {
   slot_planned: boolean;
   uav_id: number;
   t_us: number;
+  slot_start_t_us: number;
 }
 
 export const ControlKind = {

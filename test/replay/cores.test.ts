@@ -74,10 +74,12 @@ void test('stepEvents: the slot start and the controls among the consumed messag
   assert.deepEqual(order(), ['twin', 'release 2', 'start 3', 'release 3', 'task', 'twin', 'follow 2']);
   assert.deepEqual(order(true), ['twin', 'release 2', 'release 3', 'task', 'twin', 'follow 2'], 'the close has no slot start');
   // A standby that took over mid-slot entered the slot by following the leader: no slot start.
-  const followed = parseRecording([twin, task, inputs(1, { slot: 3, slot_start_t_us: start, plan_t_us: start + 1000, consumed: [ref(twin)], controls: [{ after_consumed: 1, kind: ControlKind.CONTROL_KIND_FOLLOW, slot: 3, slot_planned: false, t_us: start }] })]);
+  const followed = parseRecording([twin, task, inputs(1, { slot: 3, slot_start_t_us: start, plan_t_us: start + 1000, consumed: [ref(twin)], controls: [{ after_consumed: 1, kind: ControlKind.CONTROL_KIND_FOLLOW, slot: 3, slot_planned: false, t_us: start, slot_start_t_us: start - 40 }] })]);
   const f = stepEvents(followed, followed.planningInputs[0]!.msg);
   assert.ok(f.ok);
   assert.deepEqual(f.value.map((e) => e.kind), ['twin', 'follow']);
+  // The leader's slot start, by which the live core filed task requests, goes back to the core.
+  assert.deepEqual(f.value[1], { kind: 'follow', slot: 3, planned: false, nowUs: start, slotStartUs: start - 40 });
 });
 
 void test('stepEvents: a consumed message the recording lacks fails, naming the core', () => {

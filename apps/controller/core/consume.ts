@@ -32,8 +32,26 @@ export function consume(st: CoreState, ev: MessageEvent, out: CoreOutput): void 
   }
 }
 
-function onTask(st: CoreState, m: TaskRequest): void {
+/** A task request's release time, µs on the users' clock (its header's send time if unset). */
+const releaseUs = (m: TaskRequest): number => m.release_t_us || m.header!.t_us;
+
+/**
+ * A task request is filed by its own release time, not by the slot the core is in when it
+ * arrives: one released when the current slot has ended (`nextSlotUs`) belongs to the next slot
+ * and waits for it (a standby whose leader record for that slot comes after the slot's first
+ * requests). Release times are the message's (the users' clock, recorded), so a replay files
+ * them the same way. The next slot counts from a hundredth of a slot before its start, as a
+ * follower shard's does (service/slot-clock.ts): the users release on the leader's FleetState,
+ * and the leader's slot timer fires up to a few ms early (1.6 ms measured under load).
+ */
+export function onTask(st: CoreState, m: TaskRequest): void {
   if (st.slot < 0) return;
+  if (releaseUs(m) >= st.nextSlotUs - Math.round(st.cfg.slotS * 1e4)) return void st.early.set(m.task_id, m);
+  fileTask(st, m);
+}
+
+/** A task request of the current slot: to the pool (DAG), to S0, to the slot's plan, or missed if that plan is made. */
+export function fileTask(st: CoreState, m: TaskRequest): void {
   st.ledger.taskReleased(m.task_id, st.slot);
   // A DAG task waits for the next pool round, however late in the slot it came.
   if (st.pool?.add(m)) return;
@@ -57,7 +75,7 @@ export function slotTask(m: TaskRequest, slotS: number): SlotTask {
     localCpuHz: m.local_cpu_hz,
     txPowerW: m.tx_power_w,
     deadlineS: m.deadline_s > 0 ? m.deadline_s : slotS,
-    releaseUs: m.release_t_us || m.header!.t_us,
+    releaseUs: releaseUs(m),
   };
 }
 

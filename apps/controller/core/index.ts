@@ -31,7 +31,7 @@ export function step(st: CoreState, ev: CoreEvent): CoreOutput {
     case 'launch': launch(st, ev.nowUs, out); break;
     case 'slotStart': slotStart(st, ev.slot, ev.nowUs); break;
     case 'plan': planSlotNow(st, ev.slot, ev.nowUs, out, ev.s0Warm); break;
-    case 'follow': follow(st, ev.slot, ev.planned, ev.nowUs); break;
+    case 'follow': follow(st, ev.slot, ev.planned, ev.nowUs, ev.slotStartUs); break;
     case 'release': release(st, ev.uavId, ev.nowUs); break;
     case 'finish': finish(st, ev.nowUs, out); break;
     case 'close': close(st, ev.nowUs, out); break;

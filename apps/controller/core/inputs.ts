@@ -27,8 +27,11 @@ export type ClockEvent =
   | { kind: 'slotStart'; slot: number; nowUs: number }
   /** Slot `slot`'s collection window closed: plan it (S0: with the warm start's proposal, if any). */
   | { kind: 'plan'; slot: number; nowUs: number; s0Warm?: ReadonlyMap<number, number[][]> }
-  /** A standby controller (leader election, ../leader) mirrors the leader: slot `slot` runs, planned or not. */
-  | { kind: 'follow'; slot: number; planned: boolean; nowUs: number }
+  /**
+   * A standby controller (leader election, ../leader) mirrors the leader: slot `slot` runs, planned
+   * or not; it began at `slotStartUs` by the leader's record (absent or 0: unknown).
+   */
+  | { kind: 'follow'; slot: number; planned: boolean; nowUs: number; slotStartUs?: number }
   /** Sharded controllers (../shard): the UAV left this shard (handed over, or flying to another region); plan without it. */
   | { kind: 'release'; uavId: number; nowUs: number }
   /** After the last slot: send every UAV home. */

@@ -6,34 +6,68 @@
  */
 import { ControlKind } from '../../../proto/index.ts';
 import { planFleetSlot, PLANNER_TRAJECTORY, type Vec3 } from '../trajectory.ts';
+import { onTask } from './consume.ts';
 import type { CoreOutput } from './inputs.ts';
 import { poolSlot } from './pool-step.ts';
 import type { CoreState } from './state.ts';
 
 export function slotStart(st: CoreState, k: number, nowUs: number): void {
-  st.slot = k;
-  st.planned = false;
-  st.slotStartUs = nowUs;
-  st.ledger.beginSlot(k, nowUs);
+  enterSlot(st, k, nowUs + slotUs(st), () => {
+    st.slotStartUs = nowUs;
+    st.ledger.beginSlot(k, nowUs);
+  });
   st.consumedBeforeStart = st.consumed.length;
 }
 
-/** A standby mirrors the leader's slot (its tasks are collected here too, for a takeover mid-slot). */
-export function follow(st: CoreState, k: number, planned: boolean, nowUs: number): void {
-  st.controls.push({ after_consumed: st.consumed.length, kind: ControlKind.CONTROL_KIND_FOLLOW, slot: k, slot_planned: planned, uav_id: 0, t_us: nowUs });
+/**
+ * A standby mirrors the leader's slot (its tasks are collected here too, for a takeover mid-slot).
+ * `leaderStartUs`: the leader's start of slot k (LeaderRecord), which dates the slot's end for
+ * filing task requests; 0 = unknown (a recording made before it): requests are filed in the slot
+ * the core is in, as the cores of then did, so such recordings still replay.
+ */
+export function follow(st: CoreState, k: number, planned: boolean, nowUs: number, leaderStartUs = 0): void {
+  st.controls.push({ after_consumed: st.consumed.length, kind: ControlKind.CONTROL_KIND_FOLLOW, slot: k, slot_planned: planned, uav_id: 0, t_us: nowUs, slot_start_t_us: leaderStartUs });
   if (k !== st.slot) {
-    st.slot = k;
-    st.slotStartUs = nowUs;
-    st.pending.clear();
-    if (!st.ledger.slots[k]) st.ledger.beginSlot(k, nowUs);
+    enterSlot(st, k, leaderStartUs > 0 ? leaderStartUs + slotUs(st) : Infinity, () => {
+      st.slotStartUs = nowUs;
+      st.pending.clear();
+      if (!st.ledger.slots[k]) st.ledger.beginSlot(k, nowUs);
+    });
+  } else if (leaderStartUs > 0) {
+    st.nextSlotUs = leaderStartUs + slotUs(st);
   }
   if (planned) st.pending.clear();
   st.planned = planned;
 }
 
+/**
+ * The core moves to slot k, which ends at `endUs`: `open` opens its books, then the task requests
+ * that came early for it are filed (consume.ts; one released later still waits). Requests held
+ * for a slot the core skipped (it followed a later one) are booked as before filing by release
+ * time: missed in the slot they came in, left to their devices.
+ */
+function enterSlot(st: CoreState, k: number, endUs: number, open: () => void): void {
+  const held = [...st.early.values()];
+  st.early.clear();
+  const next = k === st.slot + 1;
+  if (!next) {
+    for (const m of held) {
+      st.ledger.taskReleased(m.task_id, st.slot);
+      st.ledger.missed(st.slot);
+    }
+  }
+  st.slot = k;
+  st.planned = false;
+  st.nextSlotUs = endUs;
+  open();
+  if (next) for (const m of held) onTask(st, m);
+}
+
+const slotUs = (st: CoreState): number => Math.round(st.cfg.slotS * 1e6);
+
 /** A sharded controller drops a UAV it no longer plans (its twin entry and last hover target). */
 export function release(st: CoreState, uavId: number, nowUs: number): void {
-  st.controls.push({ after_consumed: st.consumed.length, kind: ControlKind.CONTROL_KIND_RELEASE, slot: 0, slot_planned: false, uav_id: uavId, t_us: nowUs });
+  st.controls.push({ after_consumed: st.consumed.length, kind: ControlKind.CONTROL_KIND_RELEASE, slot: 0, slot_planned: false, uav_id: uavId, t_us: nowUs, slot_start_t_us: 0 });
   if (!st.fleet.release(uavId)) return;
   st.prevTargets.delete(uavId);
 }

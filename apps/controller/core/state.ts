@@ -3,7 +3,7 @@
  * bookkeeping objects (metrics ledger, pool round tracker); no bus, no clock, no I/O.
  */
 import type { ChannelParams, OffloadAlgo } from '../../../engines/planning/offload/index.ts';
-import type { ConsumedMessage, ControlEvent } from '../../../proto/index.ts';
+import type { ConsumedMessage, ControlEvent, TaskRequest } from '../../../proto/index.ts';
 import { MetricsLedger } from '../metrics.ts';
 import { PoolController, type PoolConfig } from '../pool.ts';
 import { S0Controller, type S0ControllerConfig } from '../s0/index.ts';
@@ -46,12 +46,23 @@ export interface CoreState {
   readonly twinSeq: Map<number, number>;
   /** Task requests of the current slot not yet planned, in arrival order (a later copy updates in place). */
   pending: Map<number, SlotTask>;
+  /**
+   * Task requests released at or after `nextSlotUs` that came while the core was still in the
+   * slot before (a standby behind the leader's record): filed when the core enters the next slot.
+   */
+  readonly early: Map<number, TaskRequest>;
   /** Offloaded tasks' predictions, for the twin's fidelity when they complete. */
   readonly predicted: Map<number, { uavId: number; predictedS: number; computeS: number }>;
   prevTargets: Map<number, Point2>;
   /** Current slot (−1 before slot 0). */
   slot: number;
   slotStartUs: number;
+  /**
+   * When the current slot ends, µs: its start + slotS — for a standby the leader's start of the
+   * slot (LeaderRecord), not when the follow arrived; Infinity if a standby does not know it.
+   * Task requests are filed by release time against it (consume.ts).
+   */
+  nextSlotUs: number;
   /** Whether the current slot's plan has been made (later task requests miss it). */
   planned: boolean;
   /** Every slot's hover targets and the UAV positions planned with, for reports. */
@@ -76,10 +87,12 @@ export function createCore(cfg: CoreConfig): CoreState {
     s0: cfg.s0 ? new S0Controller(cfg.s0.controller) : undefined,
     twinSeq: new Map(),
     pending: new Map(),
+    early: new Map(),
     predicted: new Map(),
     prevTargets: new Map(),
     slot: -1,
     slotStartUs: 0,
+    nextSlotUs: 0,
     planned: false,
     targetsBySlot: [],
     positionsBySlot: [],

@@ -26,7 +26,8 @@ void test('lease: a live leader makes a standby that follows it; its will makes 
   assert.equal(r.state.role, 'standby');
   s = r.state;
   r = stepLease(s, { kind: 'record', rec: rec({ slot: 5, slotPlanned: false }) }, 6 * S);
-  assert.deepEqual(r.actions, [{ kind: 'follow', slot: 5, slotPlanned: false, missionStarted: true }]);
+  // Slot 5 began at the mission's start + 5 slots of 1 s: task requests are filed against it.
+  assert.deepEqual(r.actions, [{ kind: 'follow', slot: 5, slotPlanned: false, missionStarted: true, slotStartUs: 6 * S }]);
   s = r.state;
   // A will of someone else changes nothing; the leader's will hands over at once (rank 0).
   assert.deepEqual(stepLease(s, { kind: 'record', rec: rec({ controllerId: 'z', state: 'gone', epoch: 0 }) }, 6.1 * S).actions, []);

@@ -66,7 +66,8 @@ export type Resume = Pick<LeaderView, 'slot' | 'slotPlanned' | 'missionStartUs' 
 
 export type LeaseAction =
   | { kind: 'lead'; epoch: number; resume: Resume | undefined }
-  | { kind: 'follow'; slot: number; slotPlanned: boolean; missionStarted: boolean }
+  /** `slotStartUs`: when the leader's slot began (mission start + slot · slotS), µs; 0 = unknown. */
+  | { kind: 'follow'; slot: number; slotPlanned: boolean; missionStarted: boolean; slotStartUs: number }
   | { kind: 'step-down'; by: string; epoch: number }
   | { kind: 'finished' };
 
@@ -131,8 +132,14 @@ function onRecord(s: LeaseState, r: LeaderView, nowUs: number): { state: LeaseSt
     if (s.role === 'standby') return { state: { ...next, role: 'finished' }, actions: [{ kind: 'finished' }] };
     return { state: next, actions: [] };
   }
-  const follow: LeaseAction[] = s.role === 'standby' ? [{ kind: 'follow', slot: r.slot, slotPlanned: r.slotPlanned, missionStarted: r.missionStarted }] : [];
+  const follow: LeaseAction[] = s.role === 'standby' ? [followOf(r)] : [];
   return { state: next, actions: follow };
+}
+
+/** A standby follows the leader's slot as its record says. */
+function followOf(r: LeaderView): LeaseAction {
+  const slotStartUs = r.missionStarted && r.missionStartUs > 0 && r.slotS > 0 ? Math.round(r.missionStartUs + r.slot * r.slotS * 1e6) : 0;
+  return { kind: 'follow', slot: r.slot, slotPlanned: r.slotPlanned, missionStarted: r.missionStarted, slotStartUs };
 }
 
 function onTick(s: LeaseState, nowUs: number): { state: LeaseState; actions: LeaseAction[] } {
@@ -143,7 +150,7 @@ function onTick(s: LeaseState, nowUs: number): { state: LeaseState; actions: Lea
     if (!dead && nowUs < s.joinUntilUs) return { state: s, actions: [] };
     if (!k) return { state: { ...s, role: 'leader', epoch: 1 }, actions: [{ kind: 'lead', epoch: 1, resume: undefined }] };
     if (k.state === 'finished' || dead || missionOver(k, nowUs)) return takeOver(s, k, nowUs);
-    return { state: { ...s, role: 'standby' }, actions: [{ kind: 'follow', slot: k.slot, slotPlanned: k.slotPlanned, missionStarted: k.missionStarted }] };
+    return { state: { ...s, role: 'standby' }, actions: [followOf(k)] };
   }
   if (s.role !== 'standby' || !k || k.state !== 'leading') return { state: s, actions: [] };
   // The leader's mission has run out (its FINISHED record lost or late): nothing left to take over.

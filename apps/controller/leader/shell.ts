@@ -105,7 +105,7 @@ export class Leadership {
     return this.state.role === 'leader';
   }
 
-  onFollow(fn: (a: { slot: number; slotPlanned: boolean; missionStarted: boolean }) => void): void {
+  onFollow(fn: (a: { slot: number; slotPlanned: boolean; missionStarted: boolean; slotStartUs: number }) => void): void {
     this.followers.push(fn);
   }
 

@@ -14,7 +14,7 @@ import { planSlot, runSlot } from './slots.ts';
 
 /** Standby until the lease is ours (or the mission ends or we are deposed meanwhile). */
 export async function awaitLeadership(c: ControllerCtx, l: Leadership, stop: () => void): Promise<{ epoch: number; resume: Resume | undefined } | undefined> {
-  l.onFollow((a) => void apply(c, { kind: 'follow', slot: a.slot, planned: a.slotPlanned, nowUs: nowUs(c) }));
+  l.onFollow((a) => void apply(c, { kind: 'follow', slot: a.slot, planned: a.slotPlanned, nowUs: nowUs(c), slotStartUs: a.slotStartUs }));
   l.onStepDown((by) => halt(c, `deposed by ${by}`, stop));
   l.onFinished(() => halt(c, 'the leader finished the mission', stop));
   await l.start();
@@ -42,7 +42,7 @@ export function resume(c: ControllerCtx, r: Resume): void {
   const s = resumeStep(r, c.clock.nowUs(), slotUs);
   if (s.kind === 'run') return runSlot(c, s.slot, t0);
   if (s.planOld) {
-    apply(c, { kind: 'follow', slot: r.slot, planned: false, nowUs: nowUs(c) });
+    apply(c, { kind: 'follow', slot: r.slot, planned: false, nowUs: nowUs(c), slotStartUs: Math.round(t0 + r.slot * slotUs) });
     publishFleet(c, r.slot);
     void planSlot(c, r.slot);
   }

@@ -54,9 +54,9 @@ export interface FailoverSummary {
   totals: { released: number; completed: number; dor: number };
   /**
    * Task requests as the users released them: `received`, distinct requests that reached a
-   * controller (leader or standby); `inLeadersBooks`, the leaders' released, slot by slot (a
-   * request that reached a standby before it followed the leader into the slot is booked late
-   * for the slot before, under the other controller's row: see docs/failover.md); each request
+   * controller (leader or standby); `inLeadersBooks`, the leaders' released, slot by slot (the
+   * cores file requests by release time, so one that reached a standby before it followed the
+   * leader into the slot is booked in that slot: see docs/failover.md); each request
    * taken by a UAV's plan (`offloaded`) or computed on its device (`local`); `unaccounted` =
    * released − offloaded − local (neither planned nor computed). Absent for controller processes.
    */
