@@ -109,3 +109,17 @@ void test('the core\'s own slots: a request released at the slot\'s end waits fo
   assert.deepEqual([...st.pending.keys()], []);
   assert.equal(st.early.size, 0);
 });
+
+void test('a request a broker stall held back past its own slot is booked missed, not planned a slot late', () => {
+  const st = core();
+  step(st, { kind: 'slotStart', slot: 5, nowUs: slotAt(5) });
+  task(51, slotAt(5) + 100, slotAt(5) + 200, st);
+  assert.deepEqual(planned(st, 5, slotAt(5) + 750_000), [51]);
+  step(st, { kind: 'slotStart', slot: 6, nowUs: slotAt(6) });
+  task(52, slotAt(5) + 100, slotAt(6) + 400_000, st); // slot 5's, delivered 1.4 s after its slot ended
+  task(61, slotAt(6) - 1000, slotAt(6) + 410_000, st); // slot 6's: its timer fired 1 ms early
+  task(62, slotAt(6) + 100, slotAt(6) + 420_000, st);
+  assert.deepEqual(planned(st, 6, slotAt(6) + 750_000), [61, 62], 'slot 5\'s request left to its device');
+  assert.equal(st.ledger.slots[6]!.missedWindow, 1);
+  assert.equal(st.ledger.slots[6]!.released, 3);
+});

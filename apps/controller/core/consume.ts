@@ -46,18 +46,32 @@ const releaseUs = (m: TaskRequest): number => m.release_t_us || m.header!.t_us;
  */
 export function onTask(st: CoreState, m: TaskRequest): void {
   if (st.slot < 0) return;
-  if (releaseUs(m) >= st.nextSlotUs - Math.round(st.cfg.slotS * 1e4)) return void st.early.set(m.task_id, m);
+  if (releaseUs(m) >= st.nextSlotUs - slotMarginUs(st)) return void st.early.set(m.task_id, m);
   fileTask(st, m);
 }
 
-/** A task request of the current slot: to the pool (DAG), to S0, to the slot's plan, or missed if that plan is made. */
+/** A hundredth of a slot, µs: how early a slot's timer may fire and its requests still count in it. */
+const slotMarginUs = (st: CoreState): number => Math.round(st.cfg.slotS * 1e4);
+
+/**
+ * Whether a request was released before the current slot began (a broker stall held it back past
+ * its own slot): its slot's plan is made or was never made here, so its device computes it
+ * (sim/world's rule) and planning it now would give a UAV work the device is already doing.
+ * Unknown slot end (a recording made before the leader's slot start was recorded): never stale.
+ */
+function staleRelease(st: CoreState, m: TaskRequest): boolean {
+  const startUs = st.nextSlotUs - Math.round(st.cfg.slotS * 1e6);
+  return Number.isFinite(startUs) && releaseUs(m) < startUs - slotMarginUs(st);
+}
+
+/** A task request of the current slot: to the pool (DAG), to S0, to the slot's plan, or missed if that plan is made or its own slot is past. */
 export function fileTask(st: CoreState, m: TaskRequest): void {
   st.ledger.taskReleased(m.task_id, st.slot);
   // A DAG task waits for the next pool round, however late in the slot it came.
   if (st.pool?.add(m)) return;
   if (st.s0 && !st.planned) return st.s0.add(m);
-  if (st.planned) {
-    // Too late for this slot's plan: the device computes it (sim/world's rule), so do not plan it next slot.
+  if (st.planned || staleRelease(st, m)) {
+    // Too late for its slot's plan: the device computes it (sim/world's rule), so it is not planned in this slot or the next.
     st.ledger.missed(st.slot);
     return;
   }
