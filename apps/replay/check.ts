@@ -3,9 +3,12 @@
  * as encoded `Plan` messages under the recorded header (sender, publish time and per-topic
  * sequence are transport metadata the bus adds after planning), so equal bytes mean an equal
  * plan body, field for field and bit for bit. Pool rounds (dag mode) are checked the same way
- * (`checkRounds`), plan by plan.
+ * (`checkRounds`), plan by plan. A signed run's plans (`--secure`) are compared with their
+ * signature left out — the bytes the controller signed (security/plan-signing.ts): the replay has
+ * no signing key, and the agents verified each signature when it flew.
  */
 import { decodeRaw, encode, type Plan } from '../../proto/index.ts';
+import { planSigningBytes } from '../security/plan-signing.ts';
 import type { SlotInputs } from './inputs.ts';
 import type { ReplannedSlot } from './replan.ts';
 import type { RecordedPlan } from './recording.ts';
@@ -53,7 +56,7 @@ export function checkRounds(rounds: readonly { slot: number; recorded: ReadonlyM
         continue;
       }
       const bytes = encode('Plan', { ...body, header: rec.msg.header! } as never);
-      const off = firstDiff(bytes, rec.payload);
+      const off = firstDiff(bytes, rec.msg.signature.length > 0 ? planSigningBytes(rec.msg) : rec.payload);
       if (off < 0) {
         res.identical++;
         continue;
