@@ -171,12 +171,14 @@ async function realTime(): Promise<{ rows: (Row & { lateMs: number })[]; deliver
     for (let slot = 0; slot < SLOTS; slot++) {
       const slotStart = start + slot * SLOT_S * 1e6;
       const collectEnd = slotStart + SLOT_S * 0.25 * 1e6;
-      const tasks = slotTaskBytes(slot, slotStart);
       // The core takes whole µs (its PlanningInputs record them exactly), as the service rounds them.
       const now = () => Math.round(clock.nowUs());
       await clock.sleep(Math.max(0, (slotStart - clock.nowUs()) / 1000));
-      step(core, { kind: 'slotStart', slot, nowUs: now() });
-      consumeTasks(core, tasks, now());
+      const startUs = now();
+      step(core, { kind: 'slotStart', slot, nowUs: startUs });
+      // Released when the slot has begun, as users release on the controller's FleetState (the
+      // timer may wake late under load: a request dated before the core's slot start is stale).
+      consumeTasks(core, slotTaskBytes(slot, startUs), now());
       await clock.sleep(Math.max(0, (collectEnd - clock.nowUs()) / 1000));
       const c = cpuMs();
       const p = planAndEncode(core, slot, now());
