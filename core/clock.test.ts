@@ -87,6 +87,21 @@ void test('ActivityTracker routes: a publish is in flight to every routed subscr
   assert.deepEqual(a.beginDeliveries('uavmec/v1/fleet'), []);
 });
 
+void test('ActivityTracker: a topic\'s delivery list is remembered and follows every route change', () => {
+  const a = new ActivityTracker();
+  let asked = 0;
+  a.register('mqtt:ctl');
+  a.route('mqtt:ctl', (t) => (asked++, t.endsWith('/twin')));
+  for (let i = 0; i < 5; i++) assert.deepEqual(a.beginDeliveries('uavmec/v1/uav/1/twin'), ['mqtt:ctl']);
+  assert.equal(asked, 1, 'matched once, then remembered');
+  a.register('mqtt:rec');
+  a.route('mqtt:rec', () => true);
+  assert.deepEqual(a.beginDeliveries('uavmec/v1/uav/1/twin'), ['mqtt:ctl', 'mqtt:rec'], 'a new subscription counts at once');
+  a.unregister('mqtt:ctl');
+  assert.deepEqual(a.beginDeliveries('uavmec/v1/uav/1/twin'), ['mqtt:rec'], 'a closed endpoint is no longer counted');
+  assert.deepEqual(a.pendingByKey(), { 'mqtt:rec': 2 });
+});
+
 void test('the VirtualClock waits for a routed delivery before the next timer, however late it arrives', async () => {
   const a = new ActivityTracker();
   const c = new VirtualClock({ startUs: 0, activity: a });
