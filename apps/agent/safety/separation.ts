@@ -85,7 +85,7 @@ export function predictNeighbours(
 }
 
 /** Speeds per tick of the braking profile: u_k = max(0, |v| − k·aMax·dt), k = 0 … until 0. */
-function brakingSpeeds(speed: number, aMax: number, dt: number): number[] {
+export function brakingSpeeds(speed: number, aMax: number, dt: number): number[] {
   const out: number[] = [];
   for (let k = 0; ; k++) {
     const u = speed - k * aMax * dt;
@@ -117,28 +117,12 @@ export function checkSeparation(p: Vec3, v: Vec3, nbs: readonly Neighbour[], aMa
   if (nbs.length === 0) return res;
   const dir = unit(v);
   const speeds = brakingSpeeds(norm(v), aMax, dt);
+  const reach = reachOf(speeds, dt, horizonS);
   for (const nb of nbs) {
-    let own = p;
-    let other = nb.pos;
-    let t = 0;
-    let best = Infinity;
-    let bestR: Vec3 = sub(p, nb.pos);
-    const step = (ownVel: Vec3, len: number) => {
-      const r0 = sub(own, other);
-      const d = scale(sub(ownVel, nb.vel), len);
-      const m = minNormOnSegment(r0, d) - nb.growthMS * (t + len);
-      if (m < best) {
-        best = m;
-        const s = dot(d, d) === 0 ? 0 : Math.min(1, Math.max(0, -dot(r0, d) / dot(d, d)));
-        bestR = add(r0, scale(d, s));
-      }
-      own = add(own, scale(ownVel, len));
-      other = add(other, scale(nb.vel, len));
-      t += len;
-    };
-    for (const u of speeds) step(scale(dir, u), dt);
-    if (t < horizonS) step(ZERO, horizonS - t);
-    if (speeds.length === 0 && horizonS <= 0) step(ZERO, 0);
+    // A neighbour that cannot come closer than the worst one so far within the look-ahead cannot be
+    // the worst: skip the path integration (same result; a fleet of 250 made it O(n²) per tick).
+    if (clearanceLowerBound(p, nb, reach) > res.clearanceM + LOWER_BOUND_SLACK_M) continue;
+    const { best, bestR } = pathClearance(p, dir, speeds, nb, dt, horizonS);
     const c = best - nb.radiusM; // best already has the growth subtracted
     if (c < res.clearanceM) {
       res.clearanceM = c;
@@ -147,6 +131,53 @@ export function checkSeparation(p: Vec3, v: Vec3, nbs: readonly Neighbour[], aMa
     }
   }
   return res;
+}
+
+/** Slack on the skip test, m: a skipped neighbour's clearance is at least this above the worst one (rounding). */
+const LOWER_BOUND_SLACK_M = 1e-6;
+
+/** How far this UAV can move (braking, then still) and how long the look-ahead lasts. */
+function reachOf(speeds: readonly number[], dt: number, horizonS: number): { ownM: number; tS: number } {
+  let ownM = 0;
+  for (const u of speeds) ownM += Math.abs(u) * dt;
+  return { ownM, tS: Math.max(horizonS, speeds.length * dt) };
+}
+
+/**
+ * A lower bound on `checkSeparation`'s clearance to `nb`: today's distance less how far both can
+ * move and the neighbour's sphere can grow within the look-ahead, less its radius.
+ */
+export function clearanceLowerBound(p: Vec3, nb: Neighbour, reach: { ownM: number; tS: number }): number {
+  return norm(sub(p, nb.pos)) - reach.ownM - (norm(nb.vel) + Math.max(0, nb.growthMS)) * reach.tS - nb.radiusM;
+}
+
+/**
+ * The closest approach to `nb` along this UAV's braking path (then hovering to the horizon), the
+ * neighbour flying on at its velocity, less its sphere's growth; and the relative position there.
+ */
+export function pathClearance(p: Vec3, dir: Vec3, speeds: readonly number[], nb: Neighbour, dt: number, horizonS: number): { best: number; bestR: Vec3 } {
+  let own = p;
+  let other = nb.pos;
+  let t = 0;
+  let best = Infinity;
+  let bestR: Vec3 = sub(p, nb.pos);
+  const step = (ownVel: Vec3, len: number) => {
+    const r0 = sub(own, other);
+    const d = scale(sub(ownVel, nb.vel), len);
+    const m = minNormOnSegment(r0, d) - nb.growthMS * (t + len);
+    if (m < best) {
+      best = m;
+      const s = dot(d, d) === 0 ? 0 : Math.min(1, Math.max(0, -dot(r0, d) / dot(d, d)));
+      bestR = add(r0, scale(d, s));
+    }
+    own = add(own, scale(ownVel, len));
+    other = add(other, scale(nb.vel, len));
+    t += len;
+  };
+  for (const u of speeds) step(scale(dir, u), dt);
+  if (t < horizonS) step(ZERO, horizonS - t);
+  if (speeds.length === 0 && horizonS <= 0) step(ZERO, 0);
+  return { best, bestR };
 }
 
 /** Clearance after exactly one tick at command v (used to rank recovery options), m. */
