@@ -58,6 +58,16 @@ for (const n of SIZES) {
 }
 
 const f1 = (x: number) => x.toFixed(1);
+
+/** Least-squares slope of log(wall s) on log(UAVs) over the sizes ≥ 50 (below, start-up dominates). */
+function growthExponent(rs: readonly Row[]): number | undefined {
+  const pts = rs.filter((r) => r.uavs >= 50).map((r) => [Math.log(r.uavs), Math.log(r.summary.wallS)] as const);
+  if (pts.length < 2) return undefined;
+  const mx = pts.reduce((a, p) => a + p[0], 0) / pts.length;
+  const my = pts.reduce((a, p) => a + p[1], 0) / pts.length;
+  return pts.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / pts.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
+}
+const b = growthExponent(rows);
 const section = [
   '## Mission at fleet scale',
   '',
@@ -71,6 +81,8 @@ const section = [
     const t = r.summary.totals;
     return `| ${r.uavs} | ${r.uavs * USERS_PER_UAV} | ${f1(r.summary.simS)} | ${f1(r.summary.wallS)} | ${(r.summary.wallS / r.summary.simS).toFixed(2)} | ${f1(r.cpuMs / 1000)} | ${r.peakRssMb.toFixed(0)} | ${t.plansAcked}/${t.plansSent} | ${t.completed}/${t.released} | ${t.dor.toFixed(1)} |`;
   }),
+  '',
+  b === undefined ? '' : `Wall time ∝ UAVs^${b.toFixed(2)} over 50 UAVs and up. Before the lockstep clock remembered each topic's receivers (core/clock.ts: every publish was matched against every endpoint's subscriptions) and the agents' separation check skipped neighbours that cannot be the closest (apps/agent/safety/separation.ts), the same missions took 21.7 / 69.2 / 299.2 s wall at 50 / 100 / 250 UAVs (exponent 1.63; 2026-12-03 09:00 UTC, same machine) — with the same recordings: neither change alters a message.`,
   '',
 ].join('\n');
 console.log(section);
