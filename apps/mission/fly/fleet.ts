@@ -1,8 +1,8 @@
 /**
  * The air side: the SITL fleet (on the scenario's launch pads, or at the policy's or S2's start
- * offsets, S0's set-up) and one agent
- * per vehicle, each with its profile, .tlog, models or envelope and, in secure mode, the plan key
- * and its MAVLink signing key; ready once every agent hears its autopilot.
+ * offsets, S0's set-up) and one agent per vehicle, each with its profile, .tlog, models or
+ * envelope and, in secure mode, the plan key and its MAVLink signing key; ready once every agent
+ * hears its autopilot.
  */
 import path from 'node:path';
 import { startSitl, type SitlFleet } from '../../../sim/autopilot/index.ts';
