@@ -16,6 +16,7 @@ export const SCENARIO_OPTIONS = {
   slots: { type: 'string' },
   'slot-s': { type: 'string' },
   seed: { type: 'string' },
+  area: { type: 'string' },
 } as const satisfies OptionSpec;
 
 export const SCENARIO_HELP = `Scenario (defaults: paper S3's setting, see README):
@@ -24,7 +25,10 @@ export const SCENARIO_HELP = `Scenario (defaults: paper S3's setting, see README
   --users N         number of user devices (default 20)
   --slots N         number of slots (default 60)
   --slot-s S        slot length in seconds (default 2)
-  --seed N          random seed (default 1)`;
+  --seed N          random seed (default 1)
+  --area M          side of the square mission area, m (default 150; the scenario's areaM): the
+                    users stand in it, the agents' fence is it + 20 m, and the UAVs take off from
+                    launch pads 6 m apart in rows inside it (at most 676 in 150 m)`;
 
 export function scenarioFrom(v: Record<string, string | boolean | undefined>): Scenario {
   let base: Partial<Scenario> = {};
@@ -41,6 +45,7 @@ export function scenarioFrom(v: Record<string, string | boolean | undefined>): S
   s.slots = int(v.slots, 'slots', s.slots, 1, 1_000_000);
   s.slotS = num(v['slot-s'], 'slot-s', s.slotS, 0.05, 3600);
   s.seed = int(v.seed, 'seed', s.seed);
+  s.areaM = num(v.area, 'area', s.areaM, 10, 100_000);
   const bad = validateScenario(s);
   if (bad) throw new UsageError(`scenario: ${bad}`);
   return s;

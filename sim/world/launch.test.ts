@@ -22,5 +22,5 @@ test('the old single line left the fence at 50 UAVs; a scenario whose fleet does
   assert.ok(49 * LAUNCH_PAD_SPACING_M > 150 + FENCE_MARGIN_M, 'UAV 50 on the old line stood outside the fence');
   assert.equal(launchPadCapacity(150), 26 * 26);
   assert.equal(validateScenario(defaultScenario({ uavs: 36, areaM: 30 })), undefined);
-  assert.match(validateScenario(defaultScenario({ uavs: 37, areaM: 30 })) ?? '', /37 UAVs do not fit on launch pads 6 m apart in a 30 m area \(at most 36\): make the area larger/);
+  assert.match(validateScenario(defaultScenario({ uavs: 37, areaM: 30 })) ?? '', /37 UAVs do not fit on launch pads 6 m apart in a 30 m area \(at most 36\): make the area \(areaM\) larger/);
 });

@@ -104,7 +104,7 @@ export function validateScenario(s: Scenario): string | undefined {
   ];
   for (const [k, v] of pos) if (!(v > 0) || !Number.isFinite(v)) return `${k} must be > 0, got ${v}`;
   if (!Number.isInteger(s.uavs) || s.uavs > 250) return 'uavs must be a whole number ≤ 250';
-  if (!s.uavStarts && s.uavs > launchPadCapacity(s.areaM)) return `${s.uavs} UAVs do not fit on launch pads ${LAUNCH_PAD_SPACING_M} m apart in a ${s.areaM} m area (at most ${launchPadCapacity(s.areaM)}): make the area larger`;
+  if (!s.uavStarts && s.uavs > launchPadCapacity(s.areaM)) return `${s.uavs} UAVs do not fit on launch pads ${LAUNCH_PAD_SPACING_M} m apart in a ${s.areaM} m area (at most ${launchPadCapacity(s.areaM)}): make the area (areaM) larger`;
   if (!Number.isInteger(s.users)) return 'users must be a whole number';
   if (s.poolEverySlots !== undefined && !(Number.isInteger(s.poolEverySlots) && s.poolEverySlots >= 1)) return 'poolEverySlots must be a whole number ≥ 1';
   if (!(s.altMinM <= s.cruiseAltM && s.cruiseAltM <= s.altMaxM)) return 'cruiseAltM must lie within [altMinM, altMaxM]';
