@@ -8,7 +8,7 @@ import type { TaskCompletion, TaskRequest } from '../../../proto/index.ts';
 import type { SlotTask } from '../slot/index.ts';
 import type { CoreOutput, MessageEvent } from './inputs.ts';
 import { afterPool } from './pool-step.ts';
-import type { CoreState } from './state.ts';
+import { slotUs, type CoreState } from './state.ts';
 
 export function consume(st: CoreState, ev: MessageEvent, out: CoreOutput): void {
   const h = ev.msg.header!;
@@ -60,7 +60,7 @@ const slotMarginUs = (st: CoreState): number => Math.round(st.cfg.slotS * 1e4);
  * Unknown slot end (a recording made before the leader's slot start was recorded): never stale.
  */
 function staleRelease(st: CoreState, m: TaskRequest): boolean {
-  const startUs = st.nextSlotUs - Math.round(st.cfg.slotS * 1e6);
+  const startUs = st.nextSlotUs - slotUs(st);
   return Number.isFinite(startUs) && releaseUs(m) < startUs - slotMarginUs(st);
 }
 

@@ -9,7 +9,7 @@ import { planFleetSlot, PLANNER_TRAJECTORY, type Vec3 } from '../trajectory.ts';
 import { onTask } from './consume.ts';
 import type { CoreOutput } from './inputs.ts';
 import { poolSlot } from './pool-step.ts';
-import type { CoreState } from './state.ts';
+import { slotUs, type CoreState } from './state.ts';
 
 export function slotStart(st: CoreState, k: number, nowUs: number): void {
   enterSlot(st, k, nowUs + slotUs(st), () => {
@@ -62,8 +62,6 @@ function enterSlot(st: CoreState, k: number, endUs: number, open: () => void): v
   open();
   if (next) for (const m of held) onTask(st, m);
 }
-
-const slotUs = (st: CoreState): number => Math.round(st.cfg.slotS * 1e6);
 
 /** A sharded controller drops a UAV it no longer plans (its twin entry and last hover target). */
 export function release(st: CoreState, uavId: number, nowUs: number): void {

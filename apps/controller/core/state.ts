@@ -101,3 +101,6 @@ export function createCore(cfg: CoreConfig): CoreState {
     controls: [],
   };
 }
+
+/** The slot's length, whole µs. */
+export const slotUs = (st: CoreState): number => Math.round(st.cfg.slotS * 1e6);
